@@ -1,0 +1,3 @@
+from ipstat.cli import main
+
+main()

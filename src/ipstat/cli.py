@@ -1,0 +1,157 @@
+"""The command line: parse arguments, call one library function, turn its result into output."""
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from ipstat.contract import Contract, ContractError, load_contract
+from ipstat.errors import IpstatError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+app = typer.Typer(
+    help="Kiểm tra và tổng hợp số liệu KCN, KCX, KKT của Khối thi đua.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # workbooks hold personal data
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class ValidateFormat(StrEnum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+class SchemaFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+Paths = Annotated[list[Path], typer.Argument(help="Tệp .xlsx hoặc thư mục chứa các tệp.")]
+YearOption = Annotated[int | None, typer.Option("--year", help="Năm đang tổng hợp.")]
+BlocOption = Annotated[
+    str | None,
+    typer.Option("--bloc", help="Khối thi đua: mã trong schemas/blocs (dbsh-2016) hoặc tệp .toml."),
+]
+SchemasOption = Annotated[
+    Path | None, typer.Option("--schemas", help="Thư mục bộ quy ước thay cho bản kèm theo.")
+]
+
+
+def _console(stderr: bool = False) -> "Console":
+    from rich.console import Console  # noqa: PLC0415
+
+    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    print(f"ipstat: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _contract(schemas: Path | None, bloc: str | None) -> Contract:
+    try:
+        return load_contract(schemas, bloc)
+    except ContractError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def validate(
+    paths: Paths,
+    output_format: Annotated[
+        ValidateFormat, typer.Option("--format", help="Định dạng kết quả.")
+    ] = ValidateFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
+    year: YearOption = None,
+    bloc: BlocOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
+    from ipstat import outputs  # noqa: PLC0415
+    from ipstat.validation import validate_paths  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    try:
+        report = validate_paths(paths, contract, year).report
+    except IpstatError as exc:
+        _fail(str(exc))
+    if output_format is ValidateFormat.text:
+        from ipstat.terminal import print_report  # noqa: PLC0415
+
+        print_report(_console(), report)
+    else:
+        render = {"json": outputs.to_json, "junit": outputs.to_junit, "github": outputs.to_github}
+        text = render[output_format.value](report)
+        if text:
+            print(text)
+    raise typer.Exit(0 if report.ok(strict) else 1)
+
+
+@app.command()
+def template(
+    year: Annotated[int, typer.Option("--year", help="Năm báo cáo.")],
+    member: Annotated[str | None, typer.Option("--member", help="Tên thành viên.")] = None,
+    all_members: Annotated[
+        bool, typer.Option("--all", help="Một biểu cho mỗi thành viên của Khối.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Tệp (hoặc thư mục, với --all) để ghi.")
+    ] = None,
+    bloc: BlocOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Tạo biểu mẫu trống để gửi cho các thành viên."""
+    from ipstat.form import form_filename, write_form  # noqa: PLC0415
+    from ipstat.members import match_member  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    if all_members and member:
+        _fail("chỉ dùng một trong hai: --member hoặc --all.")
+    if all_members:
+        folder = output or Path(".")
+        targets = [(m, folder / form_filename(year, m)) for m in contract.bloc.members]
+    else:
+        chosen = None
+        if member:
+            chosen = match_member(member, contract.bloc, contract.form.member_prefixes)
+            if chosen is None:
+                _fail(f"“{member}” không phải là thành viên của {contract.bloc.name}.")
+        targets = [(chosen, output or Path(form_filename(year, chosen)))]
+    console = _console()
+    for chosen, path in targets:
+        write_form(path, contract, year, chosen)
+        console.print(f"Đã ghi [bold]{path}[/]")
+
+
+@app.command()
+def schema(
+    output_format: Annotated[
+        SchemaFormat, typer.Option("--format", help="table: bảng chỉ tiêu; json: JSON Schema.")
+    ] = SchemaFormat.table,
+    bloc: BlocOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """In danh mục chỉ tiêu, hoặc JSON Schema của một biểu báo cáo."""
+    contract = _contract(schemas, bloc)
+    if output_format is SchemaFormat.json:
+        from ipstat.submission_schema import submission_schema  # noqa: PLC0415
+
+        print(json.dumps(submission_schema(contract), ensure_ascii=False, indent=2))
+        return
+    from ipstat.terminal import catalogue_table  # noqa: PLC0415
+
+    _console().print(catalogue_table(contract))
+
+
+def main() -> None:
+    app()

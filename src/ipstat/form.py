@@ -1,0 +1,159 @@
+"""The blank yearly form, generated from `schemas/`, ready to send to a member."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipstat.contract import Contract, Member
+from ipstat.writers.atomic import write_atomic
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0##"
+
+
+def form_filename(year: int, member: Member | None) -> str:
+    return f"bieu-{member.slug}-{year}.xlsx" if member else f"bieu-mau-{year}.xlsx"
+
+
+def build_form(contract: Contract, year: int, member: Member | None = None) -> "Workbook":
+    """The form as an openpyxl workbook; `write_form` saves it."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook()
+    guide = book.active
+    assert guide is not None
+    guide.title = "Hướng dẫn"
+    _guide(guide, contract, year)
+    _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
+    _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member)
+    book.active = 2
+    return book
+
+
+def write_form(path: Path, contract: Contract, year: int, member: Member | None = None) -> Path:
+    book = build_form(contract, year, member)
+    write_atomic(path, lambda tmp: book.save(tmp))
+    return path
+
+
+def _title(sheet: "Worksheet", text: str, width: int) -> None:
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+
+    sheet.cell(row=1, column=1, value=text).font = Font(bold=True, size=13)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+
+
+def _header(sheet: "Worksheet", row: int, titles: list[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for column, title in enumerate(titles, start=1):
+        cell = sheet.cell(row=row, column=column, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+
+
+def _protect(sheet: "Worksheet") -> None:
+    """Codes and labels locked so the form keeps its shape; no password, as the contract asks."""
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _unlock(sheet: "Worksheet", ref: str) -> None:
+    from openpyxl.styles import Protection  # noqa: PLC0415
+
+    sheet[ref].protection = Protection(locked=False)
+
+
+def _info(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
+    spec = contract.form.info_sheet
+    _title(sheet, "THÔNG TIN ĐƠN VỊ BÁO CÁO", 3)
+    header_row = 3
+    _header(sheet, header_row, [spec.columns["code"], spec.columns["label"], spec.columns["value"]])
+    prefilled: dict[str, object] = {"nam": year}
+    if member is not None:
+        prefilled["tinh"] = member.name
+        prefilled["don_vi"] = f"Ban Quản lý các KCN tỉnh {member.name}"
+    for offset, field in enumerate(contract.form.info_fields, start=1):
+        row = header_row + offset
+        label = field.label + (" (bắt buộc)" if field.required else "")
+        sheet.cell(row=row, column=1, value=field.code)
+        sheet.cell(row=row, column=2, value=label)
+        value = sheet.cell(row=row, column=3, value=prefilled.get(field.code))
+        if field.kind == "date":
+            value.number_format = "DD/MM/YYYY"
+        _unlock(sheet, value.coordinate)
+    for column, width in zip("ABC", (14, 34, 44), strict=True):
+        sheet.column_dimensions[column].width = width
+    _protect(sheet)
+
+
+def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    spec = contract.form.figures_sheet
+    roles = ["code", "label", "unit", "value", "note"]
+    titles = [spec.columns[role] for role in roles]
+    who = f" – {member.name}" if member else ""
+    _title(sheet, f"SỐ LIỆU KCN, KCX, KKT NĂM {year}{who}".upper(), len(titles))
+    sheet.cell(row=2, column=1, value="Ghi số vào cột “Giá trị”; không có thì ghi 0.")
+    header_row = 4
+    _header(sheet, header_row, titles)
+    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+    for validation, what in ((whole, "một số nguyên ≥ 0"), (decimal, "một số ≥ 0")):
+        validation.error = f"Hãy nhập {what}."
+        validation.errorTitle = "Giá trị không hợp lệ"
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+    row = header_row
+    for section in contract.form.sections:
+        row += 1
+        sheet.cell(row=row, column=2, value=f"{section.id}. {section.title}").font = Font(bold=True)
+        for indicator in (i for i in contract.form.indicators if i.section == section.id):
+            row += 1
+            sheet.cell(row=row, column=1, value=indicator.code)
+            sheet.cell(row=row, column=2, value=indicator.label)
+            sheet.cell(row=row, column=3, value=indicator.unit)
+            value = sheet.cell(row=row, column=4)
+            value.number_format = COUNT_FORMAT if indicator.is_count else DECIMAL_FORMAT
+            (whole if indicator.is_count else decimal).add(value.coordinate)
+            _unlock(sheet, value.coordinate)
+            _unlock(sheet, f"E{row}")
+    for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    _protect(sheet)
+
+
+def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+
+    info, figures = contract.form.info_sheet.name, contract.form.figures_sheet.name
+    lines = [
+        f"HƯỚNG DẪN ĐIỀN BIỂU BÁO CÁO NĂM {year}",
+        "",
+        f"1. Trang “{info}”: điền tên tỉnh/thành phố, năm báo cáo ({year}) và người lập biểu.",
+        f"2. Trang “{figures}”: ghi số liệu vào cột “Giá trị”, đúng đơn vị ở cột “Đơn vị tính”.",
+        "3. Không bỏ trống ô nào: chỉ tiêu không phát sinh thì ghi 0 (không ghi “-”).",
+        "4. Nhập số dạng số, không nhập dạng chữ; số thập phân dùng dấu phẩy theo cài đặt "
+        "tiếng Việt (ví dụ 4.841,2).",
+        "5. Số dự án, số KCN, số lao động là số nguyên; vốn ghi theo triệu USD hoặc tỷ đồng, "
+        "diện tích theo ha.",
+        "6. Không đổi tên trang tính, không sửa cột “Mã”; có thể ghi chú ở cột “Ghi chú”.",
+        "7. Nếu dùng công thức, hãy mở và lưu tệp bằng Excel trước khi gửi để lưu kết quả.",
+        "8. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối.",
+    ]
+    for row, text in enumerate(lines, start=1):
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if row == 1:
+            cell.font = Font(bold=True, size=13)
+    sheet.column_dimensions["A"].width = 110

@@ -1,0 +1,33 @@
+"""Which member of the bloc a workbook's `tinh` names: `TP. Hà Nội`, `HA NOI` and `Thanh pho Ha Noi` agree."""
+
+import difflib
+import re
+
+from ipstat.contract import Bloc, Member
+from ipstat.textnorm import fold, strip_marks
+
+
+def member_key(name: str, prefixes: tuple[str, ...]) -> str:
+    """A name folded for matching, with an administrative prefix (`tỉnh`, `TP.`) removed."""
+    text = strip_marks(name).casefold().strip()
+    for prefix in sorted((strip_marks(p).casefold() for p in prefixes), key=len, reverse=True):
+        if re.match(re.escape(prefix) + r"(?:\s|\.|$)", text) or (
+            prefix.endswith(".") and text.startswith(prefix)
+        ):
+            text = text[len(prefix) :]
+            break
+    return fold(re.sub(r"[^\w\s]", " ", text))
+
+
+def match_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> Member | None:
+    key = member_key(name, prefixes)
+    for member in bloc.members:
+        if key in {member_key(n, prefixes) for n in (member.name, *member.aliases)}:
+            return member
+    return None
+
+
+def closest_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str | None:
+    keys = {member_key(m.name, prefixes): m.name for m in bloc.members}
+    found = difflib.get_close_matches(member_key(name, prefixes), list(keys), n=1, cutoff=0.6)
+    return keys[found[0]] if found else None

@@ -1,0 +1,401 @@
+"""A workbook becomes located values: each figure with its sheet, A1 cell, raw and parsed value.
+
+Everything wrong with the layout or a single value is a finding here; rules between values
+are `rules.py`'s.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ipstat.contract import Contract, Indicator, SheetSpec
+from ipstat.errors import WorkbookError
+from ipstat.findings import Finding
+from ipstat.formatting import format_exact
+from ipstat.members import closest_member, match_member
+from ipstat.numbers import NotANumber, decimal_from_float, is_whole, parse_vi_number
+from ipstat.textnorm import fold
+from ipstat.workbook import Cell, RawWorkbook, formula_at, open_workbook
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator's value, in the catalogue's unit, and where it came from."""
+
+    code: str
+    value: Decimal
+    sheet: str
+    cell: str
+    raw: Cell
+
+
+@dataclass
+class Submission:
+    path: Path
+    member: str | None = None
+    year: int | None = None
+    info: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def values(self) -> dict[str, Decimal]:
+        return {code: f.value for code, f in self.figures.items()}
+
+
+@dataclass(frozen=True)
+class _Table:
+    sheet: str
+    header_row: int
+    columns: dict[str, int]
+    rows: list[list[Cell]]
+
+    def cell(self, row: int, role: str) -> Cell:
+        column = self.columns.get(role)
+        cells = self.rows[row]
+        return cells[column] if column is not None and column < len(cells) else ""
+
+    def ref(self, row: int, role: str) -> str:
+        return a1(row, self.columns[role])
+
+
+def a1(row: int, column: int) -> str:
+    """Zero-based row and column as an Excel reference (0, 0 → A1)."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+class _Reading:
+    """Collects the findings of one workbook as it is read."""
+
+    def __init__(self, path: Path, contract: Contract) -> None:
+        self.path = path
+        self.contract = contract
+        self.findings: list[Finding] = []
+        self.submission = Submission(path)
+
+    def add(
+        self,
+        rule: str,
+        message: str,
+        sheet: str | None = None,
+        cell: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        prefix = f"Ô {cell} ({code}): " if cell and code else f"Ô {cell}: " if cell else ""
+        self.findings.append(
+            Finding(
+                file=str(self.path),
+                rule=rule,
+                severity=self.contract.severity(rule),
+                message=prefix + message,
+                sheet=sheet,
+                cell=cell,
+                code=code,
+            )
+        )
+
+
+def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, list[Finding]]:
+    """Read one workbook. The submission is None when the file could not be read at all."""
+    reading = _Reading(path, contract)
+    try:
+        book = open_workbook(path, contract.form.limits)
+        tables = [_table(book, spec, reading) for spec in _sheets(contract)]
+    except WorkbookError as exc:
+        reading.add("unreadable-file", str(exc))
+        return None, reading.findings
+    info, figures = tables
+    if info is not None:
+        _read_info(info, reading)
+    if figures is not None:
+        _read_figures(figures, book, reading)
+    return reading.submission, reading.findings
+
+
+def _sheets(contract: Contract) -> tuple[SheetSpec, SheetSpec]:
+    return contract.form.info_sheet, contract.form.figures_sheet
+
+
+def _table(book: RawWorkbook, spec: SheetSpec, reading: _Reading) -> _Table | None:
+    wanted = fold(spec.name)
+    name = next((n for n in book.sheet_names if fold(n) == wanted), None)
+    if name is None:
+        found = ", ".join(f"“{n}”" for n in book.sheet_names) or "không có"
+        reading.add(
+            "missing-sheet",
+            f"Không tìm thấy trang tính “{spec.name}” (các trang hiện có: {found}); "
+            f"hãy dùng đúng biểu mẫu hoặc đổi tên trang tính thành “{spec.name}”.",
+            sheet=spec.name,
+        )
+        return None
+    rows = book.rows(name)
+    limit = reading.contract.form.header_search_rows
+    titles = {fold(title): role for role, title in spec.columns.items()}
+    for index, row in enumerate(rows[:limit]):
+        columns: dict[str, int] = {}
+        for column, value in enumerate(row):
+            role = titles.get(fold(value)) if isinstance(value, str) else None
+            if role is not None and role not in columns:
+                columns[role] = column
+        if spec.required_columns.keys() <= columns.keys():
+            return _Table(name, index, columns, rows)
+    needed = ", ".join(f"“{t}”" for t in spec.required_columns.values())
+    reading.add(
+        "missing-header",
+        f"Không tìm thấy dòng tiêu đề có các cột {needed} trong {limit} dòng đầu của trang "
+        f"“{name}”; hãy giữ nguyên dòng tiêu đề của biểu mẫu.",
+        sheet=name,
+    )
+    return None
+
+
+def _coded_rows(table: _Table) -> list[tuple[int, str]]:
+    coded = []
+    for index in range(table.header_row + 1, len(table.rows)):
+        code = table.cell(index, "code")
+        text = str(code).strip() if code is not None else ""
+        if text:
+            coded.append((index, text))
+    return coded
+
+
+def _read_info(table: _Table, reading: _Reading) -> None:
+    form = reading.contract.form
+    fields = {f.code: f for f in form.info_fields}
+    seen: dict[str, int] = {}
+    for index, code in _coded_rows(table):
+        key = code.casefold()
+        if key in fields and key not in seen:
+            seen[key] = index
+    for code, spec in fields.items():
+        index = seen.get(code)
+        raw = table.cell(index, "value") if index is not None else ""
+        text = _text(raw)
+        if not text:
+            if spec.required:
+                where = table.ref(index, "value") if index is not None else None
+                reading.add(
+                    "missing-info",
+                    f"Chưa điền “{spec.label}” (mã {code}) ở trang “{table.sheet}”; "
+                    "hãy điền vào cột “Giá trị”.",
+                    sheet=table.sheet,
+                    cell=where,
+                    code=code,
+                )
+            continue
+        assert index is not None
+        reading.submission.info[code] = text
+        cell = table.ref(index, "value")
+        if spec.kind == "member":
+            _read_member(text, table.sheet, cell, reading)
+        elif spec.kind == "year":
+            _read_year(raw, text, table.sheet, cell, reading)
+
+
+def _text(raw: Cell) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime | dt.date):
+        return raw.strftime("%d/%m/%Y")
+    return str(raw).strip()
+
+
+def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
+    contract = reading.contract
+    member = match_member(text, contract.bloc, contract.form.member_prefixes)
+    if member is not None:
+        reading.submission.member = member.name
+        return
+    guess = closest_member(text, contract.bloc, contract.form.member_prefixes)
+    hint = f" Có phải là “{guess}”?" if guess else ""
+    members = ", ".join(contract.bloc.names)
+    reading.add(
+        "unknown-member",
+        f"“{text}” không phải là thành viên của {contract.bloc.name}.{hint} "
+        f"Các thành viên: {members}.",
+        sheet=sheet,
+        cell=cell,
+        code="tinh",
+    )
+
+
+def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -> None:
+    year = int(text) if text.isdigit() and not isinstance(raw, bool) else None
+    if year is None or not 1990 <= year <= 2200:
+        reading.add(
+            "invalid-year",
+            f"Năm báo cáo “{text}” không hợp lệ; hãy ghi năm bằng bốn chữ số, ví dụ 2016.",
+            sheet=sheet,
+            cell=cell,
+            code="nam",
+        )
+        return
+    reading.submission.year = year
+
+
+def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
+    catalogue = reading.contract.form.by_code
+    first_row: dict[str, int] = {}
+    for index, code in _coded_rows(table):
+        code_cell = table.ref(index, "code")
+        indicator = catalogue.get(code) or catalogue.get(code.casefold())
+        if indicator is None:
+            reading.add(
+                "unknown-code",
+                f"Mã “{code}” không có trong danh mục chỉ tiêu nên bị bỏ qua; "
+                "hãy kiểm tra lại mã hoặc xóa dòng này.",
+                sheet=table.sheet,
+                cell=code_cell,
+            )
+            continue
+        if indicator.code in first_row:
+            reading.add(
+                "duplicate-code",
+                f"Chỉ tiêu đã có ở dòng {first_row[indicator.code] + 1}; mỗi mã chỉ được ghi "
+                "một lần, hãy xóa một trong hai dòng.",
+                sheet=table.sheet,
+                cell=code_cell,
+                code=indicator.code,
+            )
+            reading.submission.figures.pop(indicator.code, None)
+            continue
+        first_row[indicator.code] = index
+        figure = _read_value(table, index, indicator, book, reading)
+        if figure is not None:
+            reading.submission.figures[indicator.code] = figure
+    for indicator in reading.contract.form.indicators:
+        if indicator.code not in first_row:
+            reading.add(
+                "missing-value",
+                f"Thiếu dòng chỉ tiêu “{indicator.label}” ({indicator.unit}); hãy thêm dòng có "
+                f"mã {indicator.code} vào trang “{table.sheet}”.",
+                sheet=table.sheet,
+                code=indicator.code,
+            )
+
+
+def _read_value(
+    table: _Table, row: int, indicator: Indicator, book: RawWorkbook, reading: _Reading
+) -> Figure | None:
+    raw = table.cell(row, "value")
+    cell = table.ref(row, "value")
+
+    def add(rule: str, message: str) -> None:
+        reading.add(rule, message, sheet=table.sheet, cell=cell, code=indicator.code)
+
+    value = _number(raw, indicator, cell, book, table.sheet, add, reading.contract)
+    if value is None:
+        return None
+    value = _convert_unit(table, row, indicator, value, add, reading.contract)
+    if value is None:
+        return None
+    if value < 0:
+        add("negative-value", f"giá trị âm {format_exact(value)}; hãy nhập số ≥ 0.")
+        return None
+    if indicator.is_count and not is_whole(value):
+        add(
+            "fractional-count",
+            f"“{indicator.label}” là số đếm ({indicator.unit}) nhưng ô ghi {format_exact(value)}; "
+            "hãy nhập số nguyên.",
+        )
+        return None
+    return Figure(indicator.code, value, table.sheet, cell, raw)
+
+
+def _number(
+    raw: Cell,
+    indicator: Indicator,
+    cell: str,
+    book: RawWorkbook,
+    sheet: str,
+    add: Callable[[str, str], None],
+    contract: Contract,
+) -> Decimal | None:
+    if isinstance(raw, bool) or isinstance(raw, dt.date | dt.time | dt.timedelta):
+        add(
+            "non-numeric-value",
+            f"ô chứa “{_text(raw)}”, không phải là số; hãy nhập số ({indicator.unit}).",
+        )
+        return None
+    if isinstance(raw, int | float):
+        return decimal_from_float(float(raw)) if isinstance(raw, float) else Decimal(raw)
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        formula = formula_at(book.path, book.content, sheet, cell)
+        if formula is not None:
+            add(
+                "formula-without-value",
+                f"ô có công thức {formula} nhưng tệp không lưu kết quả của công thức (tệp được "
+                "tạo bằng chương trình và chưa từng mở bằng Excel); hãy mở tệp bằng Excel hoặc "
+                "LibreOffice, bấm Lưu rồi gửi lại.",
+            )
+        else:
+            add("missing-value", _missing(indicator))
+        return None
+    if text in contract.form.empty_markers:
+        add("missing-value", _missing(indicator))
+        return None
+    try:
+        value = parse_vi_number(text)
+    except NotANumber:
+        add(
+            "non-numeric-value",
+            f"“{text}” không phải là số theo cách viết của Việt Nam; hãy nhập số, dùng dấu phẩy "
+            "cho phần thập phân (ví dụ 4841,2 hoặc 4.841,2).",
+        )
+        return None
+    add(
+        "text-number",
+        f"số được nhập dạng chữ “{text}”, đã đọc là {format_exact(value)}; hãy nhập dạng số "
+        "để tránh hiểu nhầm.",
+    )
+    return value
+
+
+def _missing(indicator: Indicator) -> str:
+    return (
+        f"chưa có giá trị cho “{indicator.label}”; hãy nhập số ({indicator.unit}), "
+        "nếu không có thì ghi 0."
+    )
+
+
+def _convert_unit(
+    table: _Table,
+    row: int,
+    indicator: Indicator,
+    value: Decimal,
+    add: Callable[[str, str], None],
+    contract: Contract,
+) -> Decimal | None:
+    text = _text(table.cell(row, "unit")) if "unit" in table.columns else ""
+    if indicator.is_count or not text:
+        return value
+    units = contract.units
+    expected = units.dimension_of(indicator.unit)
+    found = units.factors.get(units.key(text))
+    if found is None or found[0] != expected:
+        add(
+            "unit-mismatch",
+            f"đơn vị “{text}” không dùng được cho chỉ tiêu này; hãy ghi số theo đơn vị "
+            f"“{indicator.unit}”.",
+        )
+        return None
+    factor = found[1]
+    if factor == 1:
+        return value
+    converted = value * factor
+    how = f"× {format_exact(factor)}" if factor > 1 else f"÷ {format_exact(1 / factor)}"
+    add(
+        "unit-converted",
+        f"đơn vị “{text}” đã được đổi sang “{indicator.unit}” ({how}): "
+        f"{format_exact(value)} → {format_exact(converted)}.",
+    )
+    return converted
+

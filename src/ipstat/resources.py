@@ -1,0 +1,13 @@
+"""Where the shipped data lives: inside the wheel when installed, at the repository root when not."""
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """The `schemas` or `templates` folder of this installation."""
+    packaged = _PACKAGE / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE.parents[1] / name

@@ -1,0 +1,123 @@
+"""Rules between values of one workbook, and across the workbooks of the bloc."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ipstat.contract import Check, Comparison, Contract, Term
+from ipstat.findings import Finding
+from ipstat.formatting import format_exact
+from ipstat.reader import Submission
+
+_OP_WORDS = {
+    "<=": "không được lớn hơn",
+    ">=": "phải lớn hơn hoặc bằng",
+    "==": "phải bằng",
+    "<": "phải nhỏ hơn",
+    ">": "phải lớn hơn",
+}
+_STATE_WORDS = {"<=": "≤", ">=": "≥", "==": "bằng", "<": "<", ">": "lớn hơn"}
+
+
+def check_submission(sub: Submission, contract: Contract, year: int | None) -> list[Finding]:
+    """The checks of rules.toml, and the year asked for. A check with a missing value is skipped:
+    that value already has its own finding."""
+    findings = [_year_finding(sub, contract, year)] if year and sub.year not in (None, year) else []
+    values = sub.values()
+    for check in contract.rules.checks:
+        if not all(code in values for code in check.codes):
+            continue
+        if check.when is not None and not check.when.holds(values):
+            continue
+        if not check.expect.holds(values):
+            findings.append(_check_finding(check, sub, contract, values))
+    return findings
+
+
+def _year_finding(sub: Submission, contract: Contract, year: int) -> Finding:
+    return Finding(
+        file=str(sub.path),
+        rule="year-mismatch",
+        severity=contract.severity("year-mismatch"),
+        message=f"Biểu ghi năm {sub.year} nhưng đang tổng hợp năm {year}; hãy gửi đúng biểu "
+        f"của năm {year} hoặc sửa ô “Năm báo cáo”.",
+        sheet=contract.form.info_sheet.name,
+        code="nam",
+    )
+
+
+def _describe(side: Sequence[Term], contract: Contract, values: dict[str, Decimal]) -> str:
+    parts = []
+    for term in side:
+        if isinstance(term, str):
+            label = contract.form.by_code[term].label
+            parts.append(f"{label} ({format_exact(values[term])})")
+        else:
+            parts.append(format_exact(term))
+    return " + ".join(parts)
+
+
+def _sentence(cmp: Comparison, contract: Contract, values: dict[str, Decimal], state: bool) -> str:
+    words = _STATE_WORDS if state else _OP_WORDS
+    left = _describe(cmp.left, contract, values)
+    right = _describe(cmp.right, contract, values)
+    return f"{left} {words[cmp.op]} {right}"
+
+
+def _check_finding(
+    check: Check, sub: Submission, contract: Contract, values: dict[str, Decimal]
+) -> Finding:
+    figure = sub.figures[check.anchor]
+    others = sorted({sub.figures[c].cell for c in check.codes} - {figure.cell})
+    expect = _sentence(check.expect, contract, values, state=False)
+    when = f"Khi {_sentence(check.when, contract, values, state=True)} thì " if check.when else ""
+    sentence = when + (expect[0].lower() + expect[1:] if when else expect)
+    see = f" (xem thêm ô {', '.join(others)})" if others else ""
+    hint = f" {check.hint}" if check.hint else ""
+    return Finding(
+        file=str(sub.path),
+        rule=check.rule,
+        severity=contract.severity(check.rule),
+        message=f"Ô {figure.cell} ({check.anchor}): {sentence}{see}.{hint}",
+        sheet=figure.sheet,
+        cell=figure.cell,
+        code=check.anchor,
+    )
+
+
+def check_bloc(
+    subs: Sequence[Submission], contract: Contract, year: int | None
+) -> tuple[list[Finding], int | None]:
+    """Rules across the bloc: one workbook per member, one year. Returns the year agreed on."""
+    findings: list[Finding] = []
+
+    def add(rule: str, message: str, file: str = "") -> None:
+        findings.append(Finding(file, rule, contract.severity(rule), message))
+
+    by_member: dict[str, list[Submission]] = defaultdict(list)
+    for sub in subs:
+        if sub.member is not None:
+            by_member[sub.member].append(sub)
+    for member, group in by_member.items():
+        if len(group) > 1:
+            files = " và ".join(f"“{s.path.name}”" for s in group)
+            add(
+                "duplicate-member",
+                f"Có {len(group)} tệp của {member}: {files}; hãy giữ lại một tệp đúng.",
+                str(group[1].path),
+            )
+    years = sorted({s.year for s in subs if s.year is not None})
+    if year is None and len(years) > 1:
+        listing = "; ".join(
+            f"{y}: " + ", ".join(s.path.name for s in subs if s.year == y) for y in years
+        )
+        add(
+            "mixed-years",
+            f"Các tệp thuộc nhiều năm khác nhau ({listing}); hãy chỉ tổng hợp các tệp của một "
+            "năm, hoặc chọn năm bằng --year.",
+        )
+    agreed = year if year is not None else (years[0] if len(years) == 1 else None)
+    missing = [m for m in contract.bloc.names if m not in by_member]
+    for member in missing:
+        add("missing-member", f"Chưa nhận được báo cáo của {member}.")
+    return findings, agreed

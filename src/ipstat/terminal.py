@@ -1,0 +1,67 @@
+"""Findings and summaries for a person at a terminal (rich); plain when piped or with NO_COLOR."""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from ipstat.contract import Contract
+from ipstat.findings import Finding, ValidationReport, count_by_severity
+
+SEVERITY_WORDS = {"error": "[red]lỗi[/]", "warning": "[yellow]cảnh báo[/]"}
+
+
+def verdict(name: str, findings: Iterable[Finding]) -> str:
+    errors, warnings = count_by_severity(findings)
+    if not errors and not warnings:
+        return f"[green]✓[/] {name}"
+    mark = "[red]✗[/]" if errors else "[yellow]![/]"
+    return f"{mark} {name}: {errors} lỗi, {warnings} cảnh báo"
+
+
+def findings_table(findings: list[Finding]) -> Table:
+    table = Table(show_header=True, header_style="bold", expand=False)
+    table.add_column("Trang")
+    table.add_column("Mức")
+    table.add_column("Quy tắc")
+    table.add_column("Nội dung cần sửa", overflow="fold")
+    for f in findings:
+        table.add_row(f.sheet or "", SEVERITY_WORDS[f.severity], f.rule, f.message)
+    return table
+
+
+def print_report(console: Console, report: ValidationReport) -> None:
+    for file_report in report.files:
+        if file_report.findings:
+            console.print(f"\n[bold]{file_report.path}[/]")
+            console.print(findings_table(file_report.findings))
+    if report.bloc_findings:
+        console.print("\n[bold]Toàn Khối[/]")
+        console.print(findings_table(report.bloc_findings))
+    console.print()
+    for file_report in report.files:
+        console.print(verdict(str(file_report.path), file_report.findings))
+    errors, warnings = count_by_severity(report)
+    console.print(
+        f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo.",
+        style="bold red" if errors else "bold green",
+    )
+
+
+def catalogue_table(contract: Contract) -> Table:
+    table = Table(title=f"{contract.form.title} ({contract.form.version})", show_lines=False)
+    for title in ("Mục", "Mã", "Chỉ tiêu", "Đơn vị tính", "Loại"):
+        table.add_column(title)
+    kinds = {"count": "số đếm", "money": "tiền", "area": "diện tích"}
+    for ind in contract.form.indicators:
+        table.add_row(ind.section, ind.code, ind.label, ind.unit, kinds[ind.kind])
+    for d in contract.form.derived:
+        table.add_row("", d.code, d.label, d.unit, "tính từ tổng Khối")
+    return table
+
+
+def written(console: Console, paths: Iterable[Path]) -> None:
+    for path in paths:
+        console.print(f"Đã ghi [bold]{path}[/]")
+

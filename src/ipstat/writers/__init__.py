@@ -1,0 +1,1 @@
+"""Output files: each written whole to a temporary file, then renamed into place."""

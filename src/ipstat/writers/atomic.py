@@ -1,0 +1,36 @@
+"""Atomic writes: a reader never sees a half-written file, and a failed run leaves the old ones."""
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+Writer = Callable[[Path], None]
+
+
+def write_all_atomic(outputs: dict[Path, Writer]) -> None:
+    """Each writer fills a temporary file beside its target; only when all have succeeded are
+    they renamed into place, so a failure in any of them replaces none."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, write in outputs.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            os.close(handle)
+            staged.append((Path(name), target))
+            write(Path(name))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+
+
+def write_atomic(target: Path, write: Writer) -> None:
+    write_all_atomic({target: write})
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    write_atomic(target, lambda path: path.write_text(text, encoding="utf-8"))
