@@ -1,16 +1,21 @@
-"""The data contract (`schemas/`) as checked models: a typo there fails at start, not in a total."""
+"""The data contract (`schemas/`) as checked values: a typo there fails at start, not in a total.
+
+The types are frozen stdlib dataclasses; pydantic loads and checks them from the TOML files
+(`_check`), and each type's `__post_init__` checks what one field alone cannot. Importing
+pydantic costs more than validating all the workbooks of a bloc, so it is imported only when
+a contract is not already in the cache of checked contracts.
+"""
 
 import operator
 import re
-import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
+from ipstat import contract_cache
 from ipstat.resources import data_dir
 from ipstat.textnorm import fold, fold_words
 
@@ -50,33 +55,45 @@ class ContractError(Exception):
     """`schemas/` (or a bloc file given by the user) is not a valid contract."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+_STRICT = {"extra": "forbid"}  # pydantic's config for these dataclasses: unknown keys are typos
+model = dataclass(frozen=True, kw_only=True)
 
 
-class SheetSpec(_Model):
+@model
+class SheetSpec:
+    __pydantic_config__ = _STRICT
+
     name: str
     columns: dict[str, str]
-    optional: dict[str, bool] = Field(default_factory=dict)
+    optional: dict[str, bool] = field(default_factory=dict)
 
     @property
     def required_columns(self) -> dict[str, str]:
         return {role: title for role, title in self.columns.items() if not self.optional.get(role)}
 
 
-class InfoField(_Model):
+@model
+class InfoField:
+    __pydantic_config__ = _STRICT
+
     code: str
     label: str
     required: bool = False
     kind: Literal["member", "year", "text", "date"]
 
 
-class Section(_Model):
+@model
+class Section:
+    __pydantic_config__ = _STRICT
+
     id: str
     title: str
 
 
-class Indicator(_Model):
+@model
+class Indicator:
+    __pydantic_config__ = _STRICT
+
     code: str
     label: str
     unit: str
@@ -88,7 +105,10 @@ class Indicator(_Model):
         return self.kind == "count"
 
 
-class Derived(_Model):
+@model
+class Derived:
+    __pydantic_config__ = _STRICT
+
     code: str
     label: str
     unit: str
@@ -96,25 +116,29 @@ class Derived(_Model):
     numerator: str | None = None
     denominator: str | None = None
 
-    @model_validator(mode="after")
-    def _one_formula(self) -> "Derived":
+    def __post_init__(self) -> None:
         if bool(self.sum) == bool(self.numerator and self.denominator):
             raise ValueError(f"{self.code}: give either `sum` or `numerator` and `denominator`")
-        return self
 
     @property
     def inputs(self) -> tuple[str, ...]:
         return self.sum or (str(self.numerator), str(self.denominator))
 
 
-class Limits(_Model):
+@model
+class Limits:
+    __pydantic_config__ = _STRICT
+
     max_file_bytes: int
     max_part_bytes: int
     max_total_bytes: int
     max_rows: int
 
 
-class Form(_Model):
+@model
+class Form:
+    __pydantic_config__ = _STRICT
+
     version: str
     title: str
     header_search_rows: int
@@ -128,8 +152,7 @@ class Form(_Model):
     indicators: tuple[Indicator, ...]
     derived: tuple[Derived, ...]
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "Form":
+    def __post_init__(self) -> None:
         codes = [i.code for i in self.indicators] + [d.code for d in self.derived]
         _unique(codes, "indicator code")
         sections = {s.id for s in self.sections}
@@ -144,26 +167,35 @@ class Form(_Model):
         for sheet in (self.info_sheet, self.figures_sheet):
             if not {"code", "value"} <= sheet.columns.keys():
                 raise ValueError(f"sheet {sheet.name!r} needs `code` and `value` columns")
-        return self
 
     @cached_property
     def by_code(self) -> dict[str, Indicator]:
         return {i.code: i for i in self.indicators}
 
 
-class Dimension(_Model):
+@model
+class Dimension:
+    __pydantic_config__ = _STRICT
+
     name: str
     unit: str
     accepted: dict[str, Decimal]
 
 
-class Units(_Model):
+@model
+class Units:
+    __pydantic_config__ = _STRICT
+
     aliases: dict[str, str]
     dimensions: tuple[Dimension, ...]
 
+    @cached_property
+    def _folded_aliases(self) -> dict[str, str]:
+        return {fold(k): fold(v) for k, v in self.aliases.items()}
+
     def key(self, text: str) -> str:
         """A unit's text folded for comparison, with aliases applied word by word."""
-        alias = {fold(k): fold(v) for k, v in self.aliases.items()}
+        alias = self._folded_aliases
         return "".join(alias.get(word, word) for word in fold_words(text))
 
     @cached_property
@@ -194,7 +226,10 @@ _TERM = re.compile(r"^(?:[a-z_][a-z0-9_]*|[0-9]+(?:\.[0-9]+)?)$")
 Term = str | Decimal
 
 
-class Comparison(_Model):
+@model
+class Comparison:
+    __pydantic_config__ = _STRICT
+
     """`a + b <= c`: sums of indicator codes and numbers, compared."""
 
     left: tuple[Term, ...]
@@ -207,6 +242,10 @@ class Comparison(_Model):
         if match is None:
             raise ValueError(f"not a comparison: {text!r}")
         return cls(left=_terms(match["left"]), op=match["op"], right=_terms(match["right"]))
+
+    def __post_init__(self) -> None:
+        if self.op not in _OPS:
+            raise ValueError(f"unknown comparison {self.op!r}")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -230,38 +269,52 @@ def _sum(terms: Iterable[Term], values: dict[str, Decimal]) -> Decimal:
     return sum((values[t] if isinstance(t, str) else t for t in terms), Decimal(0))
 
 
-class Check(_Model):
+@model
+class Check:
+    __pydantic_config__ = _STRICT
+
     rule: str
-    expect: Comparison
-    when: Comparison | None = None
+    expect: str
+    when: str | None = None
     hint: str = ""
 
-    @field_validator("expect", "when", mode="before")
-    @classmethod
-    def _parse(cls, value: object) -> object:
-        return Comparison.parse(value) if isinstance(value, str) else value
+    def __post_init__(self) -> None:
+        _ = self.expectation, self.condition  # a typo in an expression fails at load
+
+    @cached_property
+    def expectation(self) -> Comparison:
+        return Comparison.parse(self.expect)
+
+    @cached_property
+    def condition(self) -> Comparison | None:
+        return Comparison.parse(self.when) if self.when else None
 
     @property
     def anchor(self) -> str:
         """The indicator whose cell carries the finding."""
-        return self.expect.codes[0]
+        return self.expectation.codes[0]
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return (*(self.when.codes if self.when else ()), *self.expect.codes)
+        return (*(self.condition.codes if self.condition else ()), *self.expectation.codes)
 
 
-class Rule(_Model):
+@model
+class Rule:
+    __pydantic_config__ = _STRICT
+
     severity: Severity
     title: str
 
 
-class Rules(_Model):
+@model
+class Rules:
+    __pydantic_config__ = _STRICT
+
     rules: dict[str, Rule]
     checks: tuple[Check, ...]
 
-    @model_validator(mode="after")
-    def _known_ids(self) -> "Rules":
+    def __post_init__(self) -> None:
         for rule_id in self.rules:
             if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", rule_id):
                 raise ValueError(f"rule id {rule_id!r} is not kebab-case")
@@ -271,40 +324,45 @@ class Rules(_Model):
         for check in self.checks:
             if check.rule not in self.rules:
                 raise ValueError(f"check on unknown rule {check.rule!r}")
-        return self
 
 
-class Member(_Model):
+@model
+class Member:
+    __pydantic_config__ = _STRICT
+
     name: str
     slug: str
     aliases: tuple[str, ...] = ()
 
 
-class Bloc(_Model):
+@model
+class Bloc:
+    __pydantic_config__ = _STRICT
+
     id: str
     name: str
     region: str = ""
     members: tuple[Member, ...]
 
-    @model_validator(mode="after")
-    def _unique_members(self) -> "Bloc":
+    def __post_init__(self) -> None:
         _unique([m.name for m in self.members], "member")
         _unique([m.slug for m in self.members], "member slug")
-        return self
 
     @property
     def names(self) -> list[str]:
         return [m.name for m in self.members]
 
 
-class Contract(_Model):
+@model
+class Contract:
+    __pydantic_config__ = _STRICT
+
     form: Form
     units: Units
     rules: Rules
     bloc: Bloc
 
-    @model_validator(mode="after")
-    def _cross_checks(self) -> "Contract":
+    def __post_init__(self) -> None:
         known = self.form.by_code
         for ind in self.form.indicators:
             if ind.kind != "count" and self.units.dimension_of(ind.unit) is None:
@@ -313,7 +371,6 @@ class Contract(_Model):
             for code in check.codes:
                 if code not in known:
                     raise ValueError(f"check {check.rule!r}: unknown indicator {code!r}")
-        return self
 
     def severity(self, rule: str) -> Severity:
         return self.rules.rules[rule].severity
@@ -327,13 +384,19 @@ def _unique(items: list[str], what: str) -> None:
         seen.add(item)
 
 
-def _read_toml(path: Path) -> dict[str, object]:
+def _read(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise ContractError(f"Không tìm thấy tệp {path}") from exc
-    except tomllib.TOMLDecodeError as exc:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ContractError(f"Không đọc được tệp {path}: {exc.strerror or exc}") from exc
+
+
+def _parse(path: Path, content: bytes) -> dict[str, Any]:
+    import tomllib  # noqa: PLC0415
+
+    try:
+        return tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ContractError(f"Tệp {path} sai cú pháp TOML: {exc}") from exc
 
 
@@ -348,7 +411,11 @@ def bloc_path(bloc: str | Path | None, schemas: Path) -> Path:
 
 
 def load_contract(schemas: Path | None = None, bloc: str | Path | None = None) -> Contract:
-    """Read and check `schemas/` (or another folder of the same layout) and a bloc."""
+    """Read and check `schemas/` (or another folder of the same layout) and a bloc.
+
+    Checking builds pydantic's validators, which costs more than reading all the workbooks;
+    a contract already checked is taken from a cache keyed by the files' exact bytes.
+    """
     folder = schemas or data_dir("schemas")
     parts = {
         "form": folder / "form.toml",
@@ -356,9 +423,23 @@ def load_contract(schemas: Path | None = None, bloc: str | Path | None = None) -
         "rules": folder / "rules.toml",
         "bloc": bloc_path(bloc, folder),
     }
-    raw = {name: _read_toml(path) for name, path in parts.items()}
+    contents = {name: _read(path) for name, path in parts.items()}
+    key = contract_cache.key(contents.values(), Path(__file__))
+    cached = contract_cache.get(key, Contract)
+    if cached is not None:
+        return cached
+    raw = {name: _parse(parts[name], content) for name, content in contents.items()}
+    contract = _check(raw, folder)
+    contract_cache.put(key, contract)
+    return contract
+
+
+def _check(raw: dict[str, Any], folder: Path) -> Contract:
+    """pydantic builds the dataclasses from the TOML data, checking every type and value."""
+    from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
+
     try:
-        return Contract.model_validate(raw)
+        return TypeAdapter(Contract).validate_python(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()

@@ -1,7 +1,6 @@
 """Findings in the machine formats of `validate --format`: JSON, JUnit XML, GitHub annotations."""
 
 import json
-from xml.sax.saxutils import quoteattr
 
 from ipstat.findings import Finding, ValidationReport
 
@@ -73,6 +72,12 @@ def _where(finding: Finding) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes (saxutils has one, but imports urllib)."""
+    escaped = _escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
+    return f'"{escaped}"'
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:

@@ -27,9 +27,9 @@ def check_submission(sub: Submission, contract: Contract, year: int | None) -> l
     for check in contract.rules.checks:
         if not all(code in values for code in check.codes):
             continue
-        if check.when is not None and not check.when.holds(values):
+        if check.condition is not None and not check.condition.holds(values):
             continue
-        if not check.expect.holds(values):
+        if not check.expectation.holds(values):
             findings.append(_check_finding(check, sub, contract, values))
     return findings
 
@@ -69,8 +69,9 @@ def _check_finding(
 ) -> Finding:
     figure = sub.figures[check.anchor]
     others = sorted({sub.figures[c].cell for c in check.codes} - {figure.cell})
-    expect = _sentence(check.expect, contract, values, state=False)
-    when = f"Khi {_sentence(check.when, contract, values, state=True)} thì " if check.when else ""
+    expect = _sentence(check.expectation, contract, values, state=False)
+    condition = check.condition
+    when = f"Khi {_sentence(condition, contract, values, state=True)} thì " if condition else ""
     sentence = when + (expect[0].lower() + expect[1:] if when else expect)
     see = f" (xem thêm ô {', '.join(others)})" if others else ""
     hint = f" {check.hint}" if check.hint else ""

@@ -8,7 +8,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ipstat.contract import Limits
 from ipstat.errors import WorkbookError
@@ -113,7 +113,22 @@ def _check_parts(content: bytes, limits: Limits) -> None:
         raise WorkbookError(f"Tệp bị hỏng ({exc}); hãy lưu lại bằng Excel và gửi lại.") from exc
 
 
-def _refuse_dtd(part: io.IOBase, name: str) -> None:
+class _Trickle(io.RawIOBase):
+    """Hands the parser a few hundred bytes at a time, so it stops near the root element
+    instead of parsing a whole sheet."""
+
+    def __init__(self, source: IO[bytes], size: int = 512) -> None:
+        self._source = source
+        self._size = size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return self._source.read(self._size)
+
+
+def _refuse_dtd(part: IO[bytes], name: str) -> None:
     """A DTD can only stand before the root element, so parsing up to it is enough."""
     from xml.etree.ElementTree import ParseError  # noqa: PLC0415
 
@@ -121,7 +136,7 @@ def _refuse_dtd(part: io.IOBase, name: str) -> None:
     from defusedxml.ElementTree import iterparse  # noqa: PLC0415
 
     try:
-        for _ in iterparse(part, events=("start",), forbid_dtd=True):
+        for _ in iterparse(_Trickle(part), events=("start",), forbid_dtd=True):
             return
     except DefusedXmlException as exc:
         raise WorkbookError(

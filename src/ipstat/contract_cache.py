@@ -1,0 +1,55 @@
+"""A cache of checked contracts, so that each run does not rebuild pydantic's validators.
+
+The key is a hash of the schema files' exact bytes and of the source that defines the cached
+types: any edit to either misses the cache and is checked again. The cache is an optimisation
+only; any problem with it (no writable folder, a damaged entry) falls back to checking.
+"""
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _folder() -> Path | None:
+    if os.environ.get("IPSTAT_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ipstat"
+
+
+def key(contents: Iterable[bytes], code: Path) -> str:
+    """The schema files' bytes and the source of the module defining the cached types."""
+    digest = hashlib.sha256(code.read_bytes())
+    for content in contents:
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def get(entry: str, kind: type[T]) -> T | None:
+    folder = _folder()
+    if folder is None:
+        return None
+    try:
+        value = pickle.loads((folder / f"contract-{entry}.pickle").read_bytes())  # noqa: S301
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def put(entry: str, value: object) -> None:
+    folder = _folder()
+    if folder is None:
+        return
+    target = folder / f"contract-{entry}.pickle"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, target)
+    except OSError:
+        return
