@@ -1,4 +1,4 @@
-"""Make sample_data/2016/: the 11 members' workbooks, whose bloc totals are the published 2016 figures.
+"""Make sample_data/2016/: 11 members' workbooks whose bloc totals are the published 2016 figures.
 
 The published totals (../shared/reference/khoi-thi-dua-dbsh-2016.txt) are split between members by
 fixed shares (Hà Nội, Bắc Ninh, Hải Phòng large), with the largest-remainder method, so every split

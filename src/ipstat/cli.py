@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ipstat.contract import Contract, ContractError, load_contract
+from ipstat.contract import Contract, ContractError, Member, load_contract
 from ipstat.errors import IpstatError
 
 if TYPE_CHECKING:
@@ -117,6 +117,7 @@ def template(
     contract = _contract(schemas, bloc)
     if all_members and member:
         _fail("chỉ dùng một trong hai: --member hoặc --all.")
+    targets: list[tuple[Member | None, Path]]
     if all_members:
         folder = output or Path(".")
         targets = [(m, folder / form_filename(year, m)) for m in contract.bloc.members]
@@ -130,7 +131,7 @@ def template(
     console = _console()
     for chosen, path in targets:
         write_form(path, contract, year, chosen)
-        console.print(f"Đã ghi [bold]{path}[/]")
+        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
 
 
 @app.command()

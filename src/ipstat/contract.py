@@ -56,10 +56,9 @@ class ContractError(Exception):
 
 
 _STRICT = {"extra": "forbid"}  # pydantic's config for these dataclasses: unknown keys are typos
-model = dataclass(frozen=True, kw_only=True)
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class SheetSpec:
     __pydantic_config__ = _STRICT
 
@@ -72,7 +71,7 @@ class SheetSpec:
         return {role: title for role, title in self.columns.items() if not self.optional.get(role)}
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class InfoField:
     __pydantic_config__ = _STRICT
 
@@ -82,7 +81,7 @@ class InfoField:
     kind: Literal["member", "year", "text", "date"]
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Section:
     __pydantic_config__ = _STRICT
 
@@ -90,7 +89,7 @@ class Section:
     title: str
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     __pydantic_config__ = _STRICT
 
@@ -105,7 +104,7 @@ class Indicator:
         return self.kind == "count"
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Derived:
     __pydantic_config__ = _STRICT
 
@@ -125,7 +124,7 @@ class Derived:
         return self.sum or (str(self.numerator), str(self.denominator))
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Limits:
     __pydantic_config__ = _STRICT
 
@@ -135,7 +134,7 @@ class Limits:
     max_rows: int
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Form:
     __pydantic_config__ = _STRICT
 
@@ -173,7 +172,7 @@ class Form:
         return {i.code: i for i in self.indicators}
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Dimension:
     __pydantic_config__ = _STRICT
 
@@ -182,7 +181,7 @@ class Dimension:
     accepted: dict[str, Decimal]
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Units:
     __pydantic_config__ = _STRICT
 
@@ -226,7 +225,7 @@ _TERM = re.compile(r"^(?:[a-z_][a-z0-9_]*|[0-9]+(?:\.[0-9]+)?)$")
 Term = str | Decimal
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Comparison:
     __pydantic_config__ = _STRICT
 
@@ -269,7 +268,7 @@ def _sum(terms: Iterable[Term], values: dict[str, Decimal]) -> Decimal:
     return sum((values[t] if isinstance(t, str) else t for t in terms), Decimal(0))
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Check:
     __pydantic_config__ = _STRICT
 
@@ -299,7 +298,7 @@ class Check:
         return (*(self.condition.codes if self.condition else ()), *self.expectation.codes)
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     __pydantic_config__ = _STRICT
 
@@ -307,7 +306,7 @@ class Rule:
     title: str
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Rules:
     __pydantic_config__ = _STRICT
 
@@ -326,7 +325,7 @@ class Rules:
                 raise ValueError(f"check on unknown rule {check.rule!r}")
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Member:
     __pydantic_config__ = _STRICT
 
@@ -335,7 +334,7 @@ class Member:
     aliases: tuple[str, ...] = ()
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Bloc:
     __pydantic_config__ = _STRICT
 
@@ -353,7 +352,7 @@ class Bloc:
         return [m.name for m in self.members]
 
 
-@model
+@dataclass(frozen=True, kw_only=True)
 class Contract:
     __pydantic_config__ = _STRICT
 

@@ -35,7 +35,7 @@ def get(entry: str, kind: type[T]) -> T | None:
     if folder is None:
         return None
     try:
-        value = pickle.loads((folder / f"contract-{entry}.pickle").read_bytes())  # noqa: S301
+        value = pickle.loads((folder / f"contract-{entry}.pickle").read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
         return None
     return value if isinstance(value, kind) else None

@@ -1,4 +1,4 @@
-"""Errors a user can cause. Each becomes a finding or a clear message at the edge, never a traceback."""
+"""Errors a user can cause; each becomes a finding or a clear message, never a traceback."""
 
 
 class IpstatError(Exception):

@@ -35,7 +35,7 @@ def build_form(contract: Contract, year: int, member: Member | None = None) -> "
 
 def write_form(path: Path, contract: Contract, year: int, member: Member | None = None) -> Path:
     book = build_form(contract, year, member)
-    write_atomic(path, lambda tmp: book.save(tmp))
+    write_atomic(path, book.save)
     return path
 
 
@@ -56,7 +56,7 @@ def _header(sheet: "Worksheet", row: int, titles: list[str]) -> None:
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    sheet.freeze_panes = f"A{row + 1}"
 
 
 def _protect(sheet: "Worksheet") -> None:
@@ -77,7 +77,7 @@ def _info(sheet: "Worksheet", contract: Contract, year: int, member: Member | No
     _title(sheet, "THÔNG TIN ĐƠN VỊ BÁO CÁO", 3)
     header_row = 3
     _header(sheet, header_row, [spec.columns["code"], spec.columns["label"], spec.columns["value"]])
-    prefilled: dict[str, object] = {"nam": year}
+    prefilled: dict[str, str | int] = {"nam": year}
     if member is not None:
         prefilled["tinh"] = member.name
         prefilled["don_vi"] = f"Ban Quản lý các KCN tỉnh {member.name}"

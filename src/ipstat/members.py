@@ -1,4 +1,4 @@
-"""Which member of the bloc a workbook's `tinh` names: `TP. Hà Nội`, `HA NOI` and `Thanh pho Ha Noi` agree."""
+"""Which member a workbook's `tinh` names: `TP. Hà Nội`, `HA NOI`, `Thanh pho Ha Noi` agree."""
 
 import difflib
 import re

@@ -32,7 +32,7 @@ def parse_vi_number(text: str) -> Decimal:
 
 
 def decimal_from_float(value: float) -> Decimal:
-    """The shortest decimal that round-trips the float: what the spreadsheet showed, not its binary."""
+    """The shortest decimal that round-trips the float: what the sheet showed, not its binary."""
     if not math.isfinite(value):
         raise NotANumber(repr(value))
     return Decimal(repr(value))

@@ -12,7 +12,7 @@ def to_json(report: ValidationReport) -> str:
 
 
 def to_junit(report: ValidationReport) -> str:
-    """One testsuite per workbook, a testcase per rule; errors fail, warnings are reported as output."""
+    """One testsuite per workbook, a testcase per rule; errors fail, warnings go to system-out."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     suites = []
     for file_report in report.files:
@@ -41,14 +41,14 @@ def to_junit(report: ValidationReport) -> str:
             classname = quoteattr(str(file_report.path))
             cases.append(f"    <testcase name={name} classname={classname}>{body}</testcase>")
         suites.append(
-            f"  <testsuite name={quoteattr(str(file_report.path))} tests=\"{len(cases)}\" "
+            f'  <testsuite name={quoteattr(str(file_report.path))} tests="{len(cases)}" '
             f'failures="{failures}" errors="0" skipped="{skipped}">\n'
             + "\n".join(cases)
             + "\n  </testsuite>"
         )
     if report.bloc_findings:
         cases = [
-            f"    <testcase name={quoteattr(f.rule)} classname=\"bloc\">"
+            f'    <testcase name={quoteattr(f.rule)} classname="bloc">'
             + (f"<failure message={quoteattr(f.message)}/>" if f.is_error else "")
             + "</testcase>"
             for f in report.bloc_findings

@@ -5,7 +5,6 @@ are `rules.py`'s.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -173,12 +172,12 @@ def _read_info(table: _Table, reading: _Reading) -> None:
         if key in fields and key not in seen:
             seen[key] = index
     for code, spec in fields.items():
-        index = seen.get(code)
-        raw = table.cell(index, "value") if index is not None else ""
+        found = seen.get(code)
+        raw = table.cell(found, "value") if found is not None else ""
         text = _text(raw)
         if not text:
             if spec.required:
-                where = table.ref(index, "value") if index is not None else None
+                where = table.ref(found, "value") if found is not None else None
                 reading.add(
                     "missing-info",
                     f"Chưa điền “{spec.label}” (mã {code}) ở trang “{table.sheet}”; "
@@ -188,9 +187,9 @@ def _read_info(table: _Table, reading: _Reading) -> None:
                     code=code,
                 )
             continue
-        assert index is not None
+        assert found is not None
         reading.submission.info[code] = text
-        cell = table.ref(index, "value")
+        cell = table.ref(found, "value")
         if spec.kind == "member":
             _read_member(text, table.sheet, cell, reading)
         elif spec.kind == "year":
@@ -267,7 +266,7 @@ def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
             reading.submission.figures.pop(indicator.code, None)
             continue
         first_row[indicator.code] = index
-        figure = _read_value(table, index, indicator, book, reading)
+        figure = _ValueCell(table, index, indicator, book, reading).read()
         if figure is not None:
             reading.submission.figures[indicator.code] = figure
     for indicator in reading.contract.form.indicators:
@@ -281,121 +280,122 @@ def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
             )
 
 
-def _read_value(
-    table: _Table, row: int, indicator: Indicator, book: RawWorkbook, reading: _Reading
-) -> Figure | None:
-    raw = table.cell(row, "value")
-    cell = table.ref(row, "value")
+@dataclass
+class _ValueCell:
+    """The value cell of one indicator's row, read with its unit."""
 
-    def add(rule: str, message: str) -> None:
-        reading.add(rule, message, sheet=table.sheet, cell=cell, code=indicator.code)
+    table: _Table
+    row: int
+    indicator: Indicator
+    book: RawWorkbook
+    reading: _Reading
 
-    value = _number(raw, indicator, cell, book, table.sheet, add, reading.contract)
-    if value is None:
-        return None
-    value = _convert_unit(table, row, indicator, value, add, reading.contract)
-    if value is None:
-        return None
-    if value < 0:
-        add("negative-value", f"giá trị âm {format_exact(value)}; hãy nhập số ≥ 0.")
-        return None
-    if indicator.is_count and not is_whole(value):
-        add(
-            "fractional-count",
-            f"“{indicator.label}” là số đếm ({indicator.unit}) nhưng ô ghi {format_exact(value)}; "
-            "hãy nhập số nguyên.",
+    @property
+    def cell(self) -> str:
+        return self.table.ref(self.row, "value")
+
+    def add(self, rule: str, message: str) -> None:
+        self.reading.add(
+            rule, message, sheet=self.table.sheet, cell=self.cell, code=self.indicator.code
         )
-        return None
-    return Figure(indicator.code, value, table.sheet, cell, raw)
 
-
-def _number(
-    raw: Cell,
-    indicator: Indicator,
-    cell: str,
-    book: RawWorkbook,
-    sheet: str,
-    add: Callable[[str, str], None],
-    contract: Contract,
-) -> Decimal | None:
-    if isinstance(raw, bool) or isinstance(raw, dt.date | dt.time | dt.timedelta):
-        add(
-            "non-numeric-value",
-            f"ô chứa “{_text(raw)}”, không phải là số; hãy nhập số ({indicator.unit}).",
-        )
-        return None
-    if isinstance(raw, int | float):
-        return decimal_from_float(float(raw)) if isinstance(raw, float) else Decimal(raw)
-    text = "" if raw is None else str(raw).strip()
-    if not text:
-        formula = formula_at(book.path, book.content, sheet, cell)
-        if formula is not None:
-            add(
-                "formula-without-value",
-                f"ô có công thức {formula} nhưng tệp không lưu kết quả của công thức (tệp được "
-                "tạo bằng chương trình và chưa từng mở bằng Excel); hãy mở tệp bằng Excel hoặc "
-                "LibreOffice, bấm Lưu rồi gửi lại.",
+    def read(self) -> Figure | None:
+        raw = self.table.cell(self.row, "value")
+        value = self.number(raw)
+        if value is not None:
+            value = self.convert_unit(value)
+        if value is None:
+            return None
+        if value < 0:
+            self.add("negative-value", f"giá trị âm {format_exact(value)}; hãy nhập số ≥ 0.")
+            return None
+        indicator = self.indicator
+        if indicator.is_count and not is_whole(value):
+            self.add(
+                "fractional-count",
+                f"“{indicator.label}” là số đếm ({indicator.unit}) nhưng ô ghi "
+                f"{format_exact(value)}; hãy nhập số nguyên.",
             )
-        else:
-            add("missing-value", _missing(indicator))
-        return None
-    if text in contract.form.empty_markers:
-        add("missing-value", _missing(indicator))
-        return None
-    try:
-        value = parse_vi_number(text)
-    except NotANumber:
-        add(
-            "non-numeric-value",
-            f"“{text}” không phải là số theo cách viết của Việt Nam; hãy nhập số, dùng dấu phẩy "
-            "cho phần thập phân (ví dụ 4841,2 hoặc 4.841,2).",
+            return None
+        return Figure(indicator.code, value, self.table.sheet, self.cell, raw)
+
+    def number(self, raw: Cell) -> Decimal | None:
+        unit = self.indicator.unit
+        if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
+            self.add(
+                "non-numeric-value",
+                f"ô chứa “{_text(raw)}”, không phải là số; hãy nhập số ({unit}).",
+            )
+            return None
+        if isinstance(raw, float):
+            return decimal_from_float(raw)
+        if isinstance(raw, int):
+            return Decimal(raw)
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            self.empty()
+            return None
+        if text in self.reading.contract.form.empty_markers:
+            self.add("missing-value", self.missing())
+            return None
+        try:
+            value = parse_vi_number(text)
+        except NotANumber:
+            self.add(
+                "non-numeric-value",
+                f"“{text}” không phải là số theo cách viết của Việt Nam; hãy nhập số, dùng dấu "
+                "phẩy cho phần thập phân (ví dụ 4841,2 hoặc 4.841,2).",
+            )
+            return None
+        self.add(
+            "text-number",
+            f"số được nhập dạng chữ “{text}”, đã đọc là {format_exact(value)}; hãy nhập dạng số "
+            "để tránh hiểu nhầm.",
         )
-        return None
-    add(
-        "text-number",
-        f"số được nhập dạng chữ “{text}”, đã đọc là {format_exact(value)}; hãy nhập dạng số "
-        "để tránh hiểu nhầm.",
-    )
-    return value
-
-
-def _missing(indicator: Indicator) -> str:
-    return (
-        f"chưa có giá trị cho “{indicator.label}”; hãy nhập số ({indicator.unit}), "
-        "nếu không có thì ghi 0."
-    )
-
-
-def _convert_unit(
-    table: _Table,
-    row: int,
-    indicator: Indicator,
-    value: Decimal,
-    add: Callable[[str, str], None],
-    contract: Contract,
-) -> Decimal | None:
-    text = _text(table.cell(row, "unit")) if "unit" in table.columns else ""
-    if indicator.is_count or not text:
         return value
-    units = contract.units
-    expected = units.dimension_of(indicator.unit)
-    found = units.factors.get(units.key(text))
-    if found is None or found[0] != expected:
-        add(
-            "unit-mismatch",
-            f"đơn vị “{text}” không dùng được cho chỉ tiêu này; hãy ghi số theo đơn vị "
-            f"“{indicator.unit}”.",
+
+    def empty(self) -> None:
+        """An empty cell may hold a formula whose result was never saved: say so, and how to fix."""
+        formula = formula_at(self.book.content, self.table.sheet, self.cell)
+        if formula is None:
+            self.add("missing-value", self.missing())
+            return
+        self.add(
+            "formula-without-value",
+            f"ô có công thức {formula} nhưng tệp không lưu kết quả của công thức (tệp được tạo "
+            "bằng chương trình và chưa từng mở bằng Excel); hãy mở tệp bằng Excel hoặc "
+            "LibreOffice, bấm Lưu rồi gửi lại.",
         )
-        return None
-    factor = found[1]
-    if factor == 1:
-        return value
-    converted = value * factor
-    how = f"× {format_exact(factor)}" if factor > 1 else f"÷ {format_exact(1 / factor)}"
-    add(
-        "unit-converted",
-        f"đơn vị “{text}” đã được đổi sang “{indicator.unit}” ({how}): "
-        f"{format_exact(value)} → {format_exact(converted)}.",
-    )
-    return converted
 
+    def missing(self) -> str:
+        return (
+            f"chưa có giá trị cho “{self.indicator.label}”; hãy nhập số ({self.indicator.unit}), "
+            "nếu không có thì ghi 0."
+        )
+
+    def convert_unit(self, value: Decimal) -> Decimal | None:
+        """Into the catalogue's unit; another dimension (USD for tỷ đồng) is refused."""
+        table, indicator = self.table, self.indicator
+        text = _text(table.cell(self.row, "unit")) if "unit" in table.columns else ""
+        if indicator.is_count or not text:
+            return value
+        units = self.reading.contract.units
+        found = units.factors.get(units.key(text))
+        if found is None or found[0] != units.dimension_of(indicator.unit):
+            self.add(
+                "unit-mismatch",
+                f"đơn vị “{text}” không dùng được cho chỉ tiêu này; hãy ghi số theo đơn vị "
+                f"“{indicator.unit}”.",
+            )
+            return None
+        factor = found[1]
+        if factor == 1:
+            return value
+        converted = value * factor
+        how = f"× {format_exact(factor)}" if factor > 1 else f"÷ {format_exact(1 / factor)}"
+        self.add(
+            "unit-converted",
+            f"đơn vị “{text}” đã được đổi sang “{indicator.unit}” ({how}): "
+            f"{format_exact(value)} → {format_exact(converted)}.",
+        )
+        return converted

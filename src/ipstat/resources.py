@@ -1,4 +1,4 @@
-"""Where the shipped data lives: inside the wheel when installed, at the repository root when not."""
+"""Where the shipped data lives: inside the wheel when installed, else at the repository root."""
 
 from pathlib import Path
 

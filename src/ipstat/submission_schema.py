@@ -7,9 +7,7 @@ from ipstat.contract import Contract
 
 def submission_schema(contract: Contract) -> dict[str, Any]:
     form = contract.form
-    info = {
-        f.code: {"title": f.label, **_info_type(f.kind, contract)} for f in form.info_fields
-    }
+    info = {f.code: {"title": f.label, **_info_type(f.kind, contract)} for f in form.info_fields}
     figures = {
         i.code: {
             "title": i.label,

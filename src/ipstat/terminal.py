@@ -41,11 +41,12 @@ def print_report(console: Console, report: ValidationReport) -> None:
         console.print(findings_table(report.bloc_findings))
     console.print()
     for file_report in report.files:
-        console.print(verdict(str(file_report.path), file_report.findings))
+        console.print(verdict(str(file_report.path), file_report.findings), soft_wrap=True)
     errors, warnings = count_by_severity(report)
     console.print(
         f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo.",
         style="bold red" if errors else "bold green",
+        soft_wrap=True,
     )
 
 
@@ -63,5 +64,4 @@ def catalogue_table(contract: Contract) -> Table:
 
 def written(console: Console, paths: Iterable[Path]) -> None:
     for path in paths:
-        console.print(f"Đã ghi [bold]{path}[/]")
-
+        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)

@@ -44,7 +44,9 @@ def workbook_rules(contract: Contract) -> list[str]:
     return [rule for rule in contract.rules.rules if rule not in BLOC_RULES]
 
 
-def validate_paths(paths: Iterable[Path], contract: Contract, year: int | None = None) -> Validation:
+def validate_paths(
+    paths: Iterable[Path], contract: Contract, year: int | None = None
+) -> Validation:
     """Read and check every workbook; findings of all files, never stopping at the first."""
     validation = Validation(ValidationReport())
     checked = workbook_rules(contract)

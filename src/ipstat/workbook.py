@@ -144,7 +144,9 @@ def _refuse_dtd(part: IO[bytes], name: str) -> None:
             "cụ khác hoặc độc hại; hãy mở bằng Excel, lưu lại rồi gửi lại."
         ) from exc
     except ParseError as exc:
-        raise WorkbookError(f"Phần {name} của tệp bị hỏng (XML sai); hãy lưu lại bằng Excel.") from exc
+        raise WorkbookError(
+            f"Phần {name} của tệp bị hỏng (XML sai); hãy lưu lại bằng Excel."
+        ) from exc
 
 
 def _load(content: bytes) -> Any:
@@ -156,13 +158,13 @@ def _load(content: bytes) -> Any:
         raise WorkbookError(f"Không đọc được sổ làm việc: {exc}") from exc
 
 
-def formula_at(path: Path, content: bytes, sheet: str, cell: str) -> str | None:
+def formula_at(content: bytes, sheet: str, cell: str) -> str | None:
     """The formula in a cell, if it has one. Only asked when a value is empty: loads openpyxl."""
     import openpyxl  # noqa: PLC0415
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         value = book[sheet][cell].value
-    except Exception:  # noqa: BLE001  (a second opinion only; the empty value is reported anyway)
+    except Exception:
         return None
     return value if isinstance(value, str) and value.startswith("=") else None

@@ -33,4 +33,7 @@ def write_atomic(target: Path, write: Writer) -> None:
 
 
 def write_text_atomic(target: Path, text: str) -> None:
-    write_atomic(target, lambda path: path.write_text(text, encoding="utf-8"))
+    def write(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    write_atomic(target, write)

@@ -1,0 +1,156 @@
+"""The command line's promises: exit codes, formats on stdout only, never a traceback."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ipstat.cli import app
+from ipstat.contract import Contract
+from ipstat.outputs import to_json
+from ipstat.validation import validate_paths
+
+Make = Callable[..., Path]
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_clean_workbooks_exit_0(make_workbook: Make) -> None:
+    path = make_workbook()
+    code, out, _ = run("validate", str(path))
+    assert code == 0
+    assert f"✓ {path}" in out and "0 lỗi, 0 cảnh báo" in out
+
+
+def test_errors_exit_1_with_a_verdict_per_file(make_workbook: Make) -> None:
+    bad = make_workbook(values={"workers": -3})
+    good = make_workbook()
+    code, out, _ = run("validate", str(bad.parent))
+    assert code == 1
+    assert f"✗ {bad}: 1 lỗi, 0 cảnh báo" in out and f"✓ {good}" in out
+    assert "negative-value" in out
+
+
+def test_warnings_pass_unless_strict(make_workbook: Make) -> None:
+    path = make_workbook(values={"workers": "34.700"})
+    assert run("validate", str(path))[0] == 0
+    assert run("validate", "--strict", str(path))[0] == 1
+
+
+def test_year_option(make_workbook: Make) -> None:
+    path = make_workbook()
+    assert run("validate", "--year", "2017", str(path))[0] == 1
+
+
+@pytest.mark.parametrize(
+    "args", [["validate", "/no/such/file.xlsx"], ["validate", "--format", "xml", "."]]
+)
+def test_misuse_exits_2(args: list[str]) -> None:
+    assert run(*args)[0] == 2
+
+
+def test_folder_without_workbooks_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text("x")
+    code, _, err = run("validate", str(tmp_path))
+    assert code == 2 and ".xlsx" in err
+
+
+def test_lock_files_and_other_files_are_skipped(make_workbook: Make, tmp_path: Path) -> None:
+    make_workbook()
+    (tmp_path / "~$wb0.xlsx").write_bytes(b"lock")
+    (tmp_path / "notes.docx").write_bytes(b"x")
+    code, out, _ = run("validate", "--format", "json", str(tmp_path))
+    assert code == 0 and json.loads(out) == []
+
+
+def test_json_output_equals_the_library_findings(make_workbook: Make, contract: Contract) -> None:
+    folder = make_workbook(values={"workers": 1.5, "fdi_new_capital": "4.841,2"}).parent
+    code, out, err = run("validate", "--format", "json", str(folder))
+    assert code == 1 and err == ""
+    expected = json.loads(to_json(validate_paths([folder], contract).report))
+    assert json.loads(out) == expected and len(expected) == 2
+
+
+@pytest.mark.parametrize("fmt", ["junit", "github"])
+def test_machine_formats_print_only_their_format(make_workbook: Make, fmt: str) -> None:
+    code, out, _ = run("validate", "--format", fmt, str(make_workbook(values={"workers": None})))
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith("<?xml") if fmt == "junit" else first.startswith("::error file=")
+
+
+def test_a_bad_workbook_never_gives_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not a zip")
+    result = subprocess.run(
+        [sys.executable, "-m", "ipstat", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "unreadable-file" in result.stdout and "\x1b[" not in result.stdout
+
+
+def test_validate_imports_neither_pandas_nor_openpyxl(make_workbook: Make) -> None:
+    path = make_workbook()
+    script = (
+        "import sys\nfrom ipstat.cli import app\n"
+        "try:\n    app(['validate', '--format', 'json', sys.argv[1]])\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = {'pandas', 'openpyxl', 'pydantic', 'jinja2'} & set(sys.modules)\n"
+        "print(sorted(heavy))\n"
+    )
+    for _ in range(2):  # the first run fills the contract cache; the second must use it
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+        )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_template_then_validate(tmp_path: Path) -> None:
+    code, _, _ = run(
+        "template", "--year", "2016", "--member", "tp. hai phong", "-o", str(tmp_path / "hp.xlsx")
+    )
+    assert code == 0 and (tmp_path / "hp.xlsx").is_file()
+    code, _, _ = run("template", "--year", "2016", "--all", "-o", str(tmp_path / "all"))
+    assert code == 0 and len(list((tmp_path / "all").glob("*.xlsx"))) == 11
+
+
+def test_template_for_a_non_member_exits_2(tmp_path: Path) -> None:
+    assert (
+        run("template", "--year", "2016", "--member", "Atlantis", "-o", str(tmp_path / "x.xlsx"))[0]
+        == 2
+    )
+
+
+def test_schema_table_and_json_schema() -> None:
+    code, out, _ = run("schema")
+    assert code == 0 and "fdi_new_capital" in out and "triệu USD" in out
+    code, out, _ = run("schema", "--format", "json")
+    schema = json.loads(out)
+    figures = schema["properties"]["figures"]
+    assert len(figures["required"]) == 32
+    assert figures["properties"]["workers"]["type"] == "integer"
+    assert figures["properties"]["fdi_new_capital"] == {
+        "title": "Vốn đăng ký của dự án FDI cấp mới",
+        "description": "Mục A; đơn vị: triệu USD",
+        "type": "number",
+        "minimum": 0,
+    }
+
+
+def test_broken_schemas_folder_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("validate", "--schemas", str(tmp_path), str(tmp_path))
+    assert code == 2 and "form.toml" in err

@@ -1,0 +1,92 @@
+"""The contract is data; a mistake in it is a clear error at start."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ipstat.contract import ContractError, load_contract
+from ipstat.resources import data_dir
+
+
+@pytest.fixture
+def schemas(tmp_path: Path) -> Path:
+    target = tmp_path / "schemas"
+    shutil.copytree(data_dir("schemas"), target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_shipped_contract_has_the_32_indicators() -> None:
+    contract = load_contract()
+    assert len(contract.form.indicators) == 32
+    assert [d.code for d in contract.form.derived] == [
+        "new_projects_total",
+        "adjusted_projects_total",
+        "fdi_disbursed_ratio",
+        "ddi_disbursed_ratio",
+    ]
+    assert len(contract.bloc.members) == 11
+    assert contract.severity("text-number") == "warning"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "complaint"),
+    [
+        ("units.toml", 'unit = "triệu USD"', 'unit = "trieu dola"', "not in units.toml"),
+        (
+            "rules.toml",
+            'expect = "fdi_active_projects >= fdi_new_projects"',
+            'expect = "fdi_actve_projects >= fdi_new_projects"',
+            "unknown indicator",
+        ),
+        (
+            "rules.toml",
+            'expect = "fdi_active_projects >= fdi_new_projects"',
+            'expect = "fdi_active_projects =< fdi_new_projects"',
+            "comparison",
+        ),
+        ("rules.toml", 'severity = "warning"', 'severity = "notice"', "severity"),
+        ("rules.toml", "[rules.unreadable-file]", "[rules.unreadable_file]", "kebab-case"),
+        ("form.toml", 'section = "D"', 'section = "E"', "unknown section"),
+        ("form.toml", 'kind = "money"', 'kind = "cash"', "kind"),
+        ("form.toml", 'code = "workers"', 'code = "revenue_usd"', "appears twice"),
+        ("form.toml", 'unit = "người"', 'unit = "người"\ncolour = "red"', "colour"),
+        ("form.toml", 'version = "v1"', 'version = "v1', "TOML"),
+    ],
+)
+def test_a_typo_in_schemas_is_a_clear_error(
+    schemas: Path, file: str, old: str, new: str, complaint: str
+) -> None:
+    edit(schemas / file, old, new)
+    with pytest.raises(ContractError, match=complaint):
+        load_contract(schemas)
+
+
+def test_a_changed_contract_is_checked_again_not_served_from_cache(schemas: Path) -> None:
+    assert load_contract(schemas).severity("text-number") == "warning"
+    edit(
+        schemas / "rules.toml",
+        '[rules.text-number]\nseverity = "warning"',
+        '[rules.text-number]\nseverity = "error"',
+    )
+    assert load_contract(schemas).severity("text-number") == "error"
+
+
+def test_another_bloc_is_a_file(tmp_path: Path) -> None:
+    bloc = tmp_path / "other.toml"
+    bloc.write_text(
+        'id = "x"\nname = "Khối thử"\n[[members]]\nname = "Cần Thơ"\nslug = "can-tho"\n',
+        encoding="utf-8",
+    )
+    assert load_contract(bloc=bloc).bloc.names == ["Cần Thơ"]
+
+
+def test_missing_bloc_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ContractError, match="Không đọc được"):
+        load_contract(bloc=tmp_path / "none.toml")
