@@ -154,5 +154,67 @@ def schema(
     _console().print(catalogue_table(contract))
 
 
+@app.command()
+def aggregate(
+    paths: Paths,
+    year: YearOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
+    ] = False,
+    bloc: BlocOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
+    from ipstat.publish import publish  # noqa: PLC0415
+    from ipstat.terminal import print_report, print_summary  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    try:
+        published = publish(paths, contract, year, out)
+    except IpstatError as exc:
+        _fail(str(exc))
+    console = _console(stderr=as_json)
+    if published.document is None:
+        print_report(console, published.run.validation.report)
+        console.print(
+            "[red]Chưa tổng hợp: hãy sửa các lỗi trên rồi chạy lại. Không ghi tệp nào.[/]"
+        )
+        raise typer.Exit(1)
+    if as_json:
+        from ipstat.document import dumps  # noqa: PLC0415
+
+        print(dumps(published.document))
+    print_summary(console, published.document, published.files)
+
+
+@app.command()
+def report(
+    document: Annotated[Path, typer.Argument(help="Tệp JSON do `ipstat aggregate` ghi.")],
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Mẫu Jinja2 của riêng bạn.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Tệp để ghi (mặc định in ra stdout).")
+    ] = None,
+) -> None:
+    """Viết lại dự thảo báo cáo từ một tệp tổng hợp JSON, với mẫu mặc định hoặc mẫu riêng."""
+    from ipstat.document import read_document  # noqa: PLC0415
+    from ipstat.render import render_report  # noqa: PLC0415
+    from ipstat.writers.atomic import write_text_atomic  # noqa: PLC0415
+
+    try:
+        text = render_report(read_document(document), template)
+    except IpstatError as exc:
+        _fail(str(exc))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_text_atomic(output, text)
+    _console().print(f"Đã ghi [bold]{output}[/]", soft_wrap=True)
+
+
 def main() -> None:
     app()

@@ -2,12 +2,14 @@
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from ipstat.contract import Contract
 from ipstat.findings import Finding, ValidationReport, count_by_severity
+from ipstat.formatting import format_number, format_percent
 
 SEVERITY_WORDS = {"error": "[red]lỗi[/]", "warning": "[yellow]cảnh báo[/]"}
 
@@ -62,6 +64,45 @@ def catalogue_table(contract: Contract) -> Table:
     return table
 
 
-def written(console: Console, paths: Iterable[Path]) -> None:
-    for path in paths:
+HEADLINES = (
+    "fdi_new_projects",
+    "fdi_new_capital",
+    "ddi_new_projects",
+    "ddi_new_capital",
+    "fdi_registered_capital",
+    "ddi_registered_capital",
+    "zones_planned",
+    "revenue_usd",
+    "export_usd",
+    "workers",
+)
+
+
+def print_summary(console: Console, document: dict[str, Any], files: Iterable[Path]) -> None:
+    """Who sent, who did not, the headline totals, and where the files are."""
+    members, missing = document["members"], document["missing"]
+    console.print(
+        f"[bold]{document['bloc']['name']} – năm {document['year']}[/]\n"
+        f"Đã nhận báo cáo của {len(members)}/{len(members) + len(missing)} thành viên.",
+        soft_wrap=True,
+    )
+    if missing:
+        console.print(
+            f"[yellow]Chưa nhận được báo cáo của: {', '.join(missing)}.[/]", soft_wrap=True
+        )
+    labels = {i["code"]: i for i in document["indicators"]}
+    labels.update({d["code"]: d for d in document["derived_indicators"]})
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Chỉ tiêu")
+    table.add_column("Tổng Khối", justify="right")
+    table.add_column("Đơn vị")
+    for code in HEADLINES:
+        table.add_row(
+            labels[code]["label"], format_number(document["totals"][code]), labels[code]["unit"]
+        )
+    for code in ("fdi_disbursed_ratio", "ddi_disbursed_ratio"):
+        value = document["derived"][code]
+        table.add_row(labels[code]["label"], "–" if value is None else format_percent(value), "")
+    console.print(table)
+    for path in files:
         console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)

@@ -21,11 +21,18 @@ def write_all_atomic(outputs: dict[Path, Writer]) -> None:
             os.close(handle)
             staged.append((Path(name), target))
             write(Path(name))
+            os.chmod(name, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         for temporary, target in staged:
             os.replace(temporary, target)
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(target: Path, write: Writer) -> None:

@@ -1,0 +1,101 @@
+"""The aggregate as a self-contained JSON document: what `report` and analysts' templates read.
+
+Numbers are written exactly as decimals (`4841.2`, never `4841.200000000001`) and read back as
+`Decimal`, so a document can be re-rendered years later without the schemas it was made with.
+"""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ipstat.aggregate import Aggregate
+from ipstat.contract import Contract
+from ipstat.errors import IpstatError
+from ipstat.numbers import plain
+
+Document = dict[str, Any]
+DOCUMENT_VERSION = 1
+REQUIRED_KEYS = frozenset(
+    {"year", "bloc", "members", "missing", "totals", "derived", "provinces", "indicators"}
+)
+
+
+class DocumentError(IpstatError):
+    """A file given as an aggregate document is not one."""
+
+
+def to_document(agg: Aggregate, contract: Contract) -> Document:
+    form = contract.form
+    return {
+        "document_version": DOCUMENT_VERSION,
+        "form_version": form.version,
+        "year": agg.year,
+        "bloc": {
+            "id": contract.bloc.id,
+            "name": contract.bloc.name,
+            "region": contract.bloc.region,
+        },
+        "members": agg.members,
+        "missing": agg.missing,
+        "totals": agg.totals,
+        "derived": agg.derived,
+        "provinces": agg.provinces,
+        "sections": [{"id": s.id, "title": s.title} for s in form.sections],
+        "indicators": [
+            {"code": i.code, "label": i.label, "unit": i.unit, "kind": i.kind, "section": i.section}
+            for i in form.indicators
+        ],
+        "derived_indicators": [
+            {"code": d.code, "label": d.label, "unit": d.unit} for d in form.derived
+        ],
+        "sources": [
+            {"file": s.file, "sha256": s.sha256, "member": s.member, "cells": s.cells}
+            for s in agg.sources
+        ],
+        "warnings": [w.as_dict() for w in agg.warnings],
+    }
+
+
+def dumps(value: Any, indent: int = 2, _level: int = 0) -> str:
+    """JSON with `Decimal` written as an exact number; everything else as `json` writes it."""
+    pad, inner = " " * indent * _level, " " * indent * (_level + 1)
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {dumps(v, indent, _level + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [f"{inner}{dumps(v, indent, _level + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def read_document(path: Path) -> Document:
+    """A saved aggregate; anything else is a clear error, not a traceback."""
+    try:
+        document = loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DocumentError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DocumentError(
+            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi ({exc})."
+        ) from exc
+    missing = REQUIRED_KEYS - document.keys()
+    if missing:
+        raise DocumentError(f"{path} thiếu các mục: {', '.join(sorted(missing))}.")
+    return document
+
+
+def loads(text: str) -> Document:
+    """Numbers come back as `Decimal` (integers too), so sums and ratios stay exact."""
+    document: Document = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    document["year"] = int(document["year"])
+    return document

@@ -1,0 +1,58 @@
+"""The secretariat's yearly job in one call: validate, aggregate, write the three outputs."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipstat.aggregate import AggregateRun, aggregate_paths
+from ipstat.contract import Contract
+from ipstat.document import Document, dumps, loads, to_document
+from ipstat.render import render_report
+from ipstat.writers.atomic import Writer, write_all_atomic
+from ipstat.writers.consolidated import write_consolidated
+
+
+@dataclass
+class Published:
+    run: AggregateRun
+    document: Document | None = None
+    files: list[Path] = field(default_factory=list)
+
+
+def output_paths(folder: Path, year: int) -> dict[str, Path]:
+    return {
+        "xlsx": folder / f"tong-hop-{year}.xlsx",
+        "json": folder / f"tong-hop-{year}.json",
+        "md": folder / f"bao-cao-{year}.md",
+    }
+
+
+def publish(
+    paths: Iterable[Path], contract: Contract, year: int | None = None, out: Path | None = None
+) -> Published:
+    """With any error nothing is written; otherwise all three files are replaced together."""
+    run = aggregate_paths(paths, contract, year)
+    if run.aggregate is None:
+        return Published(run)
+    document = to_document(run.aggregate, contract)
+    folder = out or Path("ket-qua") / str(run.aggregate.year)
+    targets = output_paths(folder, run.aggregate.year)
+    json_text = dumps(document) + "\n"
+    report = render_report(loads(json_text))  # exactly what `ipstat report` will give
+
+    def write_json(path: Path) -> None:
+        path.write_text(json_text, encoding="utf-8")
+
+    def write_report(path: Path) -> None:
+        path.write_text(report, encoding="utf-8")
+
+    def write_book(path: Path) -> None:
+        write_consolidated(path, document)
+
+    writers: dict[Path, Writer] = {
+        targets["xlsx"]: write_book,
+        targets["json"]: write_json,
+        targets["md"]: write_report,
+    }
+    write_all_atomic(writers)
+    return Published(run, document, list(targets.values()))

@@ -1,0 +1,101 @@
+"""The report draft: Jinja2 templates over the aggregate document, numbers the Vietnamese way.
+
+One environment for the shipped template and analysts' own: sandboxed (a template is data,
+not code), `StrictUndefined` (a misspelt name is an error, never an empty gap), and the
+filters registered here and nowhere else.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ipstat.document import Document
+from ipstat.errors import IpstatError
+from ipstat.formatting import format_number, format_percent
+from ipstat.resources import data_dir
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+DEFAULT_TEMPLATE = "bao-cao.md.j2"
+
+
+class TemplateProblem(IpstatError):
+    """A report template that cannot be rendered; the message names the template and line."""
+
+
+def _number(value: Decimal | int | None, decimals: int = 1) -> str:
+    return "–" if value is None else format_number(value, decimals)
+
+
+def _percent(value: Decimal | None) -> str:
+    return "–" if value is None else format_percent(value)
+
+
+def _join_vi(items: list[str]) -> str:
+    """`A, B và C`."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+FILTERS = {"so": _number, "phan_tram": _percent, "noi": _join_vi}
+
+
+def environment(folder: Path) -> "Environment":
+    from jinja2 import FileSystemLoader, StrictUndefined  # noqa: PLC0415
+    from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(folder),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def context(document: Document) -> dict[str, Any]:
+    """Plain values for templates: the document, and short names for what prose uses most."""
+    indicators = {i["code"]: i for i in document["indicators"]}
+    indicators.update({d["code"]: d for d in document["derived_indicators"]})
+    return {
+        **document,
+        "t": document["totals"],
+        "d": document["derived"],
+        "so_thanh_vien": len(document["members"]),
+        "chi_tieu": indicators,
+    }
+
+
+def render_report(document: Document, template: Path | None = None) -> str:
+    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError  # noqa: PLC0415
+
+    path = template or data_dir("templates") / DEFAULT_TEMPLATE
+    env = environment(path.parent)
+    try:
+        return env.get_template(path.name).render(context(document))
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"Mẫu {path}, dòng {exc.lineno}: lỗi cú pháp: {exc.message}") from exc
+    except UndefinedError as exc:
+        line = _template_line(exc, path)
+        raise TemplateProblem(f"Mẫu {path}, dòng {line}: không có giá trị {exc.message}") from exc
+    except TemplateError as exc:
+        line = _template_line(exc, path)
+        raise TemplateProblem(f"Mẫu {path}, dòng {line}: {exc}") from exc
+    except OSError as exc:
+        raise TemplateProblem(f"Không đọc được mẫu {path}: {exc.strerror or exc}") from exc
+
+
+def _template_line(exc: BaseException, path: Path) -> str:
+    """Jinja keeps the template's own line numbers in the traceback frames it rewrites."""
+    line = "?"
+    tb = exc.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).name == path.name:
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line

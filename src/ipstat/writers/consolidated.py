@@ -1,0 +1,163 @@
+"""The consolidated workbook: one sheet per section, bloc totals, charts, and every figure's source.
+
+Written with XlsxWriter: it imports in a third of openpyxl's time and writes native charts.
+Totals are SUM formulas with their exact value saved, so the file reads right before Excel
+recalculates it.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ipstat.document import Document
+from ipstat.reader import a1
+
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0#"
+PERCENT_FORMAT = '#,##0.0"%"'
+
+
+def write_consolidated(path: Path, document: Document) -> None:
+    import xlsxwriter  # noqa: PLC0415
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    styles = _styles(book)
+    members: list[str] = document["members"]
+    _summary_sheet(book, styles, document)
+    columns: dict[str, tuple[str, int]] = {}
+    for section in document["sections"]:
+        indicators = [i for i in document["indicators"] if i["section"] == section["id"]]
+        name = f"Mục {section['id']}"
+        sheet = book.add_worksheet(name)
+        sheet.write(
+            0, 0, f"{section['id']}. {section['title']} – năm {document['year']}", styles["title"]
+        )
+        sheet.write(2, 0, "Thành viên", styles["header"])
+        sheet.set_column(0, 0, 16)
+        sheet.set_row(2, 48)
+        for col, ind in enumerate(indicators, start=1):
+            sheet.write(2, col, f"{ind['label']} ({ind['unit']})", styles["header"])
+            sheet.set_column(col, col, 16)
+            columns[ind["code"]] = (name, col)
+            number = styles["count" if ind["kind"] == "count" else "decimal"]
+            for row, member in enumerate(members, start=3):
+                sheet.write_number(
+                    row, col, float(document["provinces"][member][ind["code"]]), number
+                )
+            total_row = 3 + len(members)
+            formula = f"=SUM({a1(3, col)}:{a1(total_row - 1, col)})"
+            total = float(document["totals"][ind["code"]])
+            sheet.write_formula(total_row, col, formula, styles["total_" + _kind(ind)], total)
+        for row, member in enumerate(members, start=3):
+            sheet.write(row, 0, member)
+        sheet.write(3 + len(members), 0, "Tổng Khối", styles["total_label"])
+        sheet.freeze_panes(3, 1)
+    _charts(book, document, columns)
+    _sources_sheet(book, styles, document)
+    book.close()
+
+
+def _kind(indicator: dict[str, Any]) -> str:
+    return "count" if indicator["kind"] == "count" else "decimal"
+
+
+def _styles(book: Any) -> dict[str, Any]:
+    return {
+        "title": book.add_format({"bold": True, "font_size": 13}),
+        "header": book.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "vcenter",
+            }
+        ),
+        "count": book.add_format({"num_format": COUNT_FORMAT}),
+        "decimal": book.add_format({"num_format": DECIMAL_FORMAT}),
+        "percent": book.add_format({"num_format": PERCENT_FORMAT}),
+        "total_label": book.add_format({"bold": True, "top": 1}),
+        "total_count": book.add_format({"bold": True, "top": 1, "num_format": COUNT_FORMAT}),
+        "total_decimal": book.add_format({"bold": True, "top": 1, "num_format": DECIMAL_FORMAT}),
+    }
+
+
+def _summary_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
+    sheet = book.add_worksheet("Tổng hợp")
+    sheet.write(
+        0, 0, f"{document['bloc']['name']} – tổng hợp năm {document['year']}", styles["title"]
+    )
+    submitted = len(document["members"])
+    expected = submitted + len(document["missing"])
+    sheet.write(1, 0, f"Đã nhận báo cáo của {submitted}/{expected} thành viên.")
+    if document["missing"]:
+        sheet.write(2, 0, "Chưa nhận được báo cáo của: " + ", ".join(document["missing"]) + ".")
+    for col, title in enumerate(["Mã", "Chỉ tiêu", "Đơn vị tính", "Tổng Khối"]):
+        sheet.write(4, col, title, styles["header"])
+    row = 5
+    for ind in document["indicators"]:
+        sheet.write_row(row, 0, [ind["code"], ind["label"], ind["unit"]])
+        sheet.write_number(row, 3, float(document["totals"][ind["code"]]), styles[_kind(ind)])
+        row += 1
+    for derived in document["derived_indicators"]:
+        value: Decimal | None = document["derived"][derived["code"]]
+        sheet.write_row(row, 0, [derived["code"], derived["label"], derived["unit"]])
+        if value is not None:
+            style = styles["percent" if derived["unit"] == "%" else "count"]
+            sheet.write_number(row, 3, float(value), style)
+        row += 1
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 52)
+    sheet.set_column(2, 3, 16)
+    sheet.freeze_panes(5, 0)
+
+
+def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) -> None:
+    sheet = book.add_worksheet("Biểu đồ")
+    count = len(document["members"])
+    labels = {i["code"]: i for i in document["indicators"]}
+    for place, code in enumerate(("fdi_registered_capital", "workers")):
+        sheet_name, col = columns[code]
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": labels[code]["label"],
+                "categories": [sheet_name, 3, 0, 2 + count, 0],
+                "values": [sheet_name, 3, col, 2 + count, col],
+                "fill": {"color": "#2E75B6"},
+            }
+        )
+        chart.set_title({"name": f"{labels[code]['label']} ({labels[code]['unit']})"})
+        chart.set_legend({"none": True})
+        chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": 720, "height": 420})
+        sheet.insert_chart(1 + place * 22, 1, chart)
+
+
+def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
+    sheet = book.add_worksheet("Nguồn")
+    sheet.write(0, 0, "Các tệp báo cáo đã tổng hợp", styles["title"])
+    for col, title in enumerate(["Tệp", "SHA-256", "Thành viên"]):
+        sheet.write(1, col, title, styles["header"])
+    row = 2
+    for source in document["sources"]:
+        sheet.write_row(row, 0, [source["file"], source["sha256"], source["member"]])
+        row += 1
+    row += 1
+    sheet.write(row, 0, "Nguồn của từng số liệu", styles["title"])
+    row += 1
+    titles = ["Thành viên", "Mã", "Chỉ tiêu", "Tệp", "Trang và ô", "Giá trị"]
+    for col, title in enumerate(titles):
+        sheet.write(row, col, title, styles["header"])
+    labels = {i["code"]: i for i in document["indicators"]}
+    for source in document["sources"]:
+        for code, where in source["cells"].items():
+            row += 1
+            ind = labels[code]
+            sheet.write_row(row, 0, [source["member"], code, ind["label"], source["file"], where])
+            value = document["provinces"][source["member"]][code]
+            sheet.write_number(row, 5, float(value), styles[_kind(ind)])
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 66)
+    sheet.set_column(2, 2, 44)
+    sheet.set_column(3, 5, 22)
