@@ -154,3 +154,44 @@ def test_schema_table_and_json_schema() -> None:
 def test_broken_schemas_folder_exits_2(tmp_path: Path) -> None:
     code, _, err = run("validate", "--schemas", str(tmp_path), str(tmp_path))
     assert code == 2 and "form.toml" in err
+
+
+def test_aggregate_writes_three_files_and_a_summary(tmp_path: Path) -> None:
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    code, out, _ = run("aggregate", str(sample), "--out", str(tmp_path))
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bao-cao-2016.md",
+        "tong-hop-2016.json",
+        "tong-hop-2016.xlsx",
+    ]
+    assert "11/11" in out and "4.841,2" in out and "bao-cao-2016.md" in out
+
+
+def test_aggregate_json_prints_only_the_document(tmp_path: Path) -> None:
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    code, out, err = run("aggregate", str(sample), "--out", str(tmp_path), "--json")
+    assert code == 0
+    assert json.loads(out)["totals"]["workers"] == 771112
+    assert "11/11" in err
+
+
+def test_aggregate_with_errors_exits_1_and_writes_nothing(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    path = make_workbook(values={"workers": -1})
+    code, out, _ = run("aggregate", str(path), "--out", str(tmp_path / "out"))
+    assert code == 1 and "negative-value" in out and "Không ghi tệp nào" in out
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_command(tmp_path: Path) -> None:
+    golden = Path(__file__).parent / "golden"
+    code, out, _ = run("report", str(golden / "tong-hop-2016.json"))
+    assert code == 0 and out == (golden / "bao-cao-2016.md").read_text(encoding="utf-8")
+    custom = tmp_path / "t.j2"
+    custom.write_text("{{ t.workers | so }} {{ khong_co }}\n", encoding="utf-8")
+    code, _, err = run("report", str(golden / "tong-hop-2016.json"), "--template", str(custom))
+    assert code == 2 and "t.j2, dòng 1" in err and "khong_co" in err
+    code, _, err = run("report", str(custom))
+    assert code == 2 and "không phải là tệp tổng hợp JSON" in err

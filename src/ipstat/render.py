@@ -24,16 +24,28 @@ class TemplateProblem(IpstatError):
     """A report template that cannot be rendered; the message names the template and line."""
 
 
+def _defined(value: Any) -> Any:
+    """A filter given an undefined name raises jinja's own error, which names the name."""
+    from jinja2 import Undefined  # noqa: PLC0415
+
+    if isinstance(value, Undefined):
+        str(value)  # StrictUndefined raises UndefinedError here
+    return value
+
+
 def _number(value: Decimal | int | None, decimals: int = 1) -> str:
+    value = _defined(value)
     return "–" if value is None else format_number(value, decimals)
 
 
 def _percent(value: Decimal | None) -> str:
+    value = _defined(value)
     return "–" if value is None else format_percent(value)
 
 
 def _join_vi(items: list[str]) -> str:
     """`A, B và C`."""
+    items = list(_defined(items))
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " và " + items[-1]

@@ -1,0 +1,67 @@
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ipstat.document import loads
+from ipstat.writers.consolidated import write_consolidated
+
+GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("x") / "tong-hop.xlsx"
+    write_consolidated(path, loads(GOLDEN_JSON.read_text(encoding="utf-8")))
+    return path
+
+
+def test_sheets(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == ["Tổng hợp", "Mục A", "Mục B", "Mục C", "Mục D", "Biểu đồ", "Nguồn"]
+
+
+def test_section_sheet_has_members_and_a_bold_total_row(workbook: Path) -> None:
+    values = openpyxl.load_workbook(workbook, data_only=True)["Mục A"]
+    formulas = openpyxl.load_workbook(workbook)["Mục A"]
+    assert values["A4"].value == "Vĩnh Phúc" and values["A14"].value == "Hải Phòng"
+    assert values["A15"].value == "Tổng Khối" and values["A15"].font.bold
+    assert values["B3"].value == "Số dự án FDI được cấp mới GCNĐKĐT (dự án)"
+    assert values["B15"].value == 257 and values["B15"].font.bold
+    assert values["C15"].value == pytest.approx(4841.2)
+    assert formulas["C15"].value == "=SUM(C4:C14)"
+    assert values["C4"].number_format == "#,##0.0#"
+    assert formulas.freeze_panes == "B4"
+
+
+def test_native_charts(workbook: Path) -> None:
+    with zipfile.ZipFile(workbook) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        xml = archive.read(charts[0]).decode()
+    assert "<c:barChart>" in xml and "'Mục B'" in xml
+
+
+def test_sources_sheet_lists_files_and_every_figure(workbook: Path) -> None:
+    sheet = openpyxl.load_workbook(workbook, data_only=True)["Nguồn"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    files = [r for r in rows if isinstance(r[0], str) and r[0].endswith(".xlsx")]
+    assert len(files) == 11 and all(len(str(r[1])) == 64 for r in files)
+    figures = [r for r in rows if r[4] and str(r[4]).startswith("Chỉ tiêu!")]
+    assert len(figures) == 11 * 32
+    assert [
+        "Hà Nam",
+        "workers",
+        "Số lao động đang làm việc",
+        "bieu-ha-nam-2016.xlsx",
+        "Chỉ tiêu!D40",
+        34700,
+    ] in figures
+
+
+def test_summary_sheet_has_totals_and_ratios(workbook: Path) -> None:
+    sheet = openpyxl.load_workbook(workbook, data_only=True)["Tổng hợp"]
+    rows = {r[0].value: r[3].value for r in sheet.iter_rows(min_row=6)}
+    assert rows["workers"] == 771112
+    assert rows["fdi_disbursed_ratio"] == pytest.approx(55.965528)

@@ -1,0 +1,66 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ipstat.document import Document, dumps, loads
+from ipstat.render import TemplateProblem, render_report
+
+GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
+
+
+@pytest.fixture
+def document() -> Document:
+    return loads(GOLDEN_JSON.read_text(encoding="utf-8"))
+
+
+def template(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mau.md.j2"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_analysts_template_with_the_filters(document: Document, tmp_path: Path) -> None:
+    text = (
+        "Năm {{ year }}: {{ t.fdi_new_capital | so }} triệu USD, "
+        "{{ d.ddi_disbursed_ratio | phan_tram }}, {{ t.workers | so(0) }} người; "
+        "{{ members[:3] | noi }}.\n"
+    )
+    out = render_report(document, template(tmp_path, text))
+    assert (
+        out
+        == "Năm 2016: 4.841,2 triệu USD, 45,9%, 771.112 người; Vĩnh Phúc, Ninh Bình và Hà Nam.\n"
+    )
+
+
+def test_an_undefined_name_names_the_template_and_line(document: Document, tmp_path: Path) -> None:
+    path = template(tmp_path, "Dòng 1\nDòng 2 {{ t.fdi_new_capitol | so }}\n")
+    with pytest.raises(TemplateProblem, match=r"mau\.md\.j2, dòng 2: .*fdi_new_capitol"):
+        render_report(document, path)
+
+
+def test_a_syntax_error_names_the_line(document: Document, tmp_path: Path) -> None:
+    with pytest.raises(TemplateProblem, match="dòng 3"):
+        render_report(document, template(tmp_path, "a\nb\n{% if %}\n"))
+
+
+def test_templates_are_sandboxed(document: Document, tmp_path: Path) -> None:
+    path = template(tmp_path, "{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    with pytest.raises(TemplateProblem):
+        render_report(document, path)
+
+
+def test_missing_template_file(document: Document, tmp_path: Path) -> None:
+    with pytest.raises(TemplateProblem, match="không-có"):
+        render_report(document, tmp_path / "không-có.j2")
+
+
+def test_document_round_trip_is_exact() -> None:
+    value = {
+        "a": Decimal("0.1") + Decimal("0.2"),
+        "b": [Decimal("4841.2"), Decimal(771112)],
+        "c": None,
+    }
+    text = dumps(value)
+    assert '"a": 0.3' in text and "4841.2" in text and "771112" in text
+    assert loads('{"year": 2016, "x": 4841.2}')["x"] == Decimal("4841.2")
