@@ -16,6 +16,13 @@ _OP_WORDS = {
     "<": "phải nhỏ hơn",
     ">": "phải lớn hơn",
 }
+_USUALLY_WORDS = {  # a warning asks to check, it does not forbid
+    "<=": "thường không lớn hơn",
+    ">=": "thường không nhỏ hơn",
+    "==": "thường bằng",
+    "<": "thường nhỏ hơn",
+    ">": "thường lớn hơn",
+}
 _STATE_WORDS = {"<=": "≤", ">=": "≥", "==": "bằng", "<": "<", ">": "lớn hơn"}
 
 
@@ -57,8 +64,9 @@ def _describe(side: Sequence[Term], contract: Contract, values: dict[str, Decima
     return " + ".join(parts)
 
 
-def _sentence(cmp: Comparison, contract: Contract, values: dict[str, Decimal], state: bool) -> str:
-    words = _STATE_WORDS if state else _OP_WORDS
+def _sentence(
+    cmp: Comparison, contract: Contract, values: dict[str, Decimal], words: dict[str, str]
+) -> str:
     left = _describe(cmp.left, contract, values)
     right = _describe(cmp.right, contract, values)
     return f"{left} {words[cmp.op]} {right}"
@@ -69,16 +77,18 @@ def _check_finding(
 ) -> Finding:
     figure = sub.figures[check.anchor]
     others = sorted({sub.figures[c].cell for c in check.codes} - {figure.cell})
-    expect = _sentence(check.expectation, contract, values, state=False)
+    severity = contract.severity(check.rule)
+    words = _OP_WORDS if severity == "error" else _USUALLY_WORDS
+    expect = _sentence(check.expectation, contract, values, words)
     condition = check.condition
-    when = f"Khi {_sentence(condition, contract, values, state=True)} thì " if condition else ""
+    when = f"Khi {_sentence(condition, contract, values, _STATE_WORDS)} thì " if condition else ""
     sentence = when + (expect[0].lower() + expect[1:] if when else expect)
     see = f" (xem thêm ô {', '.join(others)})" if others else ""
     hint = f" {check.hint}" if check.hint else ""
     return Finding(
         file=str(sub.path),
         rule=check.rule,
-        severity=contract.severity(check.rule),
+        severity=severity,
         message=f"Ô {figure.cell} ({check.anchor}): {sentence}{see}.{hint}",
         sheet=figure.sheet,
         cell=figure.cell,
