@@ -124,6 +124,8 @@ def test_year_mismatch(make_workbook: Make, contract: Contract) -> None:
     assert "2015" in finding.message and "2016" in finding.message
 
 
-def test_a_warning_asks_to_check_rather_than_forbids(make_workbook: Make, contract: Contract) -> None:
+def test_a_warning_asks_to_check_rather_than_forbids(
+    make_workbook: Make, contract: Contract
+) -> None:
     [finding] = check(make_workbook(values={"zones_with_wwtp": 6}), contract)
     assert "(6) thường không lớn hơn Số KCN đã đi vào hoạt động (5)" in finding.message
