@@ -73,18 +73,29 @@ def validate(
     ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
     year: YearOption = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Thư mục ghi bản sao của mỗi biểu có lỗi, tô màu và ghi chú từng ô cần sửa.",
+        ),
+    ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
     from ipstat import outputs  # noqa: PLC0415
+    from ipstat.annotate import annotate_reports  # noqa: PLC0415
     from ipstat.validation import validate_paths  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     try:
         report = validate_paths(paths, contract, year).report
+        annotated = annotate_reports(report.files, annotate) if annotate else []
     except IpstatError as exc:
         _fail(str(exc))
+    for path in annotated:
+        print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
     if output_format is ValidateFormat.text:
         from ipstat.terminal import print_report  # noqa: PLC0415
 
@@ -164,16 +175,20 @@ def aggregate(
     as_json: Annotated[
         bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
     ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Tệp tổng hợp JSON của năm trước, để so sánh hai năm."),
+    ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
     from ipstat.publish import publish  # noqa: PLC0415
-    from ipstat.terminal import print_report, print_summary  # noqa: PLC0415
+    from ipstat.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     try:
-        published = publish(paths, contract, year, out)
+        published = publish(paths, contract, year, out, previous)
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
@@ -187,6 +202,9 @@ def aggregate(
         from ipstat.document import dumps  # noqa: PLC0415
 
         print(dumps(published.document))
+    warnings = published.run.validation.report.warnings
+    if warnings:
+        console.print(findings_table(warnings))
     print_summary(console, published.document, published.files)
 
 

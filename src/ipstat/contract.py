@@ -47,6 +47,7 @@ BUILTIN_RULES = frozenset(
         "duplicate-member",
         "mixed-years",
         "missing-member",
+        "cumulative-drop",
     }
 )
 
@@ -332,6 +333,7 @@ class Member:
     name: str
     slug: str
     aliases: tuple[str, ...] = ()
+    absorbed: tuple[str, ...] = ()  # merged in from outside the bloc's earlier membership
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -342,14 +344,35 @@ class Bloc:
     name: str
     region: str = ""
     members: tuple[Member, ...]
+    predecessors: dict[str, str] = field(default_factory=dict)  # earlier member → member now
 
     def __post_init__(self) -> None:
         _unique([m.name for m in self.members], "member")
         _unique([m.slug for m in self.members], "member slug")
+        for old, new in self.predecessors.items():
+            if new not in self.names:
+                raise ValueError(f"predecessor {old!r} maps to {new!r}, which is not a member")
+
+    def successor(self, name: str) -> str | None:
+        """The member an earlier member's figures belong to now (itself, if unchanged)."""
+        if name in self.predecessors:
+            return self.predecessors[name]
+        return name if name in self.names else None
 
     @property
     def names(self) -> list[str]:
         return [m.name for m in self.members]
+
+
+@dataclass(frozen=True, kw_only=True)
+class YearOverYear:
+    """What `aggregate --previous` compares, and how far a cumulative figure may fall."""
+
+    __pydantic_config__ = _STRICT
+
+    headline: tuple[str, ...]
+    cumulative: tuple[str, ...]
+    cumulative_drop_percent: Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -359,6 +382,7 @@ class Contract:
     form: Form
     units: Units
     rules: Rules
+    comparison: YearOverYear
     bloc: Bloc
 
     def __post_init__(self) -> None:
@@ -370,6 +394,9 @@ class Contract:
             for code in check.codes:
                 if code not in known:
                     raise ValueError(f"check {check.rule!r}: unknown indicator {code!r}")
+        for code in (*self.comparison.headline, *self.comparison.cumulative):
+            if code not in known:
+                raise ValueError(f"comparison.toml: unknown indicator {code!r}")
 
     def severity(self, rule: str) -> Severity:
         return self.rules.rules[rule].severity
@@ -420,6 +447,7 @@ def load_contract(schemas: Path | None = None, bloc: str | Path | None = None) -
         "form": folder / "form.toml",
         "units": folder / "units.toml",
         "rules": folder / "rules.toml",
+        "comparison": folder / "comparison.toml",
         "bloc": bloc_path(bloc, folder),
     }
     contents = {name: _read(path) for name, path in parts.items()}

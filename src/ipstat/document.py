@@ -25,7 +25,9 @@ class DocumentError(IpstatError):
     """A file given as an aggregate document is not one."""
 
 
-def to_document(agg: Aggregate, contract: Contract) -> Document:
+def to_document(
+    agg: Aggregate, contract: Contract, comparison: dict[str, Any] | None = None
+) -> Document:
     form = contract.form
     return {
         "document_version": DOCUMENT_VERSION,
@@ -54,6 +56,7 @@ def to_document(agg: Aggregate, contract: Contract) -> Document:
             for s in agg.sources
         ],
         "warnings": [w.as_dict() for w in agg.warnings],
+        "comparison": comparison,
     }
 
 

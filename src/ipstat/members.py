@@ -27,6 +27,15 @@ def match_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> Member | N
     return None
 
 
+def former_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str | None:
+    """The member a former member was merged into (`Hải Dương` → `Hải Phòng` in 2025)."""
+    key = member_key(name, prefixes)
+    for old, new in bloc.predecessors.items():
+        if member_key(old, prefixes) == key and old != new:
+            return new
+    return None
+
+
 def closest_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str | None:
     keys = {member_key(m.name, prefixes): m.name for m in bloc.members}
     found = difflib.get_close_matches(member_key(name, prefixes), list(keys), n=1, cutoff=0.6)

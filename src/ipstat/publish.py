@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipstat.aggregate import AggregateRun, aggregate_paths
+from ipstat.compare import compare_years
 from ipstat.contract import Contract
-from ipstat.document import Document, dumps, loads, to_document
+from ipstat.document import Document, dumps, loads, read_document, to_document
 from ipstat.render import render_report
 from ipstat.writers.atomic import Writer, write_all_atomic
 from ipstat.writers.consolidated import write_consolidated
@@ -28,13 +29,24 @@ def output_paths(folder: Path, year: int) -> dict[str, Path]:
 
 
 def publish(
-    paths: Iterable[Path], contract: Contract, year: int | None = None, out: Path | None = None
+    paths: Iterable[Path],
+    contract: Contract,
+    year: int | None = None,
+    out: Path | None = None,
+    previous: Path | None = None,
 ) -> Published:
-    """With any error nothing is written; otherwise all three files are replaced together."""
+    """With any error nothing is written; otherwise all three files are replaced together.
+    With `previous` (last year's document) the outputs compare the two years."""
+    last_year = read_document(previous) if previous else None
     run = aggregate_paths(paths, contract, year)
     if run.aggregate is None:
         return Published(run)
-    document = to_document(run.aggregate, contract)
+    comparison = None
+    if last_year is not None:
+        comparison, drops = compare_years(run.aggregate, last_year, contract)
+        run.aggregate.warnings.extend(drops)
+        run.validation.report.bloc_findings.extend(drops)
+    document = to_document(run.aggregate, contract, comparison)
     folder = out or Path("ket-qua") / str(run.aggregate.year)
     targets = output_paths(folder, run.aggregate.year)
     json_text = dumps(document) + "\n"

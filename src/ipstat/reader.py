@@ -13,7 +13,7 @@ from ipstat.contract import Contract, Indicator, SheetSpec
 from ipstat.errors import WorkbookError
 from ipstat.findings import Finding
 from ipstat.formatting import format_exact
-from ipstat.members import closest_member, match_member
+from ipstat.members import closest_member, former_member, match_member
 from ipstat.numbers import NotANumber, decimal_from_float, is_whole, parse_vi_number
 from ipstat.textnorm import fold
 from ipstat.workbook import Cell, RawWorkbook, formula_at, open_workbook
@@ -212,8 +212,12 @@ def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
     if member is not None:
         reading.submission.member = member.name
         return
+    merged_into = former_member(text, contract.bloc, contract.form.member_prefixes)
     guess = closest_member(text, contract.bloc, contract.form.member_prefixes)
-    hint = f" Có phải là “{guess}”?" if guess else ""
+    if merged_into is not None:
+        hint = f" {text} nay thuộc {merged_into}: hãy ghi “{merged_into}”."
+    else:
+        hint = f" Có phải là “{guess}”?" if guess else ""
     members = ", ".join(contract.bloc.names)
     reading.add(
         "unknown-member",

@@ -70,16 +70,46 @@ def environment(folder: Path) -> "Environment":
     return env
 
 
+def change_phrase(change: dict[str, Any] | None, year: int) -> str:
+    """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
+    if not change or change.get("change_percent") is None:
+        return ""
+    percent: Decimal = change["change_percent"]
+    shown = format_number(abs(percent))
+    if shown == "0":
+        return f" (tương đương năm {year})"
+    word = "tăng" if percent > 0 else "giảm"
+    return f" ({word} {shown}% so với năm {year})"
+
+
+def merger_notes(comparison: dict[str, Any]) -> list[str]:
+    """How last year's provinces were summed into this year's members, in words."""
+    year = comparison["previous_year"]
+    notes = [f"{new} gồm {_join_vi(olds)}" for new, olds in comparison["merged"].items()]
+    notes += [
+        f"{member} còn gồm {_join_vi(units)}, không có trong số liệu năm {year}"
+        for member, units in comparison["absorbed"].items()
+    ]
+    return notes
+
+
 def context(document: Document) -> dict[str, Any]:
-    """Plain values for templates: the document, and short names for what prose uses most."""
+    """Plain values for templates: the document, short names for what prose uses most, and
+    the year-over-year phrases (`ss`, empty strings when there is nothing to compare with)."""
     indicators = {i["code"]: i for i in document["indicators"]}
     indicators.update({d["code"]: d for d in document["derived_indicators"]})
+    comparison = document.get("comparison")
+    totals = comparison["totals"] if comparison else {}
+    year = comparison["previous_year"] if comparison else None
     return {
         **document,
+        "comparison": comparison,
         "t": document["totals"],
         "d": document["derived"],
         "so_thanh_vien": len(document["members"]),
         "chi_tieu": indicators,
+        "ss": {code: change_phrase(totals.get(code), year or 0) for code in document["totals"]},
+        "quy_doi": merger_notes(comparison) if comparison else [],
     }
 
 

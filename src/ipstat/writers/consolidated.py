@@ -52,6 +52,8 @@ def write_consolidated(path: Path, document: Document) -> None:
             sheet.write(row, 0, member)
         sheet.write(3 + len(members), 0, "Tổng Khối", styles["total_label"])
         sheet.freeze_panes(3, 1)
+    if document.get("comparison"):
+        _comparison_sheet(book, styles, document)
     _charts(book, document, columns)
     _sources_sheet(book, styles, document)
     book.close()
@@ -110,6 +112,45 @@ def _summary_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     sheet.set_column(1, 1, 52)
     sheet.set_column(2, 3, 16)
     sheet.freeze_panes(5, 0)
+
+
+def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
+    """By member: last year, this year and the change in percent, for the headline figures."""
+    comparison = document["comparison"]
+    year, before = document["year"], comparison["previous_year"]
+    sheet = book.add_worksheet("So sánh")
+    sheet.write(0, 0, f"So sánh năm {year} với năm {before}", styles["title"])
+    labels = {i["code"]: i for i in document["indicators"]}
+    codes = comparison["headline"]
+    sheet.write(2, 0, "Thành viên", styles["header"])
+    sheet.write(3, 0, "", styles["header"])
+    for index, code in enumerate(codes):
+        first = 1 + 3 * index
+        ind = labels[code]
+        sheet.merge_range(
+            2, first, 2, first + 2, f"{ind['label']} ({ind['unit']})", styles["header"]
+        )
+        for offset, title in enumerate((f"Năm {before}", f"Năm {year}", "Tăng/giảm (%)")):
+            sheet.write(3, first + offset, title, styles["header"])
+        number = styles[_kind(ind)]
+        rows = [*document["members"], None]
+        for row, member in enumerate(rows, start=4):
+            pair = comparison["provinces"][member][code] if member else comparison["totals"][code]
+            now = document["provinces"][member][code] if member else document["totals"][code]
+            bold = member is None
+            if pair["previous"] is not None:
+                sheet.write_number(row, first, float(pair["previous"]), number)
+            sheet.write_number(
+                row, first + 1, float(now), styles["total_" + _kind(ind)] if bold else number
+            )
+            if pair["change_percent"] is not None:
+                sheet.write_number(row, first + 2, float(pair["change_percent"]), styles["percent"])
+    for row, member in enumerate([*document["members"], "Tổng Khối"], start=4):
+        sheet.write(row, 0, member, styles["total_label"] if member == "Tổng Khối" else None)
+    sheet.set_row(2, 48)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 3 * len(codes), 12)
+    sheet.freeze_panes(4, 1)
 
 
 def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) -> None:

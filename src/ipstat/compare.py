@@ -1,0 +1,112 @@
+"""Year over year: this year's aggregate against last year's document, like with like.
+
+Last year's provinces are first summed into this year's members through the bloc's
+`predecessors` (Hà Nam, Nam Định and Ninh Bình into the Ninh Bình of 2025), so a merged
+member is compared with the sum of the units it was made of.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ipstat.aggregate import RATIO_PLACES, Aggregate
+from ipstat.contract import Contract
+from ipstat.document import Document
+from ipstat.findings import Finding
+from ipstat.formatting import format_exact, format_number
+
+
+def change_percent(previous: Decimal | None, current: Decimal) -> Decimal | None:
+    """None where last year's figure is absent or 0: no percentage can be said then."""
+    if not previous:
+        return None
+    return ((current - previous) * 100 / previous).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def map_previous(
+    previous: Document, contract: Contract
+) -> tuple[dict[str, dict[str, Decimal]], dict[str, list[str]], list[str]]:
+    """Last year's provinces summed into this year's members; also which units went where,
+    and the units that belong to no member now."""
+    mapped: dict[str, dict[str, Decimal]] = {}
+    sources: dict[str, list[str]] = {}
+    unmapped: list[str] = []
+    for old, figures in previous["provinces"].items():
+        new = contract.bloc.successor(old)
+        if new is None:
+            unmapped.append(old)
+            continue
+        sources.setdefault(new, []).append(old)
+        target = mapped.setdefault(new, {})
+        for code, value in figures.items():
+            target[code] = target.get(code, Decimal(0)) + Decimal(value)
+    return mapped, sources, unmapped
+
+
+def compare_years(
+    agg: Aggregate, previous: Document, contract: Contract
+) -> tuple[dict[str, Any], list[Finding]]:
+    """The `comparison` part of the document, and the cumulative-drop warnings by member."""
+    mapped, sources, unmapped = map_previous(previous, contract)
+    codes = [i.code for i in contract.form.indicators]
+
+    def pair(before: Decimal | None, now: Decimal) -> dict[str, Decimal | None]:
+        return {"previous": before, "change_percent": change_percent(before, now)}
+
+    def previous_total(code: str) -> Decimal | None:
+        """Over this year's members only, so a member missing this year does not read as a
+        fall; None where one of them has no figure for last year."""
+        values = [mapped.get(member, {}).get(code) for member in agg.members]
+        if any(v is None for v in values):
+            return None
+        return sum((v for v in values if v is not None), Decimal(0))
+
+    comparison = {
+        "previous_year": int(previous["year"]),
+        "previous_bloc": previous.get("bloc", {}).get("name"),
+        "merged": {new: olds for new, olds in sources.items() if olds != [new]},
+        "absorbed": {m.name: list(m.absorbed) for m in contract.bloc.members if m.absorbed},
+        "unmapped": unmapped,
+        "headline": list(contract.comparison.headline),
+        "totals": {code: pair(previous_total(code), agg.totals[code]) for code in codes},
+        "provinces": {
+            member: {
+                code: pair(mapped.get(member, {}).get(code), agg.provinces[member][code])
+                for code in codes
+            }
+            for member in agg.members
+        },
+    }
+    return comparison, _drops(agg, mapped, int(previous["year"]), contract)
+
+
+def _drops(
+    agg: Aggregate, mapped: dict[str, dict[str, Decimal]], year: int, contract: Contract
+) -> list[Finding]:
+    limit = contract.comparison.cumulative_drop_percent
+    labels = contract.form.by_code
+    files = {s.member: s for s in agg.sources}
+    findings = []
+    for member in agg.members:
+        for code in contract.comparison.cumulative:
+            before = mapped.get(member, {}).get(code)
+            now = agg.provinces[member][code]
+            change = change_percent(before, now)
+            if before is None or change is None or -change <= limit:
+                continue
+            source = files[member]
+            sheet, _, cell = source.cells[code].rpartition("!")
+            what = f"{labels[code].label} của {member} là {format_exact(now)}"
+            findings.append(
+                Finding(
+                    file=source.file,
+                    rule="cumulative-drop",
+                    severity=contract.severity("cumulative-drop"),
+                    message=f"Ô {cell} ({code}): {what}, giảm {format_number(-change)}% so với "
+                    f"năm {year} ({format_exact(before)}); số lũy kế thường không giảm quá "
+                    f"{format_number(limit)}%, hãy kiểm tra lại.",
+                    sheet=sheet,
+                    cell=cell,
+                    code=code,
+                )
+            )
+    return findings
