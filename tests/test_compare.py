@@ -43,7 +43,7 @@ def test_same_bloc_next_year(make_workbook: Make, contract: Contract, tmp_path: 
     capital = previous_of("Hà Nam", "fdi_new_capital") * Decimal("1.123")
     make_workbook(member="Hà Nam", year=2017, values={"fdi_new_capital": float(capital)})
     folder = make_workbook(member="Hà Nội", year=2017, values={"fdi_new_capital": 1000.5}).parent
-    published = publish([folder], contract, None, tmp_path / "out", LAST_YEAR)
+    published = publish([folder], contract, out=tmp_path / "out", previous=LAST_YEAR)
     assert published.document is not None
     comparison = published.document["comparison"]
     assert comparison["previous_year"] == 2016 and comparison["merged"] == {}
@@ -66,7 +66,7 @@ def test_a_cumulative_figure_falling_too_far_is_a_warning(
     make_workbook: Make, contract: Contract, tmp_path: Path
 ) -> None:
     path = make_workbook(member="Hà Nam", year=2017, values={"fdi_registered_capital": 1500})
-    published = publish([path], contract, None, tmp_path / "out", LAST_YEAR)
+    published = publish([path], contract, out=tmp_path / "out", previous=LAST_YEAR)
     drops = [f for f in published.run.validation.report.warnings if f.rule == "cumulative-drop"]
     assert [(f.code, f.cell, f.file) for f in drops] == [
         ("fdi_registered_capital", "D17", path.name)
@@ -80,7 +80,7 @@ def test_a_small_fall_is_not_a_warning(
     make_workbook: Make, contract: Contract, tmp_path: Path
 ) -> None:
     path = make_workbook(member="Hà Nam", year=2017, values={"fdi_registered_capital": 1800})
-    published = publish([path], contract, None, tmp_path / "out", LAST_YEAR)
+    published = publish([path], contract, out=tmp_path / "out", previous=LAST_YEAR)
     assert not [f for f in published.run.validation.report.warnings if f.rule == "cumulative-drop"]
 
 
@@ -91,7 +91,7 @@ def test_the_2025_bloc_compares_merged_members_with_their_parts(
     assert len(bloc_2025.bloc.members) == 7
     folder = make_workbook(member="Ninh Bình", year=2025).parent
     make_workbook(member="Phú Thọ", year=2025)
-    published = publish([folder], bloc_2025, None, tmp_path / "out", LAST_YEAR)
+    published = publish([folder], bloc_2025, out=tmp_path / "out", previous=LAST_YEAR)
     assert published.document is not None
     comparison = published.document["comparison"]
     parts = ("Ninh Bình", "Hà Nam", "Nam Định")
@@ -128,4 +128,4 @@ def test_previous_that_is_not_a_document_is_an_error(
     bad = tmp_path / "x.json"
     bad.write_text("[]", encoding="utf-8")
     with pytest.raises(DocumentError):
-        publish([make_workbook()], contract, None, tmp_path / "out", bad)
+        publish([make_workbook()], contract, out=tmp_path / "out", previous=bad)

@@ -61,7 +61,7 @@ PUBLISHED = [
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory, contract: Contract) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("out")
-    published = publish([SAMPLE], contract, None, out)
+    published = publish([SAMPLE], contract, out=out)
     assert published.document is not None
     return output_paths(out, 2016)
 
@@ -126,7 +126,7 @@ def test_missing_members_are_named_in_the_report(
     make_workbook: Callable[..., Path], contract: Contract, tmp_path: Path
 ) -> None:
     folder = make_workbook(member="Hà Nam").parent
-    published = publish([folder], contract, None, tmp_path / "out")
+    published = publish([folder], contract, out=tmp_path / "out")
     assert published.document is not None
     report = output_paths(tmp_path / "out", 2016)["md"].read_text(encoding="utf-8")
     assert "Chưa nhận được báo cáo của: Vĩnh Phúc, Ninh Bình, Hải Dương" in report
@@ -138,7 +138,7 @@ def test_a_failed_validation_writes_nothing(
 ) -> None:
     folder = make_workbook(values={"workers": -1}).parent
     out = tmp_path / "out"
-    published = publish([folder], contract, None, out)
+    published = publish([folder], contract, out=out)
     assert published.document is None and published.files == []
     assert not out.exists()
 
@@ -147,7 +147,7 @@ def test_a_failure_while_writing_leaves_earlier_outputs_untouched(
     contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    publish([SAMPLE], contract, None, out)
+    publish([SAMPLE], contract, out=out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def broken(path: Path, document: object) -> None:
@@ -156,5 +156,5 @@ def test_a_failure_while_writing_leaves_earlier_outputs_untouched(
 
     monkeypatch.setattr(publish_module, "write_consolidated", broken)
     with pytest.raises(OSError, match="disk full"):
-        publish([SAMPLE], contract, None, out)
+        publish([SAMPLE], contract, out=out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

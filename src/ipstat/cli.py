@@ -31,6 +31,11 @@ class ValidateFormat(StrEnum):
     github = "github"
 
 
+class ReportFormat(StrEnum):
+    md = "md"
+    docx = "docx"
+
+
 class SchemaFormat(StrEnum):
     table = "table"
     json = "json"
@@ -179,6 +184,9 @@ def aggregate(
         Path | None,
         typer.Option("--previous", help="Tệp tổng hợp JSON của năm trước, để so sánh hai năm."),
     ] = None,
+    docx: Annotated[
+        bool, typer.Option("--docx", help="Ghi thêm dự thảo báo cáo dạng Word (.docx).")
+    ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
 ) -> None:
@@ -188,7 +196,7 @@ def aggregate(
 
     contract = _contract(schemas, bloc)
     try:
-        published = publish(paths, contract, year, out, previous)
+        published = publish(paths, contract, year=year, out=out, previous=previous, word=docx)
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
@@ -215,22 +223,35 @@ def report(
         Path | None, typer.Option("--template", help="Mẫu Jinja2 của riêng bạn.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Tệp để ghi (mặc định in ra stdout).")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Tệp để ghi (md: mặc định in ra stdout; docx: cạnh tệp JSON)."
+        ),
     ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", help="md: văn bản Markdown; docx: tệp Word.")
+    ] = ReportFormat.md,
 ) -> None:
     """Viết lại dự thảo báo cáo từ một tệp tổng hợp JSON, với mẫu mặc định hoặc mẫu riêng."""
     from ipstat.document import read_document  # noqa: PLC0415
     from ipstat.render import render_report  # noqa: PLC0415
-    from ipstat.writers.atomic import write_text_atomic  # noqa: PLC0415
+    from ipstat.writers.atomic import write_atomic, write_text_atomic  # noqa: PLC0415
 
     try:
-        text = render_report(read_document(document), template)
+        data = read_document(document)
+        text = render_report(data, template)
     except IpstatError as exc:
         _fail(str(exc))
-    if output is None:
+    if output_format is ReportFormat.docx:
+        from ipstat.writers.word import write_word  # noqa: PLC0415
+
+        output = output or document.with_name(f"bao-cao-{data['year']}.docx")
+        write_atomic(output, lambda path: write_word(path, text))
+    elif output is None:
         sys.stdout.write(text)
         return
-    write_text_atomic(output, text)
+    else:
+        write_text_atomic(output, text)
     _console().print(f"Đã ghi [bold]{output}[/]", soft_wrap=True)
 
 

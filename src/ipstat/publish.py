@@ -11,6 +11,7 @@ from ipstat.document import Document, dumps, loads, read_document, to_document
 from ipstat.render import render_report
 from ipstat.writers.atomic import Writer, write_all_atomic
 from ipstat.writers.consolidated import write_consolidated
+from ipstat.writers.word import write_word
 
 
 @dataclass
@@ -25,15 +26,18 @@ def output_paths(folder: Path, year: int) -> dict[str, Path]:
         "xlsx": folder / f"tong-hop-{year}.xlsx",
         "json": folder / f"tong-hop-{year}.json",
         "md": folder / f"bao-cao-{year}.md",
+        "docx": folder / f"bao-cao-{year}.docx",
     }
 
 
 def publish(
     paths: Iterable[Path],
     contract: Contract,
+    *,
     year: int | None = None,
     out: Path | None = None,
     previous: Path | None = None,
+    word: bool = False,
 ) -> Published:
     """With any error nothing is written; otherwise all three files are replaced together.
     With `previous` (last year's document) the outputs compare the two years."""
@@ -66,5 +70,7 @@ def publish(
         targets["json"]: write_json,
         targets["md"]: write_report,
     }
+    if word:
+        writers[targets["docx"]] = lambda path: write_word(path, report)
     write_all_atomic(writers)
-    return Published(run, document, list(targets.values()))
+    return Published(run, document, list(writers))

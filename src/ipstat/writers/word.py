@@ -1,0 +1,128 @@
+"""The report draft as a Word document, because analysts finish drafts in Word.
+
+Converts the Markdown that report templates produce (headings, paragraphs, quotes, `**bold**`,
+`*italic*`, pipe tables) into real Word headings, paragraphs and tables, in Times New Roman
+13 pt as official documents use, with margins for A4.
+"""
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+
+FONT = "Times New Roman"
+SIZE_PT = 13
+_INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
+_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def write_word(path: Path, markdown: str) -> None:
+    document = markdown_to_word(markdown)
+    document.save(str(path))
+
+
+def markdown_to_word(markdown: str) -> "WordDocument":
+    from docx import Document  # noqa: PLC0415
+
+    document = Document()
+    _set_up(document)
+    lines = markdown.splitlines()
+    index = 0
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            _paragraph(document, " ".join(paragraph))
+            paragraph.clear()
+
+    while index < len(lines):
+        line = lines[index].rstrip()
+        heading = re.match(r"^(#{1,4})\s+(.*)$", line)
+        if heading:
+            flush()
+            document.add_heading(_plain(heading[2]), level=len(heading[1]))
+        elif line.startswith("|"):
+            flush()
+            block = []
+            while index < len(lines) and lines[index].startswith("|"):
+                block.append(lines[index].rstrip())
+                index += 1
+            _table(document, block)
+            continue
+        elif line.startswith(">"):
+            flush()
+            _paragraph(document, line.lstrip("> ").strip(), italic=True)
+        elif not line.strip():
+            flush()
+        else:
+            paragraph.append(line.strip())
+        index += 1
+    flush()
+    return document
+
+
+def _set_up(document: "WordDocument") -> None:
+    from docx.oxml.ns import qn  # noqa: PLC0415
+    from docx.shared import Cm, Pt, RGBColor  # noqa: PLC0415
+
+    for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Table Grid"):
+        style: Any = document.styles[name]
+        style.font.name = FONT
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attribute), FONT)
+        style.font.size = Pt(
+            SIZE_PT + (3 if name == "Heading 1" else 1 if name.startswith("Heading") else 0)
+        )
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+
+
+def _plain(text: str) -> str:
+    return text.replace("**", "").replace("*", "")
+
+
+def _runs(target: Any, text: str, italic: bool = False) -> None:
+    for part in _INLINE.split(text):
+        if not part:
+            continue
+        if part.startswith("**") and part.endswith("**"):
+            target.add_run(part[2:-2]).bold = True
+        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
+            target.add_run(part[1:-1]).italic = True
+        else:
+            target.add_run(part).italic = italic or None
+
+
+def _paragraph(document: "WordDocument", text: str, italic: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _runs(paragraph, text, italic)
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table(document: "WordDocument", block: list[str]) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+
+    rows = [_cells(line) for line in block if not _SEPARATOR.match(line)]
+    if not rows:
+        return
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            paragraph = table.cell(r, c).paragraphs[0]
+            _runs(paragraph, f"**{_plain(text)}**" if r == 0 and text else text)
+            if r > 0 and c > 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

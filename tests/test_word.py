@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import docx
+import pytest
+from docx.shared import Pt
+from typer.testing import CliRunner
+
+from ipstat.cli import app
+from ipstat.writers.word import write_word
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def word(tmp_path_factory: pytest.TempPathFactory) -> docx.document.Document:
+    path = tmp_path_factory.mktemp("w") / "bao-cao.docx"
+    write_word(path, (GOLDEN / "bao-cao-2016.md").read_text(encoding="utf-8"))
+    return docx.Document(str(path))
+
+
+def test_real_headings(word: docx.document.Document) -> None:
+    styled = [(p.style.name if p.style else "", p.text) for p in word.paragraphs]
+    headings = [(style, text) for style, text in styled if style.startswith("Heading")]
+    assert headings[0] == ("Heading 1", "Báo cáo tổng hợp số liệu các KCN, KCX, KKT năm 2016")
+    assert ("Heading 2", "Kết quả sản xuất kinh doanh của doanh nghiệp") in headings
+
+
+def test_figures_in_paragraphs(word: docx.document.Document) -> None:
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "4.841,2 triệu USD" in text and "(đạt 45,9% tổng vốn DDI đăng ký)" in text
+    assert "**" not in text
+
+
+def test_member_table_is_a_word_table(word: docx.document.Document) -> None:
+    [table] = word.tables
+    assert len(table.rows) == 13 and len(table.columns) == 9
+    assert table.cell(0, 0).text == "Thành viên"
+    assert [c.text for c in table.rows[-1].cells][:3] == ["Tổng Khối", "257", "4.841,2"]
+    assert table.rows[-1].cells[0].paragraphs[0].runs[0].bold
+
+
+def test_times_new_roman_13(word: docx.document.Document) -> None:
+    normal = word.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(13)
+    fonts = normal.element.rPr.rFonts
+    assert (
+        fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "Times New Roman"
+    )
+
+
+def test_report_and_aggregate_write_docx(tmp_path: Path) -> None:
+    runner = CliRunner()
+    document = tmp_path / "tong-hop-2016.json"
+    document.write_bytes((GOLDEN / "tong-hop-2016.json").read_bytes())
+    result = runner.invoke(app, ["report", str(document), "--format", "docx"])
+    assert result.exit_code == 0 and (tmp_path / "bao-cao-2016.docx").is_file()
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    result = runner.invoke(app, ["aggregate", str(sample), "--out", str(tmp_path / "o"), "--docx"])
+    assert result.exit_code == 0 and (tmp_path / "o" / "bao-cao-2016.docx").is_file()
