@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ipstat import contract_cache
 from ipstat.resources import data_dir
@@ -56,13 +56,14 @@ class ContractError(Exception):
     """`schemas/` (or a bloc file given by the user) is not a valid contract."""
 
 
-_STRICT = {"extra": "forbid"}  # pydantic's config for these dataclasses: unknown keys are typos
+class _Checked:
+    """Base of the contract's types: pydantic refuses a key it does not know (a typo)."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
 
 @dataclass(frozen=True, kw_only=True)
-class SheetSpec:
-    __pydantic_config__ = _STRICT
-
+class SheetSpec(_Checked):
     name: str
     columns: dict[str, str]
     optional: dict[str, bool] = field(default_factory=dict)
@@ -73,9 +74,7 @@ class SheetSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
-class InfoField:
-    __pydantic_config__ = _STRICT
-
+class InfoField(_Checked):
     code: str
     label: str
     required: bool = False
@@ -83,17 +82,13 @@ class InfoField:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Section:
-    __pydantic_config__ = _STRICT
-
+class Section(_Checked):
     id: str
     title: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class Indicator:
-    __pydantic_config__ = _STRICT
-
+class Indicator(_Checked):
     code: str
     label: str
     unit: str
@@ -106,9 +101,7 @@ class Indicator:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Derived:
-    __pydantic_config__ = _STRICT
-
+class Derived(_Checked):
     code: str
     label: str
     unit: str
@@ -126,9 +119,7 @@ class Derived:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Limits:
-    __pydantic_config__ = _STRICT
-
+class Limits(_Checked):
     max_file_bytes: int
     max_part_bytes: int
     max_total_bytes: int
@@ -136,9 +127,7 @@ class Limits:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Form:
-    __pydantic_config__ = _STRICT
-
+class Form(_Checked):
     version: str
     title: str
     header_search_rows: int
@@ -174,18 +163,14 @@ class Form:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Dimension:
-    __pydantic_config__ = _STRICT
-
+class Dimension(_Checked):
     name: str
     unit: str
     accepted: dict[str, Decimal]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Units:
-    __pydantic_config__ = _STRICT
-
+class Units(_Checked):
     aliases: dict[str, str]
     dimensions: tuple[Dimension, ...]
 
@@ -227,9 +212,7 @@ Term = str | Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
-class Comparison:
-    __pydantic_config__ = _STRICT
-
+class Comparison(_Checked):
     """`a + b <= c`: sums of indicator codes and numbers, compared."""
 
     left: tuple[Term, ...]
@@ -270,9 +253,7 @@ def _sum(terms: Iterable[Term], values: dict[str, Decimal]) -> Decimal:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Check:
-    __pydantic_config__ = _STRICT
-
+class Check(_Checked):
     rule: str
     expect: str
     when: str | None = None
@@ -300,17 +281,13 @@ class Check:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rule:
-    __pydantic_config__ = _STRICT
-
+class Rule(_Checked):
     severity: Severity
     title: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rules:
-    __pydantic_config__ = _STRICT
-
+class Rules(_Checked):
     rules: dict[str, Rule]
     checks: tuple[Check, ...]
 
@@ -327,9 +304,7 @@ class Rules:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Member:
-    __pydantic_config__ = _STRICT
-
+class Member(_Checked):
     name: str
     slug: str
     aliases: tuple[str, ...] = ()
@@ -337,9 +312,7 @@ class Member:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Bloc:
-    __pydantic_config__ = _STRICT
-
+class Bloc(_Checked):
     id: str
     name: str
     region: str = ""
@@ -365,10 +338,8 @@ class Bloc:
 
 
 @dataclass(frozen=True, kw_only=True)
-class YearOverYear:
+class YearOverYear(_Checked):
     """What `aggregate --previous` compares, and how far a cumulative figure may fall."""
-
-    __pydantic_config__ = _STRICT
 
     headline: tuple[str, ...]
     cumulative: tuple[str, ...]
@@ -376,9 +347,7 @@ class YearOverYear:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Contract:
-    __pydantic_config__ = _STRICT
-
+class Contract(_Checked):
     form: Form
     units: Units
     rules: Rules
@@ -472,8 +441,3 @@ def _check(raw: dict[str, Any], folder: Path) -> Contract:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ContractError(f"Bộ quy ước trong {folder} không hợp lệ: {problems}") from exc
-
-
-def available_blocs(schemas: Path | None = None) -> list[str]:
-    folder = (schemas or data_dir("schemas")) / "blocs"
-    return sorted(p.stem for p in folder.glob("*.toml"))

@@ -34,14 +34,6 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     rules_checked: list[str] = field(default_factory=list)
 
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if not f.is_error]
-
 
 @dataclass
 class ValidationReport:

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 # `.` or a (non-breaking) space between groups of exactly three digits, `,` as decimal mark.
 _GROUPED = re.compile(r"[0-9]{1,3}(?:(?P<sep>[. \u00a0\u202f])[0-9]{3})(?:(?P=sep)[0-9]{3})*")
-_PLAIN = re.compile(r"[0-9]+")
-_FRACTION = re.compile(r"[0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
 _MINUS = ("-", "\u2212")
 
 
@@ -22,9 +21,9 @@ def parse_vi_number(text: str) -> Decimal:
     if negative:
         body = body[1:].lstrip()
     whole, comma, fraction = body.partition(",")
-    if comma and not _FRACTION.fullmatch(fraction):
+    if comma and not _DIGITS.fullmatch(fraction):
         raise NotANumber(text)
-    if _PLAIN.fullmatch(whole) is None and _GROUPED.fullmatch(whole) is None:
+    if _DIGITS.fullmatch(whole) is None and _GROUPED.fullmatch(whole) is None:
         raise NotANumber(text)
     digits = re.sub(r"[^0-9]", "", whole)
     value = Decimal(f"{digits}.{fraction}" if comma else digits)

@@ -28,14 +28,16 @@ def to_junit(report: ValidationReport) -> str:
             body = ""
             if errors:
                 failures += 1
-                text = "\n".join(_where(f) + f.message for f in errors)
+                text = "\n".join(_sheet_prefix(f) + f.message for f in errors)
                 body = f"<failure message={quoteattr(errors[0].message)} type={quoteattr(rule)}>"
                 body += _escape(text) + "</failure>"
             elif unreadable and rule != "unreadable-file":
                 skipped += 1
                 body = "<skipped/>"
             if found and not errors:
-                body += "<system-out>" + _escape("\n".join(_where(f) + f.message for f in found))
+                body += "<system-out>" + _escape(
+                    "\n".join(_sheet_prefix(f) + f.message for f in found)
+                )
                 body += "</system-out>"
             name = quoteattr(rule)
             classname = quoteattr(str(file_report.path))
@@ -65,9 +67,8 @@ def to_junit(report: ValidationReport) -> str:
     return "\n".join(lines)
 
 
-def _where(finding: Finding) -> str:
-    sheet = f"[{finding.sheet}] " if finding.sheet else ""
-    return sheet
+def _sheet_prefix(finding: Finding) -> str:
+    return f"[{finding.sheet}] " if finding.sheet else ""
 
 
 def _escape(text: str) -> str:

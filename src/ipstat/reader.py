@@ -104,7 +104,8 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
     reading = _Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
-        tables = [_table(book, spec, reading) for spec in _sheets(contract)]
+        form = contract.form
+        tables = [_table(book, spec, reading) for spec in (form.info_sheet, form.figures_sheet)]
     except WorkbookError as exc:
         reading.add("unreadable-file", str(exc))
         return None, reading.findings
@@ -114,10 +115,6 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
     if figures is not None:
         _read_figures(figures, book, reading)
     return reading.submission, reading.findings
-
-
-def _sheets(contract: Contract) -> tuple[SheetSpec, SheetSpec]:
-    return contract.form.info_sheet, contract.form.figures_sheet
 
 
 def _table(book: RawWorkbook, spec: SheetSpec, reading: _Reading) -> _Table | None:
