@@ -58,3 +58,16 @@ def test_report_and_aggregate_write_docx(tmp_path: Path) -> None:
     sample = Path(__file__).parents[1] / "sample_data" / "2016"
     result = runner.invoke(app, ["aggregate", str(sample), "--out", str(tmp_path / "o"), "--docx"])
     assert result.exit_code == 0 and (tmp_path / "o" / "bao-cao-2016.docx").is_file()
+
+
+def test_a_wide_table_gets_a_landscape_page(word: docx.document.Document) -> None:
+    from docx.enum.section import WD_ORIENT
+
+    orientations = [s.orientation for s in word.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    assert word.sections[1].page_width > word.sections[1].page_height
+    body = word.element.body
+    heading = next(p for p in word.paragraphs if p.text == "Số liệu theo thành viên")
+    section_break = word.sections[0]._sectPr.getparent().getparent()
+    order = list(body)
+    assert order.index(section_break) < order.index(heading._p)

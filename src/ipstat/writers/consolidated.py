@@ -34,7 +34,7 @@ def write_consolidated(path: Path, document: Document) -> None:
         )
         sheet.write(2, 0, "Thành viên", styles["header"])
         sheet.set_column(0, 0, 16)
-        sheet.set_row(2, 48)
+        sheet.set_row(2, 64)
         for col, ind in enumerate(indicators, start=1):
             sheet.write(2, col, f"{ind['label']} ({ind['unit']})", styles["header"])
             sheet.set_column(col, col, 16)
@@ -52,11 +52,21 @@ def write_consolidated(path: Path, document: Document) -> None:
             sheet.write(row, 0, member)
         sheet.write(3 + len(members), 0, "Tổng Khối", styles["total_label"])
         sheet.freeze_panes(3, 1)
+        _printable(sheet, 3)
     if document.get("comparison"):
         _comparison_sheet(book, styles, document)
     _charts(book, document, columns)
     _sources_sheet(book, styles, document)
     book.close()
+
+
+def _printable(sheet: Any, header_rows: int) -> None:
+    """A4 landscape, one page wide, header rows on every page: clerks print these tables."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    if header_rows:
+        sheet.repeat_rows(0, header_rows - 1)
 
 
 def _kind(indicator: dict[str, Any]) -> str:
@@ -112,6 +122,7 @@ def _summary_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     sheet.set_column(1, 1, 52)
     sheet.set_column(2, 3, 16)
     sheet.freeze_panes(5, 0)
+    _printable(sheet, 5)
 
 
 def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -147,10 +158,11 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
                 sheet.write_number(row, first + 2, float(pair["change_percent"]), styles["percent"])
     for row, member in enumerate([*document["members"], "Tổng Khối"], start=4):
         sheet.write(row, 0, member, styles["total_label"] if member == "Tổng Khối" else None)
-    sheet.set_row(2, 48)
+    sheet.set_row(2, 64)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 3 * len(codes), 12)
     sheet.freeze_panes(4, 1)
+    _printable(sheet, 4)
 
 
 def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) -> None:
@@ -173,6 +185,7 @@ def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) 
         chart.set_y_axis({"reverse": True})
         chart.set_size({"width": 720, "height": 420})
         sheet.insert_chart(1 + place * 22, 1, chart)
+    _printable(sheet, 0)
 
 
 def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -202,3 +215,4 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     sheet.set_column(1, 1, 66)
     sheet.set_column(2, 2, 44)
     sheet.set_column(3, 5, 22)
+    _printable(sheet, 0)

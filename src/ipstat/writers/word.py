@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 FONT = "Times New Roman"
 SIZE_PT = 13
+TABLE_SIZE_PT = 11
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+WIDE_TABLE_COLUMNS = 6  # wider tables go on a landscape page, as official annexes do
 
 
 def write_word(path: Path, markdown: str) -> None:
@@ -37,11 +39,16 @@ def markdown_to_word(markdown: str) -> "WordDocument":
             _paragraph(document, " ".join(paragraph))
             paragraph.clear()
 
+    landscape = False
     while index < len(lines):
         line = lines[index].rstrip()
         heading = re.match(r"^(#{1,4})\s+(.*)$", line)
         if heading:
             flush()
+            wide = _is_wide_table(_next_content(lines, index + 1))
+            if wide != landscape:  # a heading goes on the same page as the wide table it heads
+                _new_section(document, landscape=wide)
+                landscape = wide
             document.add_heading(_plain(heading[2]), level=len(heading[1]))
         elif line.startswith("|"):
             flush()
@@ -49,6 +56,9 @@ def markdown_to_word(markdown: str) -> "WordDocument":
             while index < len(lines) and lines[index].startswith("|"):
                 block.append(lines[index].rstrip())
                 index += 1
+            if _is_wide_table(block[0]) and not landscape:
+                _new_section(document, landscape=True)
+                landscape = True
             _table(document, block)
             continue
         elif line.startswith(">"):
@@ -83,6 +93,25 @@ def _set_up(document: "WordDocument") -> None:
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
 
 
+def _next_content(lines: list[str], start: int) -> str:
+    return next((line for line in lines[start:] if line.strip()), "")
+
+
+def _is_wide_table(line: str) -> bool:
+    return line.startswith("|") and len(_cells(line)) >= WIDE_TABLE_COLUMNS
+
+
+def _new_section(document: "WordDocument", landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT, WD_SECTION  # noqa: PLC0415
+    from docx.shared import Cm  # noqa: PLC0415
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    long, short = Cm(29.7), Cm(21)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.left_margin, section.right_margin = (Cm(2), Cm(2)) if landscape else (Cm(3), Cm(2))
+
+
 def _plain(text: str) -> str:
     return text.replace("**", "").replace("*", "")
 
@@ -113,6 +142,8 @@ def _cells(line: str) -> list[str]:
 
 def _table(document: "WordDocument", block: list[str]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+    from docx.oxml import OxmlElement  # noqa: PLC0415
+    from docx.shared import Pt  # noqa: PLC0415
 
     rows = [_cells(line) for line in block if not _SEPARATOR.match(line)]
     if not rows:
@@ -122,7 +153,11 @@ def _table(document: "WordDocument", block: list[str]) -> None:
     table.style = "Table Grid"
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            paragraph = table.cell(r, c).paragraphs[0]
+            cell = table.cell(r, c)
+            paragraph = cell.paragraphs[0]
             _runs(paragraph, f"**{_plain(text)}**" if r == 0 and text else text)
+            for run in paragraph.runs:
+                run.font.size = Pt(TABLE_SIZE_PT)
             if r > 0 and c > 0:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))  # a number on one line
