@@ -65,7 +65,8 @@ def test_a_wide_table_gets_a_landscape_page(word: docx.document.Document) -> Non
 
     orientations = [s.orientation for s in word.sections]
     assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
-    assert word.sections[1].page_width > word.sections[1].page_height
+    width, height = word.sections[1].page_width, word.sections[1].page_height
+    assert width is not None and height is not None and width > height
     body = word.element.body
     heading = next(p for p in word.paragraphs if p.text == "Số liệu theo thành viên")
     section_break = word.sections[0]._sectPr.getparent().getparent()
