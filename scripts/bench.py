@@ -5,6 +5,7 @@ take turns, round after round, so that a machine getting busier or quieter affec
 alike; the median wall time of each is reported with its ratio to the baseline.
 """
 
+import compileall
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,9 @@ def medians(commands: dict[str, list[str]]) -> dict[str, float]:
 
 
 def main() -> None:
+    # An installed package has its bytecode compiled by pip; an editable one under
+    # PYTHONDONTWRITEBYTECODE would recompile ipstat on every run, pandas never.
+    compileall.compile_dir(ROOT / "src" / "ipstat", quiet=1)
     with tempfile.TemporaryDirectory() as out:
         commands = {
             "naive pandas.read_excel + sum": [

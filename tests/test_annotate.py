@@ -29,7 +29,7 @@ def test_annotated_copy(make_workbook: Make, contract: Contract, tmp_path: Path)
     source = make_workbook(values={"ddi_new_capital": -12.5, "fdi_new_capital": "217,85"})
     original = source.read_bytes()
     report = validate_paths([source], contract).report
-    [copy] = annotate_reports(report.files, tmp_path / "gui-lai")
+    [copy] = annotate_reports(report.files, tmp_path / "gui-lai").written
     assert copy == tmp_path / "gui-lai" / source.name
     assert source.read_bytes() == original
     assert values(copy) == values(source)
@@ -56,7 +56,8 @@ def test_clean_and_unreadable_workbooks_get_no_copy(
     make_workbook()
     (make_workbook().parent / "broken.xlsx").write_bytes(b"not a workbook")
     report = validate_paths([tmp_path], contract).report
-    assert annotate_reports(report.files, tmp_path / "out") == []
+    result = annotate_reports(report.files, tmp_path / "out")
+    assert result.written == [] and result.problems == []
 
 
 def test_never_overwrites_the_original(make_workbook: Make, contract: Contract) -> None:
@@ -72,3 +73,23 @@ def test_cli_annotate(make_workbook: Make, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert (tmp_path / "a" / source.name).is_file()
     assert "Đã ghi bản có ghi chú" in result.stderr
+
+
+def test_a_workbook_openpyxl_cannot_open_is_skipped_with_a_message(
+    make_workbook: Make, contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipstat.annotate
+
+    bad, good = make_workbook(values={"workers": -1}), make_workbook(values={"workers": -2})
+    report = validate_paths([bad, good], contract).report
+    real = ipstat.annotate.annotated_copy
+
+    def picky(path: Path, findings: list) -> object:  # type: ignore[type-arg]
+        if path == bad:
+            raise KeyError("xl/styles.xml")
+        return real(path, findings)
+
+    monkeypatch.setattr(ipstat.annotate, "annotated_copy", picky)
+    result = annotate_reports(report.files, tmp_path / "out")
+    assert result.written == [tmp_path / "out" / good.name]
+    assert len(result.problems) == 1 and str(bad) in result.problems[0]

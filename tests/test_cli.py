@@ -195,3 +195,15 @@ def test_report_command(tmp_path: Path) -> None:
     assert code == 2 and "t.j2, dòng 1" in err and "khong_co" in err
     code, _, err = run("report", str(custom))
     assert code == 2 and "không phải là tệp tổng hợp JSON" in err
+
+
+def test_an_output_path_that_cannot_be_written_is_a_message(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, _, err = run("template", "--year", "2016", "-o", str(folder))
+    assert code == 2 and "Không ghi được" in err and str(folder) in err
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run("aggregate", str(sample), "--out", str(blocker / "out"))
+    assert code == 2 and "Không ghi được" in err

@@ -13,6 +13,7 @@ from ipstat.contract import Contract
 from ipstat.document import read_document
 from ipstat.publish import output_paths, publish
 from ipstat.render import render_report
+from ipstat.writers.atomic import OutputError
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "sample_data" / "2016"
@@ -155,6 +156,6 @@ def test_a_failure_while_writing_leaves_earlier_outputs_untouched(
         raise OSError("disk full")
 
     monkeypatch.setattr(publish_module, "write_consolidated", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match="disk full"):
         publish([SAMPLE], contract, out=out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -1,7 +1,9 @@
 """Annotated copies to send back to a member: every cell with a finding filled and commented,
 and a first sheet listing what to fix with links to the cells. The original is never modified."""
 
+import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +20,15 @@ SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
 AUTHOR = "ipstat"
 
 
-def annotate_reports(reports: Iterable[FileReport], folder: Path) -> list[Path]:
+@dataclass
+class Annotated:
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # workbooks that could not be copied
+
+
+def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
     """A copy in `folder` of each readable workbook that has findings."""
-    written = []
+    result = Annotated()
     for report in reports:
         if not report.findings or any(f.rule == "unreadable-file" for f in report.findings):
             continue
@@ -30,10 +38,14 @@ def annotate_reports(reports: Iterable[FileReport], folder: Path) -> list[Path]:
                 f"Thư mục --annotate trùng với thư mục chứa {report.path}; hãy chọn thư mục khác "
                 "để không ghi đè lên tệp gốc."
             )
-        book = annotated_copy(report.path, report.findings)
+        try:
+            book = annotated_copy(report.path, report.findings)
+        except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+            result.problems.append(f"Không tạo được bản có ghi chú cho {report.path}: {exc}")
+            continue
         write_atomic(target, book.save)
-        written.append(target)
-    return written
+        result.written.append(target)
+    return result
 
 
 def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":

@@ -96,11 +96,14 @@ def validate(
     contract = _contract(schemas, bloc)
     try:
         report = validate_paths(paths, contract, year).report
-        annotated = annotate_reports(report.files, annotate) if annotate else []
+        annotated = annotate_reports(report.files, annotate) if annotate else None
     except IpstatError as exc:
         _fail(str(exc))
-    for path in annotated:
-        print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
+    if annotated is not None:
+        for path in annotated.written:
+            print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
+        for problem in annotated.problems:
+            print(f"ipstat: {problem}", file=sys.stderr)
     if output_format is ValidateFormat.text:
         from ipstat.terminal import print_report  # noqa: PLC0415
 
@@ -146,7 +149,10 @@ def template(
         targets = [(chosen, output or Path(form_filename(year, chosen)))]
     console = _console()
     for chosen, path in targets:
-        write_form(path, contract, year, chosen)
+        try:
+            write_form(path, contract, year, chosen)
+        except IpstatError as exc:
+            _fail(str(exc))
         console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
 
 
@@ -242,16 +248,20 @@ def report(
         text = render_report(data, template)
     except IpstatError as exc:
         _fail(str(exc))
-    if output_format is ReportFormat.docx:
-        from ipstat.writers.word import write_word  # noqa: PLC0415
-
-        output = output or document.with_name(f"bao-cao-{data['year']}.docx")
-        write_atomic(output, lambda path: write_word(path, text))
-    elif output is None:
+    if output is None and output_format is ReportFormat.md:
         sys.stdout.write(text)
         return
-    else:
-        write_text_atomic(output, text)
+    try:
+        if output_format is ReportFormat.docx:
+            from ipstat.writers.word import write_word  # noqa: PLC0415
+
+            output = output or document.with_name(f"bao-cao-{data['year']}.docx")
+            write_atomic(output, lambda path: write_word(path, text))
+        else:
+            assert output is not None
+            write_text_atomic(output, text)
+    except IpstatError as exc:
+        _fail(str(exc))
     _console().print(f"Đã ghi [bold]{output}[/]", soft_wrap=True)
 
 

@@ -5,12 +5,27 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ipstat.errors import IpstatError
+
 Writer = Callable[[Path], None]
+
+
+class OutputError(IpstatError):
+    """An output could not be written (no such folder, no permission, a folder in the way)."""
 
 
 def write_all_atomic(outputs: dict[Path, Writer]) -> None:
     """Each writer fills a temporary file beside its target; only when all have succeeded are
     they renamed into place, so a failure in any of them replaces none."""
+    try:
+        _write_all(outputs)
+    except OSError as exc:
+        where = exc.filename2 or exc.filename or ""
+        target = next((t for t in outputs if str(where).startswith(str(t.parent))), where)
+        raise OutputError(f"Không ghi được {target}: {exc.strerror or exc}") from exc
+
+
+def _write_all(outputs: dict[Path, Writer]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for target, write in outputs.items():
