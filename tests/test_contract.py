@@ -90,3 +90,21 @@ def test_another_bloc_is_a_file(tmp_path: Path) -> None:
 def test_missing_bloc_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ContractError, match="Không đọc được"):
         load_contract(bloc=tmp_path / "none.toml")
+
+
+def test_a_damaged_cache_entry_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = load_contract()
+    [entry] = (tmp_path / "ipstat").glob("contract-*.pickle")
+    for damage in (b"", b"\x80\x05garbage", entry.read_bytes()[:40]):
+        entry.write_bytes(damage)
+        assert load_contract() == first
+
+
+def test_no_cache_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("IPSTAT_NO_CACHE", "1")
+    load_contract()
+    assert not (tmp_path / "ipstat").exists()

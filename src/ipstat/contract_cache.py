@@ -36,7 +36,7 @@ def get(entry: str, kind: type[T]) -> T | None:
         return None
     try:
         value = pickle.loads((folder / f"contract-{entry}.pickle").read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+    except Exception:  # a damaged entry of any kind only means: check again
         return None
     return value if isinstance(value, kind) else None
 
