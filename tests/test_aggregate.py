@@ -139,3 +139,15 @@ def test_sample_data_sums_to_the_published_totals(contract: Contract, tmp_path: 
     assert run.aggregate.totals["fdi_new_capital"] == Decimal("4841.2")
     assert run.aggregate.totals["workers"] == 771112
     assert run.aggregate.missing == []
+
+
+def test_sources_hash_the_bytes_that_were_validated(
+    make_workbook: Make, contract: Contract
+) -> None:
+    import hashlib
+
+    path = make_workbook()
+    run = aggregate_paths([path], contract)
+    assert run.aggregate is not None
+    [source] = run.aggregate.sources
+    assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

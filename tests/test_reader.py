@@ -186,45 +186,35 @@ def test_text_number_is_read_with_a_warning(make_workbook: Make, contract: Contr
 
 
 @pytest.mark.parametrize(
-    ("unit", "value", "expected"),
+    ("code", "unit", "value", "expected", "how"),
     [
-        ("USD", 217_850_000, "217.85"),
-        ("nghìn USD", 217_850, "217.85"),
-        ("Tr.USD", 217.85, "217.85"),
-        ("tỷ USD", 0.21785, "217.85"),
+        ("fdi_new_capital", "USD", 217_850_000, "217.85", "÷ 1.000.000"),
+        ("fdi_new_capital", "nghìn USD", 217_850, "217.85", "÷ 1.000"),
+        ("fdi_new_capital", "Tr.USD", 217.85, "217.85", None),
+        ("fdi_new_capital", "tỷ USD", 0.21785, "217.85", "× 1.000"),
+        ("zones_planned_area", "m²", 27_297_100, "2729.71", "÷ 10.000"),
+        ("ddi_new_capital", "triệu đồng", 2_310_670, "2310.67", "÷ 1.000"),
     ],
 )
 def test_units_of_the_same_dimension_are_converted(
-    make_workbook: Make, contract: Contract, unit: str, value: Any, expected: str
+    make_workbook: Make,
+    contract: Contract,
+    code: str,
+    unit: str,
+    value: Any,
+    expected: str,
+    how: str | None,
 ) -> None:
-    path = make_workbook(values={"fdi_new_capital": value}, units={"fdi_new_capital": unit})
+    path = make_workbook(values={code: value}, units={code: unit})
     submission, findings = read_submission(path, contract)
     assert submission is not None
-    assert submission.figures["fdi_new_capital"].value == Decimal(expected)
+    assert submission.figures[code].value == Decimal(expected)
     converted = [f for f in findings if f.rule == "unit-converted"]
-    assert len(converted) == (0 if unit == "Tr.USD" else 1)
-    assert all(
-        f.severity == "warning" and ("÷" in f.message or "×" in f.message) for f in converted
-    )
-
-
-def test_area_in_square_metres(make_workbook: Make, contract: Contract) -> None:
-    path = make_workbook(
-        values={"zones_planned_area": 27_297_100}, units={"zones_planned_area": "m²"}
-    )
-    submission, findings = read_submission(path, contract)
-    assert submission is not None
-    assert submission.figures["zones_planned_area"].value == Decimal("2729.71")
-    assert one(findings, "unit-converted").message.count("÷ 10.000") == 1
-
-
-def test_million_dong_to_billion(make_workbook: Make, contract: Contract) -> None:
-    path = make_workbook(
-        values={"ddi_new_capital": 2_310_670}, units={"ddi_new_capital": "triệu đồng"}
-    )
-    submission, _ = read_submission(path, contract)
-    assert submission is not None
-    assert submission.figures["ddi_new_capital"].value == Decimal("2310.67")
+    if how is None:
+        assert converted == []
+    else:
+        [finding] = converted
+        assert finding.severity == "warning" and f"({how})" in finding.message
 
 
 def test_unit_of_another_dimension(make_workbook: Make, contract: Contract) -> None:

@@ -1,6 +1,5 @@
 """`aggregate`: validate everything, check the bloc, then add up the members exactly."""
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -84,7 +83,7 @@ def build_aggregate(
     sources = [
         Source(
             file=s.path.name,
-            sha256=hashlib.sha256(s.path.read_bytes()).hexdigest(),
+            sha256=s.sha256,
             member=str(s.member),
             cells={code: f"{f.sheet}!{f.cell}" for code, f in s.figures.items()},
         )

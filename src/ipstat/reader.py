@@ -5,6 +5,7 @@ are `rules.py`'s.
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +34,7 @@ class Figure:
 @dataclass
 class Submission:
     path: Path
+    sha256: str = ""  # of the bytes that were read and checked
     member: str | None = None
     year: int | None = None
     info: dict[str, str] = field(default_factory=dict)
@@ -104,6 +106,7 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
     reading = _Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
+        reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
         tables = [_table(book, spec, reading) for spec in (form.info_sheet, form.figures_sheet)]
     except WorkbookError as exc:
