@@ -207,3 +207,15 @@ def test_an_output_path_that_cannot_be_written_is_a_message(tmp_path: Path) -> N
     blocker.write_text("x")
     code, _, err = run("aggregate", str(sample), "--out", str(blocker / "out"))
     assert code == 2 and "Không ghi được" in err
+
+
+def test_the_command_line_collects_garbage_less_often() -> None:
+    script = (
+        "import gc, sys\nfrom ipstat import cli\nsys.argv = ['ipstat', '--help']\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print(gc.get_threshold() == cli.GC_THRESHOLDS, gc.isenabled())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True True"

@@ -46,7 +46,7 @@ def sum_members(
     provinces: dict[str, dict[str, Decimal]], codes: Iterable[str]
 ) -> dict[str, Decimal]:
     """Column totals with pandas over `Decimal` objects: exact, whatever the order of the rows."""
-    import pandas as pd  # noqa: PLC0415  (pandas costs 0.3 s to import; only aggregate needs it)
+    import pandas as pd  # noqa: PLC0415  (0.3 s to import: only aggregate needs it)
 
     columns = list(codes)
     frame = pd.DataFrame.from_dict(provinces, orient="index", dtype=object).reindex(columns=columns)
