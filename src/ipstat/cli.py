@@ -16,6 +16,8 @@ from ipstat.errors import IpstatError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ipstat.findings import ValidationReport
+
 app = typer.Typer(
     help="Kiểm tra và tổng hợp số liệu KCN, KCX, KKT của Khối thi đua.",
     no_args_is_help=True,
@@ -90,31 +92,40 @@ def validate(
     schemas: SchemasOption = None,
 ) -> None:
     """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
-    from ipstat import outputs  # noqa: PLC0415
-    from ipstat.annotate import annotate_reports  # noqa: PLC0415
     from ipstat.validation import validate_paths  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     try:
         report = validate_paths(paths, contract, year).report
-        annotated = annotate_reports(report.files, annotate) if annotate else None
     except IpstatError as exc:
         _fail(str(exc))
-    if annotated is not None:
-        for path in annotated.written:
-            print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
-        for problem in annotated.problems:
-            print(f"ipstat: {problem}", file=sys.stderr)
+    if annotate is not None:
+        _annotate(report, annotate)
     if output_format is ValidateFormat.text:
         from ipstat.terminal import print_report  # noqa: PLC0415
 
         print_report(_console(), report)
     else:
+        from ipstat import outputs  # noqa: PLC0415
+
         render = {"json": outputs.to_json, "junit": outputs.to_junit, "github": outputs.to_github}
         text = render[output_format.value](report)
         if text:
             print(text)
     raise typer.Exit(0 if report.ok(strict) else 1)
+
+
+def _annotate(report: "ValidationReport", folder: Path) -> None:
+    from ipstat.annotate import annotate_reports  # noqa: PLC0415
+
+    try:
+        annotated = annotate_reports(report.files, folder)
+    except IpstatError as exc:
+        _fail(str(exc))
+    for path in annotated.written:
+        print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
+    for problem in annotated.problems:
+        print(f"ipstat: {problem}", file=sys.stderr)
 
 
 @app.command()
