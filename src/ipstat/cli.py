@@ -231,7 +231,7 @@ def aggregate(
     warnings = published.run.validation.report.warnings
     if warnings:
         console.print(findings_table(warnings))
-    print_summary(console, published.document, published.files)
+    print_summary(console, published.document, contract.comparison.headline, published.files)
 
 
 @app.command()

@@ -64,22 +64,10 @@ def catalogue_table(contract: Contract) -> Table:
     return table
 
 
-HEADLINES = (
-    "fdi_new_projects",
-    "fdi_new_capital",
-    "ddi_new_projects",
-    "ddi_new_capital",
-    "fdi_registered_capital",
-    "ddi_registered_capital",
-    "zones_planned",
-    "revenue_usd",
-    "export_usd",
-    "workers",
-)
-
-
-def print_summary(console: Console, document: dict[str, Any], files: Iterable[Path]) -> None:
-    """Who sent, who did not, the headline totals, and where the files are."""
+def print_summary(
+    console: Console, document: dict[str, Any], headline: Iterable[str], files: Iterable[Path]
+) -> None:
+    """Who sent, who did not, the headline totals and ratios, and where the files are."""
     members, missing = document["members"], document["missing"]
     console.print(
         f"[bold]{document['bloc']['name']} – năm {document['year']}[/]\n"
@@ -91,18 +79,17 @@ def print_summary(console: Console, document: dict[str, Any], files: Iterable[Pa
             f"[yellow]Chưa nhận được báo cáo của: {', '.join(missing)}.[/]", soft_wrap=True
         )
     labels = {i["code"]: i for i in document["indicators"]}
-    labels.update({d["code"]: d for d in document["derived_indicators"]})
     table = Table(show_header=True, header_style="bold")
     table.add_column("Chỉ tiêu")
     table.add_column("Tổng Khối", justify="right")
     table.add_column("Đơn vị")
-    for code in HEADLINES:
+    for code in headline:
         table.add_row(
             labels[code]["label"], format_number(document["totals"][code]), labels[code]["unit"]
         )
-    for code in ("fdi_disbursed_ratio", "ddi_disbursed_ratio"):
-        value = document["derived"][code]
-        table.add_row(labels[code]["label"], "–" if value is None else format_percent(value), "")
+    for ratio in (d for d in document["derived_indicators"] if d["unit"] == "%"):
+        value = document["derived"][ratio["code"]]
+        table.add_row(ratio["label"], "–" if value is None else format_percent(value), "")
     console.print(table)
     for path in files:
         console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
