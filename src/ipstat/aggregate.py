@@ -56,6 +56,14 @@ def sum_members(
     return {code: Decimal(sums[code]) for code in columns}
 
 
+def percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
+    """`part` as a percentage of `whole`, kept to RATIO_PLACES; None where `whole` is 0 or
+    absent, since no percentage can be said then. Every percentage in the outputs is this."""
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
 def derive(totals: dict[str, Decimal], contract: Contract) -> dict[str, Decimal | None]:
     """Derived figures from the bloc totals: a ratio of sums, never an average of ratios."""
     derived: dict[str, Decimal | None] = {}
@@ -63,12 +71,7 @@ def derive(totals: dict[str, Decimal], contract: Contract) -> dict[str, Decimal 
         if d.sum:
             derived[d.code] = sum((totals[c] for c in d.sum), Decimal(0))
             continue
-        numerator, denominator = totals[str(d.numerator)], totals[str(d.denominator)]
-        derived[d.code] = (
-            (numerator * 100 / denominator).quantize(RATIO_PLACES, ROUND_HALF_UP)
-            if denominator
-            else None
-        )
+        derived[d.code] = percent(totals[str(d.numerator)], totals[str(d.denominator)])
     return derived
 
 

@@ -5,10 +5,10 @@ Last year's provinces are first summed into this year's members through the bloc
 member is compared with the sum of the units it was made of.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from ipstat.aggregate import RATIO_PLACES, Aggregate
+from ipstat.aggregate import Aggregate, percent
 from ipstat.contract import Contract
 from ipstat.document import Document
 from ipstat.findings import Finding
@@ -17,9 +17,7 @@ from ipstat.formatting import format_exact, format_number
 
 def change_percent(previous: Decimal | None, current: Decimal) -> Decimal | None:
     """None where last year's figure is absent or 0: no percentage can be said then."""
-    if not previous:
-        return None
-    return ((current - previous) * 100 / previous).quantize(RATIO_PLACES, ROUND_HALF_UP)
+    return percent(current - previous, previous) if previous is not None else None
 
 
 def map_previous(
