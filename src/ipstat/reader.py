@@ -213,10 +213,10 @@ def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
         reading.submission.member = member.name
         return
     merged_into = former_member(text, contract.bloc, contract.form.member_prefixes)
-    guess = closest_member(text, contract.bloc, contract.form.member_prefixes)
     if merged_into is not None:
         hint = f" {text} nay thuộc {merged_into}: hãy ghi “{merged_into}”."
     else:
+        guess = closest_member(text, contract.bloc, contract.form.member_prefixes)
         hint = f" Có phải là “{guess}”?" if guess else ""
     members = ", ".join(contract.bloc.names)
     reading.add(
