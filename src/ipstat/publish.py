@@ -1,4 +1,4 @@
-"""The secretariat's yearly job in one call: validate, aggregate, write the three outputs."""
+"""The secretariat's yearly job in one call: validate, aggregate, write the outputs."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,7 +39,7 @@ def publish(
     previous: Path | None = None,
     word: bool = False,
 ) -> Published:
-    """With any error nothing is written; otherwise all three files are replaced together.
+    """With any error nothing is written; otherwise all the outputs are replaced together.
     With `previous` (last year's document) the outputs compare the two years."""
     last_year = read_document(previous) if previous else None
     run = aggregate_paths(paths, contract, year)
