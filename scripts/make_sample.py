@@ -11,8 +11,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from ipstat.contract import Contract, load_contract
-from ipstat.form import build_form, form_filename
+from ipstat.contract.model import Contract, load_contract
+from ipstat.outputs.form import build_form, form_filename
 
 YEAR = 2016
 

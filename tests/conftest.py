@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from ipstat.contract import Contract, load_contract
-from ipstat.form import build_form
+from ipstat.contract.model import Contract, load_contract
+from ipstat.outputs.form import build_form
 
 settings.register_profile("ci", deadline=None, max_examples=200, derandomize=True)
 settings.register_profile("dev", deadline=None, max_examples=100)

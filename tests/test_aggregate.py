@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstat.aggregate import aggregate_paths, derive, sum_members
-from ipstat.contract import Contract
-from ipstat.formatting import format_number
+from ipstat.bloc.aggregate import aggregate_paths, derive, sum_members
+from ipstat.contract.model import Contract
+from ipstat.reading.formatting import format_number
 
 Make = Callable[..., Path]
 CODES = ["a", "b"]

@@ -5,11 +5,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from ipstat.annotate import FILLS, SHEET, annotate_reports
+from ipstat.checks.validation import validate_paths
 from ipstat.cli import app
-from ipstat.contract import Contract
+from ipstat.contract.model import Contract
 from ipstat.errors import InputError
-from ipstat.validation import validate_paths
+from ipstat.outputs.annotate import FILLS, SHEET, annotate_reports
 
 Make = Callable[..., Path]
 
@@ -78,18 +78,18 @@ def test_cli_annotate(make_workbook: Make, tmp_path: Path) -> None:
 def test_a_workbook_openpyxl_cannot_open_is_skipped_with_a_message(
     make_workbook: Make, contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ipstat.annotate
+    import ipstat.outputs.annotate
 
     bad, good = make_workbook(values={"workers": -1}), make_workbook(values={"workers": -2})
     report = validate_paths([bad, good], contract).report
-    real = ipstat.annotate.annotated_copy
+    real = ipstat.outputs.annotate.annotated_copy
 
     def picky(path: Path, findings: list) -> object:  # type: ignore[type-arg]
         if path == bad:
             raise KeyError("xl/styles.xml")
         return real(path, findings)
 
-    monkeypatch.setattr(ipstat.annotate, "annotated_copy", picky)
+    monkeypatch.setattr(ipstat.outputs.annotate, "annotated_copy", picky)
     result = annotate_reports(report.files, tmp_path / "out")
     assert result.written == [tmp_path / "out" / good.name]
     assert len(result.problems) == 1 and str(bad) in result.problems[0]

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ipstat.checks.validation import validate_paths
 from ipstat.cli import app
-from ipstat.contract import Contract
-from ipstat.outputs import to_json
-from ipstat.validation import validate_paths
+from ipstat.contract.model import Contract
+from ipstat.outputs.machine import to_json
 
 Make = Callable[..., Path]
 runner = CliRunner()

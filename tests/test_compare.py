@@ -7,11 +7,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ipstat.compare import change_percent
-from ipstat.contract import Contract, load_contract
-from ipstat.document import loads
+from ipstat.bloc.compare import change_percent
+from ipstat.bloc.document import loads
+from ipstat.contract.model import Contract, load_contract
+from ipstat.outputs.render import change_phrase
 from ipstat.publish import output_paths, publish
-from ipstat.render import change_phrase
 
 Make = Callable[..., Path]
 LAST_YEAR = Path(__file__).parent / "golden" / "tong-hop-2016.json"
@@ -110,7 +110,7 @@ def test_the_2025_bloc_compares_merged_members_with_their_parts(
 def test_an_old_province_name_in_a_2025_workbook_says_where_it_went(
     make_workbook: Make, tmp_path: Path
 ) -> None:
-    from ipstat.reader import read_submission
+    from ipstat.reading.reader import read_submission
 
     _, findings = read_submission(
         make_workbook(member="Hải Dương"), load_contract(bloc="dbsh-2025")
@@ -123,7 +123,7 @@ def test_an_old_province_name_in_a_2025_workbook_says_where_it_went(
 def test_previous_that_is_not_a_document_is_an_error(
     make_workbook: Make, contract: Contract, tmp_path: Path
 ) -> None:
-    from ipstat.document import DocumentError
+    from ipstat.bloc.document import DocumentError
 
     bad = tmp_path / "x.json"
     bad.write_text("[]", encoding="utf-8")

@@ -4,8 +4,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ipstat.document import loads
-from ipstat.writers.consolidated import write_consolidated
+from ipstat.bloc.document import loads
+from ipstat.outputs.consolidated import write_consolidated
 
 GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ipstat.contract import ContractError, load_contract
+from ipstat.contract.model import ContractError, load_contract
 from ipstat.resources import data_dir
 
 

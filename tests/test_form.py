@@ -3,9 +3,9 @@ from pathlib import Path
 
 import openpyxl
 
-from ipstat.contract import Contract
-from ipstat.form import form_filename, write_form
-from ipstat.reader import read_submission
+from ipstat.contract.model import Contract
+from ipstat.outputs.form import form_filename, write_form
+from ipstat.reading.reader import read_submission
 from tests.conftest import VALID
 
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstat.formatting import format_exact, format_number
-from ipstat.numbers import NotANumber, decimal_from_float, parse_vi_number, plain
+from ipstat.reading.formatting import format_exact, format_number
+from ipstat.reading.numbers import NotANumber, decimal_from_float, parse_vi_number, plain
 
 
 @pytest.mark.parametrize(

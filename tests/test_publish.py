@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from ipstat import publish as publish_module
-from ipstat.contract import Contract
-from ipstat.document import read_document
+from ipstat.bloc.document import read_document
+from ipstat.contract.model import Contract
+from ipstat.outputs.atomic import OutputError
+from ipstat.outputs.render import render_report
 from ipstat.publish import output_paths, publish
-from ipstat.render import render_report
-from ipstat.writers.atomic import OutputError
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "sample_data" / "2016"

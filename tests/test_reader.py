@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from ipstat.contract import Contract
-from ipstat.findings import Finding
-from ipstat.reader import a1, read_submission
+from ipstat.contract.model import Contract
+from ipstat.reading.findings import Finding
+from ipstat.reading.reader import a1, read_submission
 from tests.conftest import DELETE
 
 Make = Callable[..., Path]

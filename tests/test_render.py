@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from ipstat.document import Document, dumps, loads
-from ipstat.render import TemplateProblem, render_report
+from ipstat.bloc.document import Document, dumps, loads
+from ipstat.outputs.render import TemplateProblem, render_report
 
 GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
 

@@ -6,7 +6,7 @@ from docx.shared import Pt
 from typer.testing import CliRunner
 
 from ipstat.cli import app
-from ipstat.writers.word import write_word
+from ipstat.outputs.word import write_word
 
 GOLDEN = Path(__file__).parent / "golden"
 

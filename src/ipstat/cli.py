@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ipstat.contract import Contract, ContractError, Member, load_contract
+from ipstat.contract.model import Contract, ContractError, Member, load_contract
 from ipstat.errors import IpstatError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ipstat.findings import ValidationReport
+    from ipstat.reading.findings import ValidationReport
 
 app = typer.Typer(
     help="Kiểm tra và tổng hợp số liệu KCN, KCX, KKT của Khối thi đua.",
@@ -92,7 +92,7 @@ def validate(
     schemas: SchemasOption = None,
 ) -> None:
     """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
-    from ipstat.validation import validate_paths  # noqa: PLC0415
+    from ipstat.checks.validation import validate_paths  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     try:
@@ -102,11 +102,11 @@ def validate(
     if annotate is not None:
         _annotate(report, annotate)
     if output_format is ValidateFormat.text:
-        from ipstat.terminal import print_report  # noqa: PLC0415
+        from ipstat.outputs.terminal import print_report  # noqa: PLC0415
 
         print_report(_console(), report)
     else:
-        from ipstat import outputs  # noqa: PLC0415
+        from ipstat.outputs import machine as outputs  # noqa: PLC0415
 
         render = {"json": outputs.to_json, "junit": outputs.to_junit, "github": outputs.to_github}
         text = render[output_format.value](report)
@@ -116,7 +116,7 @@ def validate(
 
 
 def _annotate(report: "ValidationReport", folder: Path) -> None:
-    from ipstat.annotate import annotate_reports  # noqa: PLC0415
+    from ipstat.outputs.annotate import annotate_reports  # noqa: PLC0415
 
     try:
         annotated = annotate_reports(report.files, folder)
@@ -142,8 +142,8 @@ def template(
     schemas: SchemasOption = None,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
-    from ipstat.form import form_filename, write_form  # noqa: PLC0415
-    from ipstat.members import match_member  # noqa: PLC0415
+    from ipstat.outputs.form import form_filename, write_form  # noqa: PLC0415
+    from ipstat.reading.members import match_member  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     if all_members and member:
@@ -179,11 +179,11 @@ def schema(
     """In danh mục chỉ tiêu, hoặc JSON Schema của một biểu báo cáo."""
     contract = _contract(schemas, bloc)
     if output_format is SchemaFormat.json:
-        from ipstat.submission_schema import submission_schema  # noqa: PLC0415
+        from ipstat.contract.submission_schema import submission_schema  # noqa: PLC0415
 
         print(json.dumps(submission_schema(contract), ensure_ascii=False, indent=2))
         return
-    from ipstat.terminal import catalogue_table  # noqa: PLC0415
+    from ipstat.outputs.terminal import catalogue_table  # noqa: PLC0415
 
     _console().print(catalogue_table(contract))
 
@@ -209,8 +209,8 @@ def aggregate(
     schemas: SchemasOption = None,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
+    from ipstat.outputs.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
     from ipstat.publish import publish  # noqa: PLC0415
-    from ipstat.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     try:
@@ -225,7 +225,7 @@ def aggregate(
         )
         raise typer.Exit(1)
     if as_json:
-        from ipstat.document import dumps  # noqa: PLC0415
+        from ipstat.bloc.document import dumps  # noqa: PLC0415
 
         print(dumps(published.document))
     warnings = published.run.validation.report.warnings
@@ -251,9 +251,9 @@ def report(
     ] = ReportFormat.md,
 ) -> None:
     """Viết lại dự thảo báo cáo từ một tệp tổng hợp JSON, với mẫu mặc định hoặc mẫu riêng."""
-    from ipstat.document import read_document  # noqa: PLC0415
-    from ipstat.render import render_report  # noqa: PLC0415
-    from ipstat.writers.atomic import write_atomic, write_text_atomic  # noqa: PLC0415
+    from ipstat.bloc.document import read_document  # noqa: PLC0415
+    from ipstat.outputs.atomic import write_atomic, write_text_atomic  # noqa: PLC0415
+    from ipstat.outputs.render import render_report  # noqa: PLC0415
 
     try:
         data = read_document(document)
@@ -265,7 +265,7 @@ def report(
         return
     try:
         if output_format is ReportFormat.docx:
-            from ipstat.writers.word import write_word  # noqa: PLC0415
+            from ipstat.outputs.word import write_word  # noqa: PLC0415
 
             output = output or document.with_name(f"bao-cao-{data['year']}.docx")
             write_atomic(output, lambda path: write_word(path, text))

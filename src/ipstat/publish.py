@@ -4,14 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipstat.aggregate import AggregateRun, aggregate_paths
-from ipstat.compare import compare_years
-from ipstat.contract import Contract
-from ipstat.document import Document, dumps, loads, read_document, to_document
-from ipstat.render import render_report
-from ipstat.writers.atomic import Writer, write_all_atomic
-from ipstat.writers.consolidated import write_consolidated
-from ipstat.writers.word import write_word
+from ipstat.bloc.aggregate import AggregateRun, aggregate_paths
+from ipstat.bloc.compare import compare_years
+from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
+from ipstat.contract.model import Contract
+from ipstat.outputs.atomic import Writer, write_all_atomic
+from ipstat.outputs.consolidated import write_consolidated
+from ipstat.outputs.render import render_report
+from ipstat.outputs.word import write_word
 
 
 @dataclass

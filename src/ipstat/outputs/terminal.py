@@ -7,9 +7,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ipstat.contract import Contract
-from ipstat.findings import Finding, ValidationReport, count_by_severity
-from ipstat.formatting import format_number, format_percent
+from ipstat.contract.model import Contract
+from ipstat.reading.findings import Finding, ValidationReport, count_by_severity
+from ipstat.reading.formatting import format_number, format_percent
 
 SEVERITY_WORDS = {"error": "[red]lỗi[/]", "warning": "[yellow]cảnh báo[/]"}
 

@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from ipstat.contract import Contract
-from ipstat.findings import Finding
-from ipstat.reader import Submission
-from ipstat.rules import check_bloc
-from ipstat.validation import Validation, validate_paths
+from ipstat.checks.rules import check_bloc
+from ipstat.checks.validation import Validation, validate_paths
+from ipstat.contract.model import Contract
+from ipstat.reading.findings import Finding
+from ipstat.reading.reader import Submission
 
 RATIO_PLACES = Decimal("0.000001")  # derived percentages keep 6 decimals; display rounds once
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ipstat.contract import Contract, Indicator, SheetSpec
+from ipstat.contract.model import Contract, Indicator, SheetSpec
+from ipstat.contract.textnorm import fold
 from ipstat.errors import WorkbookError
-from ipstat.findings import Finding
-from ipstat.formatting import format_exact
-from ipstat.members import closest_member, former_member, match_member
-from ipstat.numbers import NotANumber, decimal_from_float, is_whole, parse_vi_number
-from ipstat.textnorm import fold
-from ipstat.workbook import Cell, RawWorkbook, formula_at, open_workbook
+from ipstat.reading.findings import Finding
+from ipstat.reading.formatting import format_exact
+from ipstat.reading.members import closest_member, former_member, match_member
+from ipstat.reading.numbers import NotANumber, decimal_from_float, is_whole, parse_vi_number
+from ipstat.reading.workbook import Cell, RawWorkbook, formula_at, open_workbook
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.aggregate import Aggregate
-from ipstat.contract import Contract
+from ipstat.bloc.aggregate import Aggregate
+from ipstat.contract.model import Contract
 from ipstat.errors import IpstatError
-from ipstat.numbers import plain
+from ipstat.reading.numbers import plain
 
 Document = dict[str, Any]
 DOCUMENT_VERSION = 1

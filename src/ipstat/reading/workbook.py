@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ipstat.contract import Limits
+from ipstat.contract.model import Limits
 from ipstat.errors import WorkbookError
 
 Cell = object

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ipstat.contract import Contract
+from ipstat.contract.model import Contract
 
 
 def submission_schema(contract: Contract) -> dict[str, Any]:

@@ -2,8 +2,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ipstat.findings import FileReport, Finding, ValidationReport
-from ipstat.outputs import GITHUB_LIMIT, to_github, to_json, to_junit
+from ipstat.outputs.machine import GITHUB_LIMIT, to_github, to_json, to_junit
+from ipstat.reading.findings import FileReport, Finding, ValidationReport
 
 
 def finding(

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipstat.errors import InputError
-from ipstat.findings import FileReport, Finding
-from ipstat.writers.atomic import write_atomic
+from ipstat.outputs.atomic import write_atomic
+from ipstat.reading.findings import FileReport, Finding
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

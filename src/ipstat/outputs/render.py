@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipstat.document import Document
+from ipstat.bloc.document import Document
 from ipstat.errors import IpstatError
-from ipstat.formatting import format_number, format_percent
+from ipstat.reading.formatting import format_number, format_percent
 from ipstat.resources import data_dir
 
 if TYPE_CHECKING:

@@ -3,8 +3,8 @@
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipstat.contract import Contract, Member
-from ipstat.writers.atomic import write_atomic
+from ipstat.contract.model import Contract, Member
+from ipstat.outputs.atomic import write_atomic
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -3,8 +3,8 @@
 import difflib
 import re
 
-from ipstat.contract import Bloc, Member
-from ipstat.textnorm import fold, strip_marks
+from ipstat.contract.model import Bloc, Member
+from ipstat.contract.textnorm import fold, strip_marks
 
 
 def member_key(name: str, prefixes: tuple[str, ...]) -> str:

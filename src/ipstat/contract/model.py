@@ -15,9 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from ipstat import contract_cache
+from ipstat.contract import cache as contract_cache
+from ipstat.contract.textnorm import fold, fold_words
 from ipstat.resources import data_dir
-from ipstat.textnorm import fold, fold_words
 
 Kind = Literal["count", "money", "area"]
 Severity = Literal["error", "warning"]

@@ -4,11 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipstat.contract import Contract
+from ipstat.checks.rules import check_submission
+from ipstat.contract.model import Contract
 from ipstat.errors import InputError
-from ipstat.findings import FileReport, ValidationReport
-from ipstat.reader import Submission, read_submission
-from ipstat.rules import check_submission
+from ipstat.reading.findings import FileReport, ValidationReport
+from ipstat.reading.reader import Submission, read_submission
 
 BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member"})
 

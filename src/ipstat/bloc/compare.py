@@ -8,11 +8,11 @@ member is compared with the sum of the units it was made of.
 from decimal import Decimal
 from typing import Any
 
-from ipstat.aggregate import Aggregate, percent
-from ipstat.contract import Contract
-from ipstat.document import Document
-from ipstat.findings import Finding
-from ipstat.formatting import format_exact, format_number
+from ipstat.bloc.aggregate import Aggregate, percent
+from ipstat.bloc.document import Document
+from ipstat.contract.model import Contract
+from ipstat.reading.findings import Finding
+from ipstat.reading.formatting import format_exact, format_number
 
 
 def change_percent(previous: Decimal | None, current: Decimal) -> Decimal | None:

@@ -2,7 +2,7 @@
 
 import json
 
-from ipstat.findings import Finding, ValidationReport
+from ipstat.reading.findings import Finding, ValidationReport
 
 GITHUB_LIMIT = 10  # GitHub shows at most 10 annotations of each kind per step
 

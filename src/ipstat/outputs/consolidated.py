@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.document import Document
-from ipstat.reader import a1
+from ipstat.bloc.document import Document
+from ipstat.reading.reader import a1
 
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"

@@ -4,10 +4,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ipstat.contract import Check, Comparison, Contract, Term
-from ipstat.findings import Finding
-from ipstat.formatting import format_exact
-from ipstat.reader import Submission
+from ipstat.contract.model import Check, Comparison, Contract, Term
+from ipstat.reading.findings import Finding
+from ipstat.reading.formatting import format_exact
+from ipstat.reading.reader import Submission
 
 _OP_WORDS = {
     "<=": "không được lớn hơn",

@@ -1,0 +1,1 @@
+"""The bloc's figures: the exact sum, year-over-year comparison, the JSON document."""

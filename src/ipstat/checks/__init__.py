@@ -1,0 +1,1 @@
+"""Rules between the values of one workbook, and validation of many."""

@@ -1,0 +1,1 @@
+"""The contract (`schemas/`) as checked values, and the text folding it prescribes."""

@@ -1,1 +1,0 @@
-"""Output files: each written whole to a temporary file, then renamed into place."""
