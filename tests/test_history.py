@@ -214,7 +214,7 @@ def test_the_prose_says_once_how_earlier_years_were_mapped(across_2025: list[Pat
     assert text.count("được cộng theo các thành viên hiện nay") == 1
     assert "Số liệu năm 2016 và 2018 được cộng theo các thành viên hiện nay: " in text
     assert "Ninh Bình gồm Ninh Bình, Hà Nam và Nam Định" in text
-    assert "Bắc Ninh còn gồm Bắc Giang, không có trong số liệu năm 2016, 2018" in text
+    assert "Bắc Ninh còn gồm Bắc Giang, không có trong số liệu năm 2016 và 2018" in text
 
 
 def test_a_member_outside_the_mapping_is_an_error(series: list[Path]) -> None:
@@ -590,3 +590,34 @@ def test_a_template_that_fails_while_rendering_names_its_line(
     template.write_text("Dòng 1\n{{ dau + 'x' }}\n", encoding="utf-8")
     with pytest.raises(TemplateProblem, match=r"mau\.md\.j2, dòng 2"):
         render_history(build_history(series, contract, mapped=False), template)
+
+
+def test_members_who_did_not_report_are_named_per_year(tmp_path: Path, contract: Contract) -> None:
+    paths = [
+        write_year(tmp_path / "docs", 2016, contract),
+        write_year(tmp_path / "docs", 2017, contract, ["Vĩnh Phúc", "Ninh Bình", "Hà Nam"]),
+    ]
+    history = build_history(paths, contract, mapped=False)
+    assert {r.member for r in history.rows if r.year == 2017} == {
+        "Vĩnh Phúc",
+        "Ninh Bình",
+        "Hà Nam",
+    }
+    text = render_history(history)
+    assert "Năm 2017 chưa nhận được báo cáo của: Hải Dương, Hưng Yên, Nam Định" in text
+    assert "Năm 2016 chưa nhận" not in text
+
+
+def test_mapped_workbook_marks_and_explains_the_mapping(
+    across_2025: list[Path], tmp_path: Path
+) -> None:
+    bloc = load_contract(bloc="dbsh-2025")
+    write_history(across_2025, bloc, mapped=True, out=tmp_path / "o", formats=["xlsx"])
+    book = openpyxl.load_workbook(tmp_path / "o" / "lich-su-2016-2025.xlsx")
+    notes = [book["Khối"].cell(row, 1).value for row in (2, 3, 4)]
+    assert any("Ninh Bình = Ninh Bình + Hà Nam + Nam Định" in str(n) for n in notes)
+    sheet = book["Mục A"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Ninh Bình")
+    assert row[1].font.italic and not row[10].font.italic  # 2016 mapped, 2025 as reported
+    hanoi = next(r for r in sheet.iter_rows() if r[0].value == "Hà Nội")
+    assert not hanoi[1].font.italic

@@ -50,6 +50,10 @@ def _notes(history: History) -> list[str]:
         years = ", ".join(str(y) for y in history.mapped_years)
         parts = "; ".join(f"{m} = {' + '.join(olds)}" for m, olds in history.merged.items())
         notes.append(f"Số liệu năm {years} được cộng theo thành viên hiện nay: {parts}.")
+        notes += [
+            f"{member} còn gồm {', '.join(units)}, không có trong số liệu năm {years}."
+            for member, units in history.absorbed.items()
+        ]
     return notes
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.history import History, MemberGrowth, Trend, trends
-from ipstat.outputs.render import merger_notes, render_template
+from ipstat.outputs.render import _join_vi, merger_notes, render_template
 from ipstat.resources import data_dir
 
 HISTORY_TEMPLATE = "lich-su.md.j2"
@@ -71,7 +71,7 @@ def history_context(history: History) -> dict[str, Any]:
     labels.update({d["code"]: d for d in history.derived_indicators})
     span = history.span
     mapped_years = history.mapped_years
-    years_text = ", ".join(str(y) for y in mapped_years)
+    years_text = _join_vi(mapped_years)
     notes = (
         merger_notes(
             {"previous_year": years_text, "merged": history.merged, "absorbed": history.absorbed}
