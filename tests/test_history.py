@@ -14,6 +14,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ipstat.bloc.aggregate import Aggregate, Source, derive, percent, sum_members
@@ -621,3 +623,28 @@ def test_mapped_workbook_marks_and_explains_the_mapping(
     assert row[1].font.italic and not row[10].font.italic  # 2016 mapped, 2025 as reported
     hanoi = next(r for r in sheet.iter_rows() if r[0].value == "Hà Nội")
     assert not hanoi[1].font.italic
+
+
+@given(
+    st.decimals(min_value="0.01", max_value=10**7, places=2),
+    st.decimals(min_value="0.01", max_value=10**7, places=2),
+    st.integers(min_value=1, max_value=30),
+)
+def test_growth_is_the_exact_root_rounded_once(first: Decimal, last: Decimal, years: int) -> None:
+    """Against exp(ln(last / first) / years) at 50 digits: never off by more than half a unit
+    of the sixth decimal, and it rises exactly when the figure rose."""
+    growth = average_growth(first, last, years)
+    assert growth is not None
+    exact = growth_by_logs(first, last, years)
+    assert abs(growth - exact) <= Decimal("0.0000005")
+    assert (growth > 0) <= (last > first) and (growth < 0) <= (last < first)
+
+
+def test_one_year_is_a_series_without_a_trend(contract: Contract, tmp_path: Path) -> None:
+    path = write_year(tmp_path / "docs", 2016, contract)
+    run = write_history([path], contract, out=tmp_path / "o")
+    assert run.files[0].name == "lich-su-2016.xlsx"
+    text = (tmp_path / "o" / "lich-su-2016.md").read_text(encoding="utf-8")
+    assert text.startswith("# Số liệu các KCN, KCX, KKT năm 2016\n")
+    assert "Chỉ có số liệu của năm 2016: chưa tính được xu hướng." in text
+    assert all(t.growth is None for t in trends(run.history))

@@ -341,26 +341,36 @@ def trends(history: History) -> list[Trend]:
     return found
 
 
+def records(history: History) -> list[dict[str, Any]]:
+    """The tidy table's rows as COLUMNS → value; `mapped_from` as a list of earlier members."""
+    labels = history.by_code()
+    return [
+        {
+            "year": r.year,
+            "member": r.member,
+            "code": r.code,
+            "indicator": labels.get(r.code, {}).get("label", ""),
+            "unit": labels.get(r.code, {}).get("unit", ""),
+            "value": r.value,
+            "mapped_from": list(r.mapped_from),
+            "source": r.source,
+            "sha256": r.sha256,
+        }
+        for r in history.rows
+    ]
+
+
+def joined(mapped_from: list[str]) -> str:
+    """`Ninh Bình + Hà Nam + Nam Định` in one cell; empty where the member is as it was."""
+    return " + ".join(mapped_from)
+
+
 def frame(history: History) -> "pd.DataFrame":
     """The tidy table: one row per year × member × indicator, `value` as exact `Decimal`."""
     import pandas as pd  # noqa: PLC0415
 
-    labels = history.by_code()
-    records = [
-        (
-            r.year,
-            r.member,
-            r.code,
-            labels.get(r.code, {}).get("label", ""),
-            labels.get(r.code, {}).get("unit", ""),
-            r.value,
-            " + ".join(r.mapped_from),
-            r.source,
-            r.sha256,
-        )
-        for r in history.rows
-    ]
-    table = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    rows = [{**r, "mapped_from": joined(r["mapped_from"])} for r in records(history)]
+    table = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     table["value"] = table["value"].astype(object)
     return table
 

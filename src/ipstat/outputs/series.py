@@ -9,32 +9,13 @@ spreadsheet get the workbook: a Vietnamese-locale Excel splits on `;`, not on co
 import csv
 import io
 from pathlib import Path
-from typing import Any
 
 from ipstat.bloc.document import dumps
-from ipstat.bloc.history import COLUMNS, History, trends
+from ipstat.bloc.history import COLUMNS, History, joined, records, trends
 from ipstat.reading.numbers import plain
 
 HISTORY_VERSION = 1
 BOM = "\ufeff"
-
-
-def tidy_records(history: History) -> list[dict[str, Any]]:
-    labels = history.by_code()
-    return [
-        {
-            "year": r.year,
-            "member": r.member,
-            "code": r.code,
-            "indicator": labels.get(r.code, {}).get("label", ""),
-            "unit": labels.get(r.code, {}).get("unit", ""),
-            "value": r.value,
-            "mapped_from": list(r.mapped_from),
-            "source": r.source,
-            "sha256": r.sha256,
-        }
-        for r in history.rows
-    ]
 
 
 def to_csv(history: History) -> str:
@@ -42,9 +23,9 @@ def to_csv(history: History) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for record in tidy_records(history):
+    for record in records(history):
         record["value"] = plain(record["value"])
-        record["mapped_from"] = " + ".join(record["mapped_from"])
+        record["mapped_from"] = joined(record["mapped_from"])
         writer.writerow(record[c] for c in COLUMNS)
     return BOM + buffer.getvalue()
 
@@ -95,7 +76,7 @@ def to_json(history: History) -> str:
             }
             for t in trends(history)
         ],
-        "rows": tidy_records(history),
+        "rows": records(history),
     }
     return dumps(data) + "\n"
 
