@@ -130,6 +130,8 @@ def test_ratios_are_recomputed_from_each_years_sums(series: list[Path], contract
 def test_a_folder_stands_for_its_documents(series: list[Path], contract: Contract) -> None:
     history = build_history([series[0].parents[1]], contract, mapped=False)
     assert history.years == [2016, 2018, 2019]
+    again = build_history([series[0].parents[1], series[0]], contract, mapped=False)
+    assert again.years == [2016, 2018, 2019]  # the same file named twice counts once
 
 
 def test_two_documents_for_one_year_are_refused(
@@ -472,7 +474,9 @@ def test_cli_history(series: list[Path], tmp_path: Path) -> None:
 
 
 def test_cli_refuses_two_documents_for_a_year(series: list[Path], tmp_path: Path) -> None:
-    code, _, err = run("history", str(series[0]), str(series[0]), "--out", str(tmp_path / "o"))
+    copy = tmp_path / "tong-hop-2016-ban-sao.json"
+    copy.write_bytes(series[0].read_bytes())
+    code, _, err = run("history", str(series[0]), str(copy), "--out", str(tmp_path / "o"))
     assert code == 2 and "Hai tệp tổng hợp cùng năm 2016" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
 

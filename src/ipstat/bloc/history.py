@@ -146,7 +146,8 @@ def document_paths(paths: Iterable[str | Path]) -> list[Path]:
             found.append(path)
     if not found:
         raise HistoryError("Chưa có tệp tổng hợp JSON nào: hãy chỉ ra ít nhất một tệp.")
-    return found
+    unique = {path.resolve(): path for path in reversed(found)}  # a file named twice counts once
+    return list(reversed(unique.values()))
 
 
 def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bool) -> History:
