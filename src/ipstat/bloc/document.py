@@ -84,12 +84,29 @@ def dumps(value: Any, indent: int = 2, _level: int = 0) -> str:
 def read_document(path: Path) -> Document:
     """A saved aggregate; anything else is a clear error, not a traceback."""
     try:
-        document = loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
-    except (ValueError, KeyError, TypeError) as exc:
+    return parse_document(path, content)
+
+
+def load(path: str | Path) -> Document:
+    """One year's aggregate for analysts: the document `aggregate` wrote, numbers as `Decimal`."""
+    return read_document(Path(path))
+
+
+def parse_document(path: Path, content: bytes) -> Document:
+    """The document in `content` (the bytes of `path`, which only names it in messages)."""
+    try:
+        document = loads(content.decode("utf-8"))
+    except ValueError as exc:
         raise DocumentError(
             f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi ({exc})."
+        ) from exc
+    except (KeyError, TypeError) as exc:
+        raise DocumentError(
+            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi: "
+            "không có năm (year)."
         ) from exc
     missing = REQUIRED_KEYS - document.keys()
     if missing:

@@ -43,12 +43,12 @@ def _percent(value: Decimal | None) -> str:
     return "–" if value is None else format_percent(value)
 
 
-def _join_vi(items: list[str]) -> str:
+def _join_vi(items: list[Any]) -> str:
     """`A, B và C`."""
-    items = list(_defined(items))
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " và " + items[-1]
+    texts = [str(item) for item in _defined(items)]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return ", ".join(texts[:-1]) + " và " + texts[-1]
 
 
 FILTERS = {"so": _number, "phan_tram": _percent, "noi": _join_vi}
@@ -114,18 +114,22 @@ def context(document: Document) -> dict[str, Any]:
 
 
 def render_report(document: Document, template: Path | None = None) -> str:
+    return render_template(template or data_dir("templates") / DEFAULT_TEMPLATE, context(document))
+
+
+def render_template(path: Path, values: dict[str, Any]) -> str:
+    """Any template in the one environment; a problem names the template and line."""
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError  # noqa: PLC0415
 
-    path = template or data_dir("templates") / DEFAULT_TEMPLATE
     env = environment(path.parent)
     try:
-        return env.get_template(path.name).render(context(document))
+        return env.get_template(path.name).render(values)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Mẫu {path}, dòng {exc.lineno}: lỗi cú pháp: {exc.message}") from exc
     except UndefinedError as exc:
         line = _template_line(exc, path)
         raise TemplateProblem(f"Mẫu {path}, dòng {line}: không có giá trị {exc.message}") from exc
-    except TemplateError as exc:
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
         line = _template_line(exc, path)
         raise TemplateProblem(f"Mẫu {path}, dòng {line}: {exc}") from exc
     except OSError as exc:
