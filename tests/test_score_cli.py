@@ -1,0 +1,146 @@
+"""`ipstat score` end to end, on workbooks made by `ipstat template` and filled in here."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from ipstat.bloc.document import loads
+from ipstat.cli import app
+from tests.conftest import VALID
+
+runner = CliRunner()
+MEMBERS = ["Vĩnh Phúc", "Ninh Bình", "Hà Nam", "Hải Dương"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def fill(path: Path, sheet: str, values: dict[str, Any], column: int = 3) -> None:
+    book = openpyxl.load_workbook(path)
+    for row in book[sheet].iter_rows():
+        if str(row[0].value) in values:
+            row[column].value = values[str(row[0].value)]
+    book.save(path)
+
+
+def previous_document(folder: Path) -> Path:
+    provinces = {m: {"export_usd": 1000, "budget_vnd": 400, "workers": 30000} for m in MEMBERS}
+    path = folder / "tong-hop-2015.json"
+    document = {
+        "year": 2015,
+        "provinces": provinces,
+        **{key: {} for key in ("bloc", "derived", "totals")},
+        **{key: [] for key in ("indicators", "members", "missing")},
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def year_files(tmp_path: Path) -> dict[str, Path]:
+    """Four members: yearly forms with self-scores, registrations, last year, adjustments."""
+    yearly, registered = tmp_path / "bieu", tmp_path / "dang-ky"
+    for i, member in enumerate(MEMBERS):
+        form = yearly / f"{i}.xlsx"
+        assert run("template", "--year", "2016", "--member", member, "-o", str(form))[0] == 0
+        fill(form, "Chỉ tiêu", VALID)
+        fill(form, "Tự chấm điểm", {"II.1": 15 - i, "II.2": 10, "II.3": 4.5})
+        registration = registered / f"{i}.xlsx"
+        code, _, _ = run(
+            "template", "--registration", "--year", "2016", "--member", member,
+            "-o", str(registration),
+        )  # fmt: skip
+        assert code == 0
+        fill(registration, "Đăng ký", {"fdi_new_capital": 190, "ddi_new_capital": 2000,
+                                       "fdi_disbursed_year": 100})  # fmt: skip
+    adjustments = tmp_path / "dieu-chinh.xlsx"
+    assert run("template", "--adjustments", "--year", "2016", "-o", str(adjustments))[0] == 0
+    book = openpyxl.load_workbook(adjustments)
+    sheet = book["Điều chỉnh"]
+    for row in sheet.iter_rows(min_row=4):
+        if row[0].value in MEMBERS:
+            row[2].value = 10
+            row[3].value = "Gửi báo cáo đúng hạn"
+    book.save(adjustments)
+    return {
+        "yearly": yearly,
+        "registrations": registered,
+        "previous": previous_document(tmp_path),
+        "adjustments": adjustments,
+        "out": tmp_path / "out",
+    }
+
+
+def score(files: dict[str, Path], *extra: str) -> tuple[int, str, str]:
+    return run(
+        "score", str(files["yearly"]), "--registrations", str(files["registrations"]),
+        "--previous", str(files["previous"]), "--adjustments", str(files["adjustments"]),
+        "--out", str(files["out"]), *extra,
+    )  # fmt: skip
+
+
+def test_template_workbooks_score_rank_and_propose(year_files: dict[str, Path]) -> None:
+    code, out, err = score(year_files, "--json", "--docx")
+    assert code == 0, out + err
+    document = loads(out)
+    members = document["members"]
+    assert list(members) == MEMBERS  # 15, 14, 13, 12 self points on II.1 give the order
+    assert [m["rank"] for m in members.values()] == [1, 2, 3, 4]
+    first = members["Vĩnh Phúc"]["criteria"]
+    # 217,85 of 190 planned: 114,657…% → 15 + one full step of 10 points: 0,5 bonus
+    assert first["I.1"]["points"] == Decimal("15.5")
+    assert first["I.1"]["inputs"]["ratio"] == Decimal("114.657895")
+    assert first["III.1"]["adjustment"] == {"points": 10, "reason": "Gửi báo cáo đúng hạn"}
+    for member in members.values():
+        assert member["total"] == sum(p["points"] for p in member["criteria"].values())
+    files = {p.name for p in year_files["out"].iterdir()}
+    assert files == {
+        "cham-diem-2016.json",
+        "cham-diem-2016.xlsx",
+        "de-nghi-khen-thuong-2016.md",
+        "de-nghi-khen-thuong-2016.docx",
+    }
+    proposal = (year_files["out"] / "de-nghi-khen-thuong-2016.md").read_text(encoding="utf-8")
+    assert "Căn cứ kết quả chấm điểm" in proposal
+    book = openpyxl.load_workbook(year_files["out"] / "cham-diem-2016.xlsx")
+    assert book.sheetnames == ["Bảng điểm", "Đề nghị khen thưởng", "Điều chỉnh", "Nguồn"]
+
+
+def test_adjustments_round_trip_through_the_written_workbook(
+    year_files: dict[str, Path],
+) -> None:
+    assert score(year_files)[0] == 0
+    written = year_files["out"] / "cham-diem-2016.xlsx"
+    first = loads((year_files["out"] / "cham-diem-2016.json").read_text(encoding="utf-8"))
+    year_files["adjustments"] = written
+    assert score(year_files)[0] == 0
+    again = loads((year_files["out"] / "cham-diem-2016.json").read_text(encoding="utf-8"))
+
+    def points(document: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: {c: (p["points"], p["adjustment"]) for c, p in m["criteria"].items()}
+            for name, m in document["members"].items()
+        }
+
+    assert points(again) == points(first)
+    source = again["members"]["Hà Nam"]["criteria"]["III.1"]["sources"]["adjustment"]
+    assert source.startswith("cham-diem-2016.xlsx › Điều chỉnh!C")
+
+
+def test_a_gap_is_an_error_per_criterion_and_nothing_is_written(
+    year_files: dict[str, Path],
+) -> None:
+    code, out, _ = run(
+        "score", str(year_files["yearly"]), "--registrations", str(year_files["registrations"]),
+        "--out", str(year_files["out"]),
+    )  # fmt: skip
+    assert code == 1
+    assert out.count("unscorable-criterion") >= 4 * 4  # 3 growth + 1 manual, each member
+    assert not year_files["out"].exists()
