@@ -14,9 +14,9 @@ from ipstat.resources import data_dir
 PROPOSAL_TEMPLATE = "de-nghi-khen-thuong.md.j2"
 
 
-def count_text(count: int) -> str:
+def count_text(count: int | Decimal) -> str:
     """Counts under ten with two digits, as the bloc's texts write them (`06`)."""
-    return f"{count:02d}"
+    return f"{int(count):02d}"
 
 
 def render_proposal(document: Document, template: Path | None = None) -> str:
