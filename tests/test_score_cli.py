@@ -144,3 +144,56 @@ def test_a_gap_is_an_error_per_criterion_and_nothing_is_written(
     assert code == 1
     assert out.count("unscorable-criterion") >= 4 * 4  # 3 growth + 1 manual, each member
     assert not year_files["out"].exists()
+
+
+def test_aggregate_reports_the_plan_completion_of_the_bloc(tmp_path: Path) -> None:
+    from ipstat.bloc.document import read_document
+
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    folder = tmp_path / "dang-ky"
+    assert run("template", "--registration", "--all", "--year", "2016", "-o", str(folder))[0] == 0
+    forms = sorted(folder.glob("*.xlsx"))
+    assert len(forms) == 11
+    for form in forms:  # every member registers the same plans; one leaves out ddi capital
+        plans = {"fdi_new_capital": 400, "ddi_new_capital": 3000, "fdi_disbursed_year": 200}
+        if form.name.startswith("dang-ky-ha-nam"):
+            book = openpyxl.load_workbook(form)
+            book["Đăng ký"].delete_rows(6)  # ddi_new_capital: not needed for a total
+            book.save(form)
+        fill(form, "Đăng ký", plans)
+    out = tmp_path / "out"
+    code, stdout, stderr = run(
+        "aggregate", str(sample), "--registrations", str(folder), "--out", str(out)
+    )
+    assert code == 1 and "missing-plan" in stdout + stderr  # the table needs ddi capital
+    assert not out.exists()
+    form = folder / "dang-ky-ha-nam-2016.xlsx"
+    book = openpyxl.load_workbook(form)
+    sheet = book["Đăng ký"]
+    sheet.append(["ddi_new_capital", "Vốn DDI", "tỷ đồng", 3000])
+    sheet.append(["workers", "Lao động", "người", 40000])  # one member only: not in the report
+    book.save(form)
+    assert run("aggregate", str(sample), "--registrations", str(folder), "--out", str(out))[0] == 0
+    plan = read_document(out / "tong-hop-2016.json")["plan"]
+    assert set(plan) == {"fdi_new_capital", "ddi_new_capital", "fdi_disbursed_year"}
+    assert plan["fdi_new_capital"]["plan"] == 4400
+    assert plan["fdi_new_capital"]["completion_percent"] == Decimal("110.027273")  # 4.841,2 / 4.400
+    report = (out / "bao-cao-2016.md").read_text(encoding="utf-8")
+    assert "4.841,2 triệu USD, đạt 110% kế hoạch đăng ký (4.400 triệu USD)" in report
+
+
+def test_validate_recognises_a_registration(tmp_path: Path) -> None:
+    form = tmp_path / "dk.xlsx"
+    args = ["template", "--registration", "--year", "2016", "--member", "Hà Nam", "-o", str(form)]
+    assert run(*args)[0] == 0
+    code, out, _ = run("validate", "--format", "json", str(form))
+    assert code == 1 and out.count('"missing-value"') == 3  # three plans not yet written
+    fill(form, "Đăng ký", {"fdi_new_capital": 200, "ddi_new_capital": 0, "fdi_disbursed_year": 9})
+    code, out, _ = run("validate", "--format", "json", str(form))
+    assert code == 1 and [f["rule"] for f in json.loads(out)] == ["non-positive-plan"]
+
+
+def test_score_json_is_alone_on_stdout(year_files: dict[str, Path]) -> None:
+    code, out, err = score(year_files, "--json")
+    assert code == 0 and out.lstrip().startswith("{") and "Đã ghi" in err
+    json.loads(out)

@@ -244,14 +244,30 @@ def aggregate(
     ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    registrations: Annotated[
+        Path | None,
+        typer.Option(
+            "--registrations", help="Các bản đăng ký thi đua: báo cáo ghi mức đạt kế hoạch."
+        ),
+    ] = None,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
     from ipstat.outputs.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
     from ipstat.publish import publish  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
+    scoring = _scoring(contract, None, schemas) if registrations else None
     try:
-        published = publish(paths, contract, year=year, out=out, previous=previous, word=docx)
+        published = publish(
+            paths,
+            contract,
+            year=year,
+            out=out,
+            previous=previous,
+            word=docx,
+            registrations=registrations,
+            scoring=scoring,
+        )
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
