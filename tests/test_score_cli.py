@@ -188,6 +188,7 @@ def test_validate_recognises_a_registration(tmp_path: Path) -> None:
     assert run(*args)[0] == 0
     code, out, _ = run("validate", "--format", "json", str(form))
     assert code == 1 and out.count('"missing-value"') == 3  # three plans not yet written
+    assert "hãy ghi kế hoạch năm (triệu USD), lớn hơn 0." in out and "ghi 0" not in out
     fill(form, "Đăng ký", {"fdi_new_capital": 200, "ddi_new_capital": 0, "fdi_disbursed_year": 9})
     code, out, _ = run("validate", "--format", "json", str(form))
     assert code == 1 and [f["rule"] for f in json.loads(out)] == ["non-positive-plan"]

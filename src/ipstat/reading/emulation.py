@@ -3,6 +3,7 @@ self-scoring sheet of a yearly workbook. Every reading rule of the yearly form a
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -48,7 +49,17 @@ def read_registration(book: RawWorkbook, reading: _Reading, scoring: "ScoringTab
     plans = _table(book, form.registration_sheet, reading)
     if plans is None:
         return
+    start = len(reading.findings)
     rows = _read_figures(plans, book, reading, require_all=False)
+    for index in range(start, len(reading.findings)):  # a plan of 0 is refused: never say "ghi 0"
+        finding = reading.findings[index]
+        if finding.rule == "missing-value" and finding.code in form.by_code:
+            indicator = form.by_code[finding.code]
+            reading.findings[index] = replace(
+                finding,
+                message=f"Ô {finding.cell} ({finding.code}): chưa có kế hoạch cho "
+                f"“{indicator.label}”; hãy ghi kế hoạch năm ({indicator.unit}), lớn hơn 0.",
+            )
     for code, figure in list(submission.figures.items()):
         if figure.value == 0:
             reading.add(
