@@ -68,11 +68,13 @@ def test_growth_method(actual: str, previous: str, points: str) -> None:
     assert growth_points(GROWTH, D(actual), D(previous), 2) == D(points)
 
 
-def test_growth_below_zero_is_clamped_to_zero() -> None:
-    """A target below zero makes the ratio's floor reachable only by the clamp."""
+def test_growth_is_clamped_between_0_and_max() -> None:
+    """The contract's clamp: figures are never negative, so growth bottoms out at −100% and
+    0 points; no ratio, however large, passes `max`; and no point is ever negative."""
+    assert growth_points(GROWTH, D(0), D("0.001"), 2) == 0
+    assert growth_points(GROWTH, D(10**9), D("0.001"), 2) == D(10)
     with pytest.raises(ValueError, match="never negative"):
         divide_half_up(D(-1), D(1), 2)
-    assert growth_points(GROWTH, D(0), D(5), 2) == 0
 
 
 @pytest.mark.parametrize(
@@ -171,6 +173,16 @@ def test_every_gap_is_its_own_error_naming_member_criterion_and_what_is_missing(
     assert "không có số liệu năm trước" in messages["I.2"][1]
     assert messages["II.1"][0] == "missing-self-score"
     assert "Thường trực Khối chấm" in messages["III.1"][1]
+
+
+def test_a_registration_without_the_indicator_is_a_gap(contract: Contract) -> None:
+    """A registration checked against another table (`--scoring`) may lack a plan."""
+    empty = registration("Hà Nam")
+    empty.figures = {}
+    subs = [yearly("Hà Nam", {"fdi_new_capital": 5, "export_usd": 1})]
+    _, findings = score_members(subs, [empty], TABLE, contract, 2016)
+    [plan] = [f for f in findings if f.code == "I.1"]
+    assert "bản đăng ký dk-Hà Nam.xlsx không có kế hoạch chỉ tiêu fdi_new_capital" in plan.message
 
 
 def test_growth_from_a_zero_or_absent_previous_figure_is_a_gap(contract: Contract) -> None:

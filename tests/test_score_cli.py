@@ -109,8 +109,19 @@ def test_template_workbooks_score_rank_and_propose(year_files: dict[str, Path]) 
     }
     proposal = (year_files["out"] / "de-nghi-khen-thuong-2016.md").read_text(encoding="utf-8")
     assert "Căn cứ kết quả chấm điểm" in proposal
+    from docx import Document
+
+    from ipstat.outputs.word import FONT
+
+    word = Document(str(year_files["out"] / "de-nghi-khen-thuong-2016.docx"))
+    assert word.styles["Normal"].font.name == FONT
+    assert any("Căn cứ kết quả chấm điểm" in p.text for p in word.paragraphs)
     book = openpyxl.load_workbook(year_files["out"] / "cham-diem-2016.xlsx")
     assert book.sheetnames == ["Bảng điểm", "Đề nghị khen thưởng", "Điều chỉnh", "Nguồn"]
+    sources = list(book["Nguồn"].iter_rows(min_row=4, values_only=True))
+    assert len(sources) == 4 * 10  # every point of every member
+    plan = next(r for r in sources if r[:2] == ("Hà Nam", "I.1"))
+    assert "kế hoạch 190" in str(plan[4]) and "Đăng ký!D5" in str(plan[5])
 
 
 def test_adjustments_round_trip_through_the_written_workbook(

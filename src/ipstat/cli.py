@@ -360,6 +360,10 @@ def score(
     for name, member in scored.document["members"].items():
         total = format_fixed(member["total"], places)
         console.print(f"{member['rank']:>3}. {name}: {total} điểm", soft_wrap=True)
+    for award in scored.document["awards"]:
+        proposed = ", ".join(award["members"]) or "không có"
+        tied = f"; đồng điểm, Khối biểu quyết: {', '.join(award['tied'])}" if award["tied"] else ""
+        console.print(f"{award['name']}: {proposed}{tied}", soft_wrap=True)
     for path in scored.files:
         console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
 
