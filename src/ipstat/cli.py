@@ -16,6 +16,7 @@ from ipstat.errors import IpstatError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ipstat.contract.scoring import ScoringTable
     from ipstat.reading.findings import ValidationReport
 
 app = typer.Typer(
@@ -73,6 +74,15 @@ def _contract(schemas: Path | None, bloc: str | None) -> Contract:
         _fail(str(exc))
 
 
+def _scoring(contract: Contract, name: str | None, schemas: Path | None) -> "ScoringTable | None":
+    from ipstat.contract.scoring import load_scoring  # noqa: PLC0415
+
+    try:
+        return load_scoring(contract, name, schemas)
+    except ContractError as exc:
+        _fail(str(exc))
+
+
 @app.command()
 def validate(
     paths: Paths,
@@ -95,8 +105,9 @@ def validate(
     from ipstat.checks.validation import validate_paths  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
+    scoring = _scoring(contract, None, schemas)
     try:
-        report = validate_paths(paths, contract, year).report
+        report = validate_paths(paths, contract, year, scoring).report
     except IpstatError as exc:
         _fail(str(exc))
     if annotate is not None:
@@ -140,29 +151,55 @@ def template(
     ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    registration: Annotated[
+        bool, typer.Option("--registration", help="Biểu đăng ký chỉ tiêu thi đua đầu năm.")
+    ] = False,
+    adjustments: Annotated[
+        bool,
+        typer.Option("--adjustments", help="Trang “Điều chỉnh” trống cho `ipstat score`."),
+    ] = False,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
-    from ipstat.outputs.form import form_filename, write_form  # noqa: PLC0415
+    from ipstat.outputs import form  # noqa: PLC0415
     from ipstat.reading.members import match_member  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
+    scoring = _scoring(contract, None, schemas)
     if all_members and member:
         _fail("chỉ dùng một trong hai: --member hoặc --all.")
+    if (registration or adjustments) and scoring is None:
+        _fail(f"{contract.bloc.name} chưa có biểu tiêu chí chấm điểm (mục `scoring` của khối).")
+    if registration and adjustments:
+        _fail("chỉ dùng một trong hai: --registration hoặc --adjustments.")
+    if adjustments:
+        assert scoring is not None
+        path = output or Path(f"dieu-chinh-{year}.xlsx")
+        try:
+            form.write_adjustment_form(path, contract, scoring, year)
+        except IpstatError as exc:
+            _fail(str(exc))
+        _console().print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        return
+    filename = form.registration_filename if registration else form.form_filename
     targets: list[tuple[Member | None, Path]]
     if all_members:
         folder = output or Path(".")
-        targets = [(m, folder / form_filename(year, m)) for m in contract.bloc.members]
+        targets = [(m, folder / filename(year, m)) for m in contract.bloc.members]
     else:
         chosen = None
         if member:
             chosen = match_member(member, contract.bloc, contract.form.member_prefixes)
             if chosen is None:
                 _fail(f"“{member}” không phải là thành viên của {contract.bloc.name}.")
-        targets = [(chosen, output or Path(form_filename(year, chosen)))]
+        targets = [(chosen, output or Path(filename(year, chosen)))]
     console = _console()
     for chosen, path in targets:
         try:
-            write_form(path, contract, year, chosen)
+            if registration:
+                assert scoring is not None
+                form.write_registration_form(path, contract, scoring, year, chosen)
+            else:
+                form.write_form(path, contract, year, chosen, scoring)
         except IpstatError as exc:
             _fail(str(exc))
         console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
@@ -207,14 +244,30 @@ def aggregate(
     ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    registrations: Annotated[
+        Path | None,
+        typer.Option(
+            "--registrations", help="Các bản đăng ký thi đua: báo cáo ghi mức đạt kế hoạch."
+        ),
+    ] = None,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
     from ipstat.outputs.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
     from ipstat.publish import publish  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
+    scoring = _scoring(contract, None, schemas) if registrations else None
     try:
-        published = publish(paths, contract, year=year, out=out, previous=previous, word=docx)
+        published = publish(
+            paths,
+            contract,
+            year=year,
+            out=out,
+            previous=previous,
+            word=docx,
+            registrations=registrations,
+            scoring=scoring,
+        )
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
@@ -232,6 +285,87 @@ def aggregate(
     if warnings:
         console.print(findings_table(warnings))
     print_summary(console, published.document, contract.comparison.headline, published.files)
+
+
+@app.command()
+def score(
+    paths: Paths,
+    registrations: Annotated[
+        Path,
+        typer.Option("--registrations", help="Tệp hoặc thư mục các bản đăng ký thi đua."),
+    ],
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Tệp tổng hợp JSON của năm trước (tiêu chí tăng trưởng)."),
+    ] = None,
+    adjustments: Annotated[
+        Path | None,
+        typer.Option("--adjustments", help="Tệp có trang “Điều chỉnh” (cham-diem-<năm>.xlsx)."),
+    ] = None,
+    scoring: Annotated[
+        str | None,
+        typer.Option("--scoring", help="Biểu chấm điểm: tên trong schemas/scoring hoặc tệp .toml."),
+    ] = None,
+    year: YearOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
+    ] = False,
+    docx: Annotated[
+        bool, typer.Option("--docx", help="Ghi thêm dự thảo đề nghị khen thưởng dạng Word.")
+    ] = False,
+    bloc: BlocOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Chấm điểm thi đua, xếp hạng và dự thảo đề nghị khen thưởng."""
+    from ipstat.emulation import score as score_bloc  # noqa: PLC0415
+    from ipstat.outputs.terminal import findings_table, print_report  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    table = _scoring(contract, scoring, schemas)
+    if table is None:
+        _fail(f"{contract.bloc.name} chưa có biểu tiêu chí chấm điểm; hãy dùng --scoring.")
+    try:
+        scored = score_bloc(
+            paths,
+            contract,
+            table,
+            registrations=registrations,
+            previous=previous,
+            adjustments=adjustments,
+            year=year,
+            out=out,
+            word=docx,
+        )
+    except IpstatError as exc:
+        _fail(str(exc))
+    console = _console(stderr=as_json)
+    if scored.document is None:
+        print_report(console, scored.report)
+        console.print(
+            "[red]Chưa chấm điểm: hãy sửa các lỗi trên rồi chạy lại. Không ghi tệp nào.[/]"
+        )
+        raise typer.Exit(1)
+    if as_json:
+        from ipstat.bloc.document import dumps  # noqa: PLC0415
+
+        print(dumps(scored.document))
+    if scored.report.warnings:
+        console.print(findings_table(scored.report.warnings))
+    from ipstat.reading.formatting import format_fixed  # noqa: PLC0415
+
+    places = scored.document["table"]["places"]
+    for name, member in scored.document["members"].items():
+        total = format_fixed(member["total"], places)
+        console.print(f"{member['rank']:>3}. {name}: {total} điểm", soft_wrap=True)
+    for award in scored.document["awards"]:
+        proposed = ", ".join(award["members"]) or "không có"
+        tied = f"; đồng điểm, Khối biểu quyết: {', '.join(award['tied'])}" if award["tied"] else ""
+        console.print(f"{award['name']}: {proposed}{tied}", soft_wrap=True)
+    for path in scored.files:
+        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
 
 
 @app.command()

@@ -7,7 +7,11 @@ from pathlib import Path
 from ipstat.bloc.aggregate import AggregateRun, aggregate_paths
 from ipstat.bloc.compare import compare_years
 from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
+from ipstat.bloc.plans import plan_completion
+from ipstat.checks.rules import check_bloc
+from ipstat.checks.validation import validate_paths
 from ipstat.contract.model import Contract
+from ipstat.contract.scoring import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.consolidated import write_consolidated
 from ipstat.outputs.render import render_report
@@ -38,11 +42,24 @@ def publish(
     out: Path | None = None,
     previous: Path | None = None,
     word: bool = False,
+    registrations: Path | None = None,
+    scoring: ScoringTable | None = None,
 ) -> Published:
     """With any error nothing is written; otherwise all the outputs are replaced together.
-    With `previous` (last year's document) the outputs compare the two years."""
+    With `previous` (last year's document) the outputs compare the two years; with
+    `registrations`, the report says how far the bloc went towards its registered plans."""
     last_year = read_document(previous) if previous else None
     run = aggregate_paths(paths, contract, year)
+    registered = None
+    if registrations is not None and run.aggregate is not None:
+        registered = validate_paths([registrations], contract, run.aggregate.year, scoring)
+        run.validation.report.files.extend(registered.report.files)
+        duplicates, _ = check_bloc(registered.registrations, contract, run.aggregate.year)
+        run.validation.report.bloc_findings.extend(
+            f for f in duplicates if f.rule != "missing-member"
+        )
+        if run.validation.report.errors:
+            run.aggregate = None
     if run.aggregate is None:
         return Published(run)
     comparison = None
@@ -51,6 +68,8 @@ def publish(
         run.aggregate.warnings.extend(drops)
         run.validation.report.bloc_findings.extend(drops)
     document = to_document(run.aggregate, contract, comparison)
+    if registered is not None:
+        document["plan"] = plan_completion(run.aggregate, registered.registrations)
     folder = out or Path("ket-qua") / str(run.aggregate.year)
     targets = output_paths(folder, run.aggregate.year)
     json_text = dumps(document) + "\n"

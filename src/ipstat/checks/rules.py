@@ -41,6 +41,12 @@ def check_submission(sub: Submission, contract: Contract, year: int | None) -> l
     return findings
 
 
+def check_registration(sub: Submission, contract: Contract, year: int | None) -> list[Finding]:
+    """A registration has only the year to agree with: its plans need not satisfy the rules
+    between the figures of a whole year (it lists only some indicators)."""
+    return [_year_finding(sub, contract, year)] if year and sub.year not in (None, year) else []
+
+
 def _year_finding(sub: Submission, contract: Contract, year: int) -> Finding:
     return Finding(
         file=str(sub.path),

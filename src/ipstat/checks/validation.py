@@ -3,14 +3,30 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ipstat.checks.rules import check_submission
+from ipstat.checks.rules import check_registration, check_submission
 from ipstat.contract.model import Contract
 from ipstat.errors import InputError
 from ipstat.reading.findings import FileReport, ValidationReport
 from ipstat.reading.reader import Submission, read_submission
 
+if TYPE_CHECKING:
+    from ipstat.contract.scoring import ScoringTable
+
 BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member"})
+# Rules `ipstat score` checks across workbooks, not rules of one workbook.
+SCORE_RULES = frozenset(
+    {
+        "missing-self-score",
+        "unscorable-criterion",
+        "adjustment-without-reason",
+        "adjustment-out-of-range",
+        "adjustment-unknown-member",
+        "adjustment-unknown-criterion",
+        "duplicate-adjustment",
+    }
+)
 
 
 @dataclass
@@ -19,6 +35,7 @@ class Validation:
 
     report: ValidationReport
     submissions: list[Submission] = field(default_factory=list)
+    registrations: list[Submission] = field(default_factory=list)
 
 
 def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
@@ -41,18 +58,25 @@ def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
 
 
 def workbook_rules(contract: Contract) -> list[str]:
-    return [rule for rule in contract.rules.rules if rule not in BLOC_RULES]
+    return [rule for rule in contract.rules.rules if rule not in BLOC_RULES | SCORE_RULES]
 
 
 def validate_paths(
-    paths: Iterable[Path], contract: Contract, year: int | None = None
+    paths: Iterable[Path],
+    contract: Contract,
+    year: int | None = None,
+    scoring: "ScoringTable | None" = None,
 ) -> Validation:
-    """Read and check every workbook; findings of all files, never stopping at the first."""
+    """Read and check every workbook; findings of all files, never stopping at the first.
+    Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks."""
     validation = Validation(ValidationReport())
     checked = workbook_rules(contract)
     for path in collect_workbooks(paths):
-        submission, findings = read_submission(path, contract)
-        if submission is not None:
+        submission, findings = read_submission(path, contract, scoring)
+        if submission is not None and submission.kind == "registration":
+            findings.extend(check_registration(submission, contract, year))
+            validation.registrations.append(submission)
+        elif submission is not None:
             findings.extend(check_submission(submission, contract, year))
             validation.submissions.append(submission)
         validation.report.files.append(FileReport(path, findings, checked))

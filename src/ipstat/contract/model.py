@@ -48,6 +48,17 @@ BUILTIN_RULES = frozenset(
         "mixed-years",
         "missing-member",
         "cumulative-drop",
+        # emulation: registrations, self-scores, `ipstat score` (emulation-scoring.md)
+        "missing-plan",
+        "non-positive-plan",
+        "self-score-out-of-range",
+        "missing-self-score",
+        "unscorable-criterion",
+        "adjustment-without-reason",
+        "adjustment-out-of-range",
+        "adjustment-unknown-member",
+        "adjustment-unknown-criterion",
+        "duplicate-adjustment",
     }
 )
 
@@ -137,6 +148,9 @@ class Form(_Checked):
     info_sheet: SheetSpec
     info_fields: tuple[InfoField, ...]
     figures_sheet: SheetSpec
+    registration_sheet: SheetSpec
+    self_score_sheet: SheetSpec
+    adjustment_sheet: SheetSpec
     sections: tuple[Section, ...]
     indicators: tuple[Indicator, ...]
     derived: tuple[Derived, ...]
@@ -318,6 +332,7 @@ class Bloc(_Checked):
     region: str = ""
     members: tuple[Member, ...]
     predecessors: dict[str, str] = field(default_factory=dict)  # earlier member → member now
+    scoring: str | None = None  # the scoring table: a name under schemas/scoring, or a path
 
     def __post_init__(self) -> None:
         _unique([m.name for m in self.members], "member")

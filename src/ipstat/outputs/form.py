@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from ipstat.contract.scoring import ScoringTable
+
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
 
@@ -18,8 +20,14 @@ def form_filename(year: int, member: Member | None) -> str:
     return f"bieu-{member.slug}-{year}.xlsx" if member else f"bieu-mau-{year}.xlsx"
 
 
-def build_form(contract: Contract, year: int, member: Member | None = None) -> "Workbook":
-    """The form as an openpyxl workbook; `write_form` saves it."""
+def build_form(
+    contract: Contract,
+    year: int,
+    member: Member | None = None,
+    scoring: "ScoringTable | None" = None,
+) -> "Workbook":
+    """The form as an openpyxl workbook; `write_form` saves it. With the bloc's scoring table,
+    it has the self-scoring sheet too."""
     from openpyxl import Workbook  # noqa: PLC0415
 
     book = Workbook()
@@ -29,12 +37,20 @@ def build_form(contract: Contract, year: int, member: Member | None = None) -> "
     _guide(guide, contract, year)
     _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
     _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member)
+    if scoring is not None:
+        _self_scores(book.create_sheet(contract.form.self_score_sheet.name), contract, scoring)
     book.active = 2
     return book
 
 
-def write_form(path: Path, contract: Contract, year: int, member: Member | None = None) -> Path:
-    book = build_form(contract, year, member)
+def write_form(
+    path: Path,
+    contract: Contract,
+    year: int,
+    member: Member | None = None,
+    scoring: "ScoringTable | None" = None,
+) -> Path:
+    book = build_form(contract, year, member, scoring)
     write_atomic(path, book.save)
     return path
 
@@ -157,3 +173,149 @@ def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
         if row == 1:
             cell.font = Font(bold=True, size=13)
     sheet.column_dimensions["A"].width = 110
+
+
+def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable") -> None:
+    """One row per `self` criterion, prefilled from the table; only the points are typed."""
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    spec = contract.form.self_score_sheet
+    titles = [spec.columns[role] for role in ("code", "label", "max", "value", "note")]
+    _title(sheet, scoring.name.upper(), len(titles))
+    sheet.cell(row=2, column=1, value="Ghi điểm tự chấm của đơn vị vào cột “Điểm tự chấm”.")
+    header_row = 4
+    _header(sheet, header_row, titles)
+    for row, criterion in enumerate(scoring.of_method("self"), start=header_row + 1):
+        sheet.cell(row=row, column=1, value=criterion.code)
+        sheet.cell(row=row, column=2, value=criterion.label)
+        sheet.cell(row=row, column=3, value=float(criterion.max))
+        points = sheet.cell(row=row, column=4)
+        points.number_format = "0.00"
+        rule = DataValidation(
+            type="decimal", operator="between", formula1="0", formula2=str(criterion.max)
+        )
+        rule.error = f"Hãy nhập số điểm từ 0 đến {criterion.max}."
+        rule.errorTitle = "Điểm không hợp lệ"
+        rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+        rule.add(points.coordinate)
+        _unlock(sheet, points.coordinate)
+        _unlock(sheet, f"E{row}")
+    for column, width in zip("ABCDE", (10, 56, 12, 14, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    _protect(sheet)
+
+
+def registration_filename(year: int, member: Member | None) -> str:
+    return f"dang-ky-{member.slug}-{year}.xlsx" if member else f"dang-ky-mau-{year}.xlsx"
+
+
+def build_registration_form(
+    contract: Contract, scoring: "ScoringTable", year: int, member: Member | None = None
+) -> "Workbook":
+    """The registration form (emulation-scoring.md §1): who registers, and a row for each
+    indicator a `plan` criterion of the table needs."""
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    book = Workbook()
+    guide = book.active
+    assert guide is not None
+    guide.title = "Hướng dẫn"
+    spec = contract.form.registration_sheet
+    _registration_guide(guide, contract, year)
+    _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
+    sheet = book.create_sheet(spec.name)
+    titles = [spec.columns[role] for role in ("code", "label", "unit", "value", "note")]
+    who = f" – {member.name}" if member else ""
+    _title(sheet, f"ĐĂNG KÝ CHỈ TIÊU THI ĐUA NĂM {year}{who}".upper(), len(titles))
+    sheet.cell(row=2, column=1, value="Ghi kế hoạch năm vào cột “Kế hoạch” (số lớn hơn 0).")
+    header_row = 4
+    _header(sheet, header_row, titles)
+    whole = DataValidation(type="whole", operator="greaterThan", formula1="0")
+    decimal = DataValidation(type="decimal", operator="greaterThan", formula1="0")
+    for validation, what in ((whole, "một số nguyên > 0"), (decimal, "một số > 0")):
+        validation.error = f"Hãy nhập {what}."
+        validation.errorTitle = "Kế hoạch không hợp lệ"
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+    for row, code in enumerate(scoring.plan_indicators, start=header_row + 1):
+        indicator = contract.form.by_code[code]
+        sheet.cell(row=row, column=1, value=code)
+        sheet.cell(row=row, column=2, value=indicator.label)
+        sheet.cell(row=row, column=3, value=indicator.unit)
+        value = sheet.cell(row=row, column=4)
+        value.number_format = COUNT_FORMAT if indicator.is_count else DECIMAL_FORMAT
+        (whole if indicator.is_count else decimal).add(value.coordinate)
+        _unlock(sheet, value.coordinate)
+        _unlock(sheet, f"E{row}")
+    for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    _protect(sheet)
+    book.active = 2
+    return book
+
+
+def write_registration_form(
+    path: Path,
+    contract: Contract,
+    scoring: "ScoringTable",
+    year: int,
+    member: Member | None = None,
+) -> Path:
+    book = build_registration_form(contract, scoring, year, member)
+    write_atomic(path, book.save)
+    return path
+
+
+def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+
+    info, plans = contract.form.info_sheet.name, contract.form.registration_sheet.name
+    lines = [
+        f"HƯỚNG DẪN ĐĂNG KÝ CHỈ TIÊU THI ĐUA NĂM {year}",
+        "",
+        f"1. Trang “{info}”: điền tên tỉnh/thành phố, năm đăng ký ({year}) và người lập biểu.",
+        f"2. Trang “{plans}”: ghi kế hoạch năm {year} của đơn vị vào cột “Kế hoạch”, đúng đơn "
+        "vị ở cột “Đơn vị tính”; kế hoạch phải lớn hơn 0.",
+        "3. Các chỉ tiêu trong trang là các chỉ tiêu mà biểu tiêu chí chấm điểm thi đua của "
+        "Khối so sánh với kế hoạch: không xóa dòng nào.",
+        "4. Nhập số dạng số; số thập phân dùng dấu phẩy theo cài đặt tiếng Việt (ví dụ 250,5).",
+        "5. Không đổi tên trang tính, không sửa cột “Mã”; có thể ghi chú ở cột “Ghi chú”.",
+        "6. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối cùng bản giao "
+        "ước thi đua.",
+    ]
+    for row, text in enumerate(lines, start=1):
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if row == 1:
+            cell.font = Font(bold=True, size=13)
+    sheet.column_dimensions["A"].width = 110
+
+
+def write_adjustment_form(
+    path: Path, contract: Contract, scoring: "ScoringTable", year: int
+) -> Path:
+    """A blank `Điều chỉnh` sheet for `ipstat score --adjustments`, with a row for each member
+    and each criterion only the secretariat scores; rows left without points are ignored."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    spec = contract.form.adjustment_sheet
+    sheet.title = spec.name
+    titles = [spec.columns[role] for role in ("member", "criterion", "points", "reason")]
+    _title(sheet, f"ĐIỀU CHỈNH ĐIỂM THI ĐUA NĂM {year}", len(titles))
+    header_row = 3
+    _header(sheet, header_row, titles)
+    row = header_row
+    for criterion in scoring.of_method("manual"):
+        for member in contract.bloc.members:
+            row += 1
+            sheet.cell(row=row, column=1, value=member.name)
+            sheet.cell(row=row, column=2, value=criterion.code)
+    for column, width in zip("ABCD", (16, 12, 10, 60), strict=True):
+        sheet.column_dimensions[column].width = width
+    write_atomic(path, book.save)
+    return path

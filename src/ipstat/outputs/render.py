@@ -110,6 +110,7 @@ def context(document: Document) -> dict[str, Any]:
         "chi_tieu": indicators,
         "ss": {code: change_phrase(totals.get(code), year or 0) for code in document["totals"]},
         "quy_doi": merger_notes(comparison) if comparison else [],
+        "ke_hoach": document.get("plan") or {},  # `aggregate --registrations`
     }
 
 

@@ -34,3 +34,13 @@ def format_exact(value: Decimal | int) -> str:
 
 def format_percent(value: Decimal, decimals: int = 1) -> str:
     return format_number(value, decimals) + "%"
+
+
+def format_fixed(value: Decimal | int, decimals: int) -> str:
+    """Exactly `decimals` decimals, half-up (`98,50`): points are shown to the table's places."""
+    with localcontext() as ctx:
+        ctx.rounding = ROUND_HALF_UP
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals))
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        text: str = _babel().format_decimal(rounded, format=pattern, locale=LOCALE)
+    return text

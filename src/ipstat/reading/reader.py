@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from ipstat.contract.model import Contract, Indicator, SheetSpec
 from ipstat.contract.textnorm import fold
@@ -18,6 +19,9 @@ from ipstat.reading.formatting import format_exact
 from ipstat.reading.members import closest_member, former_member, match_member
 from ipstat.reading.numbers import NotANumber, decimal_from_float, is_whole, parse_vi_number
 from ipstat.reading.workbook import Cell, RawWorkbook, formula_at, open_workbook
+
+if TYPE_CHECKING:
+    from ipstat.contract.scoring import ScoringTable
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,9 @@ class Submission:
     member: str | None = None
     year: int | None = None
     info: dict[str, str] = field(default_factory=dict)
-    figures: dict[str, Figure] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)  # a registration: its plans
+    kind: Literal["yearly", "registration"] = "yearly"
+    self_scores: dict[str, Figure] = field(default_factory=dict)  # criterion code → points
 
     def values(self) -> dict[str, Decimal]:
         return {code: f.value for code, f in self.figures.items()}
@@ -101,13 +107,22 @@ class _Reading:
         )
 
 
-def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, list[Finding]]:
-    """Read one workbook. The submission is None when the file could not be read at all."""
+def read_submission(
+    path: Path, contract: Contract, scoring: "ScoringTable | None" = None
+) -> tuple[Submission | None, list[Finding]]:
+    """Read one workbook. The submission is None when the file could not be read at all.
+    A workbook with a registration sheet is a registration (emulation-scoring.md §1); with
+    a scoring table, a yearly workbook's self-scoring sheet is read too."""
+    from ipstat.reading import emulation  # noqa: PLC0415  (it builds on this module)
+
     reading = _Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
+        if emulation.is_registration(book, contract):
+            emulation.read_registration(book, reading, scoring)
+            return reading.submission, reading.findings
         tables = [_table(book, spec, reading) for spec in (form.info_sheet, form.figures_sheet)]
     except WorkbookError as exc:
         reading.add("unreadable-file", str(exc))
@@ -117,6 +132,8 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
         _read_info(info, reading)
     if figures is not None:
         _read_figures(figures, book, reading)
+    if scoring is not None:
+        emulation.read_self_scores(book, reading, scoring)
     return reading.submission, reading.findings
 
 
@@ -243,7 +260,10 @@ def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -
     reading.submission.year = year
 
 
-def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
+def _read_figures(
+    table: _Table, book: RawWorkbook, reading: _Reading, require_all: bool = True
+) -> dict[str, int]:
+    """The indicators' rows, each read once; returns the row of each code found."""
     catalogue = reading.contract.form.by_code
     first_row: dict[str, int] = {}
     for index, code in _coded_rows(table):
@@ -273,7 +293,7 @@ def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
         figure = _ValueCell(table, index, indicator, book, reading).read()
         if figure is not None:
             reading.submission.figures[indicator.code] = figure
-    for indicator in reading.contract.form.indicators:
+    for indicator in reading.contract.form.indicators if require_all else ():
         if indicator.code not in first_row:
             reading.add(
                 "missing-value",
@@ -282,6 +302,7 @@ def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
                 sheet=table.sheet,
                 code=indicator.code,
             )
+    return first_row
 
 
 @dataclass
