@@ -58,11 +58,13 @@ SchemasOption = Annotated[
 def _console(stderr: bool = False) -> "Console":
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False)
+    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, emoji=False)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    print(f"ipstat: {message}", file=sys.stderr)
+    from ipstat.outputs.visible import visible  # noqa: PLC0415
+
+    print(f"ipstat: {visible(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -99,8 +101,6 @@ def validate(
         report = validate_paths(paths, contract, year).report
     except IpstatError as exc:
         _fail(str(exc))
-    if annotate is not None:
-        _annotate(report, annotate)
     if output_format is ValidateFormat.text:
         from ipstat.outputs.terminal import print_report  # noqa: PLC0415
 
@@ -112,6 +112,8 @@ def validate(
         text = render[output_format.value](report)
         if text:
             print(text)
+    if annotate is not None:  # after the findings: a copy that fails must not hide them
+        _annotate(report, annotate)
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
@@ -122,10 +124,22 @@ def _annotate(report: "ValidationReport", folder: Path) -> None:
         annotated = annotate_reports(report.files, folder)
     except IpstatError as exc:
         _fail(str(exc))
+    from ipstat.outputs.visible import visible  # noqa: PLC0415
+
     for path in annotated.written:
-        print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
+        source = annotated.source_of[path]
+        renamed = "" if source.name == path.name else f" (bản của {visible(str(source))})"
+        print(f"Đã ghi bản có ghi chú: {visible(str(path))}{renamed}", file=sys.stderr)
     for problem in annotated.problems:
-        print(f"ipstat: {problem}", file=sys.stderr)
+        print(f"ipstat: {visible(problem)}", file=sys.stderr)
+    if annotated.stale:
+        names = ", ".join(visible(p.name) for p in annotated.stale)
+        print(
+            f"ipstat: trong {visible(str(folder))} còn {len(annotated.stale)} bản có ghi chú từ "
+            f"lần chạy trước, lần này không ghi lại (biểu đã hết lỗi, hoặc không có trong lần "
+            f"kiểm tra này), để nguyên: {names}. Hãy xóa nếu không cần nữa.",
+            file=sys.stderr,
+        )
 
 
 @app.command()
@@ -165,7 +179,13 @@ def template(
             write_form(path, contract, year, chosen)
         except IpstatError as exc:
             _fail(str(exc))
-        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        console.print(f"Đã ghi [bold]{_shown(path)}[/]", soft_wrap=True)
+
+
+def _shown(text: object) -> str:
+    from ipstat.outputs.terminal import shown  # noqa: PLC0415
+
+    return shown(text)
 
 
 @app.command()
@@ -230,7 +250,7 @@ def aggregate(
         print(dumps(published.document))
     warnings = published.run.validation.report.warnings
     if warnings:
-        console.print(findings_table(warnings))
+        console.print(findings_table(warnings, with_file=True))
     print_summary(console, published.document, contract.comparison.headline, published.files)
 
 
@@ -274,7 +294,7 @@ def report(
             write_text_atomic(output, text)
     except IpstatError as exc:
         _fail(str(exc))
-    _console().print(f"Đã ghi [bold]{output}[/]", soft_wrap=True)
+    _console().print(f"Đã ghi [bold]{_shown(output)}[/]", soft_wrap=True)
 
 
 # A command builds many long-lived objects (pandas alone, hundreds of thousands while it is

@@ -32,7 +32,10 @@ def write_all_atomic(outputs: dict[Path, Writer]) -> None:
     staged: dict[Path, Path] = {}
     try:
         for target, write in outputs.items():
-            staged[target] = _stage(target, write)
+            try:
+                staged[target] = _stage(target, write)
+            except OSError as exc:  # a name too long to look up, a folder we may not read
+                raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
         _replace_all(staged)
     finally:
         for temporary in staged.values():
@@ -112,9 +115,9 @@ def _replace_message(target: Path, exc: OSError) -> str:
 
 def _backup(target: Path) -> Path | None:
     """A second name for the old file (a hard link; a copy where links are not supported)."""
-    if not target.exists():
-        return None
     try:
+        if not target.exists():
+            return None
         handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".bak", dir=target.parent)
         os.close(handle)
     except OSError as exc:
