@@ -19,9 +19,10 @@ def report(
     return ValidationReport([FileReport(Path("a.xlsx"), list(findings), list(rules))])
 
 
-def test_json_is_a_list_of_findings() -> None:
+def test_json_lists_the_findings_and_the_skipped_files() -> None:
     data = json.loads(to_json(report(finding("negative-value"))))
-    assert data == [
+    assert data["skipped"] == []
+    assert data["findings"] == [
         {
             "file": "a.xlsx",
             "rule": "negative-value",

@@ -15,6 +15,7 @@ from ipstat.errors import IpstatError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from ipstat.reading.findings import ValidationReport
 
@@ -179,13 +180,13 @@ def template(
             write_form(path, contract, year, chosen)
         except IpstatError as exc:
             _fail(str(exc))
-        console.print(f"Đã ghi [bold]{_shown(path)}[/]", soft_wrap=True)
+        console.print(_written(path), soft_wrap=True)
 
 
-def _shown(text: object) -> str:
-    from ipstat.outputs.terminal import shown  # noqa: PLC0415
+def _written(path: Path) -> "Text":
+    from ipstat.outputs.terminal import written  # noqa: PLC0415
 
-    return shown(text)
+    return written(path)
 
 
 @app.command()
@@ -229,7 +230,12 @@ def aggregate(
     schemas: SchemasOption = None,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
-    from ipstat.outputs.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
+    from ipstat.outputs.terminal import (  # noqa: PLC0415
+        findings_table,
+        print_report,
+        print_skipped,
+        print_summary,
+    )
     from ipstat.publish import publish  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
@@ -251,6 +257,7 @@ def aggregate(
     warnings = published.run.validation.report.warnings
     if warnings:
         console.print(findings_table(warnings, with_file=True))
+    print_skipped(console, published.run.validation.report.skipped)
     print_summary(console, published.document, contract.comparison.headline, published.files)
 
 
@@ -294,7 +301,7 @@ def report(
             write_text_atomic(output, text)
     except IpstatError as exc:
         _fail(str(exc))
-    _console().print(f"Đã ghi [bold]{_shown(output)}[/]", soft_wrap=True)
+    _console().print(_written(output), soft_wrap=True)
 
 
 # A command builds many long-lived objects (pandas alone, hundreds of thousands while it is

@@ -109,7 +109,9 @@ def aggregate_paths(
 ) -> AggregateRun:
     """Validate each workbook and the bloc; add up only when there is no error at all."""
     validation = validate_paths(paths, contract, year)
-    bloc_findings, agreed = check_bloc(validation.submissions, contract, year)
+    bloc_findings, agreed = check_bloc(
+        validation.submissions, contract, year, validation.report.skipped
+    )
     validation.report.bloc_findings.extend(bloc_findings)
     if validation.report.errors or agreed is None:
         return AggregateRun(validation, None)
