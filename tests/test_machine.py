@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipstat.outputs.machine import GITHUB_LIMIT, to_github, to_json, to_junit
-from ipstat.outputs.visible import encodable, visible
 from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.reading.visible import encodable, visible
 
 
 def finding(

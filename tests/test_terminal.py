@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from ipstat.outputs.terminal import findings_table, print_report, shown, written
-from ipstat.outputs.visible import visible
 from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.reading.visible import visible
 
 HOSTILE = [
     "[/]",

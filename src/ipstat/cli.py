@@ -63,7 +63,7 @@ def _console(stderr: bool = False) -> "Console":
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    from ipstat.outputs.visible import visible  # noqa: PLC0415
+    from ipstat.reading.visible import visible  # noqa: PLC0415
 
     print(f"ipstat: {visible(message)}", file=sys.stderr)
     raise typer.Exit(code)
@@ -125,7 +125,7 @@ def _annotate(report: "ValidationReport", folder: Path) -> None:
         annotated = annotate_reports(report.files, folder)
     except IpstatError as exc:
         _fail(str(exc))
-    from ipstat.outputs.visible import visible  # noqa: PLC0415
+    from ipstat.reading.visible import visible  # noqa: PLC0415
 
     for path in annotated.written:
         source = annotated.source_of[path]

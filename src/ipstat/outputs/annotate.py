@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from ipstat.errors import InputError, IpstatError, os_error_text
 from ipstat.outputs.atomic import TEMP_PREFIX, write_atomic
-from ipstat.outputs.visible import visible
 from ipstat.reading.findings import FileReport, Finding
+from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

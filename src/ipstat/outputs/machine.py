@@ -8,8 +8,8 @@ characters and GitHub's commands end at a newline, so those are shown visibly (`
 import json
 from collections.abc import Mapping
 
-from ipstat.outputs.visible import encodable, visible
 from ipstat.reading.findings import Finding, ValidationReport
+from ipstat.reading.visible import encodable, visible
 
 GITHUB_LIMIT = 10  # GitHub shows at most 10 annotations of each kind per step
 

@@ -14,9 +14,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ipstat.contract.model import Contract
-from ipstat.outputs.visible import visible
 from ipstat.reading.findings import Finding, Skipped, ValidationReport, count_by_severity
 from ipstat.reading.formatting import format_number, format_percent
+from ipstat.reading.visible import visible
 
 SEVERITY_WORDS = {"error": Text("lỗi", "red"), "warning": Text("cảnh báo", "yellow")}
 
