@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from ipstat.cli import app
 from ipstat.errors import os_error_text
 from ipstat.outputs.atomic import (
     STALE_SECONDS,
@@ -197,3 +199,25 @@ def test_outputs_are_ordinary_files(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_aggregate_names_the_output_open_in_another_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    out = tmp_path / "ket-qua"
+    assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_replace = os.replace
+
+    def word_has_it_open(source: Path, target: Path) -> None:
+        if Path(target).name == "bao-cao-2016.md":
+            raise PermissionError(errno.EACCES, "Access is denied", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", word_has_it_open)
+    result = CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"Không thay được {out / 'bao-cao-2016.md'}: tệp đang mở" in result.stderr
+    assert "hãy đóng tệp rồi chạy lại" in result.stderr and "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
