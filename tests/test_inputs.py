@@ -121,3 +121,8 @@ def test_aggregate_warnings_name_their_file(tmp_path: Path) -> None:
     assert any("bieu-ha-nam-2016.xlsx" in line and "text-number" in line for line in lines)
     assert any("Toàn Khối" in line and "missing-member" in line for line in lines)
     assert "bieu-ha-noi-2016.xls: tệp Excel 97-2003" in out
+
+
+def test_a_path_the_system_refuses_is_a_vietnamese_message(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / ("x" * 300 + ".xlsx")))
+    assert code == 2 and "quá dài" in err and "Traceback" not in err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ipstat.checks.rules import check_submission
 from ipstat.contract.model import Contract
-from ipstat.errors import InputError
+from ipstat.errors import InputError, os_error_text
 from ipstat.reading.findings import FileReport, Skipped, ValidationReport
 from ipstat.reading.reader import Submission, read_submission
 
@@ -48,23 +48,10 @@ def collect_workbooks(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]
     found: list[Path] = []
     skipped: list[Skipped] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if _hidden(child, child.relative_to(path)):
-                    continue
-                if not _regular(child):
-                    if not child.is_dir():
-                        skipped.append(Skipped(str(child), NOT_REGULAR, NOT_REGULAR_ACTION))
-                elif child.suffix.lower() in READ_SUFFIXES:
-                    found.append(child)
-                else:
-                    skipped.append(_skipped(child))
-        elif _regular(path):
-            found.append(path)
-        elif path.exists() or path.is_symlink():
-            raise InputError(f"{path} {NOT_REGULAR}; {NOT_REGULAR_ACTION}.")
-        else:
-            raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
+        try:
+            _collect(path, found, skipped)
+        except OSError as exc:  # a name too long, a folder we may not read
+            raise InputError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
     if not found:
         listing = "".join(f"\n  {s.file}: {s.reason}; {s.action}." for s in skipped)
         raise InputError(
@@ -72,6 +59,26 @@ def collect_workbooks(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]
             + (f" Các tệp đã bỏ qua:{listing}" if listing else "")
         )
     return list(dict.fromkeys(found)), list(dict.fromkeys(skipped))
+
+
+def _collect(path: Path, found: list[Path], skipped: list[Skipped]) -> None:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if _hidden(child, child.relative_to(path)):
+                continue
+            if not _regular(child):
+                if not child.is_dir():
+                    skipped.append(Skipped(str(child), NOT_REGULAR, NOT_REGULAR_ACTION))
+            elif child.suffix.lower() in READ_SUFFIXES:
+                found.append(child)
+            else:
+                skipped.append(_skipped(child))
+    elif _regular(path):
+        found.append(path)
+    elif path.exists() or path.is_symlink():
+        raise InputError(f"{path} {NOT_REGULAR}; {NOT_REGULAR_ACTION}.")
+    else:
+        raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
 
 
 def _skipped(path: Path) -> Skipped:
