@@ -137,7 +137,7 @@ def _annotate(report: "ValidationReport", folder: Path) -> None:
         names = ", ".join(visible(p.name) for p in annotated.stale)
         print(
             f"ipstat: trong {visible(str(folder))} còn {len(annotated.stale)} bản có ghi chú từ "
-            f"lần chạy trước, lần này không ghi lại (biểu đã hết lỗi, hoặc không có trong lần "
+            "lần chạy trước, lần này không ghi lại (biểu đã hết lỗi, hoặc không có trong lần "
             f"kiểm tra này), để nguyên: {names}. Hãy xóa nếu không cần nữa.",
             file=sys.stderr,
         )
