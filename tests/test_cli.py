@@ -68,8 +68,12 @@ def test_lock_files_and_other_files_are_skipped(make_workbook: Make, tmp_path: P
     make_workbook()
     (tmp_path / "~$wb0.xlsx").write_bytes(b"lock")
     (tmp_path / "notes.docx").write_bytes(b"x")
+    (tmp_path / ".hidden.xlsx").write_bytes(b"x")
     code, out, _ = run("validate", "--format", "json", str(tmp_path))
-    assert code == 0 and json.loads(out) == []
+    assert code == 0 and json.loads(out)["findings"] == []
+    [skipped] = json.loads(out)["skipped"]
+    assert skipped["file"] == str(tmp_path / "notes.docx")
+    assert skipped["reason"] == "không phải biểu báo cáo .xlsx" and ".xlsx" in skipped["action"]
 
 
 def test_json_output_equals_the_library_findings(make_workbook: Make, contract: Contract) -> None:
@@ -77,7 +81,7 @@ def test_json_output_equals_the_library_findings(make_workbook: Make, contract: 
     code, out, err = run("validate", "--format", "json", str(folder))
     assert code == 1 and err == ""
     expected = json.loads(to_json(validate_paths([folder], contract).report))
-    assert json.loads(out) == expected and len(expected) == 2
+    assert json.loads(out) == expected and len(expected["findings"]) == 2
 
 
 @pytest.mark.parametrize("fmt", ["junit", "github"])

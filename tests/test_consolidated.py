@@ -3,6 +3,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from ipstat.bloc.document import loads
 from ipstat.outputs.consolidated import write_consolidated
@@ -65,3 +66,37 @@ def test_summary_sheet_has_totals_and_ratios(workbook: Path) -> None:
     rows = {r[0].value: r[3].value for r in sheet.iter_rows(min_row=6)}
     assert rows["workers"] == 771112
     assert rows["fdi_disbursed_ratio"] == pytest.approx(55.965528)
+
+
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://example.com","Bấm vào đây").xlsx',
+    "mailto:thu@example.com.xlsx",
+    "\\\\host\\share\\bao-cao.xlsx",
+    "http://example.com/bao-cao.xlsx",
+    "external:c:\\x.xlsx",
+    "=1+1",
+    "bieu \x1b[2J\x07.xlsx",
+    "_x0041_.xlsx",
+]
+
+
+def test_names_from_input_are_text_never_formulas_or_links(tmp_path: Path) -> None:
+    document = loads(GOLDEN_JSON.read_text(encoding="utf-8"))
+    for source, name in zip(document["sources"], HOSTILE_NAMES, strict=False):
+        source["file"] = name
+        source["cells"] = dict.fromkeys(source["cells"], f"{name}!D7")
+    path = tmp_path / "tong-hop.xlsx"
+    write_consolidated(path, document)
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.namelist()
+        sheets = [archive.read(p).decode() for p in parts if p.startswith("xl/worksheets/sheet")]
+    assert not any("hyperlink" in p.lower() for p in parts)
+    assert not any("HYPERLINK" in s or "<hyperlink" in s for s in sheets)
+    sources = openpyxl.load_workbook(path)["Nguồn"]
+    cells = [c for row in sources.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" and c.hyperlink is None for c in cells)
+    as_excel_shows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Nguồn").to_python()
+    texts = {value for row in as_excel_shows for value in row}
+    for name in HOSTILE_NAMES:
+        assert name in texts
+        assert f"{name}!D7" in texts

@@ -220,7 +220,7 @@ def test_validate_recognises_a_registration(tmp_path: Path) -> None:
     assert "hãy ghi kế hoạch năm (triệu USD), lớn hơn 0." in out and "ghi 0" not in out
     fill(form, "Đăng ký", {"fdi_new_capital": 200, "ddi_new_capital": 0, "fdi_disbursed_year": 9})
     code, out, _ = run("validate", "--format", "json", str(form))
-    assert code == 1 and [f["rule"] for f in json.loads(out)] == ["non-positive-plan"]
+    assert code == 1 and [f["rule"] for f in json.loads(out)["findings"]] == ["non-positive-plan"]
 
 
 def test_score_json_is_alone_on_stdout(year_files: dict[str, Path]) -> None:

@@ -15,6 +15,7 @@ from ipstat.errors import IpstatError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from ipstat.contract.scoring import ScoringTable
     from ipstat.reading.findings import ValidationReport
@@ -59,11 +60,13 @@ SchemasOption = Annotated[
 def _console(stderr: bool = False) -> "Console":
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False)
+    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, emoji=False)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    print(f"ipstat: {message}", file=sys.stderr)
+    from ipstat.reading.visible import visible  # noqa: PLC0415
+
+    print(f"ipstat: {visible(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -110,8 +113,6 @@ def validate(
         report = validate_paths(paths, contract, year, scoring).report
     except IpstatError as exc:
         _fail(str(exc))
-    if annotate is not None:
-        _annotate(report, annotate)
     if output_format is ValidateFormat.text:
         from ipstat.outputs.terminal import print_report  # noqa: PLC0415
 
@@ -123,6 +124,8 @@ def validate(
         text = render[output_format.value](report)
         if text:
             print(text)
+    if annotate is not None:  # after the findings: a copy that fails must not hide them
+        _annotate(report, annotate)
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
@@ -133,10 +136,22 @@ def _annotate(report: "ValidationReport", folder: Path) -> None:
         annotated = annotate_reports(report.files, folder)
     except IpstatError as exc:
         _fail(str(exc))
+    from ipstat.reading.visible import visible  # noqa: PLC0415
+
     for path in annotated.written:
-        print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
+        source = annotated.source_of[path]
+        renamed = "" if source.name == path.name else f" (bản của {visible(str(source))})"
+        print(f"Đã ghi bản có ghi chú: {visible(str(path))}{renamed}", file=sys.stderr)
     for problem in annotated.problems:
-        print(f"ipstat: {problem}", file=sys.stderr)
+        print(f"ipstat: {visible(problem)}", file=sys.stderr)
+    if annotated.stale:
+        names = ", ".join(visible(p.name) for p in annotated.stale)
+        print(
+            f"ipstat: trong {visible(str(folder))} còn {len(annotated.stale)} bản có ghi chú từ "
+            "lần chạy trước, lần này không ghi lại (biểu đã hết lỗi, hoặc không có trong lần "
+            f"kiểm tra này), để nguyên: {names}. Hãy xóa nếu không cần nữa.",
+            file=sys.stderr,
+        )
 
 
 @app.command()
@@ -202,7 +217,13 @@ def template(
                 form.write_form(path, contract, year, chosen, scoring)
         except IpstatError as exc:
             _fail(str(exc))
-        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        console.print(_written(path), soft_wrap=True)
+
+
+def _written(path: Path) -> "Text":
+    from ipstat.outputs.terminal import written  # noqa: PLC0415
+
+    return written(path)
 
 
 @app.command()
@@ -252,7 +273,12 @@ def aggregate(
     ] = None,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
-    from ipstat.outputs.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
+    from ipstat.outputs.terminal import (  # noqa: PLC0415
+        findings_table,
+        print_report,
+        print_skipped,
+        print_summary,
+    )
     from ipstat.publish import publish  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
@@ -283,7 +309,8 @@ def aggregate(
         print(dumps(published.document))
     warnings = published.run.validation.report.warnings
     if warnings:
-        console.print(findings_table(warnings))
+        console.print(findings_table(warnings, with_file=True))
+    print_skipped(console, published.run.validation.report.skipped)
     print_summary(console, published.document, contract.comparison.headline, published.files)
 
 
@@ -408,7 +435,7 @@ def report(
             write_text_atomic(output, text)
     except IpstatError as exc:
         _fail(str(exc))
-    _console().print(f"Đã ghi [bold]{output}[/]", soft_wrap=True)
+    _console().print(_written(output), soft_wrap=True)
 
 
 class HistoryFormat(StrEnum):

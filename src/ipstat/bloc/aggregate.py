@@ -10,6 +10,7 @@ from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
 from ipstat.reading.findings import Finding
 from ipstat.reading.reader import Submission
+from ipstat.reading.visible import encodable
 
 RATIO_PLACES = Decimal("0.000001")  # derived percentages keep 6 decimals; display rounds once
 
@@ -85,10 +86,10 @@ def build_aggregate(
     totals = sum_members(provinces, codes)
     sources = [
         Source(
-            file=s.path.name,
+            file=encodable(s.path.name),  # a name that is not UTF-8 cannot be written as is
             sha256=s.sha256,
             member=str(s.member),
-            cells={code: f"{f.sheet}!{f.cell}" for code, f in s.figures.items()},
+            cells={code: encodable(f"{f.sheet}!{f.cell}") for code, f in s.figures.items()},
         )
         for s in ordered
     ]
@@ -109,7 +110,9 @@ def aggregate_paths(
 ) -> AggregateRun:
     """Validate each workbook and the bloc; add up only when there is no error at all."""
     validation = validate_paths(paths, contract, year)
-    bloc_findings, agreed = check_bloc(validation.submissions, contract, year)
+    bloc_findings, agreed = check_bloc(
+        validation.submissions, contract, year, validation.report.skipped
+    )
     validation.report.bloc_findings.extend(bloc_findings)
     if validation.report.errors or agreed is None:
         return AggregateRun(validation, None)

@@ -13,6 +13,7 @@ from ipstat.bloc.aggregate import Aggregate
 from ipstat.contract.model import Contract
 from ipstat.errors import IpstatError
 from ipstat.reading.numbers import plain
+from ipstat.reading.visible import encodable
 
 Document = dict[str, Any]
 DOCUMENT_VERSION = 1
@@ -55,7 +56,10 @@ def to_document(
             {"file": s.file, "sha256": s.sha256, "member": s.member, "cells": s.cells}
             for s in agg.sources
         ],
-        "warnings": [w.as_dict() for w in agg.warnings],
+        "warnings": [  # a file name that is not UTF-8 shown as its bytes, so it can be written
+            {k: v if v is None else encodable(v) for k, v in w.as_dict().items()}
+            for w in agg.warnings
+        ],
         "comparison": comparison,
     }
 

@@ -3,10 +3,12 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from ipstat.contract.model import Check, Comparison, Contract, Term
-from ipstat.reading.findings import Finding
+from ipstat.reading.findings import Finding, Skipped
 from ipstat.reading.formatting import format_exact
+from ipstat.reading.members import named_in
 from ipstat.reading.reader import Submission
 
 _OP_WORDS = {
@@ -103,9 +105,13 @@ def _check_finding(
 
 
 def check_bloc(
-    subs: Sequence[Submission], contract: Contract, year: int | None
+    subs: Sequence[Submission],
+    contract: Contract,
+    year: int | None,
+    skipped: Sequence[Skipped] = (),
 ) -> tuple[list[Finding], int | None]:
-    """Rules across the bloc: one workbook per member, one year. Returns the year agreed on."""
+    """Rules across the bloc: one workbook per member, one year. Returns the year agreed on.
+    A missing member's message names the skipped files that may be its workbook."""
     findings: list[Finding] = []
 
     def add(rule: str, message: str, file: str = "") -> None:
@@ -136,5 +142,18 @@ def check_bloc(
     agreed = year if year is not None else (years[0] if len(years) == 1 else None)
     missing = [m for m in contract.bloc.names if m not in by_member]
     for member in missing:
-        add("missing-member", f"Chưa nhận được báo cáo của {member}.")
+        add(
+            "missing-member",
+            f"Chưa nhận được báo cáo của {member}." + _maybe(member, contract, skipped),
+        )
     return findings, agreed
+
+
+def _maybe(name: str, contract: Contract, skipped: Sequence[Skipped]) -> str:
+    member = next(m for m in contract.bloc.members if m.name == name)
+    hints = [
+        f" Tệp “{Path(s.file).name}” đã bị bỏ qua ({s.reason}) có thể là của {name}: {s.action}."
+        for s in skipped
+        if named_in(member, Path(s.file).name)
+    ]
+    return "".join(hints)

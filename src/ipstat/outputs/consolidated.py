@@ -20,7 +20,9 @@ PERCENT_FORMAT = '#,##0.0"%"'
 def write_consolidated(path: Path, document: Document) -> None:
     import xlsxwriter  # noqa: PLC0415
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    # Names of files and sheets come from input: never a formula or a link, always text.
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(str(path), options)
     styles = _styles(book)
     members: list[str] = document["members"]
     _summary_sheet(book, styles, document)

@@ -35,10 +35,23 @@ class FileReport:
     rules_checked: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file found in a folder and not read: why, and what the clerk can do about it."""
+
+    file: str
+    reason: str
+    action: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
 @dataclass
 class ValidationReport:
     files: list[FileReport] = field(default_factory=list)
     bloc_findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Finding]:
         for report in self.files:

@@ -40,3 +40,11 @@ def closest_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str | No
     keys = {member_key(m.name, prefixes): m.name for m in bloc.members}
     found = difflib.get_close_matches(member_key(name, prefixes), list(keys), n=1, cutoff=0.6)
     return keys[found[0]] if found else None
+
+
+def named_in(member: Member, file_name: str) -> bool:
+    """Whether a file name names the member: its slug or a folded name (`bao-cao-ha-noi.xls`,
+    `Báo cáo Hà Nội.xlsm`). A hint for the clerk, not a match."""
+    words = fold(re.sub(r"[\W_]+", " ", strip_marks(file_name)))
+    keys = {fold(member.slug.replace("-", " ")), *(fold(n) for n in (member.name, *member.aliases))}
+    return any(key and key in words for key in keys)
