@@ -30,7 +30,8 @@ def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
     """A copy in `folder` of each readable workbook that has findings."""
     result = Annotated()
     for report in reports:
-        if not report.findings or any(f.rule == "unreadable-file" for f in report.findings):
+        findings = [f for f in report.findings if f.severity != "note"]  # nothing to fix
+        if not findings or any(f.rule == "unreadable-file" for f in findings):
             continue
         target = folder / report.path.name
         if target.resolve() == report.path.resolve():
@@ -39,7 +40,7 @@ def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
                 "để không ghi đè lên tệp gốc."
             )
         try:
-            book = annotated_copy(report.path, report.findings)
+            book = annotated_copy(report.path, findings)
         except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
             result.problems.append(f"Không tạo được bản có ghi chú cho {report.path}: {exc}")
             continue

@@ -11,15 +11,16 @@ from ipstat.contract.model import Contract
 from ipstat.reading.findings import Finding, ValidationReport, count_by_severity
 from ipstat.reading.formatting import format_number, format_percent
 
-SEVERITY_WORDS = {"error": "[red]lỗi[/]", "warning": "[yellow]cảnh báo[/]"}
+SEVERITY_WORDS = {"error": "[red]lỗi[/]", "warning": "[yellow]cảnh báo[/]", "note": "ghi chú"}
 
 
 def verdict(name: str, findings: Iterable[Finding]) -> str:
-    errors, warnings = count_by_severity(findings)
+    errors, warnings, notes = count_by_severity(findings)
     if not errors and not warnings:
-        return f"[green]✓[/] {name}"
+        return f"[green]✓[/] {name}" + (f" ({notes} ghi chú)" if notes else "")
     mark = "[red]✗[/]" if errors else "[yellow]![/]"
-    return f"{mark} {name}: {errors} lỗi, {warnings} cảnh báo"
+    noted = f", {notes} ghi chú" if notes else ""
+    return f"{mark} {name}: {errors} lỗi, {warnings} cảnh báo{noted}"
 
 
 def findings_table(findings: list[Finding]) -> Table:
@@ -44,9 +45,10 @@ def print_report(console: Console, report: ValidationReport) -> None:
     console.print()
     for file_report in report.files:
         console.print(verdict(str(file_report.path), file_report.findings), soft_wrap=True)
-    errors, warnings = count_by_severity(report)
+    errors, warnings, notes = count_by_severity(report)
+    noted = f", {notes} ghi chú" if notes else ""
     console.print(
-        f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo.",
+        f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo{noted}.",
         style="bold red" if errors else "bold green",
         soft_wrap=True,
     )
