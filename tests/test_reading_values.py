@@ -19,7 +19,7 @@ from ipstat.contract.model import Bloc, Contract, Member, load_contract
 from ipstat.reading import members
 from ipstat.reading.findings import Finding
 from ipstat.reading.reader import read_submission
-from ipstat.reading.sheetxml import SheetXml, misleading_format
+from ipstat.reading.sheetxml import WorkbookXml, misleading_format
 
 Make = Callable[..., Path]
 runner = CliRunner()
@@ -40,7 +40,7 @@ def one(findings: list[Finding], rule: str) -> Finding:
 def edit_sheet_xml(path: Path, sheet: str, edit: Callable[[str], str]) -> Path:
     """Rewrite one sheet's XML inside the zip, for what openpyxl will not write."""
     content = path.read_bytes()
-    part = SheetXml(content, sheet).part
+    part = WorkbookXml(content).sheet_parts.get(sheet)
     assert part is not None
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
@@ -185,9 +185,10 @@ def test_a_format_that_shows_another_number_is_a_warning(
 
 
 def test_no_sheet_scan_when_no_style_misleads(make_workbook: Make) -> None:
-    xml = SheetXml(make_workbook().read_bytes(), "Chỉ tiêu")
-    assert xml.styles == {} and xml.formats == {}
-    assert "_cells" not in xml.__dict__
+    book = WorkbookXml(make_workbook().read_bytes())
+    sheet = book.sheet("Chỉ tiêu")
+    assert book.styles == {} and sheet.formats == {}
+    assert "_data" not in sheet.__dict__  # the sheet's XML was not even read
 
 
 # Error values

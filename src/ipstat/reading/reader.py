@@ -27,7 +27,7 @@ from ipstat.reading.numbers import (
     parse_vi_number,
     significant_digits,
 )
-from ipstat.reading.sheetxml import NumberFormat, SheetXml
+from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
 from ipstat.reading.workbook import Cell, RawWorkbook, formula_at, open_workbook
 
 
@@ -120,7 +120,10 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
         book = open_workbook(path, contract.form.limits)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
-        tables = [_table(book, spec, reading) for spec in (form.info_sheet, form.figures_sheet)]
+        xml = WorkbookXml(book.content)
+        tables = [
+            _table(book, xml, spec, reading) for spec in (form.info_sheet, form.figures_sheet)
+        ]
     except WorkbookError as exc:
         reading.add("unreadable-file", str(exc))
         return None, reading.findings
@@ -132,7 +135,9 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
     return reading.submission, reading.findings
 
 
-def _table(book: RawWorkbook, spec: SheetSpec, reading: _Reading) -> _Table | None:
+def _table(
+    book: RawWorkbook, book_xml: WorkbookXml, spec: SheetSpec, reading: _Reading
+) -> _Table | None:
     wanted = fold(spec.name)
     candidates = [n for n in book.sheet_names if fold(n) == wanted]
     if len(candidates) > 1:
@@ -155,7 +160,7 @@ def _table(book: RawWorkbook, spec: SheetSpec, reading: _Reading) -> _Table | No
         )
         return None
     name = candidates[0]
-    xml = SheetXml(book.content, name)
+    xml = book_xml.sheet(name)
     rows = _rows(book, name, xml)
     limit = reading.contract.form.header_search_rows
     titles = {fold(title): role for role, title in spec.columns.items()}
