@@ -206,6 +206,7 @@ def test_no_sheet_scan_when_no_style_misleads(make_workbook: Make) -> None:
         "#NULL!",
         "#GETTING_DATA",
         "#SPILL!",
+        " #N/A ",  # calamine refuses the sheet for a known value with spaces, too
     ],
 )
 def test_an_error_value_is_named_as_excel_shows_it(
@@ -219,7 +220,7 @@ def test_an_error_value_is_named_as_excel_shows_it(
     submission, findings = read_submission(path, contract)
     finding = one(findings, "error-value")
     assert finding.severity == "error" and finding.cell == CAPITAL
-    assert f"hiển thị lỗi {error} (" in finding.message
+    assert f"hiển thị lỗi {error.strip()} (" in finding.message
     assert [f.rule for f in findings] == ["error-value"]  # the rest of the sheet is read
     assert submission is not None and len(submission.figures) == 31
 

@@ -238,7 +238,7 @@ class SheetXml:
 
 
 def _known_error(match: re.Match[bytes]) -> bytes:
-    value = match[2].decode("utf-8", "replace").strip()
+    value = match[2].decode("utf-8", "replace")
     replacement = match[2] if value in CALAMINE_ERRORS else b"#N/A"
     return match[1] + replacement + match[3]
 
