@@ -211,10 +211,13 @@ def _rows(book: RawWorkbook, name: str, xml: SheetXml) -> list[list[Cell]]:
         copy = xml.readable_copy()
         if copy is None:
             raise
-        from python_calamine import CalamineWorkbook  # noqa: PLC0415
+    from python_calamine import CalamineError, CalamineWorkbook  # noqa: PLC0415
 
+    try:
         readable = CalamineWorkbook.from_filelike(io.BytesIO(copy))
-        return RawWorkbook(book.path, book.content, readable, book.limits).rows(name)
+    except CalamineError as exc:
+        raise WorkbookError(f"Không đọc được trang tính “{name}”.") from exc
+    return RawWorkbook(book.path, book.content, readable, book.limits).rows(name)
 
 
 def _coded_rows(table: _Table) -> list[tuple[int, str]]:
@@ -539,9 +542,8 @@ class _ValueCell:
         self.add(
             "display-format",
             f"ô có định dạng số “{number_format.code}” nên Excel hiển thị {shown}, nhưng giá trị "
-            f"lưu trong ô là {format_exact(value)} và ipstat đọc {format_exact(value)} "
-            f"{self.indicator.unit}; nếu số liệu đúng là {shown}, hãy nhập đúng số đó và dùng "
-            "định dạng số thông thường.",
+            f"lưu trong ô, là số ipstat đọc, là {format_exact(value)} {self.indicator.unit}; "
+            f"nếu số liệu đúng là {shown}, hãy nhập đúng số đó với định dạng số thông thường.",
         )
 
     def missing(self) -> str:
