@@ -387,4 +387,4 @@ def test_matching_many_names_is_linear_in_the_bloc(monkeypatch: pytest.MonkeyPat
     assert [m.slug if m else None for m in found] == [f"tinh-{i}" for i in range(size)]
     assert members.former_member("tinh cu 7", bloc, prefixes) == ("Tỉnh cũ 7", "Tỉnh số 7")
     # Building the index: a key per name, alias and former name; then one key per lookup.
-    assert calls == 4 * size + size + 1
+    assert calls == 3 * size + size + 1

@@ -34,9 +34,11 @@ class MemberIndex:
     def build(cls, bloc: Bloc, prefixes: tuple[str, ...]) -> "MemberIndex":
         index = cls()
         for member in bloc.members:
-            index.names.setdefault(member_key(member.name, prefixes), member.name)
-            for name in (member.name, *member.aliases):
-                index.members.setdefault(member_key(name, prefixes), member)
+            own = member_key(member.name, prefixes)
+            index.names.setdefault(own, member.name)
+            index.members.setdefault(own, member)
+            for alias in member.aliases:
+                index.members.setdefault(member_key(alias, prefixes), member)
         merged = [(old, new) for old, new in bloc.predecessors.items() if old != new]
         merged += [(old, m.name) for m in bloc.members for old in m.absorbed]
         for old, new in merged:
