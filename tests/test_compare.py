@@ -113,7 +113,7 @@ def test_an_old_province_name_in_a_2025_workbook_says_where_it_went(
     from ipstat.reading.reader import read_submission
 
     _, findings = read_submission(
-        make_workbook(member="Hải Dương"), load_contract(bloc="dbsh-2025")
+        make_workbook(member="Hải Dương", year=2025), load_contract(bloc="dbsh-2025")
     )
     [finding] = findings
     assert finding.rule == "unknown-member"

@@ -20,7 +20,7 @@ from ipstat.contract.textnorm import fold, fold_words
 from ipstat.resources import data_dir
 
 Kind = Literal["count", "money", "area"]
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 DEFAULT_BLOC = "dbsh-2016"
 
@@ -59,6 +59,15 @@ BUILTIN_RULES = frozenset(
         "adjustment-unknown-member",
         "adjustment-unknown-criterion",
         "duplicate-adjustment",
+        "value-out-of-range",
+        "too-many-digits",
+        "error-value",
+        "display-format",
+        "ambiguous-sheet",
+        "ambiguous-column",
+        "duplicate-info",
+        "member-read-as",
+        "year-outside-bloc",
     }
 )
 
@@ -144,6 +153,7 @@ class Form(_Checked):
     header_search_rows: int
     member_prefixes: tuple[str, ...]
     empty_markers: tuple[str, ...]
+    max_value: Decimal
     limits: Limits
     info_sheet: SheetSpec
     info_fields: tuple[InfoField, ...]
@@ -333,6 +343,11 @@ class Bloc(_Checked):
     members: tuple[Member, ...]
     predecessors: dict[str, str] = field(default_factory=dict)  # earlier member → member now
     scoring: str | None = None  # the scoring table: a name under schemas/scoring, or a path
+    # The years this membership holds for, and the bloc (id) to use before or after them.
+    first_year: int | None = None
+    last_year: int | None = None
+    replaces: str | None = None
+    replaced_by: str | None = None
 
     def __post_init__(self) -> None:
         _unique([m.name for m in self.members], "member")

@@ -38,19 +38,21 @@ def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
     earlier run that this run did not write again are left alone and listed in `stale`."""
     result = Annotated()
     wanted = [
-        r
+        (r, findings)
         for r in reports
-        if r.findings and not any(f.rule == "unreadable-file" for f in r.findings)
+        if (findings := [f for f in r.findings if f.severity != "note"])  # notes: nothing to fix
+        and not any(f.rule == "unreadable-file" for f in findings)
     ]
     earlier = _copies_in(folder)
-    for report, target in zip(wanted, _unique_targets(wanted, folder), strict=True):
+    targets = _unique_targets([r for r, _ in wanted], folder)
+    for (report, findings), target in zip(wanted, targets, strict=True):
         if target.resolve() == report.path.resolve():
             raise InputError(
                 f"Thư mục --annotate trùng với thư mục chứa {report.path}; hãy chọn thư mục khác "
                 "để không ghi đè lên tệp gốc."
             )
         try:
-            book = annotated_copy(report.path, report.findings)
+            book = annotated_copy(report.path, findings)
             write_atomic(target, book.save)
         except OSError as exc:
             result.problems.append(

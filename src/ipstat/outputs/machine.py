@@ -12,6 +12,7 @@ from ipstat.reading.findings import Finding, ValidationReport
 from ipstat.reading.visible import encodable, visible
 
 GITHUB_LIMIT = 10  # GitHub shows at most 10 annotations of each kind per step
+GITHUB_KINDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def to_json(report: ValidationReport) -> str:
@@ -120,10 +121,10 @@ def _github_escape(text: str, property_value: bool = False) -> str:
 def to_github(report: ValidationReport) -> str:
     """`::error file=…,title=…::message` lines; past GitHub's 10 per kind, one summing line."""
     lines: list[str] = []
-    shown = {"error": 0, "warning": 0}
-    hidden = {"error": 0, "warning": 0}
+    shown = {"error": 0, "warning": 0, "notice": 0}
+    hidden = {"error": 0, "warning": 0, "notice": 0}
     for finding in report:
-        kind = finding.severity
+        kind = GITHUB_KINDS[finding.severity]
         if shown[kind] >= GITHUB_LIMIT:
             hidden[kind] += 1
             continue
@@ -143,10 +144,11 @@ def to_github(report: ValidationReport) -> str:
             f"ipstat: còn {len(report.skipped) - GITHUB_LIMIT} tệp bỏ qua không hiển thị; chạy "
             "`ipstat validate` để xem đầy đủ."
         )
-    if hidden["error"] or hidden["warning"]:
+    if any(hidden.values()):
+        noted = f", {hidden['notice']} ghi chú" if hidden["notice"] else ""
         lines.append(
-            f"ipstat: còn {hidden['error']} lỗi và {hidden['warning']} cảnh báo không hiển thị "
-            f"(GitHub chỉ hiện {GITHUB_LIMIT} chú thích mỗi loại); chạy `ipstat validate` để "
-            "xem đầy đủ."
+            f"ipstat: còn {hidden['error']} lỗi và {hidden['warning']} cảnh báo{noted} không "
+            f"hiển thị (GitHub chỉ hiện {GITHUB_LIMIT} chú thích mỗi loại); chạy "
+            "`ipstat validate` để xem đầy đủ."
         )
     return "\n".join(lines)

@@ -18,7 +18,11 @@ from ipstat.reading.findings import Finding, Skipped, ValidationReport, count_by
 from ipstat.reading.formatting import format_number, format_percent
 from ipstat.reading.visible import visible
 
-SEVERITY_WORDS = {"error": Text("lỗi", "red"), "warning": Text("cảnh báo", "yellow")}
+SEVERITY_WORDS = {
+    "error": Text("lỗi", "red"),
+    "warning": Text("cảnh báo", "yellow"),
+    "note": Text("ghi chú"),
+}
 
 
 def shown(text: object, style: str = "") -> Text:
@@ -28,11 +32,13 @@ def shown(text: object, style: str = "") -> Text:
 
 
 def verdict(name: str, findings: Iterable[Finding]) -> Text:
-    errors, warnings = count_by_severity(findings)
+    errors, warnings, notes = count_by_severity(findings)
     if not errors and not warnings:
-        return Text.assemble(("✓", "green"), " ", shown(name))
+        noted = f" ({notes} ghi chú)" if notes else ""
+        return Text.assemble(("✓", "green"), " ", shown(name), noted)
     mark = ("✗", "red") if errors else ("!", "yellow")
-    return Text.assemble(mark, " ", shown(name), f": {errors} lỗi, {warnings} cảnh báo")
+    noted = f", {notes} ghi chú" if notes else ""
+    return Text.assemble(mark, " ", shown(name), f": {errors} lỗi, {warnings} cảnh báo{noted}")
 
 
 def findings_table(findings: list[Finding], with_file: bool = False) -> Table:
@@ -65,10 +71,11 @@ def print_report(console: Console, report: ValidationReport) -> None:
     console.print()
     for file_report in report.files:
         console.print(verdict(str(file_report.path), file_report.findings), soft_wrap=True)
-    errors, warnings = count_by_severity(report)
+    errors, warnings, notes = count_by_severity(report)
+    noted = f", {notes} ghi chú" if notes else ""
     skipped = f" {len(report.skipped)} tệp bỏ qua." if report.skipped else ""
     console.print(
-        f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo.{skipped}",
+        f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo{noted}.{skipped}",
         style="bold red" if errors else "bold green",
         soft_wrap=True,
     )

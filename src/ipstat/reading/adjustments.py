@@ -13,6 +13,7 @@ from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_exact
 from ipstat.reading.members import match_member
 from ipstat.reading.reader import _Reading, _table, _text
+from ipstat.reading.sheetxml import WorkbookXml
 from ipstat.reading.workbook import open_workbook
 
 if TYPE_CHECKING:
@@ -37,10 +38,10 @@ def read_adjustments(
     reading = _Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
+        table = _table(book, WorkbookXml(book.content), contract.form.adjustment_sheet, reading)
     except WorkbookError as exc:
         reading.add("unreadable-file", str(exc))
         return [], reading.findings
-    table = _table(book, contract.form.adjustment_sheet, reading)
     if table is None:
         return [], reading.findings
     found: dict[tuple[str, str], Adjustment] = {}

@@ -20,6 +20,7 @@ from ipstat.reading.reader import (
     _table,
     _text,
 )
+from ipstat.reading.sheetxml import WorkbookXml
 from ipstat.reading.workbook import Cell, RawWorkbook
 
 if TYPE_CHECKING:
@@ -37,16 +38,18 @@ def is_registration(book: RawWorkbook, contract: Contract) -> bool:
     return has_sheet(book, contract.form.registration_sheet.name)
 
 
-def read_registration(book: RawWorkbook, reading: _Reading, scoring: "ScoringTable | None") -> None:
+def read_registration(
+    book: RawWorkbook, xml: WorkbookXml, reading: _Reading, scoring: "ScoringTable | None"
+) -> None:
     """Who registers, for which year, and the planned figures; with a scoring table, each
     indicator its `plan` criteria use must be there, and every plan must be > 0."""
     form = reading.contract.form
     submission = reading.submission
     submission.kind = "registration"
-    info = _table(book, form.info_sheet, reading)
+    info = _table(book, xml, form.info_sheet, reading)
     if info is not None:
         _read_info(info, reading)
-    plans = _table(book, form.registration_sheet, reading)
+    plans = _table(book, xml, form.registration_sheet, reading)
     if plans is None:
         return
     start = len(reading.findings)
@@ -86,13 +89,15 @@ def read_registration(book: RawWorkbook, reading: _Reading, scoring: "ScoringTab
             )
 
 
-def read_self_scores(book: RawWorkbook, reading: _Reading, scoring: "ScoringTable") -> None:
+def read_self_scores(
+    book: RawWorkbook, xml: WorkbookXml, reading: _Reading, scoring: "ScoringTable"
+) -> None:
     """The optional `Tự chấm điểm` sheet: each `self` criterion's points, 0 ≤ points ≤ the
     table's maximum (the sheet's own `Điểm tối đa` column is never trusted)."""
     spec = reading.contract.form.self_score_sheet
     if not has_sheet(book, spec.name):
         return
-    table = _table(book, spec, reading)
+    table = _table(book, xml, spec, reading)
     if table is None:
         return
     first_row: dict[str, int] = {}

@@ -17,9 +17,11 @@ def _babel() -> Any:
 def format_number(value: Decimal | int, decimals: int = 1) -> str:
     """At most `decimals` decimals, rounded half-up; a trailing `,0` is dropped (`56`, `45,9`)."""
     quantum = Decimal(1).scaleb(-decimals)
+    number = Decimal(value)
     with localcontext() as ctx:
         ctx.rounding = ROUND_HALF_UP
-        rounded = Decimal(value).quantize(quantum)
+        ctx.prec = max(ctx.prec, number.adjusted() + decimals + 2)  # room for every digit shown
+        rounded = number.quantize(quantum)
         pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
         text: str = _babel().format_decimal(rounded, format=pattern, locale=LOCALE)
     return text
@@ -27,8 +29,10 @@ def format_number(value: Decimal | int, decimals: int = 1) -> str:
 
 def format_exact(value: Decimal | int) -> str:
     """Every decimal the value has, Vietnamese style: for messages quoting what a cell holds."""
-    exponent = Decimal(value).normalize().as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    _, digits, exponent = Decimal(value).as_tuple()
+    assert isinstance(exponent, int), "a finite number"
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    decimals = max(0, -(exponent + zeros)) if any(digits) else 0
     return format_number(value, decimals)
 
 
