@@ -39,6 +39,24 @@ def test_an_undefined_name_names_the_template_and_line(document: Document, tmp_p
         render_report(document, path)
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{{ t.fdi_new_capitl }}", "không có biến `fdi_new_capitl`; có phải `fdi_new_capital`?"),
+        ("{{ yaer }}", "không có biến `yaer`; có phải `year`?"),
+        ("{{ provinces['Ha Nam'].workers }}", "không có biến `Ha Nam`; có phải `Hà Nam`?"),
+        ("{{ xyz_qwerty | so }}", "không có biến `xyz_qwerty`."),
+    ],
+)
+def test_a_misspelt_name_suggests_the_closest(
+    document: Document, tmp_path: Path, text: str, problem: str
+) -> None:
+    path = template(tmp_path, text)
+    with pytest.raises(TemplateProblem) as raised:
+        render_report(document, path)
+    assert str(raised.value) == f"Mẫu {path}, dòng 1: {problem}"
+
+
 def test_a_syntax_error_names_the_line(document: Document, tmp_path: Path) -> None:
     with pytest.raises(TemplateProblem, match="dòng 3"):
         render_report(document, template(tmp_path, "a\nb\n{% if %}\n"))

@@ -89,7 +89,8 @@ def read_document(path: Path) -> Document:
         raise DocumentError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise DocumentError(
-            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi ({exc})."
+            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
+            "(tong-hop-<năm>.json); hãy chọn đúng tệp đó."
         ) from exc
     missing = REQUIRED_KEYS - document.keys()
     if missing:

@@ -124,12 +124,38 @@ def render_report(document: Document, template: Path | None = None) -> str:
         raise TemplateProblem(f"Mẫu {path}, dòng {exc.lineno}: lỗi cú pháp: {exc.message}") from exc
     except UndefinedError as exc:
         line = _template_line(exc, path)
-        raise TemplateProblem(f"Mẫu {path}, dòng {line}: không có giá trị {exc.message}") from exc
+        problem = _undefined(exc.message or "", context(document))
+        raise TemplateProblem(f"Mẫu {path}, dòng {line}: {problem}") from exc
     except TemplateError as exc:
         line = _template_line(exc, path)
         raise TemplateProblem(f"Mẫu {path}, dòng {line}: {exc}") from exc
     except OSError as exc:
         raise TemplateProblem(f"Không đọc được mẫu {path}: {exc.strerror or exc}") from exc
+
+
+def _undefined(message: str, values: dict[str, Any]) -> str:
+    """Jinja's `'x' is undefined` / `'dict object' has no attribute 'x'` in Vietnamese, with
+    the closest name a template can use: a misspelt name is the usual cause."""
+    import difflib  # noqa: PLC0415
+    import re  # noqa: PLC0415
+
+    found = re.search(r"has no (?:attribute|element) (.+)$|^(.+) is undefined$", message)
+    if found is None:
+        return f"không có giá trị {message}"
+    name = (found.group(1) or found.group(2)).strip("'\"")
+    closest = difflib.get_close_matches(name, sorted(_names(values)), n=1, cutoff=0.75)
+    hint = f"; có phải `{closest[0]}`?" if closest else "."
+    return f"không có biến `{name}`{hint}"
+
+
+def _names(values: Any, depth: int = 3) -> set[str]:
+    """Every key a template can reach by name: `year`, `t.fdi_new_capital`, `provinces[tên]`…"""
+    if depth == 0 or not isinstance(values, dict):
+        return set()
+    names = {key for key in values if isinstance(key, str)}
+    for value in values.values():
+        names |= _names(value, depth - 1)
+    return names
 
 
 def _template_line(exc: BaseException, path: Path) -> str:
