@@ -82,3 +82,17 @@ def test_document_round_trip_is_exact() -> None:
     text = dumps(value)
     assert '"a": 0.3' in text and "4841.2" in text and "771112" in text
     assert loads('{"year": 2016, "x": 4841.2}')["x"] == Decimal("4841.2")
+
+
+def test_a_table_column_keeps_its_decimals(document: Document, tmp_path: Path) -> None:
+    text = "{{ 3532 | so(1, co_dinh=true) }} {{ 3739.84 | so(1, co_dinh=true) }} {{ 121 | so }}\n"
+    assert render_report(document, template(tmp_path, text)) == "3.532,0 3.739,8 121\n"
+
+
+def test_changes_sit_in_the_bracket_already_open(document: Document, tmp_path: Path) -> None:
+    text = (
+        "(FDI{{ 'giảm 1%' | them }}) 5{{ 'tăng 2%' | ngoac }} 6{{ '' | ngoac }}"
+        "(DDI{{ '' | them }})\n"
+    )
+    out = render_report(document, template(tmp_path, text))
+    assert out == "(FDI, giảm 1%) 5 (tăng 2%) 6(DDI)\n"

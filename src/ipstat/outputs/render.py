@@ -5,6 +5,7 @@ not code), `StrictUndefined` (a misspelt name is an error, never an empty gap), 
 filters registered here and nowhere else.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,9 +34,11 @@ def _defined(value: Any) -> Any:
     return value
 
 
-def _number(value: Decimal | int | None, decimals: int = 1) -> str:
+def _number(value: Decimal | int | None, decimals: int = 1, co_dinh: bool = False) -> str:
+    """`so(1)`: at most one decimal (`3.532`); `so(1, co_dinh=true)`: always one (`3.532,0`),
+    so the figures of a table column line up."""
     value = _defined(value)
-    return "–" if value is None else format_number(value, decimals)
+    return "–" if value is None else format_number(value, decimals, fixed=co_dinh)
 
 
 def _percent(value: Decimal | None) -> str:
@@ -51,7 +54,25 @@ def _join_vi(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " và " + items[-1]
 
 
-FILTERS = {"so": _number, "phan_tram": _percent, "noi": _join_vi}
+def _in_brackets(words: str) -> str:
+    """` (giảm 10,4%)` after a figure; nothing when there is nothing to say."""
+    words = _defined(words)
+    return f" ({words})" if words else ""
+
+
+def _appended(words: str) -> str:
+    """`, giảm 10,4%` inside a bracket already open: `(FDI, giảm 10,4%)`, never `(FDI) (…)`."""
+    words = _defined(words)
+    return f", {words}" if words else ""
+
+
+FILTERS = {
+    "so": _number,
+    "phan_tram": _percent,
+    "noi": _join_vi,
+    "ngoac": _in_brackets,
+    "them": _appended,
+}
 
 
 def environment(folder: Path) -> "Environment":
@@ -70,16 +91,38 @@ def environment(folder: Path) -> "Environment":
     return env
 
 
-def change_phrase(change: dict[str, Any] | None, year: int) -> str:
-    """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
+def change_words(change: dict[str, Any] | None, year: int | None) -> str:
+    """`tăng 12,3% so với năm 2016` (`tăng 12,3%` when `year` is None: said earlier in the
+    sentence); empty where last year's figure is 0 or absent."""
     if not change or change.get("change_percent") is None:
         return ""
     percent: Decimal = change["change_percent"]
     shown = format_number(abs(percent))
     if shown == "0":
-        return f" (tương đương năm {year})"
+        return f"tương đương năm {year}" if year else "tương đương năm trước"
     word = "tăng" if percent > 0 else "giảm"
-    return f" ({word} {shown}% so với năm {year})"
+    return f"{word} {shown}%" + (f" so với năm {year}" if year else "")
+
+
+def change_phrase(change: dict[str, Any] | None, year: int) -> str:
+    """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
+    return _in_brackets(change_words(change, year))
+
+
+def sentence_changes(totals: dict[str, Any], year: int | None) -> Callable[..., dict[str, str]]:
+    """`so_sanh(code, …)` for templates: the changes of the figures of one sentence, the year
+    said once, with the first figure that has a change (`… (giảm 10,3% so với năm 2015) và …
+    (giảm 8,5%)`)."""
+
+    def so_sanh(*codes: str) -> dict[str, str]:
+        phrases: dict[str, str] = {}
+        said = year is None
+        for code in codes:
+            phrases[code] = change_words(totals.get(code), None if said else year)
+            said = said or bool(phrases[code])
+        return phrases
+
+    return so_sanh
 
 
 def merger_notes(comparison: dict[str, Any]) -> list[str]:
@@ -109,6 +152,7 @@ def context(document: Document) -> dict[str, Any]:
         "so_thanh_vien": len(document["members"]),
         "chi_tieu": indicators,
         "ss": {code: change_phrase(totals.get(code), year or 0) for code in document["totals"]},
+        "so_sanh": sentence_changes(totals, year),
         "quy_doi": merger_notes(comparison) if comparison else [],
     }
 

@@ -14,13 +14,14 @@ def _babel() -> Any:
     return numbers
 
 
-def format_number(value: Decimal | int, decimals: int = 1) -> str:
-    """At most `decimals` decimals, rounded half-up; a trailing `,0` is dropped (`56`, `45,9`)."""
+def format_number(value: Decimal | int, decimals: int = 1, *, fixed: bool = False) -> str:
+    """At most `decimals` decimals, rounded half-up; a trailing `,0` is dropped (`56`, `45,9`)
+    unless `fixed` (`56,0`: a table column with one number of decimals)."""
     quantum = Decimal(1).scaleb(-decimals)
     with localcontext() as ctx:
         ctx.rounding = ROUND_HALF_UP
         rounded = Decimal(value).quantize(quantum)
-        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
         text: str = _babel().format_decimal(rounded, format=pattern, locale=LOCALE)
     return text
 
