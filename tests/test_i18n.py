@@ -85,6 +85,31 @@ def test_version() -> None:
     assert result.stdout == f"ipstat {__version__}\n" and __version__ == project["version"]
 
 
+def test_installing_completion_says_so_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    result = runner.invoke(app, ["--install-completion", "bash"], prog_name="ipstat")
+    script = tmp_path / ".bash_completions" / "ipstat.sh"
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Đã cài gợi ý lệnh cho bash vào {script}; có hiệu lực khi mở lại cửa sổ lệnh.\n"
+    )
+    assert "_IPSTAT_COMPLETE" in script.read_text(encoding="utf-8")
+    unknown = runner.invoke(app, ["--show-completion", "tcsh"], prog_name="ipstat")
+    assert unknown.exit_code == 2 and not ENGLISH.findall(unknown.stderr), unknown.stderr
+
+
+def test_completion_shows_vietnamese_help_beside_options() -> None:
+    for words in ("ipstat --", "ipstat validate --"):
+        env = {"_IPSTAT_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words}
+        result = runner.invoke(app, [], prog_name="ipstat", env=env)
+        assert "--help" in result.stdout and "In hướng dẫn này rồi thoát." in result.stdout
+        assert ENGLISH.findall(result.stdout.replace("--help", "")) == [], result.stdout
+
+
 def test_shell_completion_is_offered() -> None:
     result = runner.invoke(
         app, ["--show-completion"], prog_name="ipstat", env={"SHELL": "/bin/bash"}

@@ -115,13 +115,64 @@ def _translate_help(text: str) -> str:
     return translate_fragments(text)
 
 
+def _vietnamese_help(param: Any) -> Any:
+    """click's own options carry their help in English, which zsh, fish and PowerShell show
+    beside each option when completing."""
+    if param is not None and param.help in HELP_TEXTS:
+        param.help = HELP_TEXTS[param.help]
+    return param
+
+
 class VietnameseContext(typer.Context):
     formatter_class = VietnameseFormatter
 
 
+COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _completion_shell(value: Any) -> str:
+    """The shell named (`--install-completion bash`) or the one running ipstat; one that has
+    no completion script is a message and exit status 2."""
+    from typer._completion_shared import _get_shell_name  # noqa: PLC0415
+
+    shell = value if isinstance(value, str) else _get_shell_name()
+    if shell not in COMPLETION_SHELLS:
+        print(
+            f"ipstat: không có gợi ý lệnh cho shell “{shell or 'không rõ'}”; "
+            "chỉ có cho bash, zsh, fish và PowerShell.",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    return shell
+
+
+def _install_completion(ctx: _click.Context, param: _click.Parameter, value: Any) -> Any:
+    """typer's `--install-completion`, saying what it did in Vietnamese."""
+    from typer._completion_shared import install  # noqa: PLC0415
+
+    if not value or ctx.resilient_parsing:
+        return value
+    shell, path = install(shell=_completion_shell(value))
+    print(f"Đã cài gợi ý lệnh cho {shell} vào {path}; có hiệu lực khi mở lại cửa sổ lệnh.")
+    sys.exit(0)
+
+
+def _show_completion(ctx: _click.Context, param: _click.Parameter, value: Any) -> Any:
+    from typer._completion_shared import get_completion_script  # noqa: PLC0415
+
+    if not value or ctx.resilient_parsing:
+        return value
+    name = ctx.find_root().info_name or "ipstat"
+    variable = "_{}_COMPLETE".format(name.replace("-", "_").upper())
+    shell = _completion_shell(value)
+    print(get_completion_script(prog_name=name, complete_var=variable, shell=shell))
+    sys.exit(0)
+
+
 class VietnameseGroup(TyperGroup):
-    """The `ipstat` group: its commands' help in Vietnamese, and usage errors printed by
-    `show_error` instead of click's English printer."""
+    """The `ipstat` group: its commands' help in Vietnamese, usage errors printed by
+    `show_error` instead of click's English printer, and typer's completion options saying
+    what they did in Vietnamese."""
 
     context_class = VietnameseContext
 
@@ -129,7 +180,23 @@ class VietnameseGroup(TyperGroup):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             command.context_class = VietnameseContext
+            _vietnamese_help(command.get_help_option(ctx))
         return command
+
+    def get_help_option(self, ctx: _click.Context) -> Any:
+        return _vietnamese_help(super().get_help_option(ctx))
+
+    def _vietnamese_completion(self) -> None:
+        """typer appends its completion options after building the group: replaced here."""
+        callbacks = {
+            "--install-completion": _install_completion,
+            "--show-completion": _show_completion,
+        }
+        for param in self.params:
+            for option in param.opts:
+                if option in callbacks:
+                    param.callback = callbacks[option]
+                    _vietnamese_help(param)
 
     def main(  # type: ignore[override]
         self,
@@ -139,6 +206,7 @@ class VietnameseGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        self._vietnamese_completion()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:

@@ -402,7 +402,7 @@ def bloc_path(bloc: str | Path | None, schemas: Path) -> Path:
     candidate = schemas / "blocs" / f"{bloc}.toml"
     if isinstance(bloc, str) and "/" not in bloc and candidate.is_file():
         return candidate
-    if not Path(bloc).exists():
+    if not Path(bloc).is_file():
         known = sorted(path.stem for path in (schemas / "blocs").glob("*.toml"))
         raise ContractError(
             f"Không có Khối “{bloc}”. Các Khối có sẵn: {', '.join(known) or '(không có)'}; "
