@@ -2,10 +2,11 @@
 
 typer 0.28 vendors click as `typer._click` with click's gettext calls removed: its messages are
 plain f-strings, so no gettext catalog can reach them. They are translated instead where they
-leave click, by one table of patterns: the help formatter (usage line, headings, the help column
-of options) and the printer of usage errors (`VietnameseGroup.main`). `typer` is pinned to the
-release this table was written against, and a test walks every misuse path a user can reach
-and fails on any English word.
+leave click, by tables of patterns: the help formatter (usage line, headings, metavars and the
+notes in the help column), the printer of usage errors (`VietnameseGroup.main`), and the help
+and callbacks of click's and typer's own options (`--help`, shell completion). `typer` is
+pinned to the release these tables were written against, and a test walks every misuse path a
+user can reach and fails on any English word.
 """
 
 import re
@@ -51,10 +52,11 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [
     ]
 ]
 
-# The help click and typer give their own options.
+# The help click and typer give their own options (`--help`, completion), set on the options
+# themselves: zsh, fish and PowerShell show it beside each option when completing.
 HELP_TEXTS = {
     "Show this message and exit.": "In hướng dẫn này rồi thoát.",
-    "Install completion for the current shell.": ("Cài gợi ý lệnh (phím Tab) cho shell đang dùng."),
+    "Install completion for the current shell.": "Cài gợi ý lệnh (phím Tab) cho shell đang dùng.",
     "Show completion for the current shell, to copy it or customize the installation.": (
         "In mã gợi ý lệnh của shell đang dùng, để tự chép vào tệp cấu hình của shell."
     ),
@@ -105,14 +107,8 @@ class VietnameseFormatter(_click.HelpFormatter):
     def write_dl(
         self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
-        rows = [(translate_fragments(term), _translate_help(text)) for term, text in rows]
+        rows = [(translate_fragments(term), translate_fragments(text)) for term, text in rows]
         super().write_dl(rows, col_max, col_spacing)
-
-
-def _translate_help(text: str) -> str:
-    for english, vietnamese in HELP_TEXTS.items():
-        text = text.replace(english, vietnamese)
-    return translate_fragments(text)
 
 
 def _vietnamese_help(param: Any) -> Any:
