@@ -223,3 +223,15 @@ def test_the_command_line_collects_garbage_less_often() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "True True"
+
+
+@pytest.mark.parametrize("content", [b"x", b"[1]", b"\xc2\x00PK"])
+def test_report_of_a_file_that_is_not_a_document(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bieu.json"
+    path.write_bytes(content)
+    code, out, err = run("report", str(path))
+    assert code == 2 and out == ""
+    assert err == (
+        f"ipstat: {path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
+        "(tong-hop-<năm>.json); hãy chọn đúng tệp đó.\n"
+    )

@@ -88,8 +88,17 @@ def test_another_bloc_is_a_file(tmp_path: Path) -> None:
 
 
 def test_missing_bloc_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ContractError, match="Không đọc được"):
+    with pytest.raises(ContractError, match=r"Không có Khối .*none\.toml"):
         load_contract(bloc=tmp_path / "none.toml")
+
+
+def test_an_unknown_bloc_lists_the_blocs_there_are() -> None:
+    with pytest.raises(ContractError) as raised:
+        load_contract(bloc="dbsh-2020")
+    assert str(raised.value) == (
+        "Không có Khối “dbsh-2020”. Các Khối có sẵn: dbsh-2016, dbsh-2025; "
+        "hoặc ghi đường dẫn đến một tệp .toml."
+    )
 
 
 def test_a_damaged_cache_entry_is_checked_again(

@@ -1,6 +1,7 @@
 """The command line: parse arguments, call one library function, turn its result into output."""
 
 import gc
+import io
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ import typer
 
 from ipstat.contract.model import Contract, ContractError, Member, load_contract
 from ipstat.errors import IpstatError
+from ipstat.i18n import VietnameseGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,10 +23,10 @@ if TYPE_CHECKING:
     from ipstat.reading.findings import ValidationReport
 
 app = typer.Typer(
+    cls=VietnameseGroup,
     help="Kiểm tra và tổng hợp số liệu KCN, KCX, KKT của Khối thi đua.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # workbooks hold personal data
-    add_completion=False,
     rich_markup_mode=None,
 )
 
@@ -46,7 +48,10 @@ class SchemaFormat(StrEnum):
     json = "json"
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Tệp .xlsx hoặc thư mục chứa các tệp.")]
+Paths = Annotated[
+    list[Path],
+    typer.Argument(metavar="ĐƯỜNG_DẪN...", help="Tệp .xlsx hoặc thư mục chứa các tệp."),
+]
 YearOption = Annotated[int | None, typer.Option("--year", help="Năm đang tổng hợp.")]
 BlocOption = Annotated[
     str | None,
@@ -68,6 +73,26 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
     print(f"ipstat: {visible(message)}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ipstat import __version__  # noqa: PLC0415
+
+        print(f"ipstat {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="In số phiên bản rồi thoát.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 def _contract(schemas: Path | None, bloc: str | None) -> Contract:
@@ -381,11 +406,11 @@ def score(
         print(dumps(scored.document))
     if scored.report.warnings:
         console.print(findings_table(scored.report.warnings))
-    from ipstat.reading.formatting import format_fixed  # noqa: PLC0415
+    from ipstat.reading.formatting import format_number  # noqa: PLC0415
 
     places = scored.document["table"]["places"]
     for name, member in scored.document["members"].items():
-        total = format_fixed(member["total"], places)
+        total = format_number(member["total"], places, fixed=True)
         console.print(f"{member['rank']:>3}. {name}: {total} điểm", soft_wrap=True)
     for award in scored.document["awards"]:
         proposed = ", ".join(award["members"]) or "không có"
@@ -397,7 +422,9 @@ def score(
 
 @app.command()
 def report(
-    document: Annotated[Path, typer.Argument(help="Tệp JSON do `ipstat aggregate` ghi.")],
+    document: Annotated[
+        Path, typer.Argument(metavar="TỆP_JSON", help="Tệp JSON do `ipstat aggregate` ghi.")
+    ],
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Jinja2 của riêng bạn.")
     ] = None,
@@ -512,4 +539,17 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
+    _reconfigure_streams()
     app()
+
+
+def _reconfigure_streams() -> None:
+    """Never a UnicodeEncodeError on output: redirected output is written in UTF-8 whatever the
+    console's code page (cp1252, cp1258), and a console that cannot show a character shows
+    `?` instead."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="replace")

@@ -76,10 +76,10 @@ def publish(
     report = render_report(loads(json_text))  # exactly what `ipstat report` will give
 
     def write_json(path: Path) -> None:
-        path.write_text(json_text, encoding="utf-8")
+        path.write_text(json_text, encoding="utf-8", newline="\n")
 
     def write_report(path: Path) -> None:
-        path.write_text(report, encoding="utf-8")
+        path.write_text(report, encoding="utf-8", newline="\n")
 
     def write_book(path: Path) -> None:
         write_consolidated(path, document)

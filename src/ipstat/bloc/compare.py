@@ -93,14 +93,15 @@ def _drops(
                 continue
             source = files[member]
             sheet, _, cell = source.cells[code].rpartition("!")
-            what = f"{labels[code].label} của {member} là {format_exact(now)}"
+            unit = labels[code].unit
             findings.append(
                 Finding(
                     file=source.file,
                     rule="cumulative-drop",
                     severity=contract.severity("cumulative-drop"),
-                    message=f"Ô {cell} ({code}): {what}, giảm {format_number(-change)}% so với "
-                    f"năm {year} ({format_exact(before)}); số lũy kế thường không giảm quá "
+                    message=f"Ô {cell} ({code}): {labels[code].label} của {member} giảm "
+                    f"{format_number(-change)}% so với năm {year}, từ {format_exact(before)} "
+                    f"{unit} xuống {format_exact(now)} {unit}; số lũy kế thường không giảm quá "
                     f"{format_number(limit)}%, hãy kiểm tra lại.",
                     sheet=sheet,
                     cell=cell,

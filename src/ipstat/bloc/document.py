@@ -11,7 +11,7 @@ from typing import Any
 
 from ipstat.bloc.aggregate import Aggregate
 from ipstat.contract.model import Contract
-from ipstat.errors import IpstatError
+from ipstat.errors import IpstatError, os_error_text
 from ipstat.reading.numbers import plain
 from ipstat.reading.visible import encodable
 
@@ -90,7 +90,7 @@ def read_document(path: Path) -> Document:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
+        raise DocumentError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
     return parse_document(path, content)
 
 
@@ -103,14 +103,10 @@ def parse_document(path: Path, content: bytes) -> Document:
     """The document in `content` (the bytes of `path`, which only names it in messages)."""
     try:
         document = loads(content.decode("utf-8"))
-    except ValueError as exc:
+    except (ValueError, KeyError, TypeError) as exc:  # not JSON, not an object, no year
         raise DocumentError(
-            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi ({exc})."
-        ) from exc
-    except (KeyError, TypeError) as exc:
-        raise DocumentError(
-            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi: "
-            "không có năm (year)."
+            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
+            "(tong-hop-<năm>.json); hãy chọn đúng tệp đó."
         ) from exc
     missing = REQUIRED_KEYS - document.keys()
     if missing:

@@ -428,10 +428,16 @@ def _parse(path: Path, content: bytes) -> dict[str, Any]:
 def bloc_path(bloc: str | Path | None, schemas: Path) -> Path:
     """A bloc given by id (`dbsh-2016`) is a file under `schemas/blocs/`; otherwise it is a path."""
     if bloc is None:
-        bloc = DEFAULT_BLOC
+        return schemas / "blocs" / f"{DEFAULT_BLOC}.toml"
     candidate = schemas / "blocs" / f"{bloc}.toml"
     if isinstance(bloc, str) and "/" not in bloc and candidate.is_file():
         return candidate
+    if not Path(bloc).is_file():
+        known = sorted(path.stem for path in (schemas / "blocs").glob("*.toml"))
+        raise ContractError(
+            f"Không có Khối “{bloc}”. Các Khối có sẵn: {', '.join(known) or '(không có)'}; "
+            "hoặc ghi đường dẫn đến một tệp .toml."
+        )
     return Path(bloc)
 
 

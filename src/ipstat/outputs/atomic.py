@@ -183,6 +183,6 @@ def write_atomic(target: Path, write: Writer) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="\n")
 
     write_atomic(target, write)

@@ -8,7 +8,7 @@ from typing import Any
 from ipstat.bloc.document import Document
 from ipstat.outputs.render import TemplateProblem, environment
 from ipstat.outputs.score_workbook import METHODS
-from ipstat.reading.formatting import format_fixed
+from ipstat.reading.formatting import format_number
 from ipstat.resources import data_dir
 
 PROPOSAL_TEMPLATE = "de-nghi-khen-thuong.md.j2"
@@ -27,7 +27,7 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
     places = int(document["table"]["places"])
 
     def points(value: Decimal) -> str:
-        return format_fixed(value, places)
+        return format_number(value, places, fixed=True)
 
     def unit(name: str) -> str:
         member = document["members"][name]

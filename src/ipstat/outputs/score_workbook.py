@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.document import Document
-from ipstat.reading.formatting import format_exact, format_fixed
+from ipstat.reading.formatting import format_exact, format_number
 
 METHODS = {
     "plan": "Kế hoạch đăng ký",
@@ -121,7 +121,9 @@ def _proposal(book: Any, styles: dict[str, Any], document: Document) -> None:
         sheet.write(2, column, title, styles["header"])
 
     def listing(names: list[str]) -> str:
-        return "\n".join(f"{n} ({format_fixed(members[n]['total'], places)} điểm)" for n in names)
+        return "\n".join(
+            f"{n} ({format_number(members[n]['total'], places, fixed=True)} điểm)" for n in names
+        )
 
     for row, award in enumerate(document["awards"], start=3):
         sheet.write(row, 0, award["name"], styles["bold"])

@@ -14,15 +14,16 @@ def _babel() -> Any:
     return numbers
 
 
-def format_number(value: Decimal | int, decimals: int = 1) -> str:
-    """At most `decimals` decimals, rounded half-up; a trailing `,0` is dropped (`56`, `45,9`)."""
+def format_number(value: Decimal | int, decimals: int = 1, *, fixed: bool = False) -> str:
+    """At most `decimals` decimals, rounded half-up; a trailing `,0` is dropped (`56`, `45,9`)
+    unless `fixed` (`56,0`: a table column with one number of decimals)."""
     quantum = Decimal(1).scaleb(-decimals)
     number = Decimal(value)
     with localcontext() as ctx:
         ctx.rounding = ROUND_HALF_UP
         ctx.prec = max(ctx.prec, number.adjusted() + decimals + 2)  # room for every digit shown
         rounded = number.quantize(quantum)
-        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
         text: str = _babel().format_decimal(rounded, format=pattern, locale=LOCALE)
     return text
 
@@ -38,13 +39,3 @@ def format_exact(value: Decimal | int) -> str:
 
 def format_percent(value: Decimal, decimals: int = 1) -> str:
     return format_number(value, decimals) + "%"
-
-
-def format_fixed(value: Decimal | int, decimals: int) -> str:
-    """Exactly `decimals` decimals, half-up (`98,50`): points are shown to the table's places."""
-    with localcontext() as ctx:
-        ctx.rounding = ROUND_HALF_UP
-        rounded = Decimal(value).quantize(Decimal(1).scaleb(-decimals))
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        text: str = _babel().format_decimal(rounded, format=pattern, locale=LOCALE)
-    return text
