@@ -16,6 +16,7 @@ from ipstat.errors import IpstatError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ipstat.checks.previous import LastYear
     from ipstat.reading.findings import ValidationReport
 
 app = typer.Typer(
@@ -53,6 +54,19 @@ BlocOption = Annotated[
 SchemasOption = Annotated[
     Path | None, typer.Option("--schemas", help="Thư mục bộ quy ước thay cho bản kèm theo.")
 ]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="Tệp tổng hợp JSON của năm trước: cảnh báo số liệu chênh lệch bất thường "
+        "(jump-vs-previous).",
+    ),
+]
+
+
+class StatusFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def _console(stderr: bool = False) -> "Console":
@@ -90,13 +104,15 @@ def validate(
     ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    previous: PreviousOption = None,
 ) -> None:
     """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
     from ipstat.checks.validation import validate_paths  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     try:
-        report = validate_paths(paths, contract, year).report
+        last_year = _last_year(previous, contract)
+        report = validate_paths(paths, contract, year, last_year).report
     except IpstatError as exc:
         _fail(str(exc))
     if annotate is not None:
@@ -113,6 +129,14 @@ def validate(
         if text:
             print(text)
     raise typer.Exit(0 if report.ok(strict) else 1)
+
+
+def _last_year(previous: Path | None, contract: Contract) -> "LastYear | None":
+    if previous is None:
+        return None
+    from ipstat.bloc.compare import read_last_year  # noqa: PLC0415
+
+    return read_last_year(previous, contract)
 
 
 def _annotate(report: "ValidationReport", folder: Path) -> None:
@@ -140,6 +164,14 @@ def template(
     ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Tệp tổng hợp JSON của năm trước: mỗi biểu có thêm cột “Năm trước” (khóa) "
+            "để thành viên đối chiếu.",
+        ),
+    ] = None,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
     from ipstat.outputs.form import form_filename, write_form  # noqa: PLC0415
@@ -159,10 +191,17 @@ def template(
             if chosen is None:
                 _fail(f"“{member}” không phải là thành viên của {contract.bloc.name}.")
         targets = [(chosen, output or Path(form_filename(year, chosen)))]
+    if previous is not None and not (member or all_members):
+        _fail("--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên.")
+    try:
+        last_year = _last_year(previous, contract)
+    except IpstatError as exc:
+        _fail(str(exc))
     console = _console()
     for chosen, path in targets:
+        figures = last_year.figures(chosen.name) if last_year and chosen else None
         try:
-            write_form(path, contract, year, chosen)
+            write_form(path, contract, year, chosen, figures)
         except IpstatError as exc:
             _fail(str(exc))
         console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
@@ -207,6 +246,13 @@ def aggregate(
     ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    latest: Annotated[
+        bool,
+        typer.Option(
+            "--latest",
+            help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ.",
+        ),
+    ] = False,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
     from ipstat.outputs.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
@@ -214,7 +260,9 @@ def aggregate(
 
     contract = _contract(schemas, bloc)
     try:
-        published = publish(paths, contract, year=year, out=out, previous=previous, word=docx)
+        published = publish(
+            paths, contract, year=year, out=out, previous=previous, word=docx, latest=latest
+        )
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
@@ -232,6 +280,77 @@ def aggregate(
     if warnings:
         console.print(findings_table(warnings))
     print_summary(console, published.document, contract.comparison.headline, published.files)
+
+
+@app.command()
+def status(
+    inbox: Annotated[Path, typer.Argument(help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017.")],
+    year: YearOption = None,
+    bloc: BlocOption = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", help="Hạn nộp YYYY-MM-DD, thay cho hạn trong tệp của Khối."),
+    ] = None,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", help="text: bảng; json: tài liệu JSON ra stdout.")
+    ] = StatusFormat.text,
+    letters: Annotated[
+        Path | None,
+        typer.Option(
+            "--letters", help="Thư mục ghi thư nhắc (.md và .docx) cho thành viên chưa xong."
+        ),
+    ] = None,
+    letter_template: Annotated[
+        Path | None, typer.Option("--letter-template", help="Mẫu thư Jinja2 của riêng bạn.")
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate", help="Thư mục ghi bản có ghi chú của mỗi biểu cần sửa (để gửi kèm thư)."
+        ),
+    ] = None,
+    previous: PreviousOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Ai đã nộp, ai cần sửa, ai chưa nộp; đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
+    import datetime as dt  # noqa: PLC0415
+
+    from ipstat.tracking import track  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    due = None
+    if deadline is not None:
+        try:
+            due = dt.date.fromisoformat(deadline)
+        except ValueError:
+            _fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
+    try:
+        tracked = track(
+            inbox,
+            contract,
+            year=year,
+            deadline=due,
+            previous=previous,
+            letters=letters,
+            letter_template=letter_template,
+            annotate=annotate,
+        )
+    except IpstatError as exc:
+        _fail(str(exc))
+    if output_format is StatusFormat.json:
+        print(json.dumps(tracked.status.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        from ipstat.outputs.terminal import print_status  # noqa: PLC0415
+
+        print_status(_console(), tracked.status)
+    for path in tracked.letters:
+        print(f"Đã ghi thư: {path}", file=sys.stderr)
+    if tracked.annotated is not None:
+        for path in tracked.annotated.written:
+            print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
+        for problem in tracked.annotated.problems:
+            print(f"ipstat: {problem}", file=sys.stderr)
+    raise typer.Exit(0 if tracked.status.complete else 1)
 
 
 @app.command()

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipstat.bloc.aggregate import AggregateRun, aggregate_paths
-from ipstat.bloc.compare import compare_years
+from ipstat.bloc.compare import compare_years, last_year_figures
 from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import Writer, write_all_atomic
@@ -38,11 +38,14 @@ def publish(
     out: Path | None = None,
     previous: Path | None = None,
     word: bool = False,
+    latest: bool = False,
 ) -> Published:
     """With any error nothing is written; otherwise all the outputs are replaced together.
-    With `previous` (last year's document) the outputs compare the two years."""
+    With `previous` (last year's document) the outputs compare the two years and flow figures
+    far from last year's are warnings; with `latest`, each member's last version is used."""
     last_year = read_document(previous) if previous else None
-    run = aggregate_paths(paths, contract, year)
+    figures = last_year_figures(last_year, contract) if last_year is not None else None
+    run = aggregate_paths(paths, contract, year, latest=latest, last_year=figures)
     if run.aggregate is None:
         return Published(run)
     comparison = None

@@ -4,13 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ipstat.checks.previous import LastYear, jump_findings
 from ipstat.checks.rules import check_submission
 from ipstat.contract.model import Contract
 from ipstat.errors import InputError
 from ipstat.reading.findings import FileReport, ValidationReport
 from ipstat.reading.reader import Submission, read_submission
 
-BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member"})
+BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member", "superseded-version"})
 
 
 @dataclass
@@ -45,15 +46,21 @@ def workbook_rules(contract: Contract) -> list[str]:
 
 
 def validate_paths(
-    paths: Iterable[Path], contract: Contract, year: int | None = None
+    paths: Iterable[Path],
+    contract: Contract,
+    year: int | None = None,
+    last_year: LastYear | None = None,
 ) -> Validation:
-    """Read and check every workbook; findings of all files, never stopping at the first."""
+    """Read and check every workbook; findings of all files, never stopping at the first.
+    With `last_year`, flow figures are also checked against last year's."""
     validation = Validation(ValidationReport())
     checked = workbook_rules(contract)
     for path in collect_workbooks(paths):
         submission, findings = read_submission(path, contract)
         if submission is not None:
             findings.extend(check_submission(submission, contract, year))
+            if last_year is not None:
+                findings.extend(jump_findings(submission, last_year, contract))
             validation.submissions.append(submission)
         validation.report.files.append(FileReport(path, findings, checked))
     return validation

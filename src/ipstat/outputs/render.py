@@ -114,12 +114,17 @@ def context(document: Document) -> dict[str, Any]:
 
 
 def render_report(document: Document, template: Path | None = None) -> str:
+    return render_template(template or data_dir("templates") / DEFAULT_TEMPLATE, context(document))
+
+
+def render_template(path: Path, values: dict[str, Any]) -> str:
+    """Any of ipstat's templates (report, letters) in the one environment; a problem is a
+    message naming the template and line."""
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError  # noqa: PLC0415
 
-    path = template or data_dir("templates") / DEFAULT_TEMPLATE
     env = environment(path.parent)
     try:
-        return env.get_template(path.name).render(context(document))
+        return env.get_template(path.name).render(values)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Mẫu {path}, dòng {exc.lineno}: lỗi cú pháp: {exc.message}") from exc
     except UndefinedError as exc:
