@@ -331,3 +331,55 @@ def test_validate_and_aggregate_skip_the_ledger(
     status_of(inbox, contract)
     result = runner.invoke(app, ["validate", str(inbox)])
     assert result.exit_code == 0 and LEDGER_NAME not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [('deadline = "13-40"', "month must be in 1..12"), ('deadline = "20/01"', "not MM-DD")],
+)
+def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
+    tmp_path: Path, line: str, problem: str
+) -> None:
+    from ipstat.contract.model import ContractError, load_contract
+
+    shipped = Path(__file__).resolve().parents[1] / "schemas" / "blocs" / "dbsh-2016.toml"
+    bloc = tmp_path / "khoi.toml"
+    bloc.write_text(
+        shipped.read_text(encoding="utf-8").replace('deadline = "01-20"', line), encoding="utf-8"
+    )
+    with pytest.raises(ContractError, match=problem):
+        load_contract(bloc=bloc)
+    bloc.write_text(
+        shipped.read_text(encoding="utf-8").replace('lead = "Hà Nam"', 'lead = "Lào Cai"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContractError, match="lead 'Lào Cai' is not a member"):
+        load_contract(bloc=bloc)
+
+
+def test_a_bloc_without_a_deadline_asks_for_one(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    import dataclasses
+
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    open_ended = dataclasses.replace(
+        contract, bloc=dataclasses.replace(contract.bloc, deadline=None)
+    )
+    with pytest.raises(InputError, match="--deadline"):
+        status_of(inbox, open_ended)
+    assert status_of(inbox, open_ended, deadline=dt.date(2018, 1, 31)).deadline.day == 31
+
+
+def test_aggregate_latest_on_the_command_line(
+    send: Callable[..., Path], inbox: Path, tmp_path: Path
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30", values={"workers": -1})
+    send("ha-nam-sua.xlsx", "2018-01-18 14:05")
+    out = tmp_path / "ket-qua"
+    refused = runner.invoke(app, ["aggregate", str(inbox), "--out", str(out)])
+    assert refused.exit_code == 1 and "duplicate-member" in refused.stdout
+    result = runner.invoke(app, ["aggregate", str(inbox), "--latest", "--out", str(out)])
+    assert result.exit_code == 0, result.stdout
+    assert "superseded-version" in result.stdout
+    assert (out / "tong-hop-2017.json").is_file()
