@@ -107,3 +107,16 @@ def test_a_ledger_from_a_newer_release_is_refused(tmp_path: Path) -> None:
 def test_reading_never_creates_a_ledger(tmp_path: Path) -> None:
     assert read_ledger(tmp_path) is None
     assert not (tmp_path / LEDGER_NAME).exists()
+    (tmp_path / LEDGER_NAME).write_bytes(b"")  # SQLite's empty database
+    assert read_ledger(tmp_path) is None
+
+
+def test_an_interrupted_first_run_leaves_no_ledger(tmp_path: Path) -> None:
+    def interrupted_run() -> None:
+        with open_ledger(tmp_path) as ledger:
+            ledger.record(entry())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        interrupted_run()
+    assert not (tmp_path / LEDGER_NAME).exists()

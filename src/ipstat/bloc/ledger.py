@@ -116,12 +116,15 @@ class Ledger:
 @contextmanager
 def open_ledger(folder: Path) -> Iterator[Ledger]:
     """The ledger of `folder`, created if absent, in one transaction: committed when the block
-    ends normally, rolled back on any exception (an interrupted run changes nothing)."""
+    ends normally, rolled back on any exception (an interrupted run changes nothing, and the
+    first run of a folder, interrupted, leaves no ledger)."""
     path = ledger_path(folder)
+    existed = path.exists()
     try:
         connection = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as exc:
         raise _error(path, exc) from exc
+    committed = False
     try:
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -138,8 +141,11 @@ def open_ledger(folder: Path) -> Iterator[Ledger]:
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             raise _error(path, exc) from exc
+        committed = True
     finally:
         connection.close()
+        if not committed and not existed:
+            path.unlink(missing_ok=True)
 
 
 def read_ledger(folder: Path) -> Ledger | None:
@@ -153,6 +159,8 @@ def read_ledger(folder: Path) -> Ledger | None:
         raise _error(path, exc) from exc
     try:
         version = _schema_version(path, connection)
+        if version == 0:  # an empty file: nothing recorded yet
+            return None
         if version < SCHEMA_VERSION:  # readable only once a writing run has migrated it
             raise LedgerError(
                 f"Sổ theo dõi {path} theo lược đồ cũ (v{version}); hãy chạy `ipstat status` "
