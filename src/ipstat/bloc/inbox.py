@@ -177,15 +177,13 @@ def inbox_status(
     named = [s for s in validation.submissions if s.member is not None]
     versions: dict[str, list[Version]] = {}
     for sha, copies in sorted(by_content(named).items()):
-        paths = [s.path for s in copies]
-        report = reports[paths[0]]
-        errors, warnings = count_by_severity(report.findings)
+        first, paths = copies[0], [s.path for s in copies]
+        report = reports[first.path]
+        counts = count_by_severity(report.findings)
+        seen = first_seen(paths)
         entry = ledger.record(
-            Entry(
-                sha, str(copies[0].member), copies[0].year, paths[0].name,
-                first_seen(paths), errors, warnings,
-            )
-        )  # fmt: skip
+            Entry(sha, str(first.member), first.year, first.path.name, seen, *counts)
+        )
         paths.sort(key=lambda p: p.name != entry.file)  # the name first seen, if still here
         version = Version(sha, entry.member, entry.year, paths, entry.received, report)
         versions.setdefault(entry.member, []).append(version)
