@@ -76,7 +76,7 @@ def fill(path: Path, sheet: str, values: dict[str, Any]) -> None:
 
 
 def rules(path: Path, contract: Contract, table: ScoringTable) -> list[str]:
-    return sorted(f.rule for f in validate_paths([path], contract, 2016, table).report)
+    return sorted(f.rule for f in validate_paths([path], contract, 2016, scoring=table).report)
 
 
 PLANS = {"fdi_new_capital": 200, "ddi_new_capital": 2000, "fdi_disbursed_year": 100}
@@ -92,7 +92,7 @@ def test_a_filled_registration_validates_clean(
 ) -> None:
     path = registration(tmp_path, contract, table)
     fill(path, "Đăng ký", PLANS)
-    validation = validate_paths([path], contract, 2016, table)
+    validation = validate_paths([path], contract, 2016, scoring=table)
     assert list(validation.report) == []
     [registered] = validation.registrations
     assert registered.member == "Hà Nam" and set(registered.figures) == set(PLANS)
@@ -111,7 +111,7 @@ def test_registration_rules(tmp_path: Path, contract: Contract, table: ScoringTa
 def test_self_scores_are_checked_against_the_table(
     tmp_path: Path, contract: Contract, table: ScoringTable
 ) -> None:
-    path = write_form(tmp_path / "y.xlsx", contract, 2016, contract.bloc.members[2], table)
+    path = write_form(tmp_path / "y.xlsx", contract, 2016, contract.bloc.members[2], scoring=table)
     from tests.conftest import VALID
 
     fill(path, "Chỉ tiêu", VALID)

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from ipstat.checks.previous import LastYear
     from ipstat.contract.scoring import ScoringTable
+    from ipstat.outputs.annotate import Annotated as AnnotatedCopies
     from ipstat.reading.findings import ValidationReport
 
 app = typer.Typer(
@@ -60,6 +62,19 @@ BlocOption = Annotated[
 SchemasOption = Annotated[
     Path | None, typer.Option("--schemas", help="Thư mục bộ quy ước thay cho bản kèm theo.")
 ]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="Tệp tổng hợp JSON của năm trước: cảnh báo số liệu chênh lệch bất thường "
+        "(jump-vs-previous).",
+    ),
+]
+
+
+class StatusFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def _console(stderr: bool = False) -> "Console":
@@ -128,6 +143,7 @@ def validate(
     ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    previous: PreviousOption = None,
 ) -> None:
     """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
     from ipstat.checks.validation import validate_paths  # noqa: PLC0415
@@ -135,7 +151,8 @@ def validate(
     contract = _contract(schemas, bloc)
     scoring = _scoring(contract, None, schemas)
     try:
-        report = validate_paths(paths, contract, year, scoring).report
+        last_year = _last_year(previous, contract)
+        report = validate_paths(paths, contract, year, scoring=scoring, last_year=last_year).report
     except IpstatError as exc:
         _fail(str(exc))
     if output_format is ValidateFormat.text:
@@ -154,6 +171,14 @@ def validate(
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
+def _last_year(previous: Path | None, contract: Contract) -> "LastYear | None":
+    if previous is None:
+        return None
+    from ipstat.bloc.compare import read_last_year  # noqa: PLC0415
+
+    return read_last_year(previous, contract)
+
+
 def _annotate(report: "ValidationReport", folder: Path) -> None:
     from ipstat.outputs.annotate import annotate_reports  # noqa: PLC0415
 
@@ -161,6 +186,10 @@ def _annotate(report: "ValidationReport", folder: Path) -> None:
         annotated = annotate_reports(report.files, folder)
     except IpstatError as exc:
         _fail(str(exc))
+    _print_annotated(annotated, folder)
+
+
+def _print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:
     from ipstat.reading.visible import visible  # noqa: PLC0415
 
     for path in annotated.written:
@@ -198,6 +227,14 @@ def template(
         bool,
         typer.Option("--adjustments", help="Trang “Điều chỉnh” trống cho `ipstat score`."),
     ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Tệp tổng hợp JSON của năm trước: mỗi biểu có thêm cột “Năm trước” (khóa) "
+            "để thành viên đối chiếu.",
+        ),
+    ] = None,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
     from ipstat.outputs import form  # noqa: PLC0415
@@ -218,7 +255,7 @@ def template(
             form.write_adjustment_form(path, contract, scoring, year)
         except IpstatError as exc:
             _fail(str(exc))
-        _console().print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        _console().print(_written(path), soft_wrap=True)
         return
     filename = form.registration_filename if registration else form.form_filename
     targets: list[tuple[Member | None, Path]]
@@ -232,14 +269,21 @@ def template(
             if chosen is None:
                 _fail(f"“{member}” không phải là thành viên của {contract.bloc.name}.")
         targets = [(chosen, output or Path(filename(year, chosen)))]
+    if previous is not None and not (member or all_members):
+        _fail("--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên.")
+    try:
+        last_year = _last_year(previous, contract)
+    except IpstatError as exc:
+        _fail(str(exc))
     console = _console()
     for chosen, path in targets:
+        figures = last_year.figures(chosen.name) if last_year and chosen else None
         try:
             if registration:
                 assert scoring is not None
                 form.write_registration_form(path, contract, scoring, year, chosen)
             else:
-                form.write_form(path, contract, year, chosen, scoring)
+                form.write_form(path, contract, year, chosen, scoring=scoring, previous=figures)
         except IpstatError as exc:
             _fail(str(exc))
         console.print(_written(path), soft_wrap=True)
@@ -296,6 +340,13 @@ def aggregate(
             "--registrations", help="Các bản đăng ký thi đua: báo cáo ghi mức đạt kế hoạch."
         ),
     ] = None,
+    latest: Annotated[
+        bool,
+        typer.Option(
+            "--latest",
+            help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ.",
+        ),
+    ] = False,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
     from ipstat.outputs.terminal import (  # noqa: PLC0415
@@ -318,6 +369,7 @@ def aggregate(
             word=docx,
             registrations=registrations,
             scoring=scoring,
+            latest=latest,
         )
     except IpstatError as exc:
         _fail(str(exc))
@@ -417,7 +469,76 @@ def score(
         tied = f"; đồng điểm, Khối biểu quyết: {', '.join(award['tied'])}" if award["tied"] else ""
         console.print(f"{award['name']}: {proposed}{tied}", soft_wrap=True)
     for path in scored.files:
-        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        console.print(_written(path), soft_wrap=True)
+
+
+@app.command()
+def status(
+    inbox: Annotated[Path, typer.Argument(help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017.")],
+    year: YearOption = None,
+    bloc: BlocOption = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", help="Hạn nộp YYYY-MM-DD, thay cho hạn trong tệp của Khối."),
+    ] = None,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", help="text: bảng; json: tài liệu JSON ra stdout.")
+    ] = StatusFormat.text,
+    letters: Annotated[
+        Path | None,
+        typer.Option(
+            "--letters", help="Thư mục ghi thư nhắc (.md và .docx) cho thành viên chưa xong."
+        ),
+    ] = None,
+    letter_template: Annotated[
+        Path | None, typer.Option("--letter-template", help="Mẫu thư Jinja2 của riêng bạn.")
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate", help="Thư mục ghi bản có ghi chú của mỗi biểu cần sửa (để gửi kèm thư)."
+        ),
+    ] = None,
+    previous: PreviousOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Ai đã nộp, ai cần sửa, ai chưa nộp; đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
+    import datetime as dt  # noqa: PLC0415
+
+    from ipstat.reading.visible import visible  # noqa: PLC0415
+    from ipstat.tracking import track  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    due = None
+    if deadline is not None:
+        try:
+            due = dt.date.fromisoformat(deadline)
+        except ValueError:
+            _fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
+    try:
+        tracked = track(
+            inbox,
+            contract,
+            year=year,
+            deadline=due,
+            previous=previous,
+            letters=letters,
+            letter_template=letter_template,
+            annotate=annotate,
+        )
+    except IpstatError as exc:
+        _fail(str(exc))
+    if output_format is StatusFormat.json:
+        print(json.dumps(tracked.status.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        from ipstat.outputs.terminal import print_status  # noqa: PLC0415
+
+        print_status(_console(), tracked.status)
+    for path in tracked.letters:
+        print(f"Đã ghi thư: {visible(str(path))}", file=sys.stderr)
+    if tracked.annotated is not None and annotate is not None:
+        _print_annotated(tracked.annotated, annotate)
+    raise typer.Exit(0 if tracked.status.complete else 1)
 
 
 @app.command()
@@ -527,7 +648,7 @@ def history(
         gaps = ", ".join(str(y) for y in run.history.gaps)
         console.print(f"Không có tệp tổng hợp của năm {gaps}: để trống.", soft_wrap=True)
     for path in run.files:
-        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        console.print(_written(path), soft_wrap=True)
 
 
 # A command builds many long-lived objects (pandas alone, hundreds of thousands while it is

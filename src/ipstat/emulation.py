@@ -52,7 +52,7 @@ def score(
     """With any error (a workbook, a registration, an adjustment, a criterion no method can
     score) nothing is written; otherwise the outputs are replaced together."""
     last_year = read_document(previous) if previous else None
-    validation = validate_paths([*paths, registrations], contract, year, table)
+    validation = validate_paths([*paths, registrations], contract, year, scoring=table)
     report = validation.report
     findings, agreed = check_bloc(validation.submissions, contract, year)
     report.bloc_findings.extend(findings)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipstat.bloc.aggregate import AggregateRun, aggregate_paths
-from ipstat.bloc.compare import compare_years
+from ipstat.bloc.compare import compare_years, last_year_figures
 from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
 from ipstat.bloc.plans import plan_completion
 from ipstat.checks.rules import check_bloc
@@ -44,15 +44,18 @@ def publish(
     word: bool = False,
     registrations: Path | None = None,
     scoring: ScoringTable | None = None,
+    latest: bool = False,
 ) -> Published:
     """With any error nothing is written; otherwise all the outputs are replaced together.
-    With `previous` (last year's document) the outputs compare the two years; with
+    With `previous` (last year's document) the outputs compare the two years and flow figures
+    far from last year's are warnings; with `latest`, each member's last version is used; with
     `registrations`, the report says how far the bloc went towards its registered plans."""
     last_year = read_document(previous) if previous else None
-    run = aggregate_paths(paths, contract, year)
+    figures = last_year_figures(last_year, contract) if last_year is not None else None
+    run = aggregate_paths(paths, contract, year, latest=latest, last_year=figures)
     registered = None
     if registrations is not None and run.aggregate is not None:
-        registered = validate_paths([registrations], contract, run.aggregate.year, scoring)
+        registered = validate_paths([registrations], contract, run.aggregate.year, scoring=scoring)
         run.validation.report.files.extend(registered.report.files)
         duplicates, _ = check_bloc(registered.registrations, contract, run.aggregate.year)
         run.validation.report.bloc_findings.extend(

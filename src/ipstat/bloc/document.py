@@ -61,6 +61,16 @@ def to_document(
             for w in agg.warnings
         ],
         "comparison": comparison,
+        "superseded": [
+            {
+                "file": s.file,
+                "sha256": s.sha256,
+                "member": s.member,
+                "received": s.received.isoformat(),
+                "replaced_by": s.replaced_by,
+            }
+            for s in agg.superseded
+        ],
     }
 
 

@@ -1,13 +1,14 @@
 """Rules between values of one workbook, and across the workbooks of the bloc."""
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from ipstat.contract.model import Check, Comparison, Contract, Term
 from ipstat.reading.findings import Finding, Skipped
-from ipstat.reading.formatting import format_exact
+from ipstat.reading.formatting import format_datetime, format_exact
 from ipstat.reading.members import named_in
 from ipstat.reading.reader import Submission
 
@@ -108,10 +109,13 @@ def check_bloc(
     subs: Sequence[Submission],
     contract: Contract,
     year: int | None,
+    *,
     skipped: Sequence[Skipped] = (),
+    received: Mapping[Path, dt.datetime] | None = None,
 ) -> tuple[list[Finding], int | None]:
     """Rules across the bloc: one workbook per member, one year. Returns the year agreed on.
-    A missing member's message names the skipped files that may be its workbook."""
+    A missing member's message names the skipped files that may be its workbook; with the
+    workbooks' `received` times, a duplicate names the one received last."""
     findings: list[Finding] = []
 
     def add(rule: str, message: str, file: str = "") -> None:
@@ -122,7 +126,9 @@ def check_bloc(
         if sub.member is not None:
             by_member[sub.member].append(sub)
     for member, group in by_member.items():
-        if len(group) > 1:
+        if len(group) > 1 and received is not None:
+            add("duplicate-member", *_duplicate(member, group, received))
+        elif len(group) > 1:
             files = " và ".join(f"“{s.path.name}”" for s in group)
             add(
                 "duplicate-member",
@@ -157,3 +163,20 @@ def _maybe(name: str, contract: Contract, skipped: Sequence[Skipped]) -> str:
         if named_in(member, Path(s.file).name)
     ]
     return "".join(hints)
+
+
+def _duplicate(
+    member: str, group: Sequence[Submission], received: Mapping[Path, dt.datetime]
+) -> tuple[str, str]:
+    """The message and file of `duplicate-member`, naming the workbook received last."""
+    ordered = sorted(group, key=lambda s: (received[s.path], s.path.name))
+    named = [f"“{s.path.name}” (nhận {format_datetime(received[s.path])})" for s in ordered]
+    files = ", ".join(named[:-1]) + " và " + named[-1]
+    same = " (cùng một nội dung)" if len({s.sha256 for s in group}) == 1 else ""
+    latest = ordered[-1].path
+    return (
+        f"Có {len(group)} tệp của {member}{same}: {files}; tệp nhận sau cùng là "
+        f"“{latest.name}”. Hãy giữ lại một tệp, hoặc tổng hợp với --latest để dùng tệp nhận "
+        "sau cùng.",
+        str(latest),
+    )

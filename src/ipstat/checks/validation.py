@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ipstat.checks.previous import LastYear, jump_findings
 from ipstat.checks.rules import check_registration, check_submission
 from ipstat.contract.model import Contract
 from ipstat.errors import InputError, os_error_text
@@ -15,7 +16,7 @@ from ipstat.reading.reader import Submission, read_submission
 if TYPE_CHECKING:
     from ipstat.contract.scoring import ScoringTable
 
-BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member"})
+BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member", "superseded-version"})
 # Rules `ipstat score` checks across workbooks, not rules of one workbook.
 SCORE_RULES = frozenset(
     {
@@ -58,6 +59,12 @@ NOT_REGULAR = "không phải tệp thông thường (FIFO, socket hoặc thiết
 NOT_REGULAR_ACTION = "nếu đây là báo cáo, hãy chép nó thành một tệp .xlsx thông thường"
 
 
+# Files ipstat itself keeps beside the workbooks: the inbox ledger (`ipstat status`) and the
+# journal SQLite may leave beside it. They are never a member's file, so never listed.
+LEDGER_NAME = "so-theo-doi.sqlite"
+OWN_FILES = frozenset({LEDGER_NAME, LEDGER_NAME + "-journal", LEDGER_NAME + "-wal"})
+
+
 def collect_workbooks(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     """Files as given; folders searched for READ_SUFFIXES. Every other file of a folder is
     listed as skipped, with the reason and what to do, except Excel's `~$` lock files and
@@ -81,7 +88,7 @@ def collect_workbooks(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]
 def _collect(path: Path, found: list[Path], skipped: list[Skipped]) -> None:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if _hidden(child, child.relative_to(path)):
+            if _hidden(child, child.relative_to(path)) or child.name in OWN_FILES:
                 continue
             if not _regular(child):
                 if not child.is_dir():
@@ -132,10 +139,13 @@ def validate_paths(
     paths: Iterable[Path],
     contract: Contract,
     year: int | None = None,
+    *,
     scoring: "ScoringTable | None" = None,
+    last_year: LastYear | None = None,
 ) -> Validation:
     """Read and check every workbook; findings of all files, never stopping at the first.
-    Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks."""
+    Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; with
+    `last_year`, flow figures are also checked against last year's."""
     workbooks, skipped = collect_workbooks(paths)
     validation = Validation(ValidationReport(skipped=skipped))
     checked = workbook_rules(contract)
@@ -146,6 +156,8 @@ def validate_paths(
             validation.registrations.append(submission)
         elif submission is not None:
             findings.extend(check_submission(submission, contract, year))
+            if last_year is not None:
+                findings.extend(jump_findings(submission, last_year, contract))
             validation.submissions.append(submission)
         validation.report.files.append(FileReport(path, findings, checked))
     return validation

@@ -6,6 +6,8 @@ pydantic costs more than validating all the workbooks of a bloc, so it is import
 a contract is not already in the cache of checked contracts.
 """
 
+import calendar
+import datetime as dt
 import operator
 import re
 from collections.abc import Callable, Iterable
@@ -68,6 +70,8 @@ BUILTIN_RULES = frozenset(
         "duplicate-info",
         "member-read-as",
         "year-outside-bloc",
+        "jump-vs-previous",
+        "superseded-version",
     }
 )
 
@@ -333,6 +337,12 @@ class Member(_Checked):
     slug: str
     aliases: tuple[str, ...] = ()
     absorbed: tuple[str, ...] = ()  # merged in from outside the bloc's earlier membership
+    board: str = ""  # the board's own name, where it is not "Ban Quản lý các KCN tỉnh <name>"
+
+    @property
+    def board_name(self) -> str:
+        """Whom letters are addressed to."""
+        return self.board or f"Ban Quản lý các KCN tỉnh {self.name}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -348,6 +358,8 @@ class Bloc(_Checked):
     last_year: int | None = None
     replaces: str | None = None
     replaced_by: str | None = None
+    deadline: str | None = None  # "MM-DD" of the year after the reporting year
+    lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
 
     def __post_init__(self) -> None:
         _unique([m.name for m in self.members], "member")
@@ -355,6 +367,25 @@ class Bloc(_Checked):
         for old, new in self.predecessors.items():
             if new not in self.names:
                 raise ValueError(f"predecessor {old!r} maps to {new!r}, which is not a member")
+        if self.deadline is not None:
+            _ = self.deadline_for(2000)  # a leap year: "02-29" is a deadline some years
+        if self.lead is not None and self.lead not in self.names:
+            raise ValueError(f"lead {self.lead!r} is not a member")
+
+    def deadline_for(self, year: int) -> dt.date | None:
+        """The deadline for the reports of `year`, which falls in the year after."""
+        if self.deadline is None:
+            return None
+        match = re.fullmatch(r"(\d\d)-(\d\d)", self.deadline)
+        if match is None:
+            raise ValueError(f'deadline {self.deadline!r} is not MM-DD, e.g. "01-20"')
+        month, day = int(match[1]), int(match[2])
+        if (month, day) == (2, 29) and not calendar.isleap(year + 1):
+            day = 28
+        return dt.date(year + 1, month, day)
+
+    def member(self, name: str) -> Member:
+        return next(m for m in self.members if m.name == name)
 
     def successor(self, name: str) -> str | None:
         """The member an earlier member's figures belong to now (itself, if unchanged)."""
@@ -374,6 +405,12 @@ class YearOverYear(_Checked):
     headline: tuple[str, ...]
     cumulative: tuple[str, ...]
     cumulative_drop_percent: Decimal
+    flows: tuple[str, ...] = ()  # figures of the year alone, checked against last year's
+    jump_factor: Decimal = Decimal(5)  # a flow this many times last year's (or a this-th) warns
+
+    def __post_init__(self) -> None:
+        if self.jump_factor <= 1:
+            raise ValueError("jump_factor must be greater than 1")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -393,7 +430,8 @@ class Contract(_Checked):
             for code in check.codes:
                 if code not in known:
                     raise ValueError(f"check {check.rule!r}: unknown indicator {code!r}")
-        for code in (*self.comparison.headline, *self.comparison.cumulative):
+        comparison = self.comparison
+        for code in (*comparison.headline, *comparison.cumulative, *comparison.flows):
             if code not in known:
                 raise ValueError(f"comparison.toml: unknown indicator {code!r}")
 

@@ -199,6 +199,7 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     for source in document["sources"]:
         sheet.write_row(row, 0, [source["file"], source["sha256"], source["member"]])
         row += 1
+    row = _superseded(sheet, styles, document, row)
     row += 1
     sheet.write(row, 0, "Nguồn của từng số liệu", styles["title"])
     row += 1
@@ -218,3 +219,22 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     sheet.set_column(2, 2, 44)
     sheet.set_column(3, 5, 22)
     _printable(sheet, 0)
+
+
+def _superseded(sheet: Any, styles: dict[str, Any], document: Document, row: int) -> int:
+    """The workbooks `aggregate --latest` left out for a member's latest; the next free row."""
+    superseded = document.get("superseded") or []
+    if not superseded:
+        return row
+    row += 1
+    sheet.write(row, 0, "Các tệp không tổng hợp (đã có bản nhận sau)", styles["title"])
+    row += 1
+    titles = ["Tệp", "SHA-256", "Thành viên", "Nhận lúc", "Thay bằng"]
+    for col, title in enumerate(titles):
+        sheet.write(row, col, title, styles["header"])
+    for entry in superseded:
+        row += 1
+        received = entry["received"].replace("T", " ")
+        values = [entry["file"], entry["sha256"], entry["member"], received, entry["replaced_by"]]
+        sheet.write_row(row, 0, values)
+    return row + 1

@@ -1,7 +1,10 @@
 """The blank yearly form, generated from `schemas/`, ready to send to a member."""
 
+from collections.abc import Mapping
+from copy import copy
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from ipstat.contract.model import Contract, Member
 from ipstat.outputs.atomic import write_atomic
@@ -24,10 +27,13 @@ def build_form(
     contract: Contract,
     year: int,
     member: Member | None = None,
+    *,
     scoring: "ScoringTable | None" = None,
+    previous: Mapping[str, Decimal] | None = None,
 ) -> "Workbook":
     """The form as an openpyxl workbook; `write_form` saves it. With the bloc's scoring table,
-    it has the self-scoring sheet too."""
+    it has the self-scoring sheet too; with `previous`, the member's figures of last year are
+    shown beside the value cells."""
     from openpyxl import Workbook  # noqa: PLC0415
 
     book = Workbook()
@@ -37,6 +43,8 @@ def build_form(
     _guide(guide, contract, year)
     _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
     _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member)
+    if previous is not None:
+        _previous_column(book[contract.form.figures_sheet.name], contract, previous)
     if scoring is not None:
         _self_scores(book.create_sheet(contract.form.self_score_sheet.name), contract, scoring)
     book.active = 2
@@ -48,9 +56,11 @@ def write_form(
     contract: Contract,
     year: int,
     member: Member | None = None,
+    *,
     scoring: "ScoringTable | None" = None,
+    previous: Mapping[str, Decimal] | None = None,
 ) -> Path:
-    book = build_form(contract, year, member, scoring)
+    book = build_form(contract, year, member, scoring=scoring, previous=previous)
     write_atomic(path, book.save)
     return path
 
@@ -319,3 +329,44 @@ def write_adjustment_form(
         sheet.column_dimensions[column].width = width
     write_atomic(path, book.save)
     return path
+
+
+PREVIOUS_TITLE = "Năm trước"
+
+
+def _previous_column(
+    sheet: "Worksheet", contract: Contract, previous: Mapping[str, Decimal]
+) -> None:
+    """Last year's figures in a locked column right of `Giá trị`, for reference only: it is no
+    column of the contract, so the reader ignores it. Added to the finished sheet, so the
+    form's own layout stays in one place."""
+    from openpyxl.styles import PatternFill  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    value_title = contract.form.figures_sheet.columns["value"]
+    header = next(c for row in sheet.iter_rows(max_row=10) for c in row if c.value == value_title)
+    value_col = int(header.column or 0)
+    column = value_col + 1
+    widths = {
+        c: sheet.column_dimensions[get_column_letter(c)].width
+        for c in range(value_col, sheet.max_column + 1)
+    }
+    sheet.insert_cols(column)
+    for c, width in widths.items():
+        sheet.column_dimensions[get_column_letter(c if c < column else c + 1)].width = width
+    sheet.column_dimensions[get_column_letter(column)].width = widths[value_col]
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_col <= value_col <= merged.max_col:
+            merged.expand(right=1)
+    title: Any = sheet.cell(row=int(header.row or 0), column=column, value=PREVIOUS_TITLE)
+    title._style = copy(cast(Any, header)._style)  # the header's look, as openpyxl copies it
+    grey = PatternFill("solid", fgColor="EDEDED")
+    for row in range(int(header.row or 0) + 1, sheet.max_row + 1):
+        code = str(sheet.cell(row=row, column=1).value)
+        if code not in contract.form.by_code:
+            continue
+        cell = sheet.cell(row=row, column=column)
+        cell.number_format = sheet.cell(row=row, column=value_col).number_format
+        cell.fill = grey
+        if code in previous:
+            cell.value = float(previous[code])

@@ -7,7 +7,7 @@ text) with control characters made visible; findings themselves stay the text th
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -15,8 +15,11 @@ from rich.text import Text
 
 from ipstat.contract.model import Contract
 from ipstat.reading.findings import Finding, Skipped, ValidationReport, count_by_severity
-from ipstat.reading.formatting import format_number, format_percent
+from ipstat.reading.formatting import format_date, format_datetime, format_number, format_percent
 from ipstat.reading.visible import visible
+
+if TYPE_CHECKING:
+    from ipstat.bloc.inbox import InboxStatus
 
 SEVERITY_WORDS = {
     "error": Text("lỗi", "red"),
@@ -137,3 +140,58 @@ def print_summary(
 
 def written(path: Path) -> Text:
     return Text.assemble("Đã ghi ", shown(path, "bold"))
+
+
+STATUS_WORDS = {
+    "chua-nop": "[red]Chưa nộp[/]",
+    "can-sua": "[yellow]Cần sửa ({errors} lỗi)[/]",
+    "da-tiep-nhan": "[green]Đã tiếp nhận[/]",
+}
+
+
+def status_table(status: "InboxStatus") -> Table:
+    """One row per member in bloc order; file names are the senders' text, shown as text."""
+    table = Table(
+        title=f"Báo cáo năm {status.year} – hạn nộp {format_date(status.deadline)}",
+        show_header=True,
+        header_style="bold",
+    )
+    for title in ("Thành viên", "Trạng thái"):
+        table.add_column(title, no_wrap=True)
+    table.add_column("Tệp", overflow="fold")
+    table.add_column("Nhận lúc")
+    table.add_column("Hạn nộp", no_wrap=True)
+    table.add_column("Bản cũ", justify="right")
+    for entry in status.members:
+        version = entry.version
+        words = STATUS_WORDS[entry.status].format(errors=version.counts[0] if version else 0)
+        if version is None:
+            timing = f"[red]quá hạn {entry.days_late} ngày[/]" if entry.days_late else "–"
+        elif entry.on_time:
+            timing = "đúng hạn"
+        else:
+            timing = f"[yellow]trễ {entry.days_late} ngày[/]"
+        table.add_row(
+            shown(entry.member.name),
+            words,
+            shown(version.file.name) if version else "",
+            format_datetime(version.received) if version else "",
+            timing,
+            str(len(entry.superseded)) if entry.superseded else "",
+        )
+    return table
+
+
+def print_status(console: Console, status: "InboxStatus") -> None:
+    console.print(status_table(status))
+    if status.unmatched:
+        table = Table(
+            title="Tệp không tính cho thành viên nào", show_header=True, header_style="bold"
+        )
+        table.add_column("Tệp")
+        table.add_column("Lý do", overflow="fold")
+        for item in status.unmatched:
+            table.add_row(shown(item.file.name), shown(item.reason))
+        console.print(table)
+    style = "bold green" if status.complete else "bold"
+    console.print(status.summary(), style=style, soft_wrap=True)

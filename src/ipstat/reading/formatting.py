@@ -1,5 +1,6 @@
 """Numbers written the Vietnamese way (`4.841,2`, `771.112`, `45,9%`), half-up, through Babel."""
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from typing import Any
@@ -39,3 +40,13 @@ def format_exact(value: Decimal | int) -> str:
 
 def format_percent(value: Decimal, decimals: int = 1) -> str:
     return format_number(value, decimals) + "%"
+
+
+def format_date(value: dt.date) -> str:
+    """`20/01/2018`, as dates are written in Vietnamese documents."""
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """`15/01/2018 09:30`."""
+    return value.strftime("%d/%m/%Y %H:%M")
