@@ -12,9 +12,15 @@ from typing import Any
 from ipstat.bloc.document import Document
 from ipstat.reading.reader import a1
 
+# One number of decimals per column. Money and areas show two: members write them to two
+# decimals, and this workbook is where their figures are checked against their files and seen
+# to add up to the bloc total; the report rounds them to one, as the published text does.
 COUNT_FORMAT = "#,##0"
-DECIMAL_FORMAT = "#,##0.0#"
-PERCENT_FORMAT = '#,##0.0"%"'
+DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.0%"  # ratios are stored as fractions (0.459), so analysts can compute with them
+COMPARED_PER_PAGE = 3  # indicators side by side on one landscape A4 page of `So sánh`
+NUMBER_WIDTH = 13  # a section's nine columns of figures fit across landscape A4 at full size
+CHART_ROWS = 30  # rows from one chart's top to the next's: a chart and the page break after it
 
 
 def write_consolidated(path: Path, document: Document) -> None:
@@ -37,7 +43,7 @@ def write_consolidated(path: Path, document: Document) -> None:
         sheet.set_row(2, 64)
         for col, ind in enumerate(indicators, start=1):
             sheet.write(2, col, f"{ind['label']} ({ind['unit']})", styles["header"])
-            sheet.set_column(col, col, 16)
+            sheet.set_column(col, col, NUMBER_WIDTH)
             columns[ind["code"]] = (name, col)
             number = styles["count" if ind["kind"] == "count" else "decimal"]
             for row, member in enumerate(members, start=3):
@@ -88,6 +94,7 @@ def _styles(book: Any) -> dict[str, Any]:
         "count": book.add_format({"num_format": COUNT_FORMAT}),
         "decimal": book.add_format({"num_format": DECIMAL_FORMAT}),
         "percent": book.add_format({"num_format": PERCENT_FORMAT}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "total_label": book.add_format({"bold": True, "top": 1}),
         "total_count": book.add_format({"bold": True, "top": 1, "num_format": COUNT_FORMAT}),
         "total_decimal": book.add_format({"bold": True, "top": 1, "num_format": DECIMAL_FORMAT}),
@@ -115,8 +122,10 @@ def _summary_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
         value: Decimal | None = document["derived"][derived["code"]]
         sheet.write_row(row, 0, [derived["code"], derived["label"], derived["unit"]])
         if value is not None:
-            style = styles["percent" if derived["unit"] == "%" else "count"]
-            sheet.write_number(row, 3, float(value), style)
+            if derived["unit"] == "%":
+                sheet.write_number(row, 3, _fraction(value), styles["percent"])
+            else:
+                sheet.write_number(row, 3, float(value), styles["count"])
         row += 1
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 52)
@@ -133,8 +142,7 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
     sheet.write(0, 0, f"So sánh năm {year} với năm {before}", styles["title"])
     labels = {i["code"]: i for i in document["indicators"]}
     codes = comparison["headline"]
-    sheet.write(2, 0, "Thành viên", styles["header"])
-    sheet.write(3, 0, "", styles["header"])
+    sheet.merge_range(2, 0, 3, 0, "Thành viên", styles["header"])
     for index, code in enumerate(codes):
         first = 1 + 3 * index
         ind = labels[code]
@@ -155,21 +163,45 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
                 row, first + 1, float(now), styles["total_" + _kind(ind)] if bold else number
             )
             if pair["change_percent"] is not None:
-                sheet.write_number(row, first + 2, float(pair["change_percent"]), styles["percent"])
+                sheet.write_number(
+                    row, first + 2, _fraction(pair["change_percent"]), styles["percent"]
+                )
     for row, member in enumerate([*document["members"], "Tổng Khối"], start=4):
         sheet.write(row, 0, member, styles["total_label"] if member == "Tổng Khối" else None)
-    sheet.set_row(2, 64)
+    sheet.set_row(2, 32)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 3 * len(codes), 12)
     sheet.freeze_panes(4, 1)
-    _printable(sheet, 4)
+    _printable_by_pages(
+        sheet, len(codes), len(document["members"]), f"So sánh năm {year} với năm {before}"
+    )
+
+
+def _fraction(percent: Decimal) -> float:
+    return float(Decimal(percent) / 100)
+
+
+def _printable_by_pages(sheet: Any, compared: int, members: int, title: str) -> None:
+    """Landscape A4 at full size, `COMPARED_PER_PAGE` indicators a page, the member column and
+    the header rows on every page: fitting all of them to one page wide gives unreadable text.
+    The title goes in the page header, since the repeated first column would cut it."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.set_print_scale(100)
+    sheet.print_area(2, 0, 4 + members, 3 * compared)
+    sheet.set_header(f"&L&B{title}&RTrang &P/&N")
+    sheet.repeat_rows(2, 3)
+    sheet.repeat_columns(0)
+    breaks = range(COMPARED_PER_PAGE, compared, COMPARED_PER_PAGE)
+    sheet.set_v_pagebreaks([1 + 3 * index for index in breaks])
 
 
 def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) -> None:
     sheet = book.add_worksheet("Biểu đồ")
     count = len(document["members"])
     labels = {i["code"]: i for i in document["indicators"]}
-    for place, code in enumerate(("fdi_registered_capital", "workers")):
+    charted = ("fdi_registered_capital", "workers")
+    for place, code in enumerate(charted):
         sheet_name, col = columns[code]
         chart = book.add_chart({"type": "bar"})
         chart.add_series(
@@ -183,9 +215,18 @@ def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) 
         chart.set_title({"name": f"{labels[code]['label']} ({labels[code]['unit']})"})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 720, "height": 420})
-        sheet.insert_chart(1 + place * 22, 1, chart)
-    _printable(sheet, 0)
+        chart.set_x_axis({"num_format": COUNT_FORMAT})
+        chart.set_size({"width": 860, "height": 520})
+        sheet.insert_chart(1 + place * CHART_ROWS, 1, chart)
+    _printable_charts(sheet, len(charted))
+
+
+def _printable_charts(sheet: Any, charts: int) -> None:
+    """One chart a landscape A4 page, at full size: a break after each, and no fitting to the
+    page, which spreadsheet programs let override the breaks."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.set_h_pagebreaks([place * CHART_ROWS for place in range(1, charts)])
 
 
 def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -196,6 +237,7 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     row = 2
     for source in document["sources"]:
         sheet.write_row(row, 0, [source["file"], source["sha256"], source["member"]])
+        sheet.set_row(row, 30, styles["wrap"])
         row += 1
     row += 1
     sheet.write(row, 0, "Nguồn của từng số liệu", styles["title"])
@@ -203,6 +245,7 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     titles = ["Thành viên", "Mã", "Chỉ tiêu", "Tệp", "Trang và ô", "Giá trị"]
     for col, title in enumerate(titles):
         sheet.write(row, col, title, styles["header"])
+    header_row = row
     labels = {i["code"]: i for i in document["indicators"]}
     for source in document["sources"]:
         for code, where in source["cells"].items():
@@ -211,8 +254,10 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
             sheet.write_row(row, 0, [source["member"], code, ind["label"], source["file"], where])
             value = document["provinces"][source["member"]][code]
             sheet.write_number(row, 5, float(value), styles[_kind(ind)])
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 66)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 34)  # a SHA-256 on two lines keeps the page readable
     sheet.set_column(2, 2, 44)
-    sheet.set_column(3, 5, 22)
+    sheet.set_column(3, 3, 26)
+    sheet.set_column(4, 5, 14)
     _printable(sheet, 0)
+    sheet.repeat_rows(header_row)
