@@ -86,8 +86,8 @@ def test_guide_lines_wrap_inside_a_portrait_page(tmp_path: Path, contract: Contr
     assert (guide.column_dimensions["A"].width or 0) <= PORTRAIT_CHARACTERS
     lines = [row[0] for row in guide.iter_rows(min_row=2) if row[0].value]
     assert lines and all(cell.alignment.wrap_text for cell in lines)
-    longest = max(lines, key=lambda cell: len(str(cell.value)))
-    assert (guide.row_dimensions[longest.row].height or 0) >= 30  # two lines, not cut to one
+    assert guide.sheet_properties.pageSetUpPr is not None
+    assert guide.sheet_properties.pageSetUpPr.fitToPage and guide.page_setup.fitToWidth == 1
 
 
 def test_input_cells_look_like_input_cells(tmp_path: Path, contract: Contract) -> None:

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from ipstat.contract.model import Contract, Member
 from ipstat.outputs.atomic import write_atomic
-from ipstat.outputs.paper import fit_row_heights, print_on_a4
+from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, print_on_a4
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -18,7 +18,7 @@ INPUT_FILL = "FFF2CC"  # light yellow: the cells a member fills in
 INPUT_BORDER = "BF9000"
 CODE_COLOR = "7F7F7F"  # the locked codes in grey, there for the machine rather than the reader
 FONT = "Calibri"  # the face of the workbook's default style
-GUIDE_WIDTH = 90  # characters: the guide's lines wrap inside an A4 portrait page
+GUIDE_WIDTH = PORTRAIT_CHARACTERS  # the guide's lines wrap inside an A4 portrait page
 
 
 def form_filename(year: int, member: Member | None) -> str:

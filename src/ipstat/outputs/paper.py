@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-# Text width, in Excel's column-width characters, that fits across an A4 page at 100% with the
-# margins below; a wider sheet is printed landscape so that fitting it to the width keeps the
-# text readable.
-PORTRAIT_CHARACTERS = 95
+# Text width, in Excel's column-width characters (7 px each, 96 px an inch), that fits across
+# portrait A4 at 100% with the half-inch margins below (698 px); a wider sheet is printed
+# landscape so that fitting it to the width keeps the text readable.
+PORTRAIT_CHARACTERS = 98
 A4 = 9  # the paper size code in OOXML
 EXCEL_DEFAULT_WIDTH = 8.43
 LINE_HEIGHT = 15  # points, a line of 11-point text
