@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
-INPUT_FILL = "FFF2CC"  # light yellow: the cells a member fills in
-INPUT_BORDER = "BF9000"
+INPUT_FILL = "E2EFDA"  # light green: the cells a member fills in (yellow and red mark findings)
+INPUT_BORDER = "70AD47"
 CODE_COLOR = "7F7F7F"  # the locked codes in grey, there for the machine rather than the reader
 FONT = "Calibri"  # the face of the workbook's default style
 GUIDE_WIDTH = PORTRAIT_CHARACTERS  # the guide's lines wrap inside an A4 portrait page
