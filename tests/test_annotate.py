@@ -3,13 +3,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from ipstat.checks.validation import validate_paths
 from ipstat.cli import app
 from ipstat.contract.model import Contract
 from ipstat.errors import InputError
-from ipstat.outputs.annotate import FILLS, SHEET, annotate_reports
+from ipstat.outputs.annotate import FILLS, SHEET, annotate_reports, annotated_copy
 from ipstat.reading.findings import FileReport, Finding
 
 Make = Callable[..., Path]
@@ -212,3 +213,61 @@ def test_findings_are_shown_before_annotation_is_attempted(make_workbook: Make) 
     result = CliRunner().invoke(app, ["validate", str(source), "--annotate", str(source.parent)])
     assert result.exit_code == 2 and "negative-value" in result.stdout
     assert "trùng với thư mục chứa" in result.stderr
+
+
+def printed_copy(source: Path, contract: Contract, folder: Path) -> openpyxl.Workbook:
+    report = validate_paths([source], contract).report
+    [copy] = annotate_reports(report.files, folder).written
+    return openpyxl.load_workbook(copy)
+
+
+def assert_a4_one_page_wide(sheet: Worksheet) -> None:
+    assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+    assert sheet.sheet_properties.pageSetUpPr is not None
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+
+
+def test_findings_sheet_prints_with_wrapped_messages(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    source = make_workbook(values={"workers": "khoảng 35 nghìn", "ddi_new_capital": -1})
+    listing = printed_copy(source, contract, tmp_path / "out")[SHEET]
+    assert_a4_one_page_wide(listing)
+    assert listing.print_title_rows == "$4:$4" and listing["F4"].value == "Nội dung"
+    assert listing.page_setup.orientation == "landscape"
+    assert (listing.column_dimensions["F"].width or 0) <= 60
+    messages = [row[5] for row in listing.iter_rows(min_row=5)]
+    assert len(messages) == 2 and all(cell.alignment.wrap_text for cell in messages)
+    longest = max(messages, key=lambda cell: len(str(cell.value)))
+    assert len(str(longest.value)) > 60
+    assert (listing.row_dimensions[int(longest.row or 0)].height or 0) >= 30
+
+
+def test_copied_sheets_print_with_their_header_row(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    book = printed_copy(make_workbook(values={"workers": -1}), contract, tmp_path / "out")
+    for sheet in book.worksheets:
+        assert_a4_one_page_wide(sheet)
+    assert book["Chỉ tiêu"].print_title_rows == "$4:$4"
+
+
+def test_a_foreign_sheet_repeats_the_row_above_its_frozen_panes(tmp_path: Path) -> None:
+    source = openpyxl.Workbook()
+    sheet = source.active
+    assert sheet is not None
+    sheet.title = "Số liệu"
+    sheet.append(["Báo cáo"])
+    sheet.append(["Mã", "Giá trị"])
+    sheet.append(["workers", -1])
+    sheet.freeze_panes = "A3"
+    chosen = source.copy_worksheet(sheet)
+    chosen.print_title_rows = "1:2"
+    source.save(tmp_path / "x.xlsx")
+    finding = Finding("x.xlsx", "negative-value", "error", "giá trị âm", "Số liệu", "B3", "workers")
+    book = annotated_copy(tmp_path / "x.xlsx", [finding])
+    copy = book["Số liệu"]
+    assert_a4_one_page_wide(copy)
+    assert copy.print_title_rows == "$2:$2" and copy.page_setup.orientation == "portrait"
+    assert book[chosen.title].print_title_rows == "$1:$2"  # the member's own choice stays

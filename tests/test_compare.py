@@ -78,7 +78,8 @@ def test_same_bloc_next_year(make_workbook: Make, contract: Contract, tmp_path: 
     sheet = book["So sánh"]
     assert sheet["A5"].value == "Hà Nam" and sheet["A7"].value == "Tổng Khối"
     assert sheet["E3"].value.startswith("Vốn đăng ký của dự án FDI cấp mới")
-    assert sheet["E4"].value == "Năm 2016" and sheet["G5"].value == pytest.approx(12.3)
+    assert sheet["E4"].value == "Năm 2016" and sheet["G5"].value == pytest.approx(0.123)
+    assert sheet["G5"].number_format == "0.0%"
 
 
 def test_a_cumulative_figure_falling_too_far_is_a_warning(

@@ -346,9 +346,11 @@ def test_workbook_sheets_and_bloc_totals(workbook: Path, series: list[Path]) -> 
     doc_2019 = loads(series[2].read_text(encoding="utf-8"))
     assert rows["workers"][6] == doc_2019["totals"]["workers"]
     assert rows["workers"][4] is None  # the gap stays empty
-    assert rows["fdi_disbursed_ratio"][6] == pytest.approx(
-        float(doc_2019["derived"]["fdi_disbursed_ratio"])
+    assert rows["fdi_disbursed_ratio"][6] == pytest.approx(  # a fraction, shown as a percent
+        float(doc_2019["derived"]["fdi_disbursed_ratio"]) / 100
     )
+    ratio_row = next(r for r in sheet.iter_rows(min_row=5) if r[0].value == "fdi_disbursed_ratio")
+    assert ratio_row[6].number_format == "0.0%"
     assert "Không có tệp tổng hợp của năm 2017" in str(sheet["A2"].value)
     for name in book.sheetnames:
         setup = book[name].page_setup

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipstat.errors import InputError, IpstatError, os_error_text
 from ipstat.outputs.atomic import TEMP_PREFIX, write_atomic
+from ipstat.outputs.paper import fit_row_heights, is_wide, print_on_a4
 from ipstat.reading.findings import FileReport, Finding
 from ipstat.reading.visible import visible
 
@@ -22,6 +23,8 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" red and "n
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
 AUTHOR = "ipstat"
 COORDINATE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+HEADER_ROW = 4
+MESSAGE_WIDTH = 60  # characters; longer messages wrap, so the sheet prints one page wide
 
 
 @dataclass
@@ -119,6 +122,7 @@ def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":
         text = "\n\n".join(f"{SEVERITY_WORDS[f.severity]} ({f.rule}): {f.message}" for f in found)
         cell.comment = Comment(visible(text), AUTHOR, width=360, height=160)
     _findings_sheet(book, findings)
+    _printable_copy(book)
     return book
 
 
@@ -154,10 +158,10 @@ def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
     sheet = book.create_sheet(SHEET, 0)
     errors = sum(f.is_error for f in findings)
     sheet["A1"] = f"Biểu có {errors} lỗi và {len(findings) - errors} cảnh báo cần xem lại"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A1"].font = Font(name="Calibri", bold=True, size=13)
     sheet["A2"] = "Bấm vào ô ở cột “Ô” để đến chỗ cần sửa; các ô cần sửa được tô màu và có ghi chú."
     for column, title in enumerate(["Mức", "Trang", "Ô", "Mã chỉ tiêu", "Quy tắc", "Nội dung"], 1):
-        sheet.cell(row=4, column=column, value=title).font = Font(bold=True)
+        sheet.cell(row=4, column=column, value=title).font = Font(name="Calibri", bold=True)
     ordered = sorted(findings, key=lambda f: (not f.is_error, f.sheet or "", _row_of(f.cell)))
     for row, finding in enumerate(ordered, start=5):
         sheet.cell(row=row, column=1, value=SEVERITY_WORDS[finding.severity]).fill = PatternFill(
@@ -175,9 +179,41 @@ def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
         _text(sheet.cell(row=row, column=4), finding.code)
         _text(sheet.cell(row=row, column=5), finding.rule)
         _text(sheet.cell(row=row, column=6), finding.message)
-    for letter, width in zip("ABCDEF", (10, 12, 8, 24, 26, 110), strict=True):
+    for letter, width in zip("ABCDEF", (10, 12, 8, 24, 26, MESSAGE_WIDTH), strict=True):
         sheet.column_dimensions[letter].width = width
     book.active = 0
+    _printable_findings(sheet)
+
+
+def _printable_findings(sheet: "Worksheet") -> None:
+    """Messages wrap, every row reads from the top, the header row repeats on each A4 page."""
+    from openpyxl.styles import Alignment, PatternFill  # noqa: PLC0415
+
+    for row in sheet.iter_rows(min_row=HEADER_ROW):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[HEADER_ROW]:
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    fit_row_heights(sheet, HEADER_ROW)
+    print_on_a4(sheet, HEADER_ROW, landscape=is_wide(sheet))
+
+
+def _printable_copy(book: "Workbook") -> None:
+    """The member's own sheets print like the form: A4, one page wide, their frozen header row
+    (the one just above the frozen panes) on each page, unless they chose titles themselves."""
+    for sheet in book.worksheets:
+        if sheet.title == SHEET:
+            continue
+        titles = sheet.print_title_rows
+        frozen = _frozen_row(sheet.freeze_panes)
+        print_on_a4(sheet, frozen - 1 if frozen > 1 else None, landscape=is_wide(sheet))
+        if titles:
+            sheet.print_title_rows = titles
+
+
+def _frozen_row(top_left: str | None) -> int:
+    """The first row below the frozen panes, 1 when none are frozen."""
+    return _row_of(top_left) or 1
 
 
 def _linkable(book: "Workbook", finding: Finding) -> bool:

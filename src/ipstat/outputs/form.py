@@ -8,15 +8,22 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ipstat.contract.model import Contract, Member
 from ipstat.outputs.atomic import write_atomic
+from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, is_wide, print_on_a4
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ipstat.contract.scoring import ScoringTable
 
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
+INPUT_FILL = "E2EFDA"  # light green: the cells a member fills in (yellow and red mark findings)
+INPUT_BORDER = "70AD47"
+CODE_COLOR = "7F7F7F"  # the locked codes in grey, there for the machine rather than the reader
+FONT = "Calibri"  # the face of the workbook's default style
+GUIDE_WIDTH = PORTRAIT_CHARACTERS  # the guide's lines wrap inside an A4 portrait page
 
 
 def form_filename(year: int, member: Member | None) -> str:
@@ -66,20 +73,27 @@ def write_form(
 
 
 def _title(sheet: "Worksheet", text: str, width: int) -> None:
-    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.styles import Alignment  # noqa: PLC0415
 
-    sheet.cell(row=1, column=1, value=text).font = Font(bold=True, size=13)
+    sheet.cell(row=1, column=1, value=text).font = _font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
 
 
+def _font(bold: bool = False, size: int = 11, color: str | None = None) -> "Font":
+    """A font that names its face: a nameless one prints in another face in LibreOffice."""
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    return Font(name=FONT, bold=bold, size=size, color=color)
+
+
 def _header(sheet: "Worksheet", row: int, titles: list[str]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+    from openpyxl.styles import Alignment, PatternFill  # noqa: PLC0415
 
     fill = PatternFill("solid", fgColor="DDEBF7")
     for column, title in enumerate(titles, start=1):
         cell = sheet.cell(row=row, column=column, value=title)
-        cell.font = Font(bold=True)
+        cell.font = _font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.freeze_panes = f"A{row + 1}"
@@ -90,6 +104,25 @@ def _protect(sheet: "Worksheet") -> None:
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+    _mark_inputs(sheet)
+
+
+def _mark_inputs(sheet: "Worksheet") -> None:
+    """The unlocked cells get a border and a light fill, so a member sees where to write."""
+    from openpyxl.styles import Border, PatternFill, Side  # noqa: PLC0415
+
+    side = Side(style="thin", color=INPUT_BORDER)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not cell.protection.locked:
+                cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
+                cell.border = Border(left=side, right=side, top=side, bottom=side)
+
+
+def _grey_codes(sheet: "Worksheet", first_row: int) -> None:
+    for (cell,) in sheet.iter_rows(min_row=first_row, max_col=1):
+        if cell.value is not None:
+            cell.font = _font(color=CODE_COLOR)
 
 
 def _unlock(sheet: "Worksheet", ref: str) -> None:
@@ -118,11 +151,12 @@ def _info(sheet: "Worksheet", contract: Contract, year: int, member: Member | No
         _unlock(sheet, value.coordinate)
     for column, width in zip("ABC", (14, 34, 44), strict=True):
         sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
     _protect(sheet)
+    print_on_a4(sheet, header_row)
 
 
 def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
-    from openpyxl.styles import Font  # noqa: PLC0415
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
 
     spec = contract.form.figures_sheet
@@ -143,7 +177,8 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
     row = header_row
     for section in contract.form.sections:
         row += 1
-        sheet.cell(row=row, column=2, value=f"{section.id}. {section.title}").font = Font(bold=True)
+        title = sheet.cell(row=row, column=2, value=f"{section.id}. {section.title}")
+        title.font = _font(bold=True)
         for indicator in (i for i in contract.form.indicators if i.section == section.id):
             row += 1
             sheet.cell(row=row, column=1, value=indicator.code)
@@ -156,11 +191,13 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
             _unlock(sheet, f"E{row}")
     for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
     _protect(sheet)
+    print_on_a4(sheet, header_row, landscape=True)
 
 
 def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
-    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.styles import Alignment  # noqa: PLC0415
 
     info, figures = contract.form.info_sheet.name, contract.form.figures_sheet.name
     lines = [
@@ -181,8 +218,10 @@ def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
         cell = sheet.cell(row=row, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
-            cell.font = Font(bold=True, size=13)
-    sheet.column_dimensions["A"].width = 110
+            cell.font = _font(bold=True, size=13)
+    sheet.column_dimensions["A"].width = GUIDE_WIDTH
+    fit_row_heights(sheet, 2)
+    print_on_a4(sheet)
 
 
 def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable") -> None:
@@ -213,7 +252,9 @@ def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable"
         _unlock(sheet, f"E{row}")
     for column, width in zip("ABCDE", (10, 56, 12, 14, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
     _protect(sheet)
+    print_on_a4(sheet, header_row, landscape=is_wide(sheet))
 
 
 def registration_filename(year: int, member: Member | None) -> str:
@@ -261,7 +302,9 @@ def build_registration_form(
         _unlock(sheet, f"E{row}")
     for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
     _protect(sheet)
+    print_on_a4(sheet, header_row, landscape=True)
     book.active = 2
     return book
 
@@ -279,7 +322,7 @@ def write_registration_form(
 
 
 def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
-    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.styles import Alignment  # noqa: PLC0415
 
     info, plans = contract.form.info_sheet.name, contract.form.registration_sheet.name
     lines = [
@@ -299,8 +342,10 @@ def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> No
         cell = sheet.cell(row=row, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
-            cell.font = Font(bold=True, size=13)
-    sheet.column_dimensions["A"].width = 110
+            cell.font = _font(bold=True, size=13)
+    sheet.column_dimensions["A"].width = GUIDE_WIDTH
+    fit_row_heights(sheet, 2)
+    print_on_a4(sheet)
 
 
 def write_adjustment_form(
@@ -327,6 +372,7 @@ def write_adjustment_form(
             sheet.cell(row=row, column=2, value=criterion.code)
     for column, width in zip("ABCD", (16, 12, 10, 60), strict=True):
         sheet.column_dimensions[column].width = width
+    print_on_a4(sheet, header_row, landscape=is_wide(sheet))
     write_atomic(path, book.save)
     return path
 
@@ -370,3 +416,4 @@ def _previous_column(
         cell.fill = grey
         if code in previous:
             cell.value = float(previous[code])
+    print_on_a4(sheet, int(header.row or 0), landscape=True)  # the print area takes the column

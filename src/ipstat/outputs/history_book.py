@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.history import History
-from ipstat.outputs.consolidated import _kind, _printable, _styles
+from ipstat.outputs.consolidated import fraction, number_kind, printable, workbook_styles
 from ipstat.reading.reader import a1
 
 BLOC_SHEET = "Khối"
@@ -25,7 +25,7 @@ def write_history_book(path: Path, history: History) -> None:
     import xlsxwriter  # noqa: PLC0415
 
     book = xlsxwriter.Workbook(str(path), OPTIONS)
-    styles = _styles(book)
+    styles = workbook_styles(book)
     styles["mapped"] = book.add_format({"italic": True, "font_color": "#7F6000"})
     styles["note"] = book.add_format({"italic": True})
     rows = _bloc_sheet(book, styles, history)
@@ -85,23 +85,27 @@ def _bloc_sheet(book: Any, styles: dict[str, Any], history: History) -> dict[str
             sheet.write_string(row, col, str(text))
         for offset, year in enumerate(history.span):
             value = history.totals.get(year, {}).get(code)
-            _number(sheet, row, FIRST_YEAR_COL + offset, value, styles[_kind(ind)])
+            _number(sheet, row, FIRST_YEAR_COL + offset, value, styles[number_kind(ind)])
         where[code] = row
         row += 1
     for derived in history.derived_indicators:
         for col, text in enumerate((derived["code"], derived["label"], derived["unit"])):
             sheet.write_string(row, col, str(text))
-        style = styles["percent" if derived["unit"] == "%" else "count"]
+        ratio = derived["unit"] == "%"
+        style = styles["percent" if ratio else "count"]
         for offset, year in enumerate(history.span):
             value = history.derived.get(year, {}).get(derived["code"])
-            _number(sheet, row, FIRST_YEAR_COL + offset, value, style)
+            if ratio and value is not None:
+                sheet.write_number(row, FIRST_YEAR_COL + offset, fraction(value), style)
+            else:
+                _number(sheet, row, FIRST_YEAR_COL + offset, value, style)
         row += 1
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, 2, 12)
     sheet.set_column(FIRST_YEAR_COL, FIRST_YEAR_COL + len(history.span) - 1, 12)
     sheet.freeze_panes(header + 1, FIRST_YEAR_COL)
-    _printable(sheet, header + 1)
+    printable(sheet, header + 1)
     return where
 
 
@@ -133,7 +137,7 @@ def _section_sheets(book: Any, styles: dict[str, Any], history: History) -> None
                 for offset, year in enumerate(history.span):
                     found = index.get((year, member, code))
                     style = styles["mapped"] if found and found.mapped_from else None
-                    style = style or styles[_kind(ind)]
+                    style = style or styles[number_kind(ind)]
                     _number(sheet, row, 1 + offset, found.value if found else None, style)
             row += 1
             sheet.write_string(row, 0, "Tổng Khối", styles["total_label"])
@@ -142,12 +146,12 @@ def _section_sheets(book: Any, styles: dict[str, Any], history: History) -> None
                 if total is not None:
                     col = 1 + offset
                     formula = f"=SUM({a1(first, col)}:{a1(row - 1, col)})"
-                    style = styles["total_" + _kind(ind)]
+                    style = styles["total_" + number_kind(ind)]
                     sheet.write_formula(row, col, formula, style, float(total))
             row += 1
         sheet.set_column(0, 0, 18)
         sheet.set_column(1, len(history.span), 12)
-        _printable(sheet, 1)
+        printable(sheet, 1)
 
 
 def _charts(book: Any, history: History, rows: dict[str, int]) -> None:
@@ -173,7 +177,7 @@ def _charts(book: Any, history: History, rows: dict[str, int]) -> None:
         chart.show_blanks_as("gap")
         chart.set_size({"width": 560, "height": 300})
         sheet.insert_chart(1 + (place // 2) * 16, 1 + (place % 2) * 9, chart)
-    _printable(sheet, 0)
+    printable(sheet, 0)
 
 
 def _sources_sheet(book: Any, styles: dict[str, Any], history: History) -> None:
@@ -199,4 +203,4 @@ def _sources_sheet(book: Any, styles: dict[str, Any], history: History) -> None:
     sheet.set_column(2, 2, 66)
     sheet.set_column(3, 3, 44)
     sheet.set_column(4, 6, 14)
-    _printable(sheet, 2)
+    printable(sheet, 2)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.document import Document
+from ipstat.outputs.consolidated import printable
 from ipstat.reading.formatting import format_exact, format_number
 
 METHODS = {
@@ -58,13 +59,6 @@ def write_score_workbook(path: Path, document: Document) -> None:
     book.close()
 
 
-def _printable(sheet: Any, header_row: int) -> None:
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0, header_row)
-
-
 def _scores(book: Any, styles: dict[str, Any], document: Document) -> None:
     sheet = book.add_worksheet("Bảng điểm")
     table, members = document["table"], document["members"]
@@ -109,7 +103,7 @@ def _scores(book: Any, styles: dict[str, Any], document: Document) -> None:
     sheet.set_column(2, 2, 18)
     sheet.set_column(3, 3 + len(names), 11)
     sheet.freeze_panes(3, 4)
-    _printable(sheet, 2)
+    printable(sheet, 3)
 
 
 def _proposal(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -140,7 +134,7 @@ def _proposal(book: Any, styles: dict[str, Any], document: Document) -> None:
     )
     for column, width in enumerate((18, 10, 10, 40, 40, 10)):
         sheet.set_column(column, column, width)
-    _printable(sheet, 2)
+    printable(sheet, 3)
 
 
 def _adjustments(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -166,7 +160,7 @@ def _adjustments(book: Any, styles: dict[str, Any], document: Document) -> None:
                 sheet.write(row, 3, point["adjustment"]["reason"])
     for column, width in enumerate((16, 12, 10, 60)):
         sheet.set_column(column, column, width)
-    _printable(sheet, 2)
+    printable(sheet, 3)
 
 
 def _sources(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -194,4 +188,4 @@ def _sources(book: Any, styles: dict[str, Any], document: Document) -> None:
     for column, width in enumerate((16, 10, 22, 10, 50, 60, 40)):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(3, 2)
-    _printable(sheet, 2)
+    printable(sheet, 3)
