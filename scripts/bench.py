@@ -58,6 +58,7 @@ def run_once(command: list[str]) -> Sample:
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) not in (0, 1):
+            assert process.stderr is not None
             raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
         cpu = usage.ru_utime + usage.ru_stime
         return wall, cpu, usage.ru_maxrss / 1024
@@ -117,9 +118,8 @@ def generated_bloc(members: int, folder: Path) -> tuple[Path, Path]:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
             for info, content in parts.items():
-                if info.filename == "xl/sharedStrings.xml":
-                    content = content.replace("Hà Nam".encode(), name.encode())
-                out.writestr(info, content)
+                renamed = content.replace("Hà Nam".encode(), name.encode())
+                out.writestr(info, renamed if info.filename == "xl/sharedStrings.xml" else content)
         (books / f"bieu-{index:05}.xlsx").write_bytes(buffer.getvalue())
     bloc = folder / f"bench-{members}.toml"
     bloc.write_text("\n".join(lines), encoding="utf-8")
