@@ -123,6 +123,20 @@ def test_validate_imports_neither_pandas_nor_openpyxl(make_workbook: Make) -> No
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_template_writes_forms_without_numpy(tmp_path: Path) -> None:
+    script = (
+        "import sys\nfrom ipstat.cli import app\n"
+        "try:\n    app(['template', '--year', '2016', '--all', '-o', sys.argv[1]])\n"
+        "except SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules, 'openpyxl' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False True"
+    assert len(list(tmp_path.glob("*.xlsx"))) > 1
+
+
 def test_template_then_validate(tmp_path: Path) -> None:
     code, _, _ = run(
         "template", "--year", "2016", "--member", "tp. hai phong", "-o", str(tmp_path / "hp.xlsx")

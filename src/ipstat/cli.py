@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ipstat.contract.model import Contract, ContractError, Member, load_contract
 from ipstat.errors import IpstatError
 from ipstat.i18n import VietnameseGroup
 
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from ipstat.checks.previous import LastYear
+    from ipstat.contract.model import Contract, Member
     from ipstat.contract.scoring import ScoringTable
     from ipstat.outputs.annotate import Annotated as AnnotatedCopies
     from ipstat.reading.findings import ValidationReport
@@ -110,14 +110,18 @@ def _options(
     pass
 
 
-def _contract(schemas: Path | None, bloc: str | None) -> Contract:
+def _contract(schemas: Path | None, bloc: str | None) -> "Contract":
+    """The contract, loaded only by the commands that need it (not `--help`)."""
+    from ipstat.contract.model import ContractError, load_contract  # noqa: PLC0415
+
     try:
         return load_contract(schemas, bloc)
     except ContractError as exc:
         _fail(str(exc))
 
 
-def _scoring(contract: Contract, name: str | None, schemas: Path | None) -> "ScoringTable | None":
+def _scoring(contract: "Contract", name: str | None, schemas: Path | None) -> "ScoringTable | None":
+    from ipstat.contract.model import ContractError  # noqa: PLC0415
     from ipstat.contract.scoring import load_scoring  # noqa: PLC0415
 
     try:
@@ -173,7 +177,7 @@ def validate(
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
-def _last_year(previous: Path | None, contract: Contract) -> "LastYear | None":
+def _last_year(previous: Path | None, contract: "Contract") -> "LastYear | None":
     if previous is None:
         return None
     from ipstat.bloc.compare import read_last_year  # noqa: PLC0415
@@ -239,6 +243,7 @@ def template(
     ] = None,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
+    _openpyxl_without_numpy()
     from ipstat.outputs import form  # noqa: PLC0415
     from ipstat.reading.members import match_member  # noqa: PLC0415
 
@@ -289,6 +294,18 @@ def template(
         except IpstatError as exc:
             _fail(str(exc))
         console.print(_written(path), soft_wrap=True)
+
+
+def _openpyxl_without_numpy() -> None:
+    """openpyxl imports numpy (about 70 ms) only to accept numpy numbers in cells, and the forms
+    `template` writes hold none. Only when neither is loaded yet: nothing else is affected."""
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails meanwhile
+    try:
+        import openpyxl  # noqa: F401, PLC0415
+    finally:
+        del sys.modules["numpy"]
 
 
 def _written(path: Path) -> "Text":
