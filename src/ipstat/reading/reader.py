@@ -17,7 +17,7 @@ from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_exact
 from ipstat.reading.members import closest_member, former_member, match_member
 from ipstat.reading.numbers import NotANumber, decimal_from_float, is_whole, parse_vi_number
-from ipstat.reading.workbook import Cell, RawWorkbook, formula_at, open_workbook
+from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
 
 
 @dataclass(frozen=True)
@@ -360,7 +360,7 @@ class _ValueCell:
 
     def empty(self) -> None:
         """An empty cell may hold a formula whose result was never saved: say so, and how to fix."""
-        formula = formula_at(self.book.content, self.table.sheet, self.cell)
+        formula = self.book.formula(self.table.sheet, self.cell)
         if formula is None:
             self.add("missing-value", self.missing())
             return
