@@ -5,6 +5,7 @@ issue 7, to measure time and memory). A zip is written by hand here so that ever
 reader trusts (names, declared sizes, CRCs, entry counts) can be made to lie.
 """
 
+import re
 import struct
 import zipfile
 import zlib
@@ -145,3 +146,17 @@ def duplicated_entry(source: Path, target: Path, name: str = FIGURES) -> Path:
     original = next(entry for entry in members if entry.name == name)
     forged = original.data.replace(b"<v>34700</v>", b"<v>99999</v>")
     return write_zip(target, [*members, Entry(name, forged)])
+
+
+LIBRARY_TEXT = re.compile(
+    r"\bI/O\b|\b(?:the|of|is|not|error|invalid|unexpected|expecting|entity|"
+    r"checksum|found|got|string|digit|character|reference|declared|unrecognized|unsupported|"
+    r"missing|range|node|larger|zlib|calamine|traceback)\b",
+    re.IGNORECASE,
+)
+
+
+def library_text(message: str) -> list[str]:
+    """English words a library would use, outside the quoted names that come from the file."""
+    unquoted = re.sub(r"“[^”]*”", "", message)
+    return LIBRARY_TEXT.findall(unquoted)

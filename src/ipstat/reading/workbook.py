@@ -340,10 +340,10 @@ class _Prolog:
             elif state == "between":
                 while position < len(data) and data[position] in b" \t\r\n":
                     position += 1
-                if len(data) - position < 4:
-                    break
-                if data[position] != ord("<"):
+                if position < len(data) and data[position] != ord("<"):
                     return True
+                if len(data) - position < len(b"<!DOCTYPE"):
+                    break
                 if data.startswith(b"<!--", position):
                     self._state, position = "comment", position + 4
                 elif data.startswith(b"<?", position):
@@ -358,8 +358,8 @@ class _Prolog:
             else:
                 closing = b"-->" if state == "comment" else b"?>"
                 end = data.find(closing, position)
-                if end < 0:
-                    self._buffer = data[-(len(closing) - 1) :]
+                if end < 0:  # keep what could begin the closing, but not the opening
+                    self._buffer = data[max(position, len(data) - len(closing) + 1) :]
                     return False
                 self._state, position = "between", end + len(closing)
         self._buffer = data[position:]
