@@ -1,5 +1,9 @@
 """Hostile containers (issue 7, item 6): each is refused at once with one Vietnamese finding."""
 
+import json
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
@@ -311,3 +315,82 @@ def test_prolog_scan_does_not_depend_on_chunking(
     pieces = [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
     assert outcome([piece for piece in pieces if piece]) == whole
     assert whole == {b"<r": "root", b"<!": "dtd", b"te": "odd"}.get(tail[:2], "root")
+
+
+def test_shared_formula_followers_read_the_moved_formula(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    def share(data: bytes) -> bytes:
+        data = data.replace(
+            b'<c r="D38" s="9" t="n"><v>64.05</v></c>',
+            b'<c r="D38" s="9"><f t="shared" ref="D38:D39" si="0">D6+$D$7</f></c>',
+        )
+        return data.replace(
+            b'<c r="D39" s="9" t="n"><v>477.86</v></c>',
+            b'<c r="D39" s="9"><f t="shared" si="0"/></c>',
+        )
+
+    path = hostile.change_part(make_workbook(), tmp_path / "shared.xlsx", hostile.FIGURES, share)
+    found = {
+        f.cell: f.message
+        for f in read_submission(path, contract)[1]
+        if f.rule == "formula-without-value"
+    }
+    assert found.keys() == {"D38", "D39"}
+    assert "=D6+$D$7" in found["D38"] and "=D7+$D$7" in found["D39"]
+
+
+def test_formulas_are_parsed_once_per_sheet(
+    make_workbook: Make, contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each empty value cell asks for its formula; the sheet's XML is parsed only once."""
+    codes = [indicator.code for indicator in contract.form.indicators]
+    path = make_workbook(values={code: f"=1+{n}" for n, code in enumerate(codes)})
+    calls = []
+    parse = workbook._formulas
+
+    def counted(xml: bytes) -> dict[tuple[int, int], str]:
+        calls.append(len(xml))
+        return parse(xml)
+
+    monkeypatch.setattr(workbook, "_formulas", counted)
+    found = [f for f in read_submission(path, contract)[1] if f.rule == "formula-without-value"]
+    assert len(found) == len(codes) and len(calls) == 1
+    assert all(f"=1+{n}" in f.message for n, f in enumerate(found))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="peak memory is read with the resource module")
+def test_issue_sizes_in_a_fresh_process(make_workbook: Make, tmp_path: Path) -> None:
+    """The sizes of the issue, at the limits' edge, under its 10 s and 200 MiB."""
+    source = make_workbook()
+    names = ["cell-XFD1048576", "entries-200000", "shared-strings-19MB-read", "comment-19MB-read"]
+    paths = [str(hostile.ISSUE_CASES[n](source, tmp_path / f"{n}.xlsx")) for n in names]
+    probe = "import sys; from tests.hostile import probe; probe(sys.argv[1:])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *paths],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=60,
+    )
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["file"] for line in lines] == [f"{n}.xlsx" for n in names]
+    assert all(line["seconds"] < 10 for line in lines), lines
+    assert lines[-1]["peak_mib"] < 200, lines
+    assert [line["rule"] for line in lines] == ["unreadable-file", "unreadable-file", None, None]
+
+
+def test_an_unreadable_sheet_leaves_only_the_unreadable_finding(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """The first sheet read gives a finding, the second proves the file unreadable: one
+    finding for the file, as for any unreadable file."""
+    headless = hostile.change_part(
+        make_workbook(),
+        tmp_path / "headless.xlsx",
+        hostile.INFO,
+        lambda data: data.replace(b"<t>M&#227;</t>", b"<t>?</t>"),
+    )
+    path = hostile.with_cell(headless, tmp_path / "both.xlsx", "XFD5000")
+    assert "XFD5000" in refused(path, contract)

@@ -110,6 +110,7 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
         form = contract.form
         tables = [_table(book, spec, reading) for spec in (form.info_sheet, form.figures_sheet)]
     except WorkbookError as exc:
+        reading.findings.clear()  # what was found before the file proved unreadable is moot
         reading.add("unreadable-file", str(exc))
         return None, reading.findings
     info, figures = tables
