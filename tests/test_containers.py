@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstat.contract.model import Contract
+from ipstat.contract.model import Contract, Limits
 from ipstat.errors import WorkbookError
-from ipstat.reading import workbook
+from ipstat.reading import container, sheetxml, workbook
 from ipstat.reading.reader import a1, read_submission
 from tests import hostile
 
@@ -265,7 +265,7 @@ PROLOGS = [
     "doctype", [b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b'<!DOCTYPE x SYSTEM "http://x.invalid/d">']
 )
 def test_dtd_after_any_prolog_is_refused(prolog: bytes, doctype: bytes) -> None:
-    scan = workbook._Prolog()
+    scan = container._Prolog()
     with pytest.raises(WorkbookError, match="DTD"):
         scan.feed(prolog + doctype + b"<x/>")
 
@@ -281,10 +281,10 @@ def test_dtd_after_any_prolog_is_refused(prolog: bytes, doctype: bytes) -> None:
     ],
 )
 def test_odd_encodings_go_through_the_parser(data: bytes) -> None:
-    scan = workbook._Prolog()
+    scan = container._Prolog()
     assert scan.feed(data) and not scan.root
     with pytest.raises(WorkbookError, match=r"DTD|XML"):
-        workbook._parse_prolog(iter([data]), "x.xml")
+        container._parse_prolog(iter([data]), "x.xml")
 
 
 @given(
@@ -301,7 +301,7 @@ def test_prolog_scan_does_not_depend_on_chunking(
     data = b'<?xml version="1.0"?>' + b"".join(prolog) + tail
 
     def outcome(pieces: list[bytes]) -> str:
-        scan = workbook._Prolog()
+        scan = container._Prolog()
         try:
             for piece in pieces:
                 if scan.feed(piece):
@@ -347,13 +347,13 @@ def test_formulas_are_parsed_once_per_sheet(
     codes = [indicator.code for indicator in contract.form.indicators]
     path = make_workbook(values={code: f"=1+{n}" for n, code in enumerate(codes)})
     calls = []
-    parse = workbook._formulas
+    parse = sheetxml.formulas
 
-    def counted(xml: bytes) -> dict[tuple[int, int], str]:
-        calls.append(len(xml))
-        return parse(xml)
+    def counted(xml: bytes, sheet: str, limits: Limits) -> dict[tuple[int, int], str]:
+        calls.append(sheet)
+        return parse(xml, sheet, limits)
 
-    monkeypatch.setattr(workbook, "_formulas", counted)
+    monkeypatch.setattr("ipstat.reading.workbook.formulas", counted)
     found = [f for f in read_submission(path, contract)[1] if f.rule == "formula-without-value"]
     assert len(found) == len(codes) and len(calls) == 1
     assert all(f"=1+{n}" in f.message for n, f in enumerate(found))
