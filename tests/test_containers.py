@@ -394,3 +394,21 @@ def test_an_unreadable_sheet_leaves_only_the_unreadable_finding(
     )
     path = hostile.with_cell(headless, tmp_path / "both.xlsx", "XFD5000")
     assert "XFD5000" in refused(path, contract)
+
+
+def test_ordinary_workbooks_need_no_xml_parser_for_the_dtd_check(make_workbook: Make) -> None:
+    """The byte scan decides for the parts Excel writes; the parser is only a fallback."""
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from ipstat.contract.model import load_contract\n"
+        "from ipstat.reading.reader import read_submission\n"
+        "assert read_submission(Path(sys.argv[1]), load_contract())[1] == []\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('defusedxml', 'xml.etree'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(make_workbook())],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
