@@ -412,3 +412,25 @@ def test_ordinary_workbooks_need_no_xml_parser_for_the_dtd_check(make_workbook: 
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_dtd_in_a_sheet_under_another_name(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """calamine parses a sheet under whatever name the workbook's relationship gives it."""
+    members = hostile.entries(make_workbook())
+    for entry in members:
+        if entry.name == hostile.FIGURES:
+            entry.name = "xl/worksheets/sheet3.dat"
+            entry.data = with_doctype(entry.data, b"<!DOCTYPE x [<!ENTITY a 'b'>]>")
+        elif entry.name == "xl/_rels/workbook.xml.rels":
+            entry.data = entry.data.replace(b"sheet3.xml", b"sheet3.dat")
+    path = hostile.write_zip(tmp_path / "renamed.xlsx", members)
+    assert "DTD" in refused(path, contract)
+
+
+def with_doctype(data: bytes, doctype: bytes) -> bytes:
+    if data.startswith(b"<?xml"):
+        declaration, _, rest = data.partition(b"?>")
+        return declaration + b"?>" + doctype + rest
+    return doctype + data

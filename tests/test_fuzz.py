@@ -169,7 +169,8 @@ def edit_xml(data: bytes, kind: str, index: int, payload: bytes) -> bytes:
         at = index % (len(data) + 1)
         return data[:at] + payload + data[at:]
     if kind == "dimension":
-        return re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + payload + b'"', data)
+        replacement = b'<dimension ref="' + payload + b'"'
+        return re.sub(rb'<dimension ref="[^"]*"', lambda _: replacement, data)
     if kind == "row":
         rows = list(ROW.finditer(data))
         if not rows:

@@ -74,13 +74,13 @@ def check_parts(content: bytes, limits: Limits, clock: Clock) -> dict[str, Part]
             "Tệp nén không chứa sổ làm việc Excel; hãy gửi đúng biểu mẫu dạng .xlsx."
         )
     for part in parts.values():
-        scan = _Prolog() if part.name.lower().endswith(_XML_PARTS) else None
-        done = scan is None
+        # Every part is scanned: calamine parses a sheet under any name its relationship
+        # gives. One that does not look like XML needs the parser only if it is named so.
+        scan = _Prolog()
+        done = False
         for chunk in inflate(content, part, clock):
-            if not done:
-                assert scan is not None
-                done = scan.feed(chunk)
-        if scan is not None and not scan.root:
+            done = done or scan.feed(chunk)
+        if not scan.root and part.name.lower().endswith(_XML_PARTS):
             _parse_prolog(inflate(content, part, clock), part.name)
     return parts
 
@@ -173,7 +173,9 @@ def inflate(content: bytes, part: Part, clock: Clock) -> Iterator[bytes]:
             crc = zlib.crc32(chunk, crc)
             clock.check()
             yield chunk
-    if total != part.size or crc != part.crc:
+    if total != part.size:
+        raise damaged(f"phần {part.name} ngắn hơn kích thước khai báo")
+    if crc != part.crc:
         raise damaged(f"phần {part.name} không khớp mã kiểm tra CRC")
 
 
