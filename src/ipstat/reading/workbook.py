@@ -70,7 +70,7 @@ class RawWorkbook:
         if sheet not in self._formulas:
             found: dict[Place, str] = {}
             try:
-                for part in self._sheet_parts(sheet):
+                for part in self._sheet_parts(sheet, exact=True):
                     found.update(formulas(self._inflated(part), sheet, self.limits))
             except WorkbookError:  # `rows` refused the sheet already: there is nothing to add
                 found = {}
@@ -81,9 +81,10 @@ class RawWorkbook:
     def _inflated(self, part: Part) -> bytes:
         return b"".join(inflate(self.content, part, self.clock))
 
-    def _sheet_parts(self, sheet: str) -> list[Part]:
-        """The part calamine reads for a sheet, found as it finds it; if that cannot be
-        resolved, every worksheet part (bounding too much is safe, too little is not)."""
+    def _sheet_parts(self, sheet: str, exact: bool = False) -> list[Part]:
+        """The part calamine reads for a sheet, found as it finds it. If that cannot be
+        resolved: every part calamine could read as a worksheet (bounding too much is safe,
+        too little is not), or none when `exact`."""
         if (
             not self._paths
             and {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= self.parts.keys()
@@ -96,6 +97,8 @@ class RawWorkbook:
         path = self._paths.get(sheet)
         if path is not None and path.lower() in self.parts:
             return [self.parts[path.lower()]]
+        if exact:
+            return []
         return [p for key, p in self.parts.items() if key.startswith("xl/worksheets/")]
 
 
