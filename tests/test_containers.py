@@ -434,3 +434,21 @@ def with_doctype(data: bytes, doctype: bytes) -> bytes:
         declaration, _, rest = data.partition(b"?>")
         return declaration + b"?>" + doctype + rest
     return doctype + data
+
+
+def test_a_sheet_name_given_twice_bounds_both_parts(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """calamine reads the first sheet of a name: whichever it is, its area is bounded."""
+    far = hostile.with_cell(make_workbook(), tmp_path / "far.xlsx", "XFD1048576")
+
+    def twice(data: bytes) -> bytes:
+        name = contract.form.figures_sheet.name.encode()
+        decoy = b'<sheet name="' + name + b'" sheetId="9" r:id="rId1" xmlns:r="' + RELS + b'"/>'
+        return data.replace(b"</sheets>", decoy + b"</sheets>")
+
+    path = hostile.change_part(far, tmp_path / "twice.xlsx", hostile.WORKBOOK, twice)
+    assert "XFD1048576" in refused(path, contract)
+
+
+RELS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -144,21 +144,22 @@ def _moved(formula: str, origin: Place, place: Place) -> str:
     return moved[1:]
 
 
-def sheet_paths(workbook: bytes, relationships: bytes) -> dict[str, str]:
-    """Sheet name → part, from the workbook and its relationships, resolved as calamine does
-    (a target under `/xl/` or `xl/` as is, any other under `xl/`)."""
+def sheet_paths(workbook: bytes, relationships: bytes) -> dict[str, list[str]]:
+    """Sheet name → the parts it may be read from, resolved as calamine resolves them (a target
+    under `/xl/` or `xl/` as is, any other under `xl/`), calamine's choice first. A name given
+    twice, or an id with two targets, gives every candidate: each one is bounded."""
     from xml.parsers import expat  # noqa: PLC0415
 
-    sheets: list[tuple[str, str]] = []
-    targets: dict[str, str] = {}
+    sheets: list[tuple[str, list[str]]] = []
+    targets: dict[str, list[str]] = {}
 
     def start(name: str, attributes: dict[str, str]) -> None:
         local = name.rpartition(":")[2]
         if local == "sheet":
-            rel = attributes.get("r:id") or attributes.get("relationships:id") or ""
-            sheets.append((attributes.get("name", ""), rel))
+            ids = [v for k, v in attributes.items() if k in ("r:id", "relationships:id")]
+            sheets.append((attributes.get("name", ""), ids))
         elif local == "Relationship":
-            targets[attributes.get("Id", "")] = attributes.get("Target", "")
+            targets.setdefault(attributes.get("Id", ""), []).append(attributes.get("Target", ""))
 
     for xml in (workbook, relationships):
         parser = expat.ParserCreate()
@@ -167,14 +168,12 @@ def sheet_paths(workbook: bytes, relationships: bytes) -> dict[str, str]:
             parser.Parse(xml, True)
         except expat.ExpatError:
             return {}
-    paths: dict[str, str] = {}
-    for name, rel in sheets:
-        target = targets.get(rel)
-        if target is None:
-            continue
-        if target.startswith("/xl/"):
-            target = target[1:]
-        paths[name] = target if target.startswith("xl/") else f"xl/{target}"
+    paths: dict[str, list[str]] = {}
+    for name, ids in sheets:  # calamine takes a name's first sheet, an id's last target
+        for rel in reversed(ids):
+            for target in reversed(targets.get(rel, [])):
+                path = target[1:] if target.startswith("/xl/") else target
+                paths.setdefault(name, []).append(path if path.startswith("xl/") else f"xl/{path}")
     return paths
 
 

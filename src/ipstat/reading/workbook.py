@@ -33,7 +33,7 @@ class RawWorkbook:
     parts: dict[str, Part] = field(default_factory=dict, repr=False)
     clock: Clock = field(default_factory=lambda: Clock(60), repr=False)
     _formulas: dict[str, dict[Place, str]] = field(default_factory=dict, repr=False)
-    _paths: dict[str, str] = field(default_factory=dict, repr=False)
+    _paths: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -82,9 +82,9 @@ class RawWorkbook:
         return b"".join(inflate(self.content, part, self.clock))
 
     def _sheet_parts(self, sheet: str, exact: bool = False) -> list[Part]:
-        """The part calamine reads for a sheet, found as it finds it. If that cannot be
+        """The parts calamine may read for a sheet, found as it finds them. If none can be
         resolved: every part calamine could read as a worksheet (bounding too much is safe,
-        too little is not), or none when `exact`."""
+        too little is not). `exact`: only calamine's choice, if it is known."""
         if (
             not self._paths
             and {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= self.parts.keys()
@@ -94,11 +94,12 @@ class RawWorkbook:
                 self._inflated(self.parts["xl/_rels/workbook.xml.rels"]),
             )
             self._paths.update(found)
-        path = self._paths.get(sheet)
-        if path is not None and path.lower() in self.parts:
-            return [self.parts[path.lower()]]
+        paths = [path.lower() for path in self._paths.get(sheet, [])]
         if exact:
-            return []
+            return [self.parts[paths[0]]] if paths and paths[0] in self.parts else []
+        resolved = [self.parts[path] for path in paths if path in self.parts]
+        if resolved:
+            return resolved
         return [p for key, p in self.parts.items() if key.startswith("xl/worksheets/")]
 
 
