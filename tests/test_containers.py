@@ -452,3 +452,45 @@ def test_a_sheet_name_given_twice_bounds_both_parts(
 
 
 RELS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+FAR = b'<c r="XFD1048576"><v>1</v></c>'
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<sheetData><row r="1"><c a="<" r="XFD1048576"><v>1</v></c></row></sheetData>',
+        b'<sheetData><c foo=">" r="XFD1048576"><v>1</v></c></sheetData>',
+        b'<sheetData><!-- <c a=" -->' + FAR + b'<!-- " --></sheetData>',
+        b'<sheetData><?pi <c a=" ?>' + FAR + b"</sheetData>",
+        b'<sheetData><c r="A1"><v>a < b</v></c>' + FAR + b"</sheetData>",
+        b'<x:sheetData><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:sheetData>',
+    ],
+)
+def test_the_sheet_scan_sees_the_cells_calamine_sees(xml: bytes, contract: Contract) -> None:
+    with pytest.raises(WorkbookError, match="XFD1048576"):
+        sheetxml.bound_sheet(xml, "S", contract.form.limits)
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<c a="x' * 300_000,
+        b"<c " * 600_000,
+        b"<c '\"" * 400_000,
+        b"<!--" * 500_000,
+        b"</row" + b" " * 2_000_000,
+        b'<c a="' + b"x" * 2_000_000,
+    ],
+)
+def test_the_sheet_scan_is_linear_on_malformed_xml(xml: bytes, contract: Contract) -> None:
+    started = time.perf_counter()
+    with pytest.raises(WorkbookError, match="bị hỏng"):
+        sheetxml.bound_sheet(xml, "S", contract.form.limits)
+    assert time.perf_counter() - started < 1
+
+
+def test_text_in_cdata_is_not_a_cell(contract: Contract) -> None:
+    xml = b'<sheetData><c r="A1"><is><t><![CDATA[<c r="XFD1048576">]]></t></is></c></sheetData>'
+    sheetxml.bound_sheet(xml, "S", contract.form.limits)

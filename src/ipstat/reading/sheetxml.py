@@ -18,10 +18,25 @@ from ipstat.reading.container import RESAVE, damaged, shown
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_REF = re.compile(r"[A-Za-z]{0,3}([0-9]{1,7})")
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
-_ATTRIBUTES = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
-_TAG = re.compile(
-    rb"</" + _PREFIX + rb"row\s*>"
-    rb"|<" + _PREFIX + rb"(row|c|dimension|f)(?=[\s/>])" + _ATTRIBUTES + rb">([^<]*)"
+_WANTED = _PREFIX + rb"(?:row|c|dimension|f)(?=[\s/>])"
+_BODY = rb"""(?:[^>"']|"[^"]*"|'[^']*')*+"""  # a start tag's attributes: `>` may stand in quotes
+# A lexer of the sheet's XML that skips, inside the regular-expression engine, everything but
+# the tags the walk needs, as quick-xml (calamine's parser) splits a document: comments, CDATA,
+# instructions and end tags to their end, start tags to the first `>` outside quotes. Each match
+# is the next wanted tag, or the end; possessive quantifiers keep it linear on any input.
+_LEXER = re.compile(
+    rb"(?:[^<]++"
+    rb"|<!--.*?-->"
+    rb"|<!\[CDATA\[.*?\]\]>"
+    rb"|<![^>]*+>"
+    rb"|<\?.*?\?>"
+    rb"|</(?!" + _PREFIX + rb"row\s*>)[^>]*+>"
+    rb"|<(?!" + _WANTED + rb")[^!?/]" + _BODY + rb">"
+    rb")*+"
+    rb"(?:(</" + _PREFIX + rb"row\s*>)"
+    rb"|<" + _PREFIX + rb"(row|c|dimension|f)(?=[\s/>])(" + _BODY + rb")>([^<]*+)"
+    rb"|\Z)",
+    re.DOTALL,
 )
 _ATTRIBUTE = re.compile(rb"""([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
@@ -59,17 +74,24 @@ def _walk(
     row = column = 0
     place = (0, 0)
     tags = 0
-    for match in _TAG.finditer(xml):
+    at = 0
+    while True:
+        match = _LEXER.match(xml, at)
+        if match is None:
+            raise damaged("một thẻ XML của trang tính không có dấu đóng")
+        if match.end() == at == len(xml) or not (match[1] or match[2]):
+            return
+        at = match.end()
         tags += 1
         if tags > 3 * limits.max_cells + limits.max_rows:
             raise WorkbookError(
                 f"Trang tính “{sheet}” có quá nhiều ô (hơn {limits.max_cells} ô) so với một biểu "
                 "báo cáo; hãy xóa các dòng, cột thừa rồi gửi lại."
             )
-        name, raw = match[1], match[2]
-        if name is None:  # </row>
+        if match[1]:  # </row>
             row, column = row + 1, 0
             continue
+        name, raw = match[2], match[3]
         attributes = _attributes(raw)
         if name == b"row":
             ref = attributes.get(b"r")
@@ -91,7 +113,7 @@ def _walk(
             else:
                 place = (row, column)
             column += 1
-        yield name, place, attributes, None if raw.endswith(b"/") else match[3]
+        yield name, place, attributes, None if raw.endswith(b"/") else match[4]
 
 
 def bound_sheet(xml: bytes, sheet: str, limits: Limits) -> None:
