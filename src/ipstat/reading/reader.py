@@ -29,7 +29,7 @@ from ipstat.reading.numbers import (
     significant_digits,
 )
 from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
-from ipstat.reading.workbook import Cell, RawWorkbook, formula_at, open_workbook
+from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
 
 if TYPE_CHECKING:
     from ipstat.contract.scoring import ScoringTable
@@ -140,6 +140,7 @@ def read_submission(
             _table(book, xml, spec, reading) for spec in (form.info_sheet, form.figures_sheet)
         ]
     except WorkbookError as exc:
+        reading.findings.clear()  # what was found before the file proved unreadable is moot
         reading.add("unreadable-file", str(exc))
         return None, reading.findings
     info, figures = tables
@@ -531,7 +532,7 @@ class _ValueCell:
         so, and how to fix."""
         if _error_value(self.table, self.row, self.reading, self.indicator.code):
             return
-        formula = formula_at(self.book.content, self.table.sheet, self.cell)
+        formula = self.book.formula(self.table.sheet, self.cell)
         if formula is None:
             self.add("missing-value", self.missing())
             return

@@ -8,12 +8,16 @@ sheet's cells are scanned only when asked, and for formats only when some style 
 """
 
 import io
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
-from xml.etree.ElementTree import XML, Element, ParseError, iterparse
+from typing import TYPE_CHECKING
+
+from ipstat.reading.sheetarea import sheet_paths
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 # The error values python-calamine reads (as an empty cell); any other makes it refuse the sheet.
 CALAMINE_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
@@ -56,7 +60,7 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _attribute(element: Element, name: str) -> str | None:
+def _attribute(element: "Element", name: str) -> str | None:
     """An attribute by local name, whatever its namespace (transitional or strict OOXML)."""
     for key, value in element.attrib.items():
         if _local(key) == name:
@@ -97,7 +101,9 @@ class WorkbookXml:
         except (KeyError, zipfile.BadZipFile, OSError):
             return b""
 
-    def _xml(self, name: str, data: bytes | None = None) -> Element | None:
+    def _xml(self, name: str, data: bytes | None = None) -> "Element | None":
+        from xml.etree.ElementTree import XML, ParseError  # noqa: PLC0415  (only when needed)
+
         try:
             return XML(self._read(name) if data is None else data)
         except ParseError:
@@ -105,23 +111,9 @@ class WorkbookXml:
 
     @cached_property
     def sheet_parts(self) -> dict[str, str]:
-        """Sheet name → its zip entry, through xl/workbook.xml and its relationships."""
-        book, rels = self._xml("xl/workbook.xml"), self._xml("xl/_rels/workbook.xml.rels")
-        if book is None or rels is None:
-            return {}
-        targets = {
-            e.get("Id"): e.get("Target", "") for e in rels.iter() if _local(e.tag) == "Relationship"
-        }
-        parts = {}
-        for sheet in (e for e in book.iter() if _local(e.tag) == "sheet"):
-            target = targets.get(_attribute(sheet, "id"))
-            if target:
-                parts[sheet.get("name", "")] = (
-                    target.lstrip("/")
-                    if target.startswith("/")
-                    else posixpath.normpath(posixpath.join("xl", target))
-                )
-        return parts
+        """Sheet name → the zip entry calamine reads it from (`sheetarea.sheet_paths`)."""
+        paths = sheet_paths(self._read("xl/workbook.xml"), self._read("xl/_rels/workbook.xml.rels"))
+        return {name: candidates[0] for name, candidates in paths.items() if candidates}
 
     @cached_property
     def styles(self) -> dict[int, NumberFormat]:
@@ -176,6 +168,8 @@ class SheetXml:
     def _scan(
         self, styles: dict[int, NumberFormat]
     ) -> tuple[dict[str, str], dict[str, NumberFormat]]:
+        from xml.etree.ElementTree import ParseError, iterparse  # noqa: PLC0415
+
         errors: dict[str, str] = {}
         formats: dict[str, NumberFormat] = {}
         row, column = 0, -1
