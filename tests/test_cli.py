@@ -68,8 +68,12 @@ def test_lock_files_and_other_files_are_skipped(make_workbook: Make, tmp_path: P
     make_workbook()
     (tmp_path / "~$wb0.xlsx").write_bytes(b"lock")
     (tmp_path / "notes.docx").write_bytes(b"x")
+    (tmp_path / ".hidden.xlsx").write_bytes(b"x")
     code, out, _ = run("validate", "--format", "json", str(tmp_path))
-    assert code == 0 and json.loads(out) == []
+    assert code == 0 and json.loads(out)["findings"] == []
+    [skipped] = json.loads(out)["skipped"]
+    assert skipped["file"] == str(tmp_path / "notes.docx")
+    assert skipped["reason"] == "không phải biểu báo cáo .xlsx" and ".xlsx" in skipped["action"]
 
 
 def test_json_output_equals_the_library_findings(make_workbook: Make, contract: Contract) -> None:
@@ -77,7 +81,7 @@ def test_json_output_equals_the_library_findings(make_workbook: Make, contract: 
     code, out, err = run("validate", "--format", "json", str(folder))
     assert code == 1 and err == ""
     expected = json.loads(to_json(validate_paths([folder], contract).report))
-    assert json.loads(out) == expected and len(expected) == 2
+    assert json.loads(out) == expected and len(expected["findings"]) == 2
 
 
 @pytest.mark.parametrize("fmt", ["junit", "github"])
@@ -219,3 +223,15 @@ def test_the_command_line_collects_garbage_less_often() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "True True"
+
+
+@pytest.mark.parametrize("content", [b"x", b"[1]", b"\xc2\x00PK"])
+def test_report_of_a_file_that_is_not_a_document(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "bieu.json"
+    path.write_bytes(content)
+    code, out, err = run("report", str(path))
+    assert code == 2 and out == ""
+    assert err == (
+        f"ipstat: {path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
+        "(tong-hop-<năm>.json); hãy chọn đúng tệp đó.\n"
+    )

@@ -1,17 +1,21 @@
 """Year over year, and the bloc after the 2025 mergers compared like with like."""
 
+import re
+import shutil
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 
 from ipstat.bloc.compare import change_percent
-from ipstat.bloc.document import loads
+from ipstat.bloc.document import dumps, loads
 from ipstat.contract.model import Contract, load_contract
-from ipstat.outputs.render import change_phrase
+from ipstat.outputs.render import change_phrase, change_words, sentence_changes
 from ipstat.publish import output_paths, publish
+from tests.test_publish import SAMPLE, check_golden
 
 Make = Callable[..., Path]
 LAST_YEAR = Path(__file__).parent / "golden" / "tong-hop-2016.json"
@@ -34,6 +38,20 @@ def test_change_phrases(before: str | None, now: str, phrase: str) -> None:
     assert change_phrase(change, 2016) == phrase
 
 
+def test_a_sentence_says_the_year_once() -> None:
+    def change(before: str, now: str) -> dict[str, Decimal | None]:
+        return {"change_percent": change_percent(Decimal(before), Decimal(now))}
+
+    totals = {"a": change("0", "5"), "b": change("100", "90"), "c": change("100", "120")}
+    assert sentence_changes(totals, 2016)("a", "b", "c") == {
+        "a": "",
+        "b": "giảm 10% so với năm 2016",
+        "c": "tăng 20%",
+    }
+    assert sentence_changes({}, None)("a", "b") == {"a": "", "b": ""}
+    assert change_words(change("100", "100.01"), None) == "tương đương năm trước"
+
+
 def previous_of(member: str, code: str) -> Decimal:
     value: Decimal = PREVIOUS["provinces"][member][code]
     return value
@@ -53,13 +71,15 @@ def test_same_bloc_next_year(make_workbook: Make, contract: Contract, tmp_path: 
     total = comparison["totals"]["workers"]
     assert total["previous"] == previous_of("Hà Nam", "workers") + previous_of("Hà Nội", "workers")
     report = output_paths(tmp_path / "out", 2017)["md"].read_text(encoding="utf-8")
-    assert "So sánh với năm 2016." in report
-    assert "so với năm 2016)" in report
+    assert "So sánh với năm" not in report and ") (" not in report
+    for sentence in re.split(r"(?<=\.)\s+", report):
+        assert sentence.count("so với năm 2016") <= 1, sentence
     book = openpyxl.load_workbook(output_paths(tmp_path / "out", 2017)["xlsx"], data_only=True)
     sheet = book["So sánh"]
     assert sheet["A5"].value == "Hà Nam" and sheet["A7"].value == "Tổng Khối"
     assert sheet["E3"].value.startswith("Vốn đăng ký của dự án FDI cấp mới")
-    assert sheet["E4"].value == "Năm 2016" and sheet["G5"].value == pytest.approx(12.3)
+    assert sheet["E4"].value == "Năm 2016" and sheet["G5"].value == pytest.approx(0.123)
+    assert sheet["G5"].number_format == "0.0%"
 
 
 def test_a_cumulative_figure_falling_too_far_is_a_warning(
@@ -71,7 +91,11 @@ def test_a_cumulative_figure_falling_too_far_is_a_warning(
     assert [(f.code, f.cell, f.file) for f in drops] == [
         ("fdi_registered_capital", "D17", path.name)
     ]
-    assert "giảm 19,8% so với năm 2016" in drops[0].message
+    assert drops[0].message == (
+        "Ô D17 (fdi_registered_capital): Tổng vốn đăng ký của dự án FDI của Hà Nam giảm 19,8% "
+        "so với năm 2016, từ 1.869,88 triệu USD xuống 1.500 triệu USD; số lũy kế thường không "
+        "giảm quá 10%, hãy kiểm tra lại."
+    )
     assert published.document is not None
     assert any(w["rule"] == "cumulative-drop" for w in published.document["warnings"])
 
@@ -113,7 +137,7 @@ def test_an_old_province_name_in_a_2025_workbook_says_where_it_went(
     from ipstat.reading.reader import read_submission
 
     _, findings = read_submission(
-        make_workbook(member="Hải Dương"), load_contract(bloc="dbsh-2025")
+        make_workbook(member="Hải Dương", year=2025), load_contract(bloc="dbsh-2025")
     )
     [finding] = findings
     assert finding.rule == "unknown-member"
@@ -129,3 +153,34 @@ def test_previous_that_is_not_a_document_is_an_error(
     bad.write_text("[]", encoding="utf-8")
     with pytest.raises(DocumentError):
         publish([make_workbook()], contract, out=tmp_path / "out", previous=bad)
+
+
+def a_year_before(document: dict[str, Any]) -> dict[str, Any]:
+    """The 2016 document made into a 2015 one: every figure moved by -15% to +15%, the
+    previous budget in USD and FDI added capital 0 (no percentage can be said of them)."""
+    previous = loads(dumps(document))
+    previous["year"] = 2015
+    for i, figures in enumerate(previous["provinces"].values()):
+        for j, code in enumerate(figures):
+            factor = Decimal("0.85") + Decimal((i + j) % 7) / 20
+            figures[code] = (figures[code] * factor).quantize(Decimal(1))
+            if code in {"budget_usd", "fdi_added_capital"}:
+                figures[code] = Decimal(0)
+    return previous
+
+
+def test_year_over_year_report_golden(contract: Contract, tmp_path: Path) -> None:
+    """Read as an official would: the year once per sentence, no doubled brackets, the
+    missing member said once."""
+    folder = tmp_path / "nhan-ve"
+    folder.mkdir()
+    for workbook in SAMPLE.glob("*.xlsx"):
+        if workbook.name != "bieu-ha-nam-2016.xlsx":
+            shutil.copy(workbook, folder)
+    last_year = tmp_path / "tong-hop-2015.json"
+    last_year.write_text(dumps(a_year_before(PREVIOUS)), encoding="utf-8")
+    published = publish([folder], contract, out=tmp_path / "out", previous=last_year)
+    assert published.document is not None
+    report = output_paths(tmp_path / "out", 2016)["md"].read_text(encoding="utf-8")
+    check_golden("bao-cao-2016-so-sanh-2015.md", report)
+    assert report.count("Hà Nam") == 1

@@ -1,11 +1,17 @@
+import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineWorkbook
 
 from ipstat.bloc.document import loads
-from ipstat.outputs.consolidated import write_consolidated
+from ipstat.contract.model import Contract
+from ipstat.outputs.consolidated import CHART_ROWS, write_consolidated
+from ipstat.publish import output_paths, publish
 
 GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
 
@@ -31,7 +37,8 @@ def test_section_sheet_has_members_and_a_bold_total_row(workbook: Path) -> None:
     assert values["B15"].value == 257 and values["B15"].font.bold
     assert values["C15"].value == pytest.approx(4841.2)
     assert formulas["C15"].value == "=SUM(C4:C14)"
-    assert values["C4"].number_format == "#,##0.0#"
+    assert values["C4"].number_format == "#,##0.00"  # two decimals in every money row
+    assert values["C15"].number_format == "#,##0.00" and values["B4"].number_format == "#,##0"
     assert formulas.freeze_panes == "B4"
 
 
@@ -64,4 +71,93 @@ def test_summary_sheet_has_totals_and_ratios(workbook: Path) -> None:
     sheet = openpyxl.load_workbook(workbook, data_only=True)["Tổng hợp"]
     rows = {r[0].value: r[3].value for r in sheet.iter_rows(min_row=6)}
     assert rows["workers"] == 771112
-    assert rows["fdi_disbursed_ratio"] == pytest.approx(55.965528)
+    assert rows["fdi_disbursed_ratio"] == pytest.approx(0.55965528)  # a fraction, shown as 56.0%
+    ratio = next(r[3] for r in sheet.iter_rows(min_row=6) if r[0].value == "fdi_disbursed_ratio")
+    assert ratio.number_format == "0.0%"
+
+
+def assert_a4_landscape(sheet: Worksheet) -> None:
+    assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+
+
+def test_section_sheets_print_one_page_wide(workbook: Path) -> None:
+    book = openpyxl.load_workbook(workbook)
+    for name in ("Tổng hợp", "Mục A", "Mục D", "Nguồn"):
+        sheet = book[name]
+        assert_a4_landscape(sheet)
+        assert sheet.sheet_properties.pageSetUpPr is not None
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToHeight == 0
+    assert book["Mục A"].print_title_rows == "$1:$3"
+    header = book["Nguồn"].print_title_rows
+    assert header is not None and book["Nguồn"][f"A{header.split(':')[0].strip('$')}"].value == (
+        "Thành viên"
+    )
+
+
+def test_each_chart_on_its_own_page(workbook: Path) -> None:
+    sheet = openpyxl.load_workbook(workbook)["Biểu đồ"]
+    assert_a4_landscape(sheet)
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert fit is None or not fit.fitToPage  # fitting to a page would override the break
+    assert [brk.id for brk in sheet.row_breaks.brk] == [CHART_ROWS]
+    with zipfile.ZipFile(workbook) as archive:
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+    rows = [int(r) for r in re.findall(r"<xdr:row>(\d+)</xdr:row>", drawing)]
+    (top, bottom), (next_top, _) = rows[0:2], rows[2:4]
+    assert top < bottom < CHART_ROWS <= next_top  # zero-based rows; the break is before row 31
+
+
+def test_comparison_prints_three_indicators_a_page(
+    make_workbook: Callable[..., Path], contract: Contract, tmp_path: Path
+) -> None:
+    folder = make_workbook(member="Hà Nam", year=2017).parent
+    make_workbook(member="Hà Nội", year=2017)
+    publish([folder], contract, out=tmp_path / "out", previous=GOLDEN_JSON)
+    book = openpyxl.load_workbook(output_paths(tmp_path / "out", 2017)["xlsx"])
+    sheet = book["So sánh"]
+    assert_a4_landscape(sheet)
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert fit is None or not fit.fitToPage
+    assert sheet.page_setup.scale in (None, 100)
+    assert (sheet.print_title_rows, sheet.print_title_cols) == ("$3:$4", "$A:$A")
+    assert sheet.print_area == "'So sánh'!$A$3:$AE$7"
+    assert [brk.id for brk in sheet.col_breaks.brk] == [10, 19, 28]
+    assert sheet.oddHeader is not None
+    assert "So sánh năm 2017 với năm 2016" in (sheet.oddHeader.left.text or "")
+    assert sheet["D5"].number_format == "0.0%" and sheet["C5"].number_format == "#,##0"
+    assert sheet["F5"].number_format == "#,##0.00" and sheet["E5"].number_format == "#,##0.00"
+
+
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://example.com","Bấm vào đây").xlsx',
+    "mailto:thu@example.com.xlsx",
+    "\\\\host\\share\\bao-cao.xlsx",
+    "http://example.com/bao-cao.xlsx",
+    "external:c:\\x.xlsx",
+    "=1+1",
+    "bieu \x1b[2J\x07.xlsx",
+    "_x0041_.xlsx",
+]
+
+
+def test_names_from_input_are_text_never_formulas_or_links(tmp_path: Path) -> None:
+    document = loads(GOLDEN_JSON.read_text(encoding="utf-8"))
+    for source, name in zip(document["sources"], HOSTILE_NAMES, strict=False):
+        source["file"] = name
+        source["cells"] = dict.fromkeys(source["cells"], f"{name}!D7")
+    path = tmp_path / "tong-hop.xlsx"
+    write_consolidated(path, document)
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.namelist()
+        sheets = [archive.read(p).decode() for p in parts if p.startswith("xl/worksheets/sheet")]
+    assert not any("hyperlink" in p.lower() for p in parts)
+    assert not any("HYPERLINK" in s or "<hyperlink" in s for s in sheets)
+    sources = openpyxl.load_workbook(path)["Nguồn"]
+    cells = [c for row in sources.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" and c.hyperlink is None for c in cells)
+    as_excel_shows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Nguồn").to_python()
+    texts = {value for row in as_excel_shows for value in row}
+    for name in HOSTILE_NAMES:
+        assert name in texts
+        assert f"{name}!D7" in texts

@@ -58,6 +58,10 @@ def test_the_shipped_contract_has_the_32_indicators() -> None:
         ("form.toml", 'code = "workers"', 'code = "revenue_usd"', "appears twice"),
         ("form.toml", 'unit = "người"', 'unit = "người"\ncolour = "red"', "colour"),
         ("form.toml", 'version = "v1"', 'version = "v1', "TOML"),
+        ("form.toml", "max_cells = 200_000", "max_cells = 0", "must be positive"),
+        ("form.toml", "max_seconds = 5", 'max_seconds = "five"', "max_seconds"),
+        ("form.toml", "max_entries = 2000\n", "", "max_entries"),
+        ("form.toml", "max_part_bytes = 20_000_000", "max_part_bytes = 90_000_000", "total"),
     ],
 )
 def test_a_typo_in_schemas_is_a_clear_error(
@@ -88,8 +92,17 @@ def test_another_bloc_is_a_file(tmp_path: Path) -> None:
 
 
 def test_missing_bloc_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ContractError, match="Không đọc được"):
+    with pytest.raises(ContractError, match=r"Không có Khối .*none\.toml"):
         load_contract(bloc=tmp_path / "none.toml")
+
+
+def test_an_unknown_bloc_lists_the_blocs_there_are() -> None:
+    with pytest.raises(ContractError) as raised:
+        load_contract(bloc="dbsh-2020")
+    assert str(raised.value) == (
+        "Không có Khối “dbsh-2020”. Các Khối có sẵn: dbsh-2016, dbsh-2025; "
+        "hoặc ghi đường dẫn đến một tệp .toml."
+    )
 
 
 def test_a_damaged_cache_entry_is_checked_again(
@@ -108,3 +121,9 @@ def test_no_cache_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("IPSTAT_NO_CACHE", "1")
     load_contract()
     assert not (tmp_path / "ipstat").exists()
+
+
+def test_limits_are_data(schemas: Path) -> None:
+    assert load_contract(schemas).form.limits.max_rows == 5000
+    edit(schemas / "form.toml", "max_rows = 5000", "max_rows = 60")
+    assert load_contract(schemas).form.limits.max_rows == 60

@@ -4,7 +4,8 @@ from pathlib import Path
 import openpyxl
 
 from ipstat.contract.model import Contract
-from ipstat.outputs.form import form_filename, write_form
+from ipstat.outputs.form import CODE_COLOR, INPUT_FILL, form_filename, write_form
+from ipstat.outputs.paper import PORTRAIT_CHARACTERS
 from ipstat.reading.reader import read_submission
 from tests.conftest import VALID
 
@@ -61,3 +62,45 @@ def test_form_for_every_member(
     for member in contract.bloc.members:
         write_form(tmp_path / form_filename(2016, member), contract, 2016, member)
     assert len(list(tmp_path.glob("bieu-*-2016.xlsx"))) == 11
+
+
+def test_form_prints_on_a4(tmp_path: Path, contract: Contract) -> None:
+    path = write_form(tmp_path / "f.xlsx", contract, 2017, contract.bloc.members[0])
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr is not None
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    figures = book["Chỉ tiêu"]
+    assert figures.page_setup.orientation == "landscape"
+    assert figures.print_title_rows == "$4:$4" and figures["A4"].value == "Mã"
+    assert figures.print_area == "'Chỉ tiêu'!$A$1:$E$40"
+    assert book["Thông tin"].print_title_rows == "$3:$3"
+    assert book["Thông tin"].page_setup.orientation == "portrait"
+
+
+def test_guide_lines_wrap_inside_a_portrait_page(tmp_path: Path, contract: Contract) -> None:
+    guide = openpyxl.load_workbook(write_form(tmp_path / "f.xlsx", contract, 2017))["Hướng dẫn"]
+    assert guide.page_setup.orientation == "portrait"
+    assert (guide.column_dimensions["A"].width or 0) <= PORTRAIT_CHARACTERS
+    lines = [row[0] for row in guide.iter_rows(min_row=2) if row[0].value]
+    assert lines and all(cell.alignment.wrap_text for cell in lines)
+    assert guide.sheet_properties.pageSetUpPr is not None
+    assert guide.sheet_properties.pageSetUpPr.fitToPage and guide.page_setup.fitToWidth == 1
+
+
+def test_input_cells_look_like_input_cells(tmp_path: Path, contract: Contract) -> None:
+    book = openpyxl.load_workbook(write_form(tmp_path / "f.xlsx", contract, 2017))
+    workers = next(r for r in book["Chỉ tiêu"].iter_rows() if r[0].value == "workers")
+    code, label, unit, value, note = workers
+    for cell in (value, note):
+        assert not cell.protection.locked
+        assert cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb.endswith(INPUT_FILL)
+        assert cell.border.left.style == cell.border.bottom.style == "thin"
+    for cell in (code, label, unit):
+        assert cell.protection.locked and cell.fill.fill_type is None
+        assert cell.border.left.style is None
+    assert code.font.color.rgb.endswith(CODE_COLOR) and label.font.color.rgb != code.font.color.rgb
+    info = {row[0].value: row[2] for row in book["Thông tin"].iter_rows(min_row=4)}
+    assert info["nguoi_lap"].fill.fgColor.rgb.endswith(INPUT_FILL)

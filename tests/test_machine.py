@@ -1,9 +1,14 @@
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ipstat.outputs.machine import GITHUB_LIMIT, to_github, to_json, to_junit
-from ipstat.reading.findings import FileReport, Finding, ValidationReport
+from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.reading.visible import encodable, visible
 
 
 def finding(
@@ -19,9 +24,10 @@ def report(
     return ValidationReport([FileReport(Path("a.xlsx"), list(findings), list(rules))])
 
 
-def test_json_is_a_list_of_findings() -> None:
+def test_json_lists_the_findings_and_the_skipped_files() -> None:
     data = json.loads(to_json(report(finding("negative-value"))))
-    assert data == [
+    assert data["skipped"] == []
+    assert data["findings"] == [
         {
             "file": "a.xlsx",
             "rule": "negative-value",
@@ -70,3 +76,87 @@ def test_github_escapes_newlines_and_property_separators() -> None:
     odd = Finding("dir,x/a:b.xlsx", "rule", "warning", "dòng 1\ndòng 2")
     [line] = to_github(ValidationReport([FileReport(Path("x"), [odd], [])])).splitlines()
     assert line == "::warning file=dir%2Cx/a%3Ab.xlsx,title=rule::dòng 1%0Adòng 2"
+
+
+# Any text, with the characters that break each format made likely.
+TEXT = st.text(
+    st.characters()
+    | st.sampled_from(["\x00", "\x1b", "\x0b", "\r", "\n", "\ufffe", "\udcff", "&", "<", '"'])
+    | st.sampled_from(["%", ":", ",", "]", ">", "\t"])
+)
+
+
+def hostile_report(file: str, sheet: str, message: str, rule: str) -> ValidationReport:
+    found = [
+        Finding(file, rule, "error", message, sheet, "D7", "x"),
+        Finding(file, "text-number", "warning", message, sheet, None, None),
+    ]
+    return ValidationReport(
+        [FileReport(Path(file or "x"), found, [rule, "text-number"])],
+        bloc_findings=[Finding("", rule, "error", message)],
+        skipped=[Skipped(file, message, message)],
+    )
+
+
+@given(TEXT, TEXT, TEXT, TEXT)
+def test_json_is_well_formed_whatever_the_input(
+    file: str, sheet: str, message: str, rule: str
+) -> None:
+    text = to_json(hostile_report(file, sheet, message, rule))
+    text.encode("utf-8")  # no lone surrogate: printable and writable as UTF-8
+    data = json.loads(text)
+    assert data["findings"][0]["message"] == encodable(message)
+    assert data["skipped"][0]["file"] == encodable(file)
+
+
+@given(TEXT, TEXT, TEXT, TEXT)
+def test_junit_is_well_formed_whatever_the_input(
+    file: str, sheet: str, message: str, rule: str
+) -> None:
+    text = to_junit(hostile_report(file, sheet, message, rule))
+    root = ET.fromstring(text.encode("utf-8"))
+    suite = root.findall("testsuite")[0]
+    assert suite.get("name") == visible(str(Path(file or "x")), keep="\t\n\r")
+    failure = suite.find("testcase/failure")
+    assert failure is not None and failure.get("message") == visible(message, keep="\t\n\r")
+
+
+@given(TEXT, TEXT, TEXT)
+def test_github_lines_are_well_formed_whatever_the_input(
+    file: str, message: str, rule: str
+) -> None:
+    lines = to_github(hostile_report(file, "", message, rule)).splitlines()
+    assert len(lines) == 4  # one per finding, one per skipped file: no newline let through
+    command, props, text = re.fullmatch(r"::(\w+) ([^:]*)::(.*)", lines[0]).groups()  # type: ignore[union-attr]
+    assert command == "error"
+    shown = visible(message, keep="\r\n")
+    assert unquote(text) == shown
+    values = dict(p.split("=", 1) for p in props.split(","))
+    assert set(values) == ({"file", "title"} if file else {"title"})
+    if file:
+        assert unquote(values["file"]) == visible(file, keep="\r\n")
+
+
+def unquote(text: str) -> str:
+    return re.sub(r"%([0-9A-F]{2})", lambda m: chr(int(m[1], 16)), text)
+
+
+def test_control_characters_are_shown_not_dropped() -> None:
+    odd = Finding("a.xlsx", "rule", "error", "giá trị “\x1b[2J\x00”", "Chỉ tiêu", "D7")
+    report = ValidationReport([FileReport(Path("a.xlsx"), [odd], ["rule"])])
+    root = ET.fromstring(to_junit(report))
+    assert "giá trị “␛[2J␀”" in (root.findtext("testsuite/testcase/failure") or "")
+    assert "giá trị “␛[2J␀”" in to_github(report)
+
+
+def test_skipped_files_in_every_format() -> None:
+    skipped = Skipped("nhan-ve/ha-noi.xls", "tệp Excel 97-2003 (.xls)", "hãy lưu lại dạng .xlsx")
+    report = ValidationReport(skipped=[skipped])
+    assert json.loads(to_json(report))["skipped"] == [skipped.as_dict()]
+    case = ET.fromstring(to_junit(report)).find("testsuite[@name='skipped']/testcase")
+    assert case is not None and case.get("name") == "nhan-ve/ha-noi.xls"
+    assert case.find("skipped") is not None
+    assert to_github(report) == (
+        "::notice file=nhan-ve/ha-noi.xls,title=skipped-file::Bỏ qua tệp: tệp Excel 97-2003 "
+        "(.xls); hãy lưu lại dạng .xlsx."
+    )

@@ -5,7 +5,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ipstat.reading.formatting import format_exact, format_number
-from ipstat.reading.numbers import NotANumber, decimal_from_float, parse_vi_number, plain
+from ipstat.reading.numbers import (
+    SHOWN_DIGITS,
+    NotANumber,
+    decimal_from_float,
+    parse_vi_number,
+    plain,
+    significant_digits,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,20 +62,57 @@ def test_english_grouping_with_decimals_is_refused(whole: int, cents: int) -> No
         parse_vi_number(f"{whole:,}.{cents}")
 
 
-@given(st.floats(min_value=0, max_value=1e12, allow_nan=False, allow_infinity=False))
-def test_a_float_cell_becomes_its_shortest_decimal(value: float) -> None:
-    assert decimal_from_float(value) == Decimal(repr(value))
-    assert float(decimal_from_float(value)) == value
+@given(st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1), st.integers(0, 30))
+def test_a_number_typed_in_a_cell_is_read_as_typed(digits: int, places: int) -> None:
+    typed = Decimal(digits).scaleb(-places)  # at most 15 significant digits, as Excel keeps
+    assert decimal_from_float(float(typed)) == typed
 
 
-def test_float_cells_keep_what_the_spreadsheet_showed() -> None:
-    assert decimal_from_float(0.1) + decimal_from_float(0.2) == Decimal("0.3")
-    assert decimal_from_float(5207.45) == Decimal("5207.45")
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_float_cell_is_its_shortest_decimal_at_15_significant_digits(value: float) -> None:
+    shortest = Decimal(repr(value))
+    read = decimal_from_float(value)
+    assert significant_digits(read) <= SHOWN_DIGITS
+    assert abs(read - shortest) <= Decimal(5).scaleb(shortest.adjusted() - SHOWN_DIGITS)
+    if significant_digits(shortest) <= SHOWN_DIGITS:
+        assert read == shortest
 
 
-def test_nan_is_not_a_number() -> None:
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (1.1 * 3, "3.3"),
+        (0.1 + 0.2, "0.3"),
+        (5207.45, "5207.45"),
+        (1.2345678901234567e19, "1.23456789012346E+19"),
+        (123456789.12345678, "123456789.123457"),
+        (0.000123456789012345678, "0.000123456789012346"),
+    ],
+)
+def test_float_cells_are_what_the_spreadsheet_shows(value: float, shown: str) -> None:
+    read = decimal_from_float(value)
+    assert read == Decimal(shown) and str(read) == shown
+
+
+@given(st.decimals(min_value=-(10**40), max_value=10**40, allow_nan=False, places=None))
+def test_any_finite_decimal_can_be_formatted(value: Decimal) -> None:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent < -60:
+        return
+    assert parse_vi_number(format_exact(value)) == value
+    format_number(value)
+
+
+@pytest.mark.parametrize("value", ["1E+300", "1" * 31, "0." + "1" * 31, "-1E+100"])
+def test_huge_and_long_decimals_are_formatted_without_error(value: str) -> None:
+    assert parse_vi_number(format_exact(Decimal(value))) == Decimal(value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_nan_and_infinity_are_not_numbers(value: float) -> None:
     with pytest.raises(NotANumber):
-        decimal_from_float(float("nan"))
+        decimal_from_float(value)
 
 
 @pytest.mark.parametrize(

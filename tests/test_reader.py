@@ -91,7 +91,10 @@ def test_member_names_are_matched_loosely(
     make_workbook: Make, contract: Contract, name: str
 ) -> None:
     submission, findings = read_submission(make_workbook(member=name), contract)
-    assert findings == [] and submission is not None and submission.member == "Hà Nam"
+    assert submission is not None and submission.member == "Hà Nam"
+    note = one(findings, "member-read-as")
+    assert findings == [note] and note.severity == "note" and note.cell == "C4"
+    assert note.message.endswith(f"“{name}” được đọc là “Hà Nam”.")
 
 
 @pytest.mark.parametrize("name", ["TP. Hà Nội", "Thanh pho Ha Noi", "HÀ NỘI"])

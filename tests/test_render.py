@@ -39,6 +39,24 @@ def test_an_undefined_name_names_the_template_and_line(document: Document, tmp_p
         render_report(document, path)
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{{ t.fdi_new_capitl }}", "không có biến `fdi_new_capitl`; có phải `fdi_new_capital`?"),
+        ("{{ yaer }}", "không có biến `yaer`; có phải `year`?"),
+        ("{{ provinces['Ha Nam'].workers }}", "không có biến `Ha Nam`; có phải `Hà Nam`?"),
+        ("{{ xyz_qwerty | so }}", "không có biến `xyz_qwerty`."),
+    ],
+)
+def test_a_misspelt_name_suggests_the_closest(
+    document: Document, tmp_path: Path, text: str, problem: str
+) -> None:
+    path = template(tmp_path, text)
+    with pytest.raises(TemplateProblem) as raised:
+        render_report(document, path)
+    assert str(raised.value) == f"Mẫu {path}, dòng 1: {problem}"
+
+
 def test_a_syntax_error_names_the_line(document: Document, tmp_path: Path) -> None:
     with pytest.raises(TemplateProblem, match="dòng 3"):
         render_report(document, template(tmp_path, "a\nb\n{% if %}\n"))
@@ -64,3 +82,17 @@ def test_document_round_trip_is_exact() -> None:
     text = dumps(value)
     assert '"a": 0.3' in text and "4841.2" in text and "771112" in text
     assert loads('{"year": 2016, "x": 4841.2}')["x"] == Decimal("4841.2")
+
+
+def test_a_table_column_keeps_its_decimals(document: Document, tmp_path: Path) -> None:
+    text = "{{ 3532 | so(1, co_dinh=true) }} {{ 3739.84 | so(1, co_dinh=true) }} {{ 121 | so }}\n"
+    assert render_report(document, template(tmp_path, text)) == "3.532,0 3.739,8 121\n"
+
+
+def test_changes_sit_in_the_bracket_already_open(document: Document, tmp_path: Path) -> None:
+    text = (
+        "(FDI{{ 'giảm 1%' | them }}) 5{{ 'tăng 2%' | ngoac }} 6{{ '' | ngoac }}"
+        "(DDI{{ '' | them }})\n"
+    )
+    out = render_report(document, template(tmp_path, text))
+    assert out == "(FDI, giảm 1%) 5 (tăng 2%) 6(DDI)\n"

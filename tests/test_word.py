@@ -72,3 +72,13 @@ def test_a_wide_table_gets_a_landscape_page(word: docx.document.Document) -> Non
     section_break = word.sections[0]._sectPr.getparent().getparent()
     order = list(body)
     assert order.index(section_break) < order.index(heading._p)
+
+
+def test_headings_name_times_new_roman_and_no_theme_font(word: docx.document.Document) -> None:
+    """A theme attribute beside w:ascii would make Word print the heading in Calibri."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for level in range(1, 5):
+        fonts = word.styles[f"Heading {level}"].element.rPr.rFonts
+        assert dict(fonts.attrib) == {
+            f"{w}{name}": "Times New Roman" for name in ("ascii", "hAnsi", "eastAsia", "cs")
+        }

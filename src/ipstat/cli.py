@@ -1,6 +1,7 @@
 """The command line: parse arguments, call one library function, turn its result into output."""
 
 import gc
+import io
 import json
 import os
 import sys
@@ -12,17 +13,22 @@ import typer
 
 from ipstat.contract.model import Contract, ContractError, Member, load_contract
 from ipstat.errors import IpstatError
+from ipstat.i18n import VietnameseGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
+    from ipstat.checks.previous import LastYear
+    from ipstat.contract.scoring import ScoringTable
+    from ipstat.outputs.annotate import Annotated as AnnotatedCopies
     from ipstat.reading.findings import ValidationReport
 
 app = typer.Typer(
+    cls=VietnameseGroup,
     help="Kiểm tra và tổng hợp số liệu KCN, KCX, KKT của Khối thi đua.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # workbooks hold personal data
-    add_completion=False,
     rich_markup_mode=None,
 )
 
@@ -44,7 +50,10 @@ class SchemaFormat(StrEnum):
     json = "json"
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Tệp .xlsx hoặc thư mục chứa các tệp.")]
+Paths = Annotated[
+    list[Path],
+    typer.Argument(metavar="ĐƯỜNG_DẪN...", help="Tệp .xlsx hoặc thư mục chứa các tệp."),
+]
 YearOption = Annotated[int | None, typer.Option("--year", help="Năm đang tổng hợp.")]
 BlocOption = Annotated[
     str | None,
@@ -53,22 +62,66 @@ BlocOption = Annotated[
 SchemasOption = Annotated[
     Path | None, typer.Option("--schemas", help="Thư mục bộ quy ước thay cho bản kèm theo.")
 ]
+PreviousOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="Tệp tổng hợp JSON của năm trước: cảnh báo số liệu chênh lệch bất thường "
+        "(jump-vs-previous).",
+    ),
+]
+
+
+class StatusFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def _console(stderr: bool = False) -> "Console":
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False)
+    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, emoji=False)
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    print(f"ipstat: {message}", file=sys.stderr)
+    from ipstat.reading.visible import visible  # noqa: PLC0415
+
+    print(f"ipstat: {visible(message)}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ipstat import __version__  # noqa: PLC0415
+
+        print(f"ipstat {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="In số phiên bản rồi thoát.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 def _contract(schemas: Path | None, bloc: str | None) -> Contract:
     try:
         return load_contract(schemas, bloc)
+    except ContractError as exc:
+        _fail(str(exc))
+
+
+def _scoring(contract: Contract, name: str | None, schemas: Path | None) -> "ScoringTable | None":
+    from ipstat.contract.scoring import load_scoring  # noqa: PLC0415
+
+    try:
+        return load_scoring(contract, name, schemas)
     except ContractError as exc:
         _fail(str(exc))
 
@@ -90,17 +143,18 @@ def validate(
     ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    previous: PreviousOption = None,
 ) -> None:
     """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
     from ipstat.checks.validation import validate_paths  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
+    scoring = _scoring(contract, None, schemas)
     try:
-        report = validate_paths(paths, contract, year).report
+        last_year = _last_year(previous, contract)
+        report = validate_paths(paths, contract, year, scoring=scoring, last_year=last_year).report
     except IpstatError as exc:
         _fail(str(exc))
-    if annotate is not None:
-        _annotate(report, annotate)
     if output_format is ValidateFormat.text:
         from ipstat.outputs.terminal import print_report  # noqa: PLC0415
 
@@ -112,7 +166,17 @@ def validate(
         text = render[output_format.value](report)
         if text:
             print(text)
+    if annotate is not None:  # after the findings: a copy that fails must not hide them
+        _annotate(report, annotate)
     raise typer.Exit(0 if report.ok(strict) else 1)
+
+
+def _last_year(previous: Path | None, contract: Contract) -> "LastYear | None":
+    if previous is None:
+        return None
+    from ipstat.bloc.compare import read_last_year  # noqa: PLC0415
+
+    return read_last_year(previous, contract)
 
 
 def _annotate(report: "ValidationReport", folder: Path) -> None:
@@ -122,10 +186,26 @@ def _annotate(report: "ValidationReport", folder: Path) -> None:
         annotated = annotate_reports(report.files, folder)
     except IpstatError as exc:
         _fail(str(exc))
+    _print_annotated(annotated, folder)
+
+
+def _print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:
+    from ipstat.reading.visible import visible  # noqa: PLC0415
+
     for path in annotated.written:
-        print(f"Đã ghi bản có ghi chú: {path}", file=sys.stderr)
+        source = annotated.source_of[path]
+        renamed = "" if source.name == path.name else f" (bản của {visible(str(source))})"
+        print(f"Đã ghi bản có ghi chú: {visible(str(path))}{renamed}", file=sys.stderr)
     for problem in annotated.problems:
-        print(f"ipstat: {problem}", file=sys.stderr)
+        print(f"ipstat: {visible(problem)}", file=sys.stderr)
+    if annotated.stale:
+        names = ", ".join(visible(p.name) for p in annotated.stale)
+        print(
+            f"ipstat: trong {visible(str(folder))} còn {len(annotated.stale)} bản có ghi chú từ "
+            "lần chạy trước, lần này không ghi lại (biểu đã hết lỗi, hoặc không có trong lần "
+            f"kiểm tra này), để nguyên: {names}. Hãy xóa nếu không cần nữa.",
+            file=sys.stderr,
+        )
 
 
 @app.command()
@@ -140,32 +220,79 @@ def template(
     ] = None,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    registration: Annotated[
+        bool, typer.Option("--registration", help="Biểu đăng ký chỉ tiêu thi đua đầu năm.")
+    ] = False,
+    adjustments: Annotated[
+        bool,
+        typer.Option("--adjustments", help="Trang “Điều chỉnh” trống cho `ipstat score`."),
+    ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Tệp tổng hợp JSON của năm trước: mỗi biểu có thêm cột “Năm trước” (khóa) "
+            "để thành viên đối chiếu.",
+        ),
+    ] = None,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
-    from ipstat.outputs.form import form_filename, write_form  # noqa: PLC0415
+    from ipstat.outputs import form  # noqa: PLC0415
     from ipstat.reading.members import match_member  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
+    scoring = _scoring(contract, None, schemas)
     if all_members and member:
         _fail("chỉ dùng một trong hai: --member hoặc --all.")
+    if (registration or adjustments) and scoring is None:
+        _fail(f"{contract.bloc.name} chưa có biểu tiêu chí chấm điểm (mục `scoring` của khối).")
+    if registration and adjustments:
+        _fail("chỉ dùng một trong hai: --registration hoặc --adjustments.")
+    if adjustments:
+        assert scoring is not None
+        path = output or Path(f"dieu-chinh-{year}.xlsx")
+        try:
+            form.write_adjustment_form(path, contract, scoring, year)
+        except IpstatError as exc:
+            _fail(str(exc))
+        _console().print(_written(path), soft_wrap=True)
+        return
+    filename = form.registration_filename if registration else form.form_filename
     targets: list[tuple[Member | None, Path]]
     if all_members:
         folder = output or Path(".")
-        targets = [(m, folder / form_filename(year, m)) for m in contract.bloc.members]
+        targets = [(m, folder / filename(year, m)) for m in contract.bloc.members]
     else:
         chosen = None
         if member:
             chosen = match_member(member, contract.bloc, contract.form.member_prefixes)
             if chosen is None:
                 _fail(f"“{member}” không phải là thành viên của {contract.bloc.name}.")
-        targets = [(chosen, output or Path(form_filename(year, chosen)))]
+        targets = [(chosen, output or Path(filename(year, chosen)))]
+    if previous is not None and not (member or all_members):
+        _fail("--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên.")
+    try:
+        last_year = _last_year(previous, contract)
+    except IpstatError as exc:
+        _fail(str(exc))
     console = _console()
     for chosen, path in targets:
+        figures = last_year.figures(chosen.name) if last_year and chosen else None
         try:
-            write_form(path, contract, year, chosen)
+            if registration:
+                assert scoring is not None
+                form.write_registration_form(path, contract, scoring, year, chosen)
+            else:
+                form.write_form(path, contract, year, chosen, scoring=scoring, previous=figures)
         except IpstatError as exc:
             _fail(str(exc))
-        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        console.print(_written(path), soft_wrap=True)
+
+
+def _written(path: Path) -> "Text":
+    from ipstat.outputs.terminal import written  # noqa: PLC0415
+
+    return written(path)
 
 
 @app.command()
@@ -207,14 +334,43 @@ def aggregate(
     ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    registrations: Annotated[
+        Path | None,
+        typer.Option(
+            "--registrations", help="Các bản đăng ký thi đua: báo cáo ghi mức đạt kế hoạch."
+        ),
+    ] = None,
+    latest: Annotated[
+        bool,
+        typer.Option(
+            "--latest",
+            help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ.",
+        ),
+    ] = False,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
-    from ipstat.outputs.terminal import findings_table, print_report, print_summary  # noqa: PLC0415
+    from ipstat.outputs.terminal import (  # noqa: PLC0415
+        findings_table,
+        print_report,
+        print_skipped,
+        print_summary,
+    )
     from ipstat.publish import publish  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
+    scoring = _scoring(contract, None, schemas) if registrations else None
     try:
-        published = publish(paths, contract, year=year, out=out, previous=previous, word=docx)
+        published = publish(
+            paths,
+            contract,
+            year=year,
+            out=out,
+            previous=previous,
+            word=docx,
+            registrations=registrations,
+            scoring=scoring,
+            latest=latest,
+        )
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
@@ -230,13 +386,166 @@ def aggregate(
         print(dumps(published.document))
     warnings = published.run.validation.report.warnings
     if warnings:
-        console.print(findings_table(warnings))
+        console.print(findings_table(warnings, with_file=True))
+    print_skipped(console, published.run.validation.report.skipped)
     print_summary(console, published.document, contract.comparison.headline, published.files)
 
 
 @app.command()
+def score(
+    paths: Paths,
+    registrations: Annotated[
+        Path,
+        typer.Option("--registrations", help="Tệp hoặc thư mục các bản đăng ký thi đua."),
+    ],
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Tệp tổng hợp JSON của năm trước (tiêu chí tăng trưởng)."),
+    ] = None,
+    adjustments: Annotated[
+        Path | None,
+        typer.Option("--adjustments", help="Tệp có trang “Điều chỉnh” (cham-diem-<năm>.xlsx)."),
+    ] = None,
+    scoring: Annotated[
+        str | None,
+        typer.Option("--scoring", help="Biểu chấm điểm: tên trong schemas/scoring hoặc tệp .toml."),
+    ] = None,
+    year: YearOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
+    ] = False,
+    docx: Annotated[
+        bool, typer.Option("--docx", help="Ghi thêm dự thảo đề nghị khen thưởng dạng Word.")
+    ] = False,
+    bloc: BlocOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Chấm điểm thi đua, xếp hạng và dự thảo đề nghị khen thưởng."""
+    from ipstat.emulation import score as score_bloc  # noqa: PLC0415
+    from ipstat.outputs.terminal import findings_table, print_report  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    table = _scoring(contract, scoring, schemas)
+    if table is None:
+        _fail(f"{contract.bloc.name} chưa có biểu tiêu chí chấm điểm; hãy dùng --scoring.")
+    try:
+        scored = score_bloc(
+            paths,
+            contract,
+            table,
+            registrations=registrations,
+            previous=previous,
+            adjustments=adjustments,
+            year=year,
+            out=out,
+            word=docx,
+        )
+    except IpstatError as exc:
+        _fail(str(exc))
+    console = _console(stderr=as_json)
+    if scored.document is None:
+        print_report(console, scored.report)
+        console.print(
+            "[red]Chưa chấm điểm: hãy sửa các lỗi trên rồi chạy lại. Không ghi tệp nào.[/]"
+        )
+        raise typer.Exit(1)
+    if as_json:
+        from ipstat.bloc.document import dumps  # noqa: PLC0415
+
+        print(dumps(scored.document))
+    if scored.report.warnings:
+        console.print(findings_table(scored.report.warnings))
+    from ipstat.reading.formatting import format_number  # noqa: PLC0415
+
+    places = scored.document["table"]["places"]
+    for name, member in scored.document["members"].items():
+        total = format_number(member["total"], places, fixed=True)
+        console.print(f"{member['rank']:>3}. {name}: {total} điểm", soft_wrap=True)
+    for award in scored.document["awards"]:
+        proposed = ", ".join(award["members"]) or "không có"
+        tied = f"; đồng điểm, Khối biểu quyết: {', '.join(award['tied'])}" if award["tied"] else ""
+        console.print(f"{award['name']}: {proposed}{tied}", soft_wrap=True)
+    for path in scored.files:
+        console.print(_written(path), soft_wrap=True)
+
+
+@app.command()
+def status(
+    inbox: Annotated[Path, typer.Argument(help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017.")],
+    year: YearOption = None,
+    bloc: BlocOption = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", help="Hạn nộp YYYY-MM-DD, thay cho hạn trong tệp của Khối."),
+    ] = None,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", help="text: bảng; json: tài liệu JSON ra stdout.")
+    ] = StatusFormat.text,
+    letters: Annotated[
+        Path | None,
+        typer.Option(
+            "--letters", help="Thư mục ghi thư nhắc (.md và .docx) cho thành viên chưa xong."
+        ),
+    ] = None,
+    letter_template: Annotated[
+        Path | None, typer.Option("--letter-template", help="Mẫu thư Jinja2 của riêng bạn.")
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate", help="Thư mục ghi bản có ghi chú của mỗi biểu cần sửa (để gửi kèm thư)."
+        ),
+    ] = None,
+    previous: PreviousOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Ai đã nộp, ai cần sửa, ai chưa nộp; đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
+    import datetime as dt  # noqa: PLC0415
+
+    from ipstat.reading.visible import visible  # noqa: PLC0415
+    from ipstat.tracking import track  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    due = None
+    if deadline is not None:
+        try:
+            due = dt.date.fromisoformat(deadline)
+        except ValueError:
+            _fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
+    try:
+        tracked = track(
+            inbox,
+            contract,
+            year=year,
+            deadline=due,
+            previous=previous,
+            letters=letters,
+            letter_template=letter_template,
+            annotate=annotate,
+        )
+    except IpstatError as exc:
+        _fail(str(exc))
+    if output_format is StatusFormat.json:
+        print(json.dumps(tracked.status.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        from ipstat.outputs.terminal import print_status  # noqa: PLC0415
+
+        print_status(_console(), tracked.status)
+    for path in tracked.letters:
+        print(f"Đã ghi thư: {visible(str(path))}", file=sys.stderr)
+    if tracked.annotated is not None and annotate is not None:
+        _print_annotated(tracked.annotated, annotate)
+    raise typer.Exit(0 if tracked.status.complete else 1)
+
+
+@app.command()
 def report(
-    document: Annotated[Path, typer.Argument(help="Tệp JSON do `ipstat aggregate` ghi.")],
+    document: Annotated[
+        Path, typer.Argument(metavar="TỆP_JSON", help="Tệp JSON do `ipstat aggregate` ghi.")
+    ],
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Jinja2 của riêng bạn.")
     ] = None,
@@ -274,7 +583,72 @@ def report(
             write_text_atomic(output, text)
     except IpstatError as exc:
         _fail(str(exc))
-    _console().print(f"Đã ghi [bold]{output}[/]", soft_wrap=True)
+    _console().print(_written(output), soft_wrap=True)
+
+
+class HistoryFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def history(
+    documents: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Các tệp tổng hợp JSON do `ipstat aggregate` ghi (mỗi năm một tệp), hoặc thư mục "
+            "chứa các tệp tong-hop-*.json."
+        ),
+    ],
+    bloc: Annotated[
+        str | None,
+        typer.Option(
+            "--bloc",
+            help="Quy đổi các năm trước theo thành viên hiện nay của Khối này (dbsh-2025); "
+            "không có: giữ thành viên như từng năm.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/lich-su).")
+    ] = None,
+    output_format: Annotated[
+        list[HistoryFormat] | None,
+        typer.Option(
+            "--format",
+            help="xlsx, csv, md hoặc json; lặp lại để ghi nhiều loại (mặc định: cả bốn).",
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Mẫu Jinja2 của riêng bạn cho phần lời (.md).")
+    ] = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Số liệu của Khối qua các năm: bảng dữ liệu, bảng tính có biểu đồ, và phần lời về xu hướng."""
+    from ipstat.history import FORMATS, write_history  # noqa: PLC0415
+
+    contract = _contract(schemas, bloc)
+    formats = [f.value for f in output_format] if output_format else list(FORMATS)
+    try:
+        run = write_history(
+            documents,
+            contract,
+            mapped=bloc is not None,
+            out=out,
+            formats=formats,
+            template=template,
+        )
+    except IpstatError as exc:
+        _fail(str(exc))
+    console = _console()
+    years = ", ".join(str(y) for y in run.history.years)
+    console.print(f"Số liệu các năm {years}.", soft_wrap=True)
+    if run.history.gaps:
+        gaps = ", ".join(str(y) for y in run.history.gaps)
+        console.print(f"Không có tệp tổng hợp của năm {gaps}: để trống.", soft_wrap=True)
+    for path in run.files:
+        console.print(_written(path), soft_wrap=True)
 
 
 # A command builds many long-lived objects (pandas alone, hundreds of thousands while it is
@@ -286,4 +660,17 @@ GC_THRESHOLDS = (100_000, 50, 100)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
+    _reconfigure_streams()
     app()
+
+
+def _reconfigure_streams() -> None:
+    """Never a UnicodeEncodeError on output: redirected output is written in UTF-8 whatever the
+    console's code page (cp1252, cp1258), and a console that cannot show a character shows
+    `?` instead."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="replace")

@@ -5,9 +5,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipstat.bloc.aggregate import AggregateRun, aggregate_paths
-from ipstat.bloc.compare import compare_years
+from ipstat.bloc.compare import compare_years, last_year_figures
 from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
+from ipstat.bloc.plans import plan_completion
+from ipstat.checks.rules import check_bloc
+from ipstat.checks.validation import validate_paths
 from ipstat.contract.model import Contract
+from ipstat.contract.scoring import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.consolidated import write_consolidated
 from ipstat.outputs.render import render_report
@@ -38,11 +42,27 @@ def publish(
     out: Path | None = None,
     previous: Path | None = None,
     word: bool = False,
+    registrations: Path | None = None,
+    scoring: ScoringTable | None = None,
+    latest: bool = False,
 ) -> Published:
     """With any error nothing is written; otherwise all the outputs are replaced together.
-    With `previous` (last year's document) the outputs compare the two years."""
+    With `previous` (last year's document) the outputs compare the two years and flow figures
+    far from last year's are warnings; with `latest`, each member's last version is used; with
+    `registrations`, the report says how far the bloc went towards its registered plans."""
     last_year = read_document(previous) if previous else None
-    run = aggregate_paths(paths, contract, year)
+    figures = last_year_figures(last_year, contract) if last_year is not None else None
+    run = aggregate_paths(paths, contract, year, latest=latest, last_year=figures)
+    registered = None
+    if registrations is not None and run.aggregate is not None:
+        registered = validate_paths([registrations], contract, run.aggregate.year, scoring=scoring)
+        run.validation.report.files.extend(registered.report.files)
+        duplicates, _ = check_bloc(registered.registrations, contract, run.aggregate.year)
+        run.validation.report.bloc_findings.extend(
+            f for f in duplicates if f.rule != "missing-member"
+        )
+        if run.validation.report.errors:
+            run.aggregate = None
     if run.aggregate is None:
         return Published(run)
     comparison = None
@@ -51,16 +71,18 @@ def publish(
         run.aggregate.warnings.extend(drops)
         run.validation.report.bloc_findings.extend(drops)
     document = to_document(run.aggregate, contract, comparison)
+    if registered is not None:
+        document["plan"] = plan_completion(run.aggregate, registered.registrations)
     folder = out or Path("ket-qua") / str(run.aggregate.year)
     targets = output_paths(folder, run.aggregate.year)
     json_text = dumps(document) + "\n"
     report = render_report(loads(json_text))  # exactly what `ipstat report` will give
 
     def write_json(path: Path) -> None:
-        path.write_text(json_text, encoding="utf-8")
+        path.write_text(json_text, encoding="utf-8", newline="\n")
 
     def write_report(path: Path) -> None:
-        path.write_text(report, encoding="utf-8")
+        path.write_text(report, encoding="utf-8", newline="\n")
 
     def write_book(path: Path) -> None:
         write_consolidated(path, document)

@@ -1,15 +1,21 @@
 """`aggregate`: validate everything, check the bloc, then add up the members exactly."""
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from ipstat.bloc.inbox import latest_versions, received_times
+from ipstat.checks.previous import LastYear
 from ipstat.checks.rules import check_bloc
 from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
 from ipstat.reading.findings import Finding
+from ipstat.reading.formatting import format_datetime
 from ipstat.reading.reader import Submission
+from ipstat.reading.visible import encodable
 
 RATIO_PLACES = Decimal("0.000001")  # derived percentages keep 6 decimals; display rounds once
 
@@ -22,6 +28,17 @@ class Source:
     cells: dict[str, str]  # indicator code → "Sheet!A1"
 
 
+@dataclass(frozen=True)
+class Superseded:
+    """A workbook `aggregate --latest` left out: an older version of a member's, or a copy."""
+
+    file: str
+    sha256: str
+    member: str
+    received: dt.datetime
+    replaced_by: str
+
+
 @dataclass
 class Aggregate:
     year: int
@@ -32,6 +49,7 @@ class Aggregate:
     provinces: dict[str, dict[str, Decimal]]
     sources: list[Source]
     warnings: list[Finding] = field(default_factory=list)
+    superseded: list[Superseded] = field(default_factory=list)
 
 
 @dataclass
@@ -85,10 +103,10 @@ def build_aggregate(
     totals = sum_members(provinces, codes)
     sources = [
         Source(
-            file=s.path.name,
+            file=encodable(s.path.name),  # a name that is not UTF-8 cannot be written as is
             sha256=s.sha256,
             member=str(s.member),
-            cells={code: f"{f.sheet}!{f.cell}" for code, f in s.figures.items()},
+            cells={code: encodable(f"{f.sheet}!{f.cell}") for code, f in s.figures.items()},
         )
         for s in ordered
     ]
@@ -105,15 +123,73 @@ def build_aggregate(
 
 
 def aggregate_paths(
-    paths: Iterable[Path], contract: Contract, year: int | None = None
+    paths: Iterable[Path],
+    contract: Contract,
+    year: int | None = None,
+    *,
+    latest: bool = False,
+    last_year: LastYear | None = None,
 ) -> AggregateRun:
-    """Validate each workbook and the bloc; add up only when there is no error at all."""
-    validation = validate_paths(paths, contract, year)
-    bloc_findings, agreed = check_bloc(validation.submissions, contract, year)
+    """Validate each workbook and the bloc; add up only when there is no error at all.
+
+    With `latest`, each member's workbook received last is used and the others are left out
+    with a warning; `last_year` checks the flow figures against last year's."""
+    validation = validate_paths(paths, contract, year, last_year=last_year)
+    members = Counter(s.member for s in validation.submissions if s.member is not None)
+    received = None
+    if latest or any(n > 1 for n in members.values()):
+        received = received_times(validation.submissions)
+    superseded: list[Superseded] = []
+    if latest and received is not None:
+        superseded = _keep_latest(validation, received, contract)
+    bloc_findings, agreed = check_bloc(
+        validation.submissions,
+        contract,
+        year,
+        skipped=validation.report.skipped,
+        received=received,
+    )
     validation.report.bloc_findings.extend(bloc_findings)
     if validation.report.errors or agreed is None:
         return AggregateRun(validation, None)
     aggregate = build_aggregate(
         validation.submissions, contract, agreed, validation.report.warnings
     )
+    aggregate.superseded = superseded
     return AggregateRun(validation, aggregate)
+
+
+def _keep_latest(
+    validation: Validation, received: dict[Path, dt.datetime], contract: Contract
+) -> list[Superseded]:
+    """Leave out every workbook but each member's latest: from the submissions, and from the
+    files reported on, whose findings no longer matter; each is a `superseded-version`."""
+    kept, replaced = latest_versions(validation.submissions, received)
+    left_out = {old.path for old, _ in replaced}
+    kept_ids = {id(s) for s in kept}
+    validation.submissions = [s for s in validation.submissions if id(s) in kept_ids]
+    validation.report.files = [r for r in validation.report.files if r.path not in left_out]
+    superseded = []
+    replaced.sort(key=lambda pair: (str(pair[0].member), received[pair[0].path]))
+    for old, new in replaced:
+        when = format_datetime(received[old.path])
+        what = (
+            f"là bản sao giống hệt “{new.path.name}”"
+            if old.sha256 == new.sha256
+            else f"(nhận {when}) là bản cũ, đã được thay bằng “{new.path.name}” "
+            f"(nhận {format_datetime(received[new.path])})"
+        )
+        validation.report.bloc_findings.append(
+            Finding(
+                str(old.path),
+                "superseded-version",
+                contract.severity("superseded-version"),
+                f"Tệp “{old.path.name}” của {old.member} {what}; tệp này không được tổng hợp.",
+            )
+        )
+        superseded.append(
+            Superseded(
+                old.path.name, old.sha256, str(old.member), received[old.path], new.path.name
+            )
+        )
+    return superseded

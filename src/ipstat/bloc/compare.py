@@ -6,10 +6,12 @@ member is compared with the sum of the units it was made of.
 """
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.aggregate import Aggregate, percent
-from ipstat.bloc.document import Document
+from ipstat.bloc.document import Document, read_document
+from ipstat.checks.previous import LastYear
 from ipstat.contract.model import Contract
 from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_exact, format_number
@@ -38,6 +40,18 @@ def map_previous(
         for code, value in figures.items():
             target[code] = target.get(code, Decimal(0)) + Decimal(value)
     return mapped, sources, unmapped
+
+
+def last_year_figures(previous: Document, contract: Contract) -> LastYear:
+    """Last year's document as the figures each of this year's members had then."""
+    mapped, _, _ = map_previous(previous, contract)
+    absorbed = frozenset(m.name for m in contract.bloc.members if m.absorbed)
+    return LastYear(int(previous["year"]), mapped, absorbed)
+
+
+def read_last_year(path: Path, contract: Contract) -> LastYear:
+    """`--previous LAST.json`: a clear error if it is not an aggregate document."""
+    return last_year_figures(read_document(path), contract)
 
 
 def compare_years(
@@ -93,14 +107,15 @@ def _drops(
                 continue
             source = files[member]
             sheet, _, cell = source.cells[code].rpartition("!")
-            what = f"{labels[code].label} của {member} là {format_exact(now)}"
+            unit = labels[code].unit
             findings.append(
                 Finding(
                     file=source.file,
                     rule="cumulative-drop",
                     severity=contract.severity("cumulative-drop"),
-                    message=f"Ô {cell} ({code}): {what}, giảm {format_number(-change)}% so với "
-                    f"năm {year} ({format_exact(before)}); số lũy kế thường không giảm quá "
+                    message=f"Ô {cell} ({code}): {labels[code].label} của {member} giảm "
+                    f"{format_number(-change)}% so với năm {year}, từ {format_exact(before)} "
+                    f"{unit} xuống {format_exact(now)} {unit}; số lũy kế thường không giảm quá "
                     f"{format_number(limit)}%, hãy kiểm tra lại.",
                     sheet=sheet,
                     cell=cell,

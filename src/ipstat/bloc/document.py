@@ -11,8 +11,9 @@ from typing import Any
 
 from ipstat.bloc.aggregate import Aggregate
 from ipstat.contract.model import Contract
-from ipstat.errors import IpstatError
+from ipstat.errors import IpstatError, os_error_text
 from ipstat.reading.numbers import plain
+from ipstat.reading.visible import encodable
 
 Document = dict[str, Any]
 DOCUMENT_VERSION = 1
@@ -55,8 +56,21 @@ def to_document(
             {"file": s.file, "sha256": s.sha256, "member": s.member, "cells": s.cells}
             for s in agg.sources
         ],
-        "warnings": [w.as_dict() for w in agg.warnings],
+        "warnings": [  # a file name that is not UTF-8 shown as its bytes, so it can be written
+            {k: v if v is None else encodable(v) for k, v in w.as_dict().items()}
+            for w in agg.warnings
+        ],
         "comparison": comparison,
+        "superseded": [
+            {
+                "file": s.file,
+                "sha256": s.sha256,
+                "member": s.member,
+                "received": s.received.isoformat(),
+                "replaced_by": s.replaced_by,
+            }
+            for s in agg.superseded
+        ],
     }
 
 
@@ -84,12 +98,25 @@ def dumps(value: Any, indent: int = 2, _level: int = 0) -> str:
 def read_document(path: Path) -> Document:
     """A saved aggregate; anything else is a clear error, not a traceback."""
     try:
-        document = loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
-    except (ValueError, KeyError, TypeError) as exc:
+        raise DocumentError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
+    return parse_document(path, content)
+
+
+def load(path: str | Path) -> Document:
+    """One year's aggregate for analysts: the document `aggregate` wrote, numbers as `Decimal`."""
+    return read_document(Path(path))
+
+
+def parse_document(path: Path, content: bytes) -> Document:
+    """The document in `content` (the bytes of `path`, which only names it in messages)."""
+    try:
+        document = loads(content.decode("utf-8"))
+    except (ValueError, KeyError, TypeError) as exc:  # not JSON, not an object, no year
         raise DocumentError(
-            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi ({exc})."
+            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
+            "(tong-hop-<năm>.json); hãy chọn đúng tệp đó."
         ) from exc
     missing = REQUIRED_KEYS - document.keys()
     if missing:

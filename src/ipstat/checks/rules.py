@@ -1,12 +1,15 @@
 """Rules between values of one workbook, and across the workbooks of the bloc."""
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from ipstat.contract.model import Check, Comparison, Contract, Term
-from ipstat.reading.findings import Finding
-from ipstat.reading.formatting import format_exact
+from ipstat.reading.findings import Finding, Skipped
+from ipstat.reading.formatting import format_datetime, format_exact
+from ipstat.reading.members import named_in
 from ipstat.reading.reader import Submission
 
 _OP_WORDS = {
@@ -39,6 +42,12 @@ def check_submission(sub: Submission, contract: Contract, year: int | None) -> l
         if not check.expectation.holds(values):
             findings.append(_check_finding(check, sub, contract, values))
     return findings
+
+
+def check_registration(sub: Submission, contract: Contract, year: int | None) -> list[Finding]:
+    """A registration has only the year to agree with: its plans need not satisfy the rules
+    between the figures of a whole year (it lists only some indicators)."""
+    return [_year_finding(sub, contract, year)] if year and sub.year not in (None, year) else []
 
 
 def _year_finding(sub: Submission, contract: Contract, year: int) -> Finding:
@@ -97,9 +106,16 @@ def _check_finding(
 
 
 def check_bloc(
-    subs: Sequence[Submission], contract: Contract, year: int | None
+    subs: Sequence[Submission],
+    contract: Contract,
+    year: int | None,
+    *,
+    skipped: Sequence[Skipped] = (),
+    received: Mapping[Path, dt.datetime] | None = None,
 ) -> tuple[list[Finding], int | None]:
-    """Rules across the bloc: one workbook per member, one year. Returns the year agreed on."""
+    """Rules across the bloc: one workbook per member, one year. Returns the year agreed on.
+    A missing member's message names the skipped files that may be its workbook; with the
+    workbooks' `received` times, a duplicate names the one received last."""
     findings: list[Finding] = []
 
     def add(rule: str, message: str, file: str = "") -> None:
@@ -110,7 +126,9 @@ def check_bloc(
         if sub.member is not None:
             by_member[sub.member].append(sub)
     for member, group in by_member.items():
-        if len(group) > 1:
+        if len(group) > 1 and received is not None:
+            add("duplicate-member", *_duplicate(member, group, received))
+        elif len(group) > 1:
             files = " và ".join(f"“{s.path.name}”" for s in group)
             add(
                 "duplicate-member",
@@ -130,5 +148,35 @@ def check_bloc(
     agreed = year if year is not None else (years[0] if len(years) == 1 else None)
     missing = [m for m in contract.bloc.names if m not in by_member]
     for member in missing:
-        add("missing-member", f"Chưa nhận được báo cáo của {member}.")
+        add(
+            "missing-member",
+            f"Chưa nhận được báo cáo của {member}." + _maybe(member, contract, skipped),
+        )
     return findings, agreed
+
+
+def _maybe(name: str, contract: Contract, skipped: Sequence[Skipped]) -> str:
+    member = next(m for m in contract.bloc.members if m.name == name)
+    hints = [
+        f" Tệp “{Path(s.file).name}” đã bị bỏ qua ({s.reason}) có thể là của {name}: {s.action}."
+        for s in skipped
+        if named_in(member, Path(s.file).name)
+    ]
+    return "".join(hints)
+
+
+def _duplicate(
+    member: str, group: Sequence[Submission], received: Mapping[Path, dt.datetime]
+) -> tuple[str, str]:
+    """The message and file of `duplicate-member`, naming the workbook received last."""
+    ordered = sorted(group, key=lambda s: (received[s.path], s.path.name))
+    named = [f"“{s.path.name}” (nhận {format_datetime(received[s.path])})" for s in ordered]
+    files = ", ".join(named[:-1]) + " và " + named[-1]
+    same = " (cùng một nội dung)" if len({s.sha256 for s in group}) == 1 else ""
+    latest = ordered[-1].path
+    return (
+        f"Có {len(group)} tệp của {member}{same}: {files}; tệp nhận sau cùng là "
+        f"“{latest.name}”. Hãy giữ lại một tệp, hoặc tổng hợp với --latest để dùng tệp nhận "
+        "sau cùng.",
+        str(latest),
+    )

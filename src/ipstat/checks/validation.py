@@ -1,16 +1,34 @@
 """`validate`: every workbook under the given paths, read and checked in one pass."""
 
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ipstat.checks.rules import check_submission
+from ipstat.checks.previous import LastYear, jump_findings
+from ipstat.checks.rules import check_registration, check_submission
 from ipstat.contract.model import Contract
-from ipstat.errors import InputError
-from ipstat.reading.findings import FileReport, ValidationReport
+from ipstat.errors import InputError, os_error_text
+from ipstat.reading.findings import FileReport, Skipped, ValidationReport
 from ipstat.reading.reader import Submission, read_submission
 
-BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member"})
+if TYPE_CHECKING:
+    from ipstat.contract.scoring import ScoringTable
+
+BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member", "superseded-version"})
+# Rules `ipstat score` checks across workbooks, not rules of one workbook.
+SCORE_RULES = frozenset(
+    {
+        "missing-self-score",
+        "unscorable-criterion",
+        "adjustment-without-reason",
+        "adjustment-out-of-range",
+        "adjustment-unknown-member",
+        "adjustment-unknown-criterion",
+        "duplicate-adjustment",
+    }
+)
 
 
 @dataclass
@@ -19,41 +37,127 @@ class Validation:
 
     report: ValidationReport
     submissions: list[Submission] = field(default_factory=list)
+    registrations: list[Submission] = field(default_factory=list)
 
 
-def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders searched for `.xlsx`, skipping Excel's `~$` lock files."""
+# The files ipstat reads, by suffix: one place to add `.xls` or `.ods` when they can be read.
+READ_SUFFIXES = frozenset({".xlsx"})
+
+RESAVE = "hãy mở bằng Excel và lưu lại dạng .xlsx (Sổ làm việc Excel) rồi chạy lại"
+# Why a file of a folder is not read, by suffix; any other suffix gets OTHER.
+SKIP_REASONS = {
+    ".xls": "tệp Excel 97-2003 (.xls), ipstat chưa đọc được",
+    ".xlsm": "sổ làm việc có macro (.xlsm), ipstat không đọc",
+    ".xlsb": "sổ làm việc nhị phân (.xlsb), ipstat không đọc",
+    ".xltx": "tệp mẫu Excel (.xltx), không phải biểu báo cáo",
+    ".xltm": "tệp mẫu Excel có macro (.xltm), không phải biểu báo cáo",
+    ".ods": "bảng tính OpenDocument (.ods), ipstat chưa đọc được",
+    ".csv": "tệp văn bản CSV, không phải biểu báo cáo",
+}
+OTHER = "không phải biểu báo cáo .xlsx"
+NOT_REGULAR = "không phải tệp thông thường (FIFO, socket hoặc thiết bị), ipstat không mở"
+NOT_REGULAR_ACTION = "nếu đây là báo cáo, hãy chép nó thành một tệp .xlsx thông thường"
+
+
+# Files ipstat itself keeps beside the workbooks: the inbox ledger (`ipstat status`) and the
+# journal SQLite may leave beside it. They are never a member's file, so never listed.
+LEDGER_NAME = "so-theo-doi.sqlite"
+OWN_FILES = frozenset({LEDGER_NAME, LEDGER_NAME + "-journal", LEDGER_NAME + "-wal"})
+
+
+def collect_workbooks(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Files as given; folders searched for READ_SUFFIXES. Every other file of a folder is
+    listed as skipped, with the reason and what to do, except Excel's `~$` lock files and
+    hidden files. Nothing that is not a regular file is opened (a FIFO would block)."""
     found: list[Path] = []
+    skipped: list[Skipped] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$") and p.is_file()
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
+        try:
+            _collect(path, found, skipped)
+        except OSError as exc:  # a name too long, a folder we may not read
+            raise InputError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
     if not found:
-        raise InputError("Không có tệp .xlsx nào trong các đường dẫn đã cho.")
-    return list(dict.fromkeys(found))
+        listing = "".join(f"\n  {s.file}: {s.reason}; {s.action}." for s in skipped)
+        raise InputError(
+            f"Không có tệp {', '.join(sorted(READ_SUFFIXES))} nào trong các đường dẫn đã cho."
+            + (f" Các tệp đã bỏ qua:{listing}" if listing else "")
+        )
+    return list(dict.fromkeys(found)), list(dict.fromkeys(skipped))
+
+
+def _collect(path: Path, found: list[Path], skipped: list[Skipped]) -> None:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if _hidden(child, child.relative_to(path)) or child.name in OWN_FILES:
+                continue
+            if not _regular(child):
+                if not child.is_dir():
+                    skipped.append(Skipped(str(child), NOT_REGULAR, NOT_REGULAR_ACTION))
+            elif child.suffix.lower() in READ_SUFFIXES:
+                found.append(child)
+            else:
+                skipped.append(_skipped(child))
+    elif _regular(path):
+        found.append(path)
+    elif path.exists() or path.is_symlink():
+        raise InputError(f"{path} {NOT_REGULAR}; {NOT_REGULAR_ACTION}.")
+    else:
+        raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
+
+
+def _skipped(path: Path) -> Skipped:
+    suffix = path.suffix.lower()
+    if suffix in SKIP_REASONS:
+        return Skipped(str(path), SKIP_REASONS[suffix], RESAVE)
+    return Skipped(str(path), OTHER, "nếu đây là báo cáo, " + RESAVE)
+
+
+def _regular(path: Path) -> bool:
+    """A regular file (following links), found without opening it."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _hidden(path: Path, relative: Path) -> bool:
+    """Excel's `~$` lock files, dot files and folders, and files Windows marks hidden."""
+    if any(part.startswith((".", "~$")) for part in relative.parts):
+        return True
+    try:
+        attributes = getattr(path.stat(follow_symlinks=False), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
 
 
 def workbook_rules(contract: Contract) -> list[str]:
-    return [rule for rule in contract.rules.rules if rule not in BLOC_RULES]
+    return [rule for rule in contract.rules.rules if rule not in BLOC_RULES | SCORE_RULES]
 
 
 def validate_paths(
-    paths: Iterable[Path], contract: Contract, year: int | None = None
+    paths: Iterable[Path],
+    contract: Contract,
+    year: int | None = None,
+    *,
+    scoring: "ScoringTable | None" = None,
+    last_year: LastYear | None = None,
 ) -> Validation:
-    """Read and check every workbook; findings of all files, never stopping at the first."""
-    validation = Validation(ValidationReport())
+    """Read and check every workbook; findings of all files, never stopping at the first.
+    Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; with
+    `last_year`, flow figures are also checked against last year's."""
+    workbooks, skipped = collect_workbooks(paths)
+    validation = Validation(ValidationReport(skipped=skipped))
     checked = workbook_rules(contract)
-    for path in collect_workbooks(paths):
-        submission, findings = read_submission(path, contract)
-        if submission is not None:
+    for path in workbooks:
+        submission, findings = read_submission(path, contract, scoring)
+        if submission is not None and submission.kind == "registration":
+            findings.extend(check_registration(submission, contract, year))
+            validation.registrations.append(submission)
+        elif submission is not None:
             findings.extend(check_submission(submission, contract, year))
+            if last_year is not None:
+                findings.extend(jump_findings(submission, last_year, contract))
             validation.submissions.append(submission)
         validation.report.files.append(FileReport(path, findings, checked))
     return validation

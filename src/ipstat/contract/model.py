@@ -6,6 +6,8 @@ pydantic costs more than validating all the workbooks of a bloc, so it is import
 a contract is not already in the cache of checked contracts.
 """
 
+import calendar
+import datetime as dt
 import operator
 import re
 from collections.abc import Callable, Iterable
@@ -20,7 +22,7 @@ from ipstat.contract.textnorm import fold, fold_words
 from ipstat.resources import data_dir
 
 Kind = Literal["count", "money", "area"]
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 DEFAULT_BLOC = "dbsh-2016"
 
@@ -48,6 +50,28 @@ BUILTIN_RULES = frozenset(
         "mixed-years",
         "missing-member",
         "cumulative-drop",
+        # emulation: registrations, self-scores, `ipstat score` (emulation-scoring.md)
+        "missing-plan",
+        "non-positive-plan",
+        "self-score-out-of-range",
+        "missing-self-score",
+        "unscorable-criterion",
+        "adjustment-without-reason",
+        "adjustment-out-of-range",
+        "adjustment-unknown-member",
+        "adjustment-unknown-criterion",
+        "duplicate-adjustment",
+        "value-out-of-range",
+        "too-many-digits",
+        "error-value",
+        "display-format",
+        "ambiguous-sheet",
+        "ambiguous-column",
+        "duplicate-info",
+        "member-read-as",
+        "year-outside-bloc",
+        "jump-vs-previous",
+        "superseded-version",
     }
 )
 
@@ -120,10 +144,23 @@ class Derived(_Checked):
 
 @dataclass(frozen=True, kw_only=True)
 class Limits(_Checked):
+    """Bounds on a workbook, checked before anything is parsed (see `reading/workbook.py`)."""
+
     max_file_bytes: int
-    max_part_bytes: int
-    max_total_bytes: int
-    max_rows: int
+    max_entries: int  # parts in the zip
+    max_part_bytes: int  # inflated, of one part
+    max_total_bytes: int  # inflated, of all parts
+    max_rows: int  # of a sheet that is read
+    max_columns: int
+    max_cells: int  # rows × columns of a sheet's used area, from A1
+    max_seconds: float
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value <= 0:
+                raise ValueError(f"limits.{name} must be positive")
+        if self.max_part_bytes > self.max_total_bytes:
+            raise ValueError("limits.max_part_bytes is more than limits.max_total_bytes")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,10 +170,14 @@ class Form(_Checked):
     header_search_rows: int
     member_prefixes: tuple[str, ...]
     empty_markers: tuple[str, ...]
+    max_value: Decimal
     limits: Limits
     info_sheet: SheetSpec
     info_fields: tuple[InfoField, ...]
     figures_sheet: SheetSpec
+    registration_sheet: SheetSpec
+    self_score_sheet: SheetSpec
+    adjustment_sheet: SheetSpec
     sections: tuple[Section, ...]
     indicators: tuple[Indicator, ...]
     derived: tuple[Derived, ...]
@@ -309,6 +350,12 @@ class Member(_Checked):
     slug: str
     aliases: tuple[str, ...] = ()
     absorbed: tuple[str, ...] = ()  # merged in from outside the bloc's earlier membership
+    board: str = ""  # the board's own name, where it is not "Ban Quản lý các KCN tỉnh <name>"
+
+    @property
+    def board_name(self) -> str:
+        """Whom letters are addressed to."""
+        return self.board or f"Ban Quản lý các KCN tỉnh {self.name}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -318,6 +365,14 @@ class Bloc(_Checked):
     region: str = ""
     members: tuple[Member, ...]
     predecessors: dict[str, str] = field(default_factory=dict)  # earlier member → member now
+    scoring: str | None = None  # the scoring table: a name under schemas/scoring, or a path
+    # The years this membership holds for, and the bloc (id) to use before or after them.
+    first_year: int | None = None
+    last_year: int | None = None
+    replaces: str | None = None
+    replaced_by: str | None = None
+    deadline: str | None = None  # "MM-DD" of the year after the reporting year
+    lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
 
     def __post_init__(self) -> None:
         _unique([m.name for m in self.members], "member")
@@ -325,6 +380,25 @@ class Bloc(_Checked):
         for old, new in self.predecessors.items():
             if new not in self.names:
                 raise ValueError(f"predecessor {old!r} maps to {new!r}, which is not a member")
+        if self.deadline is not None:
+            _ = self.deadline_for(2000)  # a leap year: "02-29" is a deadline some years
+        if self.lead is not None and self.lead not in self.names:
+            raise ValueError(f"lead {self.lead!r} is not a member")
+
+    def deadline_for(self, year: int) -> dt.date | None:
+        """The deadline for the reports of `year`, which falls in the year after."""
+        if self.deadline is None:
+            return None
+        match = re.fullmatch(r"(\d\d)-(\d\d)", self.deadline)
+        if match is None:
+            raise ValueError(f'deadline {self.deadline!r} is not MM-DD, e.g. "01-20"')
+        month, day = int(match[1]), int(match[2])
+        if (month, day) == (2, 29) and not calendar.isleap(year + 1):
+            day = 28
+        return dt.date(year + 1, month, day)
+
+    def member(self, name: str) -> Member:
+        return next(m for m in self.members if m.name == name)
 
     def successor(self, name: str) -> str | None:
         """The member an earlier member's figures belong to now (itself, if unchanged)."""
@@ -344,6 +418,12 @@ class YearOverYear(_Checked):
     headline: tuple[str, ...]
     cumulative: tuple[str, ...]
     cumulative_drop_percent: Decimal
+    flows: tuple[str, ...] = ()  # figures of the year alone, checked against last year's
+    jump_factor: Decimal = Decimal(5)  # a flow this many times last year's (or a this-th) warns
+
+    def __post_init__(self) -> None:
+        if self.jump_factor <= 1:
+            raise ValueError("jump_factor must be greater than 1")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -363,7 +443,8 @@ class Contract(_Checked):
             for code in check.codes:
                 if code not in known:
                     raise ValueError(f"check {check.rule!r}: unknown indicator {code!r}")
-        for code in (*self.comparison.headline, *self.comparison.cumulative):
+        comparison = self.comparison
+        for code in (*comparison.headline, *comparison.cumulative, *comparison.flows):
             if code not in known:
                 raise ValueError(f"comparison.toml: unknown indicator {code!r}")
 
@@ -398,10 +479,16 @@ def _parse(path: Path, content: bytes) -> dict[str, Any]:
 def bloc_path(bloc: str | Path | None, schemas: Path) -> Path:
     """A bloc given by id (`dbsh-2016`) is a file under `schemas/blocs/`; otherwise it is a path."""
     if bloc is None:
-        bloc = DEFAULT_BLOC
+        return schemas / "blocs" / f"{DEFAULT_BLOC}.toml"
     candidate = schemas / "blocs" / f"{bloc}.toml"
     if isinstance(bloc, str) and "/" not in bloc and candidate.is_file():
         return candidate
+    if not Path(bloc).is_file():
+        known = sorted(path.stem for path in (schemas / "blocs").glob("*.toml"))
+        raise ContractError(
+            f"Không có Khối “{bloc}”. Các Khối có sẵn: {', '.join(known) or '(không có)'}; "
+            "hoặc ghi đường dẫn đến một tệp .toml."
+        )
     return Path(bloc)
 
 

@@ -1,51 +1,107 @@
 """Annotated copies to send back to a member: every cell with a finding filled and commented,
 and a first sheet listing what to fix with links to the cells. The original is never modified."""
 
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ipstat.errors import InputError
-from ipstat.outputs.atomic import write_atomic
+from ipstat.errors import InputError, IpstatError, os_error_text
+from ipstat.outputs.atomic import TEMP_PREFIX, write_atomic
+from ipstat.outputs.paper import fit_row_heights, is_wide, print_on_a4
 from ipstat.reading.findings import FileReport, Finding
+from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET = "Lỗi cần sửa"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" red and "neutral" yellow
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
 AUTHOR = "ipstat"
+COORDINATE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+HEADER_ROW = 4
+MESSAGE_WIDTH = 60  # characters; longer messages wrap, so the sheet prints one page wide
 
 
 @dataclass
 class Annotated:
     written: list[Path] = field(default_factory=list)
+    source_of: dict[Path, Path] = field(default_factory=dict)  # copy → the workbook it copies
     problems: list[str] = field(default_factory=list)  # workbooks that could not be copied
+    stale: list[Path] = field(default_factory=list)  # copies of an earlier run, left as they were
 
 
 def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
-    """A copy in `folder` of each readable workbook that has findings."""
+    """A copy in `folder` of each readable workbook that has findings. Two workbooks with one
+    name (from two subfolders) get two copies (`Bao cao.xlsx`, `Bao cao (2).xlsx`). Copies of an
+    earlier run that this run did not write again are left alone and listed in `stale`."""
     result = Annotated()
-    for report in reports:
-        if not report.findings or any(f.rule == "unreadable-file" for f in report.findings):
-            continue
-        target = folder / report.path.name
+    wanted = [
+        (r, findings)
+        for r in reports
+        if (findings := [f for f in r.findings if f.severity != "note"])  # notes: nothing to fix
+        and not any(f.rule == "unreadable-file" for f in findings)
+    ]
+    earlier = _copies_in(folder)
+    targets = _unique_targets([r for r, _ in wanted], folder)
+    for (report, findings), target in zip(wanted, targets, strict=True):
         if target.resolve() == report.path.resolve():
             raise InputError(
                 f"Thư mục --annotate trùng với thư mục chứa {report.path}; hãy chọn thư mục khác "
                 "để không ghi đè lên tệp gốc."
             )
         try:
-            book = annotated_copy(report.path, report.findings)
-        except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+            book = annotated_copy(report.path, findings)
+            write_atomic(target, book.save)
+        except OSError as exc:
+            result.problems.append(
+                f"Không tạo được bản có ghi chú cho {report.path}: {os_error_text(exc)}."
+            )
+            continue
+        except IpstatError as exc:
             result.problems.append(f"Không tạo được bản có ghi chú cho {report.path}: {exc}")
             continue
-        write_atomic(target, book.save)
+        except (KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
+            result.problems.append(
+                f"Không tạo được bản có ghi chú cho {report.path}: openpyxl không mở lại được "
+                "tệp này để chép; hãy xem các lỗi ở trên và sửa trực tiếp trong tệp gốc."
+            )
+            continue
         result.written.append(target)
+        result.source_of[target] = report.path
+    written = {p.name.casefold() for p in result.written}
+    result.stale = [p for p in earlier if p.name.casefold() not in written]
     return result
+
+
+def _unique_targets(reports: list[FileReport], folder: Path) -> list[Path]:
+    """One name per copy, unique even where case does not count (Windows, macOS)."""
+    taken: set[str] = set()
+    targets = []
+    for report in reports:
+        stem, suffix = report.path.stem, report.path.suffix
+        name, number = report.path.name, 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem} ({number}){suffix}"
+        taken.add(name.casefold())
+        targets.append(folder / name)
+    return targets
+
+
+def _copies_in(folder: Path) -> list[Path]:
+    try:
+        return sorted(
+            p
+            for p in folder.glob("*.xlsx")
+            if p.is_file() and not p.name.startswith(("~$", TEMP_PREFIX))
+        )
+    except OSError:
+        return []
 
 
 def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":
@@ -56,16 +112,41 @@ def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":
     book = load_workbook(path)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
-        if finding.sheet in book.sheetnames and finding.cell:
+        if _linkable(book, finding):
+            assert finding.sheet is not None and finding.cell is not None
             by_cell.setdefault((finding.sheet, finding.cell), []).append(finding)
     for (sheet, ref), found in by_cell.items():
-        cell = book[sheet][ref]
+        cell = _anchor(book[sheet], ref)
         worst = "error" if any(f.is_error for f in found) else "warning"
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         text = "\n\n".join(f"{SEVERITY_WORDS[f.severity]} ({f.rule}): {f.message}" for f in found)
-        cell.comment = Comment(text, AUTHOR, width=360, height=160)
+        cell.comment = Comment(visible(text), AUTHOR, width=360, height=160)
     _findings_sheet(book, findings)
+    _printable_copy(book)
     return book
+
+
+def _anchor(sheet: "Worksheet", ref: str) -> Any:
+    """The cell to mark: a merged range is marked on its top-left cell, the only one that holds
+    a value (the others are read-only in openpyxl)."""
+    for merged in sheet.merged_cells.ranges:
+        if ref in merged:
+            return sheet.cell(row=merged.min_row, column=merged.min_col)
+    return sheet[ref]
+
+
+def _text(cell: Any, value: object) -> None:
+    """Text from input written as text: openpyxl would make `=…` a formula and `#N/A` an error,
+    and refuses control characters (they are shown visibly instead)."""
+    if value is None:
+        return
+    cell.value = visible(str(value))
+    cell.data_type = "s"
+
+
+def _link_location(sheet: str, ref: str) -> str:
+    """`'Chỉ tiêu'!D9`: a quote in a sheet name is doubled, so the link goes only there."""
+    return "'" + sheet.replace("'", "''") + "'!" + ref
 
 
 def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
@@ -77,28 +158,72 @@ def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
     sheet = book.create_sheet(SHEET, 0)
     errors = sum(f.is_error for f in findings)
     sheet["A1"] = f"Biểu có {errors} lỗi và {len(findings) - errors} cảnh báo cần xem lại"
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A1"].font = Font(name="Calibri", bold=True, size=13)
     sheet["A2"] = "Bấm vào ô ở cột “Ô” để đến chỗ cần sửa; các ô cần sửa được tô màu và có ghi chú."
     for column, title in enumerate(["Mức", "Trang", "Ô", "Mã chỉ tiêu", "Quy tắc", "Nội dung"], 1):
-        sheet.cell(row=4, column=column, value=title).font = Font(bold=True)
+        sheet.cell(row=4, column=column, value=title).font = Font(name="Calibri", bold=True)
     ordered = sorted(findings, key=lambda f: (not f.is_error, f.sheet or "", _row_of(f.cell)))
     for row, finding in enumerate(ordered, start=5):
         sheet.cell(row=row, column=1, value=SEVERITY_WORDS[finding.severity]).fill = PatternFill(
             "solid", fgColor=FILLS[finding.severity]
         )
-        sheet.cell(row=row, column=2, value=finding.sheet)
-        link = sheet.cell(row=row, column=3, value=finding.cell)
-        if finding.cell and finding.sheet in book.sheetnames:
+        _text(sheet.cell(row=row, column=2), finding.sheet)
+        link = sheet.cell(row=row, column=3)
+        _text(link, finding.cell)
+        if _linkable(book, finding):
+            assert finding.sheet is not None and finding.cell is not None
             link.hyperlink = Hyperlink(
-                ref=link.coordinate, location=f"'{finding.sheet}'!{finding.cell}"
+                ref=link.coordinate, location=_link_location(finding.sheet, finding.cell)
             )
             link.style = "Hyperlink"
-        sheet.cell(row=row, column=4, value=finding.code)
-        sheet.cell(row=row, column=5, value=finding.rule)
-        sheet.cell(row=row, column=6, value=finding.message)
-    for letter, width in zip("ABCDEF", (10, 12, 8, 24, 26, 110), strict=True):
+        _text(sheet.cell(row=row, column=4), finding.code)
+        _text(sheet.cell(row=row, column=5), finding.rule)
+        _text(sheet.cell(row=row, column=6), finding.message)
+    for letter, width in zip("ABCDEF", (10, 12, 8, 24, 26, MESSAGE_WIDTH), strict=True):
         sheet.column_dimensions[letter].width = width
     book.active = 0
+    _printable_findings(sheet)
+
+
+def _printable_findings(sheet: "Worksheet") -> None:
+    """Messages wrap, every row reads from the top, the header row repeats on each A4 page."""
+    from openpyxl.styles import Alignment, PatternFill  # noqa: PLC0415
+
+    for row in sheet.iter_rows(min_row=HEADER_ROW):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[HEADER_ROW]:
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    fit_row_heights(sheet, HEADER_ROW)
+    print_on_a4(sheet, HEADER_ROW, landscape=is_wide(sheet))
+
+
+def _printable_copy(book: "Workbook") -> None:
+    """The member's own sheets print like the form: A4, one page wide, their frozen header row
+    (the one just above the frozen panes) on each page, unless they chose titles themselves."""
+    for sheet in book.worksheets:
+        if sheet.title == SHEET:
+            continue
+        titles = sheet.print_title_rows
+        frozen = _frozen_row(sheet.freeze_panes)
+        print_on_a4(sheet, frozen - 1 if frozen > 1 else None, landscape=is_wide(sheet))
+        if titles:
+            sheet.print_title_rows = titles
+
+
+def _frozen_row(top_left: str | None) -> int:
+    """The first row below the frozen panes, 1 when none are frozen."""
+    return _row_of(top_left) or 1
+
+
+def _linkable(book: "Workbook", finding: Finding) -> bool:
+    """Only a link to a cell of a sheet of this workbook: never a path, URL or other file."""
+    return (
+        finding.sheet in {sheet.title for sheet in book.worksheets}
+        and finding.sheet != SHEET
+        and finding.cell is not None
+        and COORDINATE.fullmatch(finding.cell) is not None
+    )
 
 
 def _row_of(cell: str | None) -> int:

@@ -1,13 +1,25 @@
-"""Atomic writes: a reader never sees a half-written file, and a failed run leaves the old ones."""
+"""Atomic writes: a reader never sees a half-written file, and a failed run leaves the old ones.
+
+Every output of a run is first written to a temporary file beside its target; then the targets
+are replaced one by one, each old file kept as a backup until all are in place. If any
+replacement fails (on Windows a file open in Excel or Word cannot be replaced), the ones already
+replaced are put back, so the folder holds the outputs of one run, never a mix of two.
+"""
 
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ipstat.errors import IpstatError
+from ipstat.errors import IpstatError, os_error_text
 
 Writer = Callable[[Path], None]
+
+TEMP_PREFIX = ".ipstat-"  # our own temporary files: `.ipstat-<random>.tmp` and `….bak`
+TEMP_SUFFIXES = (".tmp", ".bak")
+STALE_SECONDS = 3600  # older than any run: left by a run that was killed
 
 
 class OutputError(IpstatError):
@@ -15,33 +27,148 @@ class OutputError(IpstatError):
 
 
 def write_all_atomic(outputs: dict[Path, Writer]) -> None:
-    """Each writer fills a temporary file beside its target; only when all have succeeded are
-    they renamed into place, so a failure in any of them replaces none."""
-    try:
-        _write_all(outputs)
-    except OSError as exc:
-        where = exc.filename2 or exc.filename or ""
-        target = next((t for t in outputs if str(where).startswith(str(t.parent))), where)
-        raise OutputError(f"Không ghi được {target}: {exc.strerror or exc}") from exc
-
-
-def _write_all(outputs: dict[Path, Writer]) -> None:
-    staged: list[tuple[Path, Path]] = []
+    """All the outputs are replaced together, or none is; the message names the file that
+    failed and says in Vietnamese what to do."""
+    staged: dict[Path, Path] = {}
     try:
         for target, write in outputs.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-            )
-            os.close(handle)
-            staged.append((Path(name), target))
-            write(Path(name))
-            os.chmod(name, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        for temporary, target in staged:
-            os.replace(temporary, target)
+            try:
+                staged[target] = _stage(target, write)
+            except OSError as exc:  # a name too long to look up, a folder we may not read
+                raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
+        _replace_all(staged)
     finally:
-        for temporary, _ in staged:
+        for temporary in staged.values():
             temporary.unlink(missing_ok=True)
+
+
+def _stage(target: Path, write: Writer) -> Path:
+    folder = target.parent
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"Không ghi được {target}: {folder} là một tệp chứ không phải thư mục.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"Không ghi được {target}: không tạo được thư mục {folder} ({os_error_text(exc)})."
+        ) from exc
+    if target.is_dir():
+        raise OutputError(
+            f"Không ghi được {target}: ở đó đang có một thư mục cùng tên; hãy đổi tên hoặc xóa "
+            "thư mục đó rồi chạy lại."
+        )
+    clean_stale(folder)
+    try:
+        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _replace_all(staged: dict[Path, Path]) -> None:
+    """Replace every target; on the first failure put back those already replaced."""
+    done: list[tuple[Path, Path | None]] = []  # target, backup of its old content (or None)
+    try:
+        for target, temporary in staged.items():
+            backup = _backup(target)
+            try:
+                os.replace(temporary, target)
+            except BaseException as exc:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)  # the target itself was not replaced
+                if isinstance(exc, OSError):
+                    raise OutputError(_replace_message(target, exc)) from exc
+                raise
+            done.append((target, backup))
+    except BaseException:
+        unrestored = _restore(done)
+        if unrestored:
+            raise OutputError(
+                "Không ghi được các tệp kết quả, và không khôi phục được bản cũ của: "
+                + "; ".join(unrestored)
+            ) from None
+        raise
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _replace_message(target: Path, exc: OSError) -> str:
+    """On Windows a file open in Excel or Word cannot be replaced: PermissionError."""
+    text = os_error_text(exc)
+    if isinstance(exc, PermissionError) and getattr(exc, "winerror", None) != 32:
+        text = "tệp đang mở trong chương trình khác (Excel, Word) hoặc không có quyền ghi: "
+        text += "hãy đóng tệp rồi chạy lại"
+    return f"Không thay được {target}: {text}. Không tệp nào bị thay."
+
+
+def _backup(target: Path) -> Path | None:
+    """A second name for the old file (a hard link; a copy where links are not supported)."""
+    try:
+        if not target.exists():
+            return None
+        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".bak", dir=target.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
+    backup = Path(name)
+    try:
+        backup.unlink()
+        os.link(target, backup)
+    except OSError:
+        try:
+            shutil.copy2(target, backup)
+        except OSError as exc:
+            backup.unlink(missing_ok=True)
+            raise OutputError(
+                f"Không thay được {target}: không sao lưu được bản cũ ({os_error_text(exc)})."
+            ) from exc
+    return backup
+
+
+def _restore(done: list[tuple[Path, Path | None]]) -> list[str]:
+    """Put back the old files; the names of those that could not be (with where they are)."""
+    unrestored = []
+    for target, backup in reversed(done):
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        except OSError as exc:
+            where = f" (bản cũ ở {backup})" if backup is not None else ""
+            unrestored.append(f"{target}{where}: {os_error_text(exc)}")
+    return unrestored
+
+
+def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove our temporary files older than STALE_SECONDS (a run killed with SIGKILL cannot
+    remove its own); files of a run going on now are younger, and other names are not ours."""
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.glob(TEMP_PREFIX + "*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if path.suffix in TEMP_SUFFIXES and path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def _umask() -> int:
@@ -56,6 +183,6 @@ def write_atomic(target: Path, write: Writer) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     def write(path: Path) -> None:
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8", newline="\n")
 
     write_atomic(target, write)

@@ -12,16 +12,24 @@ from typing import Any
 from ipstat.bloc.document import Document
 from ipstat.reading.reader import a1
 
+# One number of decimals per column. Money and areas show two: members write them to two
+# decimals, and this workbook is where their figures are checked against their files and seen
+# to add up to the bloc total; the report rounds them to one, as the published text does.
 COUNT_FORMAT = "#,##0"
-DECIMAL_FORMAT = "#,##0.0#"
-PERCENT_FORMAT = '#,##0.0"%"'
+DECIMAL_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.0%"  # ratios are stored as fractions (0.459), so analysts can compute with them
+COMPARED_PER_PAGE = 3  # indicators side by side on one landscape A4 page of `So sánh`
+NUMBER_WIDTH = 13  # a section's nine columns of figures fit across landscape A4 at full size
+CHART_ROWS = 30  # rows from one chart's top to the next's: a chart and the page break after it
 
 
 def write_consolidated(path: Path, document: Document) -> None:
     import xlsxwriter  # noqa: PLC0415
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    styles = _styles(book)
+    # Names of files and sheets come from input: never a formula or a link, always text.
+    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(str(path), options)
+    styles = workbook_styles(book)
     members: list[str] = document["members"]
     _summary_sheet(book, styles, document)
     columns: dict[str, tuple[str, int]] = {}
@@ -37,7 +45,7 @@ def write_consolidated(path: Path, document: Document) -> None:
         sheet.set_row(2, 64)
         for col, ind in enumerate(indicators, start=1):
             sheet.write(2, col, f"{ind['label']} ({ind['unit']})", styles["header"])
-            sheet.set_column(col, col, 16)
+            sheet.set_column(col, col, NUMBER_WIDTH)
             columns[ind["code"]] = (name, col)
             number = styles["count" if ind["kind"] == "count" else "decimal"]
             for row, member in enumerate(members, start=3):
@@ -47,12 +55,12 @@ def write_consolidated(path: Path, document: Document) -> None:
             total_row = 3 + len(members)
             formula = f"=SUM({a1(3, col)}:{a1(total_row - 1, col)})"
             total = float(document["totals"][ind["code"]])
-            sheet.write_formula(total_row, col, formula, styles["total_" + _kind(ind)], total)
+            sheet.write_formula(total_row, col, formula, styles["total_" + number_kind(ind)], total)
         for row, member in enumerate(members, start=3):
             sheet.write(row, 0, member)
         sheet.write(3 + len(members), 0, "Tổng Khối", styles["total_label"])
         sheet.freeze_panes(3, 1)
-        _printable(sheet, 3)
+        printable(sheet, 3)
     if document.get("comparison"):
         _comparison_sheet(book, styles, document)
     _charts(book, document, columns)
@@ -60,7 +68,7 @@ def write_consolidated(path: Path, document: Document) -> None:
     book.close()
 
 
-def _printable(sheet: Any, header_rows: int) -> None:
+def printable(sheet: Any, header_rows: int) -> None:
     """A4 landscape, one page wide, header rows on every page: clerks print these tables."""
     sheet.set_paper(9)
     sheet.set_landscape()
@@ -69,11 +77,11 @@ def _printable(sheet: Any, header_rows: int) -> None:
         sheet.repeat_rows(0, header_rows - 1)
 
 
-def _kind(indicator: dict[str, Any]) -> str:
+def number_kind(indicator: dict[str, Any]) -> str:
     return "count" if indicator["kind"] == "count" else "decimal"
 
 
-def _styles(book: Any) -> dict[str, Any]:
+def workbook_styles(book: Any) -> dict[str, Any]:
     return {
         "title": book.add_format({"bold": True, "font_size": 13}),
         "header": book.add_format(
@@ -88,6 +96,7 @@ def _styles(book: Any) -> dict[str, Any]:
         "count": book.add_format({"num_format": COUNT_FORMAT}),
         "decimal": book.add_format({"num_format": DECIMAL_FORMAT}),
         "percent": book.add_format({"num_format": PERCENT_FORMAT}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "total_label": book.add_format({"bold": True, "top": 1}),
         "total_count": book.add_format({"bold": True, "top": 1, "num_format": COUNT_FORMAT}),
         "total_decimal": book.add_format({"bold": True, "top": 1, "num_format": DECIMAL_FORMAT}),
@@ -109,20 +118,22 @@ def _summary_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     row = 5
     for ind in document["indicators"]:
         sheet.write_row(row, 0, [ind["code"], ind["label"], ind["unit"]])
-        sheet.write_number(row, 3, float(document["totals"][ind["code"]]), styles[_kind(ind)])
+        sheet.write_number(row, 3, float(document["totals"][ind["code"]]), styles[number_kind(ind)])
         row += 1
     for derived in document["derived_indicators"]:
         value: Decimal | None = document["derived"][derived["code"]]
         sheet.write_row(row, 0, [derived["code"], derived["label"], derived["unit"]])
         if value is not None:
-            style = styles["percent" if derived["unit"] == "%" else "count"]
-            sheet.write_number(row, 3, float(value), style)
+            if derived["unit"] == "%":
+                sheet.write_number(row, 3, fraction(value), styles["percent"])
+            else:
+                sheet.write_number(row, 3, float(value), styles["count"])
         row += 1
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 52)
     sheet.set_column(2, 3, 16)
     sheet.freeze_panes(5, 0)
-    _printable(sheet, 5)
+    printable(sheet, 5)
 
 
 def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -133,8 +144,7 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
     sheet.write(0, 0, f"So sánh năm {year} với năm {before}", styles["title"])
     labels = {i["code"]: i for i in document["indicators"]}
     codes = comparison["headline"]
-    sheet.write(2, 0, "Thành viên", styles["header"])
-    sheet.write(3, 0, "", styles["header"])
+    sheet.merge_range(2, 0, 3, 0, "Thành viên", styles["header"])
     for index, code in enumerate(codes):
         first = 1 + 3 * index
         ind = labels[code]
@@ -143,7 +153,7 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
         )
         for offset, title in enumerate((f"Năm {before}", f"Năm {year}", "Tăng/giảm (%)")):
             sheet.write(3, first + offset, title, styles["header"])
-        number = styles[_kind(ind)]
+        number = styles[number_kind(ind)]
         rows = [*document["members"], None]
         for row, member in enumerate(rows, start=4):
             pair = comparison["provinces"][member][code] if member else comparison["totals"][code]
@@ -152,24 +162,49 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
             if pair["previous"] is not None:
                 sheet.write_number(row, first, float(pair["previous"]), number)
             sheet.write_number(
-                row, first + 1, float(now), styles["total_" + _kind(ind)] if bold else number
+                row, first + 1, float(now), styles["total_" + number_kind(ind)] if bold else number
             )
             if pair["change_percent"] is not None:
-                sheet.write_number(row, first + 2, float(pair["change_percent"]), styles["percent"])
+                sheet.write_number(
+                    row, first + 2, fraction(pair["change_percent"]), styles["percent"]
+                )
     for row, member in enumerate([*document["members"], "Tổng Khối"], start=4):
         sheet.write(row, 0, member, styles["total_label"] if member == "Tổng Khối" else None)
-    sheet.set_row(2, 64)
+    sheet.set_row(2, 32)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 3 * len(codes), 12)
     sheet.freeze_panes(4, 1)
-    _printable(sheet, 4)
+    _printable_by_pages(
+        sheet, len(codes), len(document["members"]), f"So sánh năm {year} với năm {before}"
+    )
+
+
+def fraction(percent: Decimal) -> float:
+    """A percentage as the fraction a `0.0%` cell format shows as that percentage."""
+    return float(Decimal(percent) / 100)
+
+
+def _printable_by_pages(sheet: Any, compared: int, members: int, title: str) -> None:
+    """Landscape A4 at full size, `COMPARED_PER_PAGE` indicators a page, the member column and
+    the header rows on every page: fitting all of them to one page wide gives unreadable text.
+    The title goes in the page header, since the repeated first column would cut it."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.set_print_scale(100)
+    sheet.print_area(2, 0, 4 + members, 3 * compared)
+    sheet.set_header(f"&L&B{title}&RTrang &P/&N")
+    sheet.repeat_rows(2, 3)
+    sheet.repeat_columns(0)
+    breaks = range(COMPARED_PER_PAGE, compared, COMPARED_PER_PAGE)
+    sheet.set_v_pagebreaks([1 + 3 * index for index in breaks])
 
 
 def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) -> None:
     sheet = book.add_worksheet("Biểu đồ")
     count = len(document["members"])
     labels = {i["code"]: i for i in document["indicators"]}
-    for place, code in enumerate(("fdi_registered_capital", "workers")):
+    charted = ("fdi_registered_capital", "workers")
+    for place, code in enumerate(charted):
         sheet_name, col = columns[code]
         chart = book.add_chart({"type": "bar"})
         chart.add_series(
@@ -183,9 +218,18 @@ def _charts(book: Any, document: Document, columns: dict[str, tuple[str, int]]) 
         chart.set_title({"name": f"{labels[code]['label']} ({labels[code]['unit']})"})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 720, "height": 420})
-        sheet.insert_chart(1 + place * 22, 1, chart)
-    _printable(sheet, 0)
+        chart.set_x_axis({"num_format": COUNT_FORMAT})
+        chart.set_size({"width": 860, "height": 520})
+        sheet.insert_chart(1 + place * CHART_ROWS, 1, chart)
+    _printable_charts(sheet, len(charted))
+
+
+def _printable_charts(sheet: Any, charts: int) -> None:
+    """One chart a landscape A4 page, at full size: a break after each, and no fitting to the
+    page, which spreadsheet programs let override the breaks."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.set_h_pagebreaks([place * CHART_ROWS for place in range(1, charts)])
 
 
 def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
@@ -196,13 +240,16 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     row = 2
     for source in document["sources"]:
         sheet.write_row(row, 0, [source["file"], source["sha256"], source["member"]])
+        sheet.set_row(row, 30, styles["wrap"])
         row += 1
+    row = _superseded(sheet, styles, document, row)
     row += 1
     sheet.write(row, 0, "Nguồn của từng số liệu", styles["title"])
     row += 1
     titles = ["Thành viên", "Mã", "Chỉ tiêu", "Tệp", "Trang và ô", "Giá trị"]
     for col, title in enumerate(titles):
         sheet.write(row, col, title, styles["header"])
+    header_row = row
     labels = {i["code"]: i for i in document["indicators"]}
     for source in document["sources"]:
         for code, where in source["cells"].items():
@@ -210,9 +257,31 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
             ind = labels[code]
             sheet.write_row(row, 0, [source["member"], code, ind["label"], source["file"], where])
             value = document["provinces"][source["member"]][code]
-            sheet.write_number(row, 5, float(value), styles[_kind(ind)])
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 66)
+            sheet.write_number(row, 5, float(value), styles[number_kind(ind)])
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 34)  # a SHA-256 on two lines keeps the page readable
     sheet.set_column(2, 2, 44)
-    sheet.set_column(3, 5, 22)
-    _printable(sheet, 0)
+    sheet.set_column(3, 3, 26)
+    sheet.set_column(4, 5, 14)
+    printable(sheet, 0)
+    sheet.repeat_rows(header_row)
+
+
+def _superseded(sheet: Any, styles: dict[str, Any], document: Document, row: int) -> int:
+    """The workbooks `aggregate --latest` left out for a member's latest; the next free row."""
+    superseded = document.get("superseded") or []
+    if not superseded:
+        return row
+    row += 1
+    sheet.write(row, 0, "Các tệp không tổng hợp (đã có bản nhận sau)", styles["title"])
+    row += 1
+    titles = ["Tệp", "SHA-256", "Thành viên", "Nhận lúc", "Thay bằng"]
+    for col, title in enumerate(titles):
+        sheet.write(row, col, title, styles["header"])
+    for entry in superseded:
+        row += 1
+        received = entry["received"].replace("T", " ")
+        values = [entry["file"], entry["sha256"], entry["member"], received, entry["replaced_by"]]
+        sheet.write_row(row, 0, values)
+        sheet.set_row(row, 30, styles["wrap"])
+    return row + 1

@@ -1,25 +1,46 @@
 """The blank yearly form, generated from `schemas/`, ready to send to a member."""
 
+from collections.abc import Mapping
+from copy import copy
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from ipstat.contract.model import Contract, Member
 from ipstat.outputs.atomic import write_atomic
+from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, is_wide, print_on_a4
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from ipstat.contract.scoring import ScoringTable
 
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"
+INPUT_FILL = "E2EFDA"  # light green: the cells a member fills in (yellow and red mark findings)
+INPUT_BORDER = "70AD47"
+CODE_COLOR = "7F7F7F"  # the locked codes in grey, there for the machine rather than the reader
+FONT = "Calibri"  # the face of the workbook's default style
+GUIDE_WIDTH = PORTRAIT_CHARACTERS  # the guide's lines wrap inside an A4 portrait page
 
 
 def form_filename(year: int, member: Member | None) -> str:
     return f"bieu-{member.slug}-{year}.xlsx" if member else f"bieu-mau-{year}.xlsx"
 
 
-def build_form(contract: Contract, year: int, member: Member | None = None) -> "Workbook":
-    """The form as an openpyxl workbook; `write_form` saves it."""
+def build_form(
+    contract: Contract,
+    year: int,
+    member: Member | None = None,
+    *,
+    scoring: "ScoringTable | None" = None,
+    previous: Mapping[str, Decimal] | None = None,
+) -> "Workbook":
+    """The form as an openpyxl workbook; `write_form` saves it. With the bloc's scoring table,
+    it has the self-scoring sheet too; with `previous`, the member's figures of last year are
+    shown beside the value cells."""
     from openpyxl import Workbook  # noqa: PLC0415
 
     book = Workbook()
@@ -29,31 +50,50 @@ def build_form(contract: Contract, year: int, member: Member | None = None) -> "
     _guide(guide, contract, year)
     _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
     _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member)
+    if previous is not None:
+        _previous_column(book[contract.form.figures_sheet.name], contract, previous)
+    if scoring is not None:
+        _self_scores(book.create_sheet(contract.form.self_score_sheet.name), contract, scoring)
     book.active = 2
     return book
 
 
-def write_form(path: Path, contract: Contract, year: int, member: Member | None = None) -> Path:
-    book = build_form(contract, year, member)
+def write_form(
+    path: Path,
+    contract: Contract,
+    year: int,
+    member: Member | None = None,
+    *,
+    scoring: "ScoringTable | None" = None,
+    previous: Mapping[str, Decimal] | None = None,
+) -> Path:
+    book = build_form(contract, year, member, scoring=scoring, previous=previous)
     write_atomic(path, book.save)
     return path
 
 
 def _title(sheet: "Worksheet", text: str, width: int) -> None:
-    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.styles import Alignment  # noqa: PLC0415
 
-    sheet.cell(row=1, column=1, value=text).font = Font(bold=True, size=13)
+    sheet.cell(row=1, column=1, value=text).font = _font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
 
 
+def _font(bold: bool = False, size: int = 11, color: str | None = None) -> "Font":
+    """A font that names its face: a nameless one prints in another face in LibreOffice."""
+    from openpyxl.styles import Font  # noqa: PLC0415
+
+    return Font(name=FONT, bold=bold, size=size, color=color)
+
+
 def _header(sheet: "Worksheet", row: int, titles: list[str]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415
+    from openpyxl.styles import Alignment, PatternFill  # noqa: PLC0415
 
     fill = PatternFill("solid", fgColor="DDEBF7")
     for column, title in enumerate(titles, start=1):
         cell = sheet.cell(row=row, column=column, value=title)
-        cell.font = Font(bold=True)
+        cell.font = _font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.freeze_panes = f"A{row + 1}"
@@ -64,6 +104,25 @@ def _protect(sheet: "Worksheet") -> None:
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+    _mark_inputs(sheet)
+
+
+def _mark_inputs(sheet: "Worksheet") -> None:
+    """The unlocked cells get a border and a light fill, so a member sees where to write."""
+    from openpyxl.styles import Border, PatternFill, Side  # noqa: PLC0415
+
+    side = Side(style="thin", color=INPUT_BORDER)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not cell.protection.locked:
+                cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
+                cell.border = Border(left=side, right=side, top=side, bottom=side)
+
+
+def _grey_codes(sheet: "Worksheet", first_row: int) -> None:
+    for (cell,) in sheet.iter_rows(min_row=first_row, max_col=1):
+        if cell.value is not None:
+            cell.font = _font(color=CODE_COLOR)
 
 
 def _unlock(sheet: "Worksheet", ref: str) -> None:
@@ -92,11 +151,12 @@ def _info(sheet: "Worksheet", contract: Contract, year: int, member: Member | No
         _unlock(sheet, value.coordinate)
     for column, width in zip("ABC", (14, 34, 44), strict=True):
         sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
     _protect(sheet)
+    print_on_a4(sheet, header_row)
 
 
 def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
-    from openpyxl.styles import Font  # noqa: PLC0415
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
 
     spec = contract.form.figures_sheet
@@ -117,7 +177,8 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
     row = header_row
     for section in contract.form.sections:
         row += 1
-        sheet.cell(row=row, column=2, value=f"{section.id}. {section.title}").font = Font(bold=True)
+        title = sheet.cell(row=row, column=2, value=f"{section.id}. {section.title}")
+        title.font = _font(bold=True)
         for indicator in (i for i in contract.form.indicators if i.section == section.id):
             row += 1
             sheet.cell(row=row, column=1, value=indicator.code)
@@ -130,11 +191,13 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
             _unlock(sheet, f"E{row}")
     for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
         sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
     _protect(sheet)
+    print_on_a4(sheet, header_row, landscape=True)
 
 
 def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
-    from openpyxl.styles import Alignment, Font  # noqa: PLC0415
+    from openpyxl.styles import Alignment  # noqa: PLC0415
 
     info, figures = contract.form.info_sheet.name, contract.form.figures_sheet.name
     lines = [
@@ -155,5 +218,202 @@ def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
         cell = sheet.cell(row=row, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
-            cell.font = Font(bold=True, size=13)
-    sheet.column_dimensions["A"].width = 110
+            cell.font = _font(bold=True, size=13)
+    sheet.column_dimensions["A"].width = GUIDE_WIDTH
+    fit_row_heights(sheet, 2)
+    print_on_a4(sheet)
+
+
+def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable") -> None:
+    """One row per `self` criterion, prefilled from the table; only the points are typed."""
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    spec = contract.form.self_score_sheet
+    titles = [spec.columns[role] for role in ("code", "label", "max", "value", "note")]
+    _title(sheet, scoring.name.upper(), len(titles))
+    sheet.cell(row=2, column=1, value="Ghi điểm tự chấm của đơn vị vào cột “Điểm tự chấm”.")
+    header_row = 4
+    _header(sheet, header_row, titles)
+    for row, criterion in enumerate(scoring.of_method("self"), start=header_row + 1):
+        sheet.cell(row=row, column=1, value=criterion.code)
+        sheet.cell(row=row, column=2, value=criterion.label)
+        sheet.cell(row=row, column=3, value=float(criterion.max))
+        points = sheet.cell(row=row, column=4)
+        points.number_format = "0.00"
+        rule = DataValidation(
+            type="decimal", operator="between", formula1="0", formula2=str(criterion.max)
+        )
+        rule.error = f"Hãy nhập số điểm từ 0 đến {criterion.max}."
+        rule.errorTitle = "Điểm không hợp lệ"
+        rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+        rule.add(points.coordinate)
+        _unlock(sheet, points.coordinate)
+        _unlock(sheet, f"E{row}")
+    for column, width in zip("ABCDE", (10, 56, 12, 14, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
+    _protect(sheet)
+    print_on_a4(sheet, header_row, landscape=is_wide(sheet))
+
+
+def registration_filename(year: int, member: Member | None) -> str:
+    return f"dang-ky-{member.slug}-{year}.xlsx" if member else f"dang-ky-mau-{year}.xlsx"
+
+
+def build_registration_form(
+    contract: Contract, scoring: "ScoringTable", year: int, member: Member | None = None
+) -> "Workbook":
+    """The registration form (emulation-scoring.md §1): who registers, and a row for each
+    indicator a `plan` criterion of the table needs."""
+    from openpyxl import Workbook  # noqa: PLC0415
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    book = Workbook()
+    guide = book.active
+    assert guide is not None
+    guide.title = "Hướng dẫn"
+    spec = contract.form.registration_sheet
+    _registration_guide(guide, contract, year)
+    _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
+    sheet = book.create_sheet(spec.name)
+    titles = [spec.columns[role] for role in ("code", "label", "unit", "value", "note")]
+    who = f" – {member.name}" if member else ""
+    _title(sheet, f"ĐĂNG KÝ CHỈ TIÊU THI ĐUA NĂM {year}{who}".upper(), len(titles))
+    sheet.cell(row=2, column=1, value="Ghi kế hoạch năm vào cột “Kế hoạch” (số lớn hơn 0).")
+    header_row = 4
+    _header(sheet, header_row, titles)
+    whole = DataValidation(type="whole", operator="greaterThan", formula1="0")
+    decimal = DataValidation(type="decimal", operator="greaterThan", formula1="0")
+    for validation, what in ((whole, "một số nguyên > 0"), (decimal, "một số > 0")):
+        validation.error = f"Hãy nhập {what}."
+        validation.errorTitle = "Kế hoạch không hợp lệ"
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+    for row, code in enumerate(scoring.plan_indicators, start=header_row + 1):
+        indicator = contract.form.by_code[code]
+        sheet.cell(row=row, column=1, value=code)
+        sheet.cell(row=row, column=2, value=indicator.label)
+        sheet.cell(row=row, column=3, value=indicator.unit)
+        value = sheet.cell(row=row, column=4)
+        value.number_format = COUNT_FORMAT if indicator.is_count else DECIMAL_FORMAT
+        (whole if indicator.is_count else decimal).add(value.coordinate)
+        _unlock(sheet, value.coordinate)
+        _unlock(sheet, f"E{row}")
+    for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    _grey_codes(sheet, header_row + 1)
+    _protect(sheet)
+    print_on_a4(sheet, header_row, landscape=True)
+    book.active = 2
+    return book
+
+
+def write_registration_form(
+    path: Path,
+    contract: Contract,
+    scoring: "ScoringTable",
+    year: int,
+    member: Member | None = None,
+) -> Path:
+    book = build_registration_form(contract, scoring, year, member)
+    write_atomic(path, book.save)
+    return path
+
+
+def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
+    from openpyxl.styles import Alignment  # noqa: PLC0415
+
+    info, plans = contract.form.info_sheet.name, contract.form.registration_sheet.name
+    lines = [
+        f"HƯỚNG DẪN ĐĂNG KÝ CHỈ TIÊU THI ĐUA NĂM {year}",
+        "",
+        f"1. Trang “{info}”: điền tên tỉnh/thành phố, năm đăng ký ({year}) và người lập biểu.",
+        f"2. Trang “{plans}”: ghi kế hoạch năm {year} của đơn vị vào cột “Kế hoạch”, đúng đơn "
+        "vị ở cột “Đơn vị tính”; kế hoạch phải lớn hơn 0.",
+        "3. Các chỉ tiêu trong trang là các chỉ tiêu mà biểu tiêu chí chấm điểm thi đua của "
+        "Khối so sánh với kế hoạch: không xóa dòng nào.",
+        "4. Nhập số dạng số; số thập phân dùng dấu phẩy theo cài đặt tiếng Việt (ví dụ 250,5).",
+        "5. Không đổi tên trang tính, không sửa cột “Mã”; có thể ghi chú ở cột “Ghi chú”.",
+        "6. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối cùng bản giao "
+        "ước thi đua.",
+    ]
+    for row, text in enumerate(lines, start=1):
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if row == 1:
+            cell.font = _font(bold=True, size=13)
+    sheet.column_dimensions["A"].width = GUIDE_WIDTH
+    fit_row_heights(sheet, 2)
+    print_on_a4(sheet)
+
+
+def write_adjustment_form(
+    path: Path, contract: Contract, scoring: "ScoringTable", year: int
+) -> Path:
+    """A blank `Điều chỉnh` sheet for `ipstat score --adjustments`, with a row for each member
+    and each criterion only the secretariat scores; rows left without points are ignored."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    spec = contract.form.adjustment_sheet
+    sheet.title = spec.name
+    titles = [spec.columns[role] for role in ("member", "criterion", "points", "reason")]
+    _title(sheet, f"ĐIỀU CHỈNH ĐIỂM THI ĐUA NĂM {year}", len(titles))
+    header_row = 3
+    _header(sheet, header_row, titles)
+    row = header_row
+    for criterion in scoring.of_method("manual"):
+        for member in contract.bloc.members:
+            row += 1
+            sheet.cell(row=row, column=1, value=member.name)
+            sheet.cell(row=row, column=2, value=criterion.code)
+    for column, width in zip("ABCD", (16, 12, 10, 60), strict=True):
+        sheet.column_dimensions[column].width = width
+    print_on_a4(sheet, header_row, landscape=is_wide(sheet))
+    write_atomic(path, book.save)
+    return path
+
+
+PREVIOUS_TITLE = "Năm trước"
+
+
+def _previous_column(
+    sheet: "Worksheet", contract: Contract, previous: Mapping[str, Decimal]
+) -> None:
+    """Last year's figures in a locked column right of `Giá trị`, for reference only: it is no
+    column of the contract, so the reader ignores it. Added to the finished sheet, so the
+    form's own layout stays in one place."""
+    from openpyxl.styles import PatternFill  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    value_title = contract.form.figures_sheet.columns["value"]
+    header = next(c for row in sheet.iter_rows(max_row=10) for c in row if c.value == value_title)
+    value_col = int(header.column or 0)
+    column = value_col + 1
+    widths = {
+        c: sheet.column_dimensions[get_column_letter(c)].width
+        for c in range(value_col, sheet.max_column + 1)
+    }
+    sheet.insert_cols(column)
+    for c, width in widths.items():
+        sheet.column_dimensions[get_column_letter(c if c < column else c + 1)].width = width
+    sheet.column_dimensions[get_column_letter(column)].width = widths[value_col]
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_col <= value_col <= merged.max_col:
+            merged.expand(right=1)
+    title: Any = sheet.cell(row=int(header.row or 0), column=column, value=PREVIOUS_TITLE)
+    title._style = copy(cast(Any, header)._style)  # the header's look, as openpyxl copies it
+    grey = PatternFill("solid", fgColor="EDEDED")
+    for row in range(int(header.row or 0) + 1, sheet.max_row + 1):
+        code = str(sheet.cell(row=row, column=1).value)
+        if code not in contract.form.by_code:
+            continue
+        cell = sheet.cell(row=row, column=column)
+        cell.number_format = sheet.cell(row=row, column=value_col).number_format
+        cell.fill = grey
+        if code in previous:
+            cell.value = float(previous[code])
+    print_on_a4(sheet, int(header.row or 0), landscape=True)  # the print area takes the column

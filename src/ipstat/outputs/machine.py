@@ -1,14 +1,31 @@
-"""Findings in the machine formats of `validate --format`: JSON, JUnit XML, GitHub annotations."""
+"""Findings in the machine formats of `validate --format`: JSON, JUnit XML, GitHub annotations.
+
+Each stays well-formed whatever the input holds: JSON escapes control characters itself (only a
+Linux file name that is not UTF-8 needs its bytes shown); XML 1.0 forbids most control
+characters and GitHub's commands end at a newline, so those are shown visibly (`␛`).
+"""
 
 import json
+from collections.abc import Mapping
 
 from ipstat.reading.findings import Finding, ValidationReport
+from ipstat.reading.visible import encodable, visible
 
 GITHUB_LIMIT = 10  # GitHub shows at most 10 annotations of each kind per step
+GITHUB_KINDS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def to_json(report: ValidationReport) -> str:
-    return json.dumps([f.as_dict() for f in report], ensure_ascii=False, indent=2)
+    """`{"findings": [...], "skipped": [...]}`: every finding, and every file not read."""
+    data = {
+        "findings": [_encodable(f.as_dict()) for f in report],
+        "skipped": [_encodable(s.as_dict()) for s in report.skipped],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _encodable(data: Mapping[str, str | None]) -> dict[str, str | None]:
+    return {k: None if v is None else encodable(v) for k, v in data.items()}
 
 
 def to_junit(report: ValidationReport) -> str:
@@ -61,6 +78,16 @@ def to_junit(report: ValidationReport) -> str:
             + "\n".join(cases)
             + "\n  </testsuite>"
         )
+    if report.skipped:
+        cases = [
+            f'    <testcase name={quoteattr(s.file)} classname="skipped">'
+            f"<skipped message={quoteattr(f'{s.reason}; {s.action}.')}/></testcase>"
+            for s in report.skipped
+        ]
+        suites.append(
+            f'  <testsuite name="skipped" tests="{len(cases)}" failures="0" errors="0" '
+            f'skipped="{len(cases)}">\n' + "\n".join(cases) + "\n  </testsuite>"
+        )
     lines.append("<testsuites>")
     lines.extend(suites)
     lines.append("</testsuites>")
@@ -72,16 +99,19 @@ def _sheet_prefix(finding: Finding) -> str:
 
 
 def _escape(text: str) -> str:
+    """XML text: the characters XML 1.0 forbids shown visibly, markup escaped."""
+    text = visible(text, keep="\t\n\r")
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def quoteattr(text: str) -> str:
     """An XML attribute value with its quotes (saxutils has one, but imports urllib)."""
     escaped = _escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
-    return f'"{escaped}"'
+    return '"' + escaped.replace("\t", "&#9;") + '"'
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:
+    text = visible(text, keep="\r\n")
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -91,10 +121,10 @@ def _github_escape(text: str, property_value: bool = False) -> str:
 def to_github(report: ValidationReport) -> str:
     """`::error file=…,title=…::message` lines; past GitHub's 10 per kind, one summing line."""
     lines: list[str] = []
-    shown = {"error": 0, "warning": 0}
-    hidden = {"error": 0, "warning": 0}
+    shown = {"error": 0, "warning": 0, "notice": 0}
+    hidden = {"error": 0, "warning": 0, "notice": 0}
     for finding in report:
-        kind = finding.severity
+        kind = GITHUB_KINDS[finding.severity]
         if shown[kind] >= GITHUB_LIMIT:
             hidden[kind] += 1
             continue
@@ -105,10 +135,20 @@ def to_github(report: ValidationReport) -> str:
         title = f"{finding.rule}" + (f" {finding.cell}" if finding.cell else "")
         props.append(f"title={_github_escape(title, True)}")
         lines.append(f"::{kind} {','.join(props)}::{_github_escape(finding.message)}")
-    if hidden["error"] or hidden["warning"]:
+    for skipped in report.skipped[:GITHUB_LIMIT]:
+        where = _github_escape(skipped.file, True)
+        text = _github_escape(f"Bỏ qua tệp: {skipped.reason}; {skipped.action}.")
+        lines.append(f"::notice file={where},title=skipped-file::{text}")
+    if len(report.skipped) > GITHUB_LIMIT:
         lines.append(
-            f"ipstat: còn {hidden['error']} lỗi và {hidden['warning']} cảnh báo không hiển thị "
-            f"(GitHub chỉ hiện {GITHUB_LIMIT} chú thích mỗi loại); chạy `ipstat validate` để "
-            "xem đầy đủ."
+            f"ipstat: còn {len(report.skipped) - GITHUB_LIMIT} tệp bỏ qua không hiển thị; chạy "
+            "`ipstat validate` để xem đầy đủ."
+        )
+    if any(hidden.values()):
+        noted = f", {hidden['notice']} ghi chú" if hidden["notice"] else ""
+        lines.append(
+            f"ipstat: còn {hidden['error']} lỗi và {hidden['warning']} cảnh báo{noted} không "
+            f"hiển thị (GitHub chỉ hiện {GITHUB_LIMIT} chú thích mỗi loại); chạy "
+            "`ipstat validate` để xem đầy đủ."
         )
     return "\n".join(lines)

@@ -5,6 +5,7 @@ not code), `StrictUndefined` (a misspelt name is an error, never an empty gap), 
 filters registered here and nowhere else.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,9 +34,11 @@ def _defined(value: Any) -> Any:
     return value
 
 
-def _number(value: Decimal | int | None, decimals: int = 1) -> str:
+def _number(value: Decimal | int | None, decimals: int = 1, co_dinh: bool = False) -> str:
+    """`so(1)`: at most one decimal (`3.532`); `so(1, co_dinh=true)`: always one (`3.532,0`),
+    so the figures of a table column line up."""
     value = _defined(value)
-    return "–" if value is None else format_number(value, decimals)
+    return "–" if value is None else format_number(value, decimals, fixed=co_dinh)
 
 
 def _percent(value: Decimal | None) -> str:
@@ -43,15 +46,33 @@ def _percent(value: Decimal | None) -> str:
     return "–" if value is None else format_percent(value)
 
 
-def _join_vi(items: list[str]) -> str:
+def _join_vi(items: list[Any]) -> str:
     """`A, B và C`."""
-    items = list(_defined(items))
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " và " + items[-1]
+    texts = [str(item) for item in _defined(items)]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return ", ".join(texts[:-1]) + " và " + texts[-1]
 
 
-FILTERS = {"so": _number, "phan_tram": _percent, "noi": _join_vi}
+def _in_brackets(words: str) -> str:
+    """` (giảm 10,4%)` after a figure; nothing when there is nothing to say."""
+    words = _defined(words)
+    return f" ({words})" if words else ""
+
+
+def _appended(words: str) -> str:
+    """`, giảm 10,4%` inside a bracket already open: `(FDI, giảm 10,4%)`, never `(FDI) (…)`."""
+    words = _defined(words)
+    return f", {words}" if words else ""
+
+
+FILTERS = {
+    "so": _number,
+    "phan_tram": _percent,
+    "noi": _join_vi,
+    "ngoac": _in_brackets,
+    "them": _appended,
+}
 
 
 def environment(folder: Path) -> "Environment":
@@ -70,16 +91,38 @@ def environment(folder: Path) -> "Environment":
     return env
 
 
-def change_phrase(change: dict[str, Any] | None, year: int) -> str:
-    """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
+def change_words(change: dict[str, Any] | None, year: int | None) -> str:
+    """`tăng 12,3% so với năm 2016` (`tăng 12,3%` when `year` is None: said earlier in the
+    sentence); empty where last year's figure is 0 or absent."""
     if not change or change.get("change_percent") is None:
         return ""
     percent: Decimal = change["change_percent"]
     shown = format_number(abs(percent))
     if shown == "0":
-        return f" (tương đương năm {year})"
+        return f"tương đương năm {year}" if year else "tương đương năm trước"
     word = "tăng" if percent > 0 else "giảm"
-    return f" ({word} {shown}% so với năm {year})"
+    return f"{word} {shown}%" + (f" so với năm {year}" if year else "")
+
+
+def change_phrase(change: dict[str, Any] | None, year: int) -> str:
+    """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
+    return _in_brackets(change_words(change, year))
+
+
+def sentence_changes(totals: dict[str, Any], year: int | None) -> Callable[..., dict[str, str]]:
+    """`so_sanh(code, …)` for templates: the changes of the figures of one sentence, the year
+    said once, with the first figure that has a change (`… (giảm 10,3% so với năm 2015) và …
+    (giảm 8,5%)`)."""
+
+    def so_sanh(*codes: str) -> dict[str, str]:
+        phrases: dict[str, str] = {}
+        said = year is None
+        for code in codes:
+            phrases[code] = change_words(totals.get(code), None if said else year)
+            said = said or bool(phrases[code])
+        return phrases
+
+    return so_sanh
 
 
 def merger_notes(comparison: dict[str, Any]) -> list[str]:
@@ -109,27 +152,60 @@ def context(document: Document) -> dict[str, Any]:
         "so_thanh_vien": len(document["members"]),
         "chi_tieu": indicators,
         "ss": {code: change_phrase(totals.get(code), year or 0) for code in document["totals"]},
+        "so_sanh": sentence_changes(totals, year),
         "quy_doi": merger_notes(comparison) if comparison else [],
+        "ke_hoach": document.get("plan") or {},  # `aggregate --registrations`
     }
 
 
 def render_report(document: Document, template: Path | None = None) -> str:
+    return render_template(template or data_dir("templates") / DEFAULT_TEMPLATE, context(document))
+
+
+def render_template(path: Path, values: dict[str, Any]) -> str:
+    """Any template in the one environment; a problem names the template and line."""
     from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError  # noqa: PLC0415
 
-    path = template or data_dir("templates") / DEFAULT_TEMPLATE
     env = environment(path.parent)
     try:
-        return env.get_template(path.name).render(context(document))
+        return env.get_template(path.name).render(values)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Mẫu {path}, dòng {exc.lineno}: lỗi cú pháp: {exc.message}") from exc
     except UndefinedError as exc:
         line = _template_line(exc, path)
-        raise TemplateProblem(f"Mẫu {path}, dòng {line}: không có giá trị {exc.message}") from exc
-    except TemplateError as exc:
+        raise TemplateProblem(
+            f"Mẫu {path}, dòng {line}: {_undefined(exc.message or '', values)}"
+        ) from exc
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
         line = _template_line(exc, path)
         raise TemplateProblem(f"Mẫu {path}, dòng {line}: {exc}") from exc
     except OSError as exc:
         raise TemplateProblem(f"Không đọc được mẫu {path}: {exc.strerror or exc}") from exc
+
+
+def _undefined(message: str, values: dict[str, Any]) -> str:
+    """Jinja's `'x' is undefined` / `'dict object' has no attribute 'x'` in Vietnamese, with
+    the closest name a template can use: a misspelt name is the usual cause."""
+    import difflib  # noqa: PLC0415
+    import re  # noqa: PLC0415
+
+    found = re.search(r"has no (?:attribute|element) (.+)$|^(.+) is undefined$", message)
+    if found is None:
+        return f"không có giá trị {message}"
+    name = (found.group(1) or found.group(2)).strip("'\"")
+    closest = difflib.get_close_matches(name, sorted(_names(values)), n=1, cutoff=0.75)
+    hint = f"; có phải `{closest[0]}`?" if closest else "."
+    return f"không có biến `{name}`{hint}"
+
+
+def _names(values: Any, depth: int = 3) -> set[str]:
+    """Every key a template can reach by name: `year`, `t.fdi_new_capital`, `provinces[tên]`…"""
+    if depth == 0 or not isinstance(values, dict):
+        return set()
+    names = {key for key in values if isinstance(key, str)}
+    for value in values.values():
+        names |= _names(value, depth - 1)
+    return names
 
 
 def _template_line(exc: BaseException, path: Path) -> str:

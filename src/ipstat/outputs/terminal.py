@@ -1,66 +1,108 @@
-"""Findings and summaries for a person at a terminal (rich); plain when piped or with NO_COLOR."""
+"""Findings and summaries for a person at a terminal (rich); plain when piped or with NO_COLOR.
+
+Every text that comes from input (file names, sheet names, cell values quoted in messages,
+member names) is printed here as a rich `Text` (never parsed as markup: `[/]`, `[link=…]` stay
+text) with control characters made visible; findings themselves stay the text they are.
+"""
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding, ValidationReport, count_by_severity
-from ipstat.reading.formatting import format_number, format_percent
+from ipstat.reading.findings import Finding, Skipped, ValidationReport, count_by_severity
+from ipstat.reading.formatting import format_date, format_datetime, format_number, format_percent
+from ipstat.reading.visible import visible
 
-SEVERITY_WORDS = {"error": "[red]lỗi[/]", "warning": "[yellow]cảnh báo[/]"}
+if TYPE_CHECKING:
+    from ipstat.bloc.inbox import InboxStatus
+
+SEVERITY_WORDS = {
+    "error": Text("lỗi", "red"),
+    "warning": Text("cảnh báo", "yellow"),
+    "note": Text("ghi chú"),
+}
 
 
-def verdict(name: str, findings: Iterable[Finding]) -> str:
-    errors, warnings = count_by_severity(findings)
+def shown(text: object, style: str = "") -> Text:
+    """Input text printed as it is: not markup, and an escape sequence is shown (`␛[2J`)
+    instead of reaching the terminal."""
+    return Text(visible(str(text), keep="\n"), style)
+
+
+def verdict(name: str, findings: Iterable[Finding]) -> Text:
+    errors, warnings, notes = count_by_severity(findings)
     if not errors and not warnings:
-        return f"[green]✓[/] {name}"
-    mark = "[red]✗[/]" if errors else "[yellow]![/]"
-    return f"{mark} {name}: {errors} lỗi, {warnings} cảnh báo"
+        noted = f" ({notes} ghi chú)" if notes else ""
+        return Text.assemble(("✓", "green"), " ", shown(name), noted)
+    mark = ("✗", "red") if errors else ("!", "yellow")
+    noted = f", {notes} ghi chú" if notes else ""
+    return Text.assemble(mark, " ", shown(name), f": {errors} lỗi, {warnings} cảnh báo{noted}")
 
 
-def findings_table(findings: list[Finding]) -> Table:
+def findings_table(findings: list[Finding], with_file: bool = False) -> Table:
+    """With `with_file`, a first column says which file (or the whole bloc) each is about."""
     table = Table(show_header=True, header_style="bold", expand=False)
+    if with_file:
+        table.add_column("Tệp", overflow="fold")
     table.add_column("Trang")
     table.add_column("Mức")
     table.add_column("Quy tắc")
     table.add_column("Nội dung cần sửa", overflow="fold")
     for f in findings:
-        table.add_row(f.sheet or "", SEVERITY_WORDS[f.severity], f.rule, f.message)
+        row = [shown(f.sheet or ""), SEVERITY_WORDS[f.severity], shown(f.rule), shown(f.message)]
+        if with_file:
+            row.insert(0, shown(Path(f.file).name) if f.file else Text("Toàn Khối"))
+        table.add_row(*row)
     return table
 
 
 def print_report(console: Console, report: ValidationReport) -> None:
     for file_report in report.files:
         if file_report.findings:
-            console.print(f"\n[bold]{file_report.path}[/]")
+            console.print()
+            console.print(shown(file_report.path, "bold"), soft_wrap=True)
             console.print(findings_table(file_report.findings))
     if report.bloc_findings:
         console.print("\n[bold]Toàn Khối[/]")
         console.print(findings_table(report.bloc_findings))
+    print_skipped(console, report.skipped)
     console.print()
     for file_report in report.files:
         console.print(verdict(str(file_report.path), file_report.findings), soft_wrap=True)
-    errors, warnings = count_by_severity(report)
+    errors, warnings, notes = count_by_severity(report)
+    noted = f", {notes} ghi chú" if notes else ""
+    skipped = f" {len(report.skipped)} tệp bỏ qua." if report.skipped else ""
     console.print(
-        f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo.",
+        f"\n{len(report.files)} tệp: {errors} lỗi, {warnings} cảnh báo{noted}.{skipped}",
         style="bold red" if errors else "bold green",
         soft_wrap=True,
     )
 
 
+def print_skipped(console: Console, skipped: list[Skipped]) -> None:
+    """Every file of a folder that was not read, so none is left out without a word."""
+    if not skipped:
+        return
+    console.print(f"\n[bold]Các tệp không đọc ({len(skipped)}):[/]")
+    for s in skipped:
+        line = Text.assemble(("–", "yellow"), " ", shown(s.file), ": ", shown(s.reason))
+        console.print(line.append("; ").append(shown(s.action)).append("."), soft_wrap=True)
+
+
 def catalogue_table(contract: Contract) -> Table:
-    table = Table(title=f"{contract.form.title} ({contract.form.version})", show_lines=False)
+    table = Table(title=shown(f"{contract.form.title} ({contract.form.version})"))
     for title in ("Mục", "Mã", "Chỉ tiêu", "Đơn vị tính", "Loại"):
         table.add_column(title)
     kinds = {"count": "số đếm", "money": "tiền", "area": "diện tích"}
     for ind in contract.form.indicators:
-        table.add_row(ind.section, ind.code, ind.label, ind.unit, kinds[ind.kind])
+        table.add_row(*map(shown, (ind.section, ind.code, ind.label, ind.unit)), kinds[ind.kind])
     for d in contract.form.derived:
-        table.add_row("", d.code, d.label, d.unit, "tính từ tổng Khối")
+        table.add_row("", *map(shown, (d.code, d.label, d.unit)), "tính từ tổng Khối")
     return table
 
 
@@ -69,15 +111,14 @@ def print_summary(
 ) -> None:
     """Who sent, who did not, the headline totals and ratios, and where the files are."""
     members, missing = document["members"], document["missing"]
+    console.print(shown(f"{document['bloc']['name']} – năm {document['year']}", "bold"))
     console.print(
-        f"[bold]{document['bloc']['name']} – năm {document['year']}[/]\n"
         f"Đã nhận báo cáo của {len(members)}/{len(members) + len(missing)} thành viên.",
         soft_wrap=True,
     )
     if missing:
-        console.print(
-            f"[yellow]Chưa nhận được báo cáo của: {', '.join(missing)}.[/]", soft_wrap=True
-        )
+        text = f"Chưa nhận được báo cáo của: {', '.join(missing)}."
+        console.print(shown(text, "yellow"), soft_wrap=True)
     labels = {i["code"]: i for i in document["indicators"]}
     table = Table(show_header=True, header_style="bold")
     table.add_column("Chỉ tiêu")
@@ -85,11 +126,72 @@ def print_summary(
     table.add_column("Đơn vị")
     for code in headline:
         table.add_row(
-            labels[code]["label"], format_number(document["totals"][code]), labels[code]["unit"]
+            shown(labels[code]["label"]),
+            format_number(document["totals"][code]),
+            shown(labels[code]["unit"]),
         )
     for ratio in (d for d in document["derived_indicators"] if d["unit"] == "%"):
         value = document["derived"][ratio["code"]]
-        table.add_row(ratio["label"], "–" if value is None else format_percent(value), "")
+        table.add_row(shown(ratio["label"]), "–" if value is None else format_percent(value), "")
     console.print(table)
     for path in files:
-        console.print(f"Đã ghi [bold]{path}[/]", soft_wrap=True)
+        console.print(written(path), soft_wrap=True)
+
+
+def written(path: Path) -> Text:
+    return Text.assemble("Đã ghi ", shown(path, "bold"))
+
+
+STATUS_WORDS = {
+    "chua-nop": "[red]Chưa nộp[/]",
+    "can-sua": "[yellow]Cần sửa ({errors} lỗi)[/]",
+    "da-tiep-nhan": "[green]Đã tiếp nhận[/]",
+}
+
+
+def status_table(status: "InboxStatus") -> Table:
+    """One row per member in bloc order; file names are the senders' text, shown as text."""
+    table = Table(
+        title=f"Báo cáo năm {status.year} – hạn nộp {format_date(status.deadline)}",
+        show_header=True,
+        header_style="bold",
+    )
+    for title in ("Thành viên", "Trạng thái"):
+        table.add_column(title, no_wrap=True)
+    table.add_column("Tệp", overflow="fold")
+    table.add_column("Nhận lúc")
+    table.add_column("Hạn nộp", no_wrap=True)
+    table.add_column("Bản cũ", justify="right")
+    for entry in status.members:
+        version = entry.version
+        words = STATUS_WORDS[entry.status].format(errors=version.counts[0] if version else 0)
+        if version is None:
+            timing = f"[red]quá hạn {entry.days_late} ngày[/]" if entry.days_late else "–"
+        elif entry.on_time:
+            timing = "đúng hạn"
+        else:
+            timing = f"[yellow]trễ {entry.days_late} ngày[/]"
+        table.add_row(
+            shown(entry.member.name),
+            words,
+            shown(version.file.name) if version else "",
+            format_datetime(version.received) if version else "",
+            timing,
+            str(len(entry.superseded)) if entry.superseded else "",
+        )
+    return table
+
+
+def print_status(console: Console, status: "InboxStatus") -> None:
+    console.print(status_table(status))
+    if status.unmatched:
+        table = Table(
+            title="Tệp không tính cho thành viên nào", show_header=True, header_style="bold"
+        )
+        table.add_column("Tệp")
+        table.add_column("Lý do", overflow="fold")
+        for item in status.unmatched:
+            table.add_row(shown(item.file.name), shown(item.reason))
+        console.print(table)
+    style = "bold green" if status.complete else "bold"
+    console.print(status.summary(), style=style, soft_wrap=True)

@@ -17,6 +17,7 @@ SIZE_PT = 13
 TABLE_SIZE_PT = 11
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 WIDE_TABLE_COLUMNS = 6  # wider tables go on a landscape page, as official annexes do
 
 
@@ -84,6 +85,7 @@ def _set_up(document: "WordDocument") -> None:
         fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
         for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             fonts.set(qn(attribute), FONT)
+        _drop_theme_fonts(fonts)
         style.font.size = Pt(
             SIZE_PT + (3 if name == "Heading 1" else 1 if name.startswith("Heading") else 0)
         )
@@ -91,6 +93,15 @@ def _set_up(document: "WordDocument") -> None:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+
+
+def _drop_theme_fonts(fonts: Any) -> None:
+    """A theme font (the template's Calibri for headings) wins over a named one in Word,
+    so it goes, and the heading prints in Times New Roman like the text."""
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    for attribute in THEME_FONT_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
 
 
 def _next_content(lines: list[str], start: int) -> str:

@@ -1,11 +1,14 @@
 """What validation finds: values with a stable rule id, never strings to be parsed again."""
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
-Severity = Literal["error", "warning"]
+# A note says how something was read (a member name through a fold or an alias); it needs no
+# fixing, so it never fails a run, not even with --strict.
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +38,23 @@ class FileReport:
     rules_checked: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file found in a folder and not read: why, and what the clerk can do about it."""
+
+    file: str
+    reason: str
+    action: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
 @dataclass
 class ValidationReport:
     files: list[FileReport] = field(default_factory=list)
     bloc_findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Finding]:
         for report in self.files:
@@ -51,17 +67,23 @@ class ValidationReport:
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self if not f.is_error]
+        return [f for f in self if f.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Finding]:
+        return [f for f in self if f.severity == "note"]
 
     def ok(self, strict: bool = False) -> bool:
-        return not any(f.is_error or strict for f in self)
+        failing = ("error", "warning") if strict else ("error",)
+        return not any(f.severity in failing for f in self)
 
 
-def count_by_severity(findings: Iterable[Finding]) -> tuple[int, int]:
-    errors = warnings = 0
-    for finding in findings:
-        if finding.is_error:
-            errors += 1
-        else:
-            warnings += 1
-    return errors, warnings
+class Counts(NamedTuple):
+    errors: int
+    warnings: int
+    notes: int
+
+
+def count_by_severity(findings: Iterable[Finding]) -> Counts:
+    counted = Counter(f.severity for f in findings)
+    return Counts(counted["error"], counted["warning"], counted["note"])

@@ -1,5 +1,6 @@
 """Numbers written the Vietnamese way (`4.841,2`, `771.112`, `45,9%`), half-up, through Babel."""
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from typing import Any
@@ -14,23 +15,38 @@ def _babel() -> Any:
     return numbers
 
 
-def format_number(value: Decimal | int, decimals: int = 1) -> str:
-    """At most `decimals` decimals, rounded half-up; a trailing `,0` is dropped (`56`, `45,9`)."""
+def format_number(value: Decimal | int, decimals: int = 1, *, fixed: bool = False) -> str:
+    """At most `decimals` decimals, rounded half-up; a trailing `,0` is dropped (`56`, `45,9`)
+    unless `fixed` (`56,0`: a table column with one number of decimals)."""
     quantum = Decimal(1).scaleb(-decimals)
+    number = Decimal(value)
     with localcontext() as ctx:
         ctx.rounding = ROUND_HALF_UP
-        rounded = Decimal(value).quantize(quantum)
-        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        ctx.prec = max(ctx.prec, number.adjusted() + decimals + 2)  # room for every digit shown
+        rounded = number.quantize(quantum)
+        pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
         text: str = _babel().format_decimal(rounded, format=pattern, locale=LOCALE)
     return text
 
 
 def format_exact(value: Decimal | int) -> str:
     """Every decimal the value has, Vietnamese style: for messages quoting what a cell holds."""
-    exponent = Decimal(value).normalize().as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    _, digits, exponent = Decimal(value).as_tuple()
+    assert isinstance(exponent, int), "a finite number"
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    decimals = max(0, -(exponent + zeros)) if any(digits) else 0
     return format_number(value, decimals)
 
 
 def format_percent(value: Decimal, decimals: int = 1) -> str:
     return format_number(value, decimals) + "%"
+
+
+def format_date(value: dt.date) -> str:
+    """`20/01/2018`, as dates are written in Vietnamese documents."""
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """`15/01/2018 09:30`."""
+    return value.strftime("%d/%m/%Y %H:%M")

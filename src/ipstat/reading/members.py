@@ -2,6 +2,9 @@
 
 import difflib
 import re
+import unicodedata
+import weakref
+from dataclasses import dataclass, field
 
 from ipstat.contract.model import Bloc, Member
 from ipstat.contract.textnorm import fold, strip_marks
@@ -19,24 +22,68 @@ def member_key(name: str, prefixes: tuple[str, ...]) -> str:
     return fold(re.sub(r"[^\w\s]", " ", text))
 
 
+@dataclass(frozen=True)
+class MemberIndex:
+    """A bloc's names by folded key, built once: looking up a name costs one key, not the bloc."""
+
+    members: dict[str, Member] = field(default_factory=dict)
+    former: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (old name, member)
+    names: dict[str, str] = field(default_factory=dict)  # key of a member's own name → name
+
+    @classmethod
+    def build(cls, bloc: Bloc, prefixes: tuple[str, ...]) -> "MemberIndex":
+        index = cls()
+        for member in bloc.members:
+            own = member_key(member.name, prefixes)
+            index.names.setdefault(own, member.name)
+            index.members.setdefault(own, member)
+            for alias in member.aliases:
+                index.members.setdefault(member_key(alias, prefixes), member)
+        merged = [(old, new) for old, new in bloc.predecessors.items() if old != new]
+        merged += [(old, m.name) for m in bloc.members for old in m.absorbed]
+        for old, new in merged:
+            index.former.setdefault(member_key(old, prefixes), (old, new))
+        return index
+
+
+_INDEXES: dict[int, tuple["weakref.ref[Bloc]", tuple[str, ...], MemberIndex]] = {}
+
+
+def member_index(bloc: Bloc, prefixes: tuple[str, ...]) -> MemberIndex:
+    """The bloc's index, built on first use and kept as long as the bloc lives."""
+    cached = _INDEXES.get(id(bloc))
+    if cached is not None and cached[0]() is bloc and cached[1] == prefixes:
+        return cached[2]
+    key = id(bloc)
+    index = MemberIndex.build(bloc, prefixes)
+    _INDEXES[key] = (weakref.ref(bloc, lambda _: _INDEXES.pop(key, None)), prefixes, index)
+    return index
+
+
 def match_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> Member | None:
-    key = member_key(name, prefixes)
-    for member in bloc.members:
-        if key in {member_key(n, prefixes) for n in (member.name, *member.aliases)}:
-            return member
-    return None
+    return member_index(bloc, prefixes).members.get(member_key(name, prefixes))
 
 
-def former_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str | None:
-    """The member a former member was merged into (`Hải Dương` → `Hải Phòng` in 2025)."""
-    key = member_key(name, prefixes)
-    for old, new in bloc.predecessors.items():
-        if member_key(old, prefixes) == key and old != new:
-            return new
-    return None
+def is_exact_name(name: str, member: Member) -> bool:
+    """Written exactly as the bloc writes it (up to Unicode form and outer spaces)."""
+    return unicodedata.normalize("NFC", name.strip()) == member.name
+
+
+def former_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> tuple[str, str] | None:
+    """A unit merged into a member, by its proper name, and that member: (`Hải Dương`,
+    `Hải Phòng`) in 2025, whether the former member of the bloc or a unit absorbed from outside."""
+    return member_index(bloc, prefixes).former.get(member_key(name, prefixes))
 
 
 def closest_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str | None:
-    keys = {member_key(m.name, prefixes): m.name for m in bloc.members}
+    keys = member_index(bloc, prefixes).names
     found = difflib.get_close_matches(member_key(name, prefixes), list(keys), n=1, cutoff=0.6)
     return keys[found[0]] if found else None
+
+
+def named_in(member: Member, file_name: str) -> bool:
+    """Whether a file name names the member: its slug or a folded name (`bao-cao-ha-noi.xls`,
+    `Báo cáo Hà Nội.xlsm`). A hint for the clerk, not a match."""
+    words = fold(re.sub(r"[\W_]+", " ", strip_marks(file_name)))
+    keys = {fold(member.slug.replace("-", " ")), *(fold(n) for n in (member.name, *member.aliases))}
+    return any(key and key in words for key in keys)

@@ -2,12 +2,13 @@
 
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 # `.` or a (non-breaking) space between groups of exactly three digits, `,` as decimal mark.
 _GROUPED = re.compile(r"[0-9]{1,3}(?:(?P<sep>[. \u00a0\u202f])[0-9]{3})(?:(?P=sep)[0-9]{3})*")
 _DIGITS = re.compile(r"[0-9]+")
 _MINUS = ("-", "\u2212")
+SHOWN_DIGITS = 15  # what Excel keeps and shows of a number: 15 significant digits
 
 
 class NotANumber(ValueError):
@@ -27,14 +28,38 @@ def parse_vi_number(text: str) -> Decimal:
         raise NotANumber(text)
     digits = re.sub(r"[^0-9]", "", whole)
     value = Decimal(f"{digits}.{fraction}" if comma else digits)
-    return -value if negative else value
+    return value.copy_negate() if negative else value  # exact: `-` would round to 28 digits
 
 
 def decimal_from_float(value: float) -> Decimal:
-    """The shortest decimal that round-trips the float: what the sheet showed, not its binary."""
+    """What the spreadsheet shows at full precision: the shortest decimal that round-trips the
+    float, rounded half-up to 15 significant digits (`=1.1*3` is 3.3, not 3.3000000000000003)."""
     if not math.isfinite(value):
         raise NotANumber(repr(value))
-    return Decimal(repr(value))
+    exact = Decimal(repr(value))
+    if significant_digits(exact) <= SHOWN_DIGITS:
+        return exact
+    with localcontext() as ctx:
+        ctx.prec = SHOWN_DIGITS
+        ctx.rounding = ROUND_HALF_UP
+        shown = +exact
+    return _strip_fraction_zeros(shown)
+
+
+def significant_digits(value: Decimal) -> int:
+    """Digits from the first to the last non-zero one (`1500` has 2, `0.0120` has 2)."""
+    digits = "".join(map(str, value.as_tuple().digits)).strip("0")
+    return len(digits)
+
+
+def _strip_fraction_zeros(value: Decimal) -> Decimal:
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    kept = list(digits)
+    while exponent < 0 and len(kept) > 1 and kept[-1] == 0:
+        kept.pop()
+        exponent += 1
+    return Decimal((sign, tuple(kept), exponent))
 
 
 def is_whole(value: Decimal) -> bool:

@@ -6,18 +6,33 @@ are `rules.py`'s.
 
 import datetime as dt
 import hashlib
+import io
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from ipstat.contract.model import Contract, Indicator, SheetSpec
 from ipstat.contract.textnorm import fold
 from ipstat.errors import WorkbookError
+from ipstat.reading.excel_errors import error_meaning
 from ipstat.reading.findings import Finding
-from ipstat.reading.formatting import format_exact
-from ipstat.reading.members import closest_member, former_member, match_member
-from ipstat.reading.numbers import NotANumber, decimal_from_float, is_whole, parse_vi_number
-from ipstat.reading.workbook import Cell, RawWorkbook, formula_at, open_workbook
+from ipstat.reading.formatting import format_exact, format_number
+from ipstat.reading.members import closest_member, former_member, is_exact_name, match_member
+from ipstat.reading.numbers import (
+    SHOWN_DIGITS,
+    NotANumber,
+    decimal_from_float,
+    is_whole,
+    parse_vi_number,
+    significant_digits,
+)
+from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
+from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
+
+if TYPE_CHECKING:
+    from ipstat.contract.scoring import ScoringTable
 
 
 @dataclass(frozen=True)
@@ -38,7 +53,9 @@ class Submission:
     member: str | None = None
     year: int | None = None
     info: dict[str, str] = field(default_factory=dict)
-    figures: dict[str, Figure] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)  # a registration: its plans
+    kind: Literal["yearly", "registration"] = "yearly"
+    self_scores: dict[str, Figure] = field(default_factory=dict)  # criterion code → points
 
     def values(self) -> dict[str, Decimal]:
         return {code: f.value for code, f in self.figures.items()}
@@ -50,6 +67,7 @@ class _Table:
     header_row: int
     columns: dict[str, int]
     rows: list[list[Cell]]
+    xml: SheetXml
 
     def cell(self, row: int, role: str) -> Cell:
         column = self.columns.get(role)
@@ -101,15 +119,28 @@ class _Reading:
         )
 
 
-def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, list[Finding]]:
-    """Read one workbook. The submission is None when the file could not be read at all."""
+def read_submission(
+    path: Path, contract: Contract, scoring: "ScoringTable | None" = None
+) -> tuple[Submission | None, list[Finding]]:
+    """Read one workbook. The submission is None when the file could not be read at all.
+    A workbook with a registration sheet is a registration (emulation-scoring.md §1); with
+    a scoring table, a yearly workbook's self-scoring sheet is read too."""
+    from ipstat.reading import emulation  # noqa: PLC0415  (it builds on this module)
+
     reading = _Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
-        tables = [_table(book, spec, reading) for spec in (form.info_sheet, form.figures_sheet)]
+        xml = WorkbookXml(book.content)
+        if emulation.is_registration(book, contract):
+            emulation.read_registration(book, xml, reading, scoring)
+            return reading.submission, reading.findings
+        tables = [
+            _table(book, xml, spec, reading) for spec in (form.info_sheet, form.figures_sheet)
+        ]
     except WorkbookError as exc:
+        reading.findings.clear()  # what was found before the file proved unreadable is moot
         reading.add("unreadable-file", str(exc))
         return None, reading.findings
     info, figures = tables
@@ -117,13 +148,30 @@ def read_submission(path: Path, contract: Contract) -> tuple[Submission | None, 
         _read_info(info, reading)
     if figures is not None:
         _read_figures(figures, book, reading)
+    if scoring is not None:
+        try:
+            emulation.read_self_scores(book, xml, reading, scoring)
+        except WorkbookError as exc:
+            reading.add("unreadable-file", str(exc))
     return reading.submission, reading.findings
 
 
-def _table(book: RawWorkbook, spec: SheetSpec, reading: _Reading) -> _Table | None:
+def _table(
+    book: RawWorkbook, book_xml: WorkbookXml, spec: SheetSpec, reading: _Reading
+) -> _Table | None:
     wanted = fold(spec.name)
-    name = next((n for n in book.sheet_names if fold(n) == wanted), None)
-    if name is None:
+    candidates = [n for n in book.sheet_names if fold(n) == wanted]
+    if len(candidates) > 1:
+        hidden = _hidden_sheets(book)
+        named = " và ".join(f"“{n}”" + (" (đang ẩn)" if n in hidden else "") for n in candidates)
+        reading.add(
+            "ambiguous-sheet",
+            f"Có {len(candidates)} trang tính cùng là “{spec.name}”: {named}; không biết đọc "
+            f"trang nào, hãy xóa hoặc đổi tên để chỉ còn một trang “{spec.name}”.",
+            sheet=spec.name,
+        )
+        return None
+    if not candidates:
         found = ", ".join(f"“{n}”" for n in book.sheet_names) or "không có"
         reading.add(
             "missing-sheet",
@@ -132,17 +180,32 @@ def _table(book: RawWorkbook, spec: SheetSpec, reading: _Reading) -> _Table | No
             sheet=spec.name,
         )
         return None
-    rows = book.rows(name)
+    name = candidates[0]
+    xml = book_xml.sheet(name)
+    rows = _rows(book, name, xml)
     limit = reading.contract.form.header_search_rows
     titles = {fold(title): role for role, title in spec.columns.items()}
     for index, row in enumerate(rows[:limit]):
-        columns: dict[str, int] = {}
+        by_role: dict[str, list[int]] = {}
         for column, value in enumerate(row):
             role = titles.get(fold(value)) if isinstance(value, str) else None
-            if role is not None and role not in columns:
-                columns[role] = column
-        if spec.required_columns.keys() <= columns.keys():
-            return _Table(name, index, columns, rows)
+            if role is not None:
+                by_role.setdefault(role, []).append(column)
+        if spec.required_columns.keys() <= by_role.keys():
+            twice = {role: cols for role, cols in by_role.items() if len(cols) > 1}
+            for role, cols in twice.items():
+                cells = " và ".join(a1(index, c) for c in cols)
+                reading.add(
+                    "ambiguous-column",
+                    f"Dòng tiêu đề có {len(cols)} cột “{spec.columns[role]}” (ô {cells}); không "
+                    "biết đọc cột nào, hãy xóa hoặc đổi tên để chỉ còn một cột.",
+                    sheet=name,
+                    cell=a1(index, cols[0]),
+                )
+            if twice:
+                return None
+            columns = {role: cols[0] for role, cols in by_role.items()}
+            return _Table(name, index, columns, rows, xml)
     needed = ", ".join(f"“{t}”" for t in spec.required_columns.values())
     reading.add(
         "missing-header",
@@ -151,6 +214,31 @@ def _table(book: RawWorkbook, spec: SheetSpec, reading: _Reading) -> _Table | No
         sheet=name,
     )
     return None
+
+
+def _hidden_sheets(book: RawWorkbook) -> set[str]:
+    try:
+        return {m.name for m in book.book.sheets_metadata if not str(m.visible).endswith("Visible")}
+    except AttributeError:
+        return set()
+
+
+def _rows(book: RawWorkbook, name: str, xml: SheetXml) -> list[list[Cell]]:
+    """The sheet's rows; an error value calamine does not know (`#GETTING_DATA`) makes it refuse
+    the sheet, so such values are read as a known one and named from the XML instead."""
+    try:
+        return book.rows(name)
+    except WorkbookError:
+        copy = xml.readable_copy()
+        if copy is None:
+            raise
+    from python_calamine import CalamineError, CalamineWorkbook  # noqa: PLC0415
+
+    try:
+        readable = CalamineWorkbook.from_filelike(io.BytesIO(copy))
+    except CalamineError as exc:
+        raise WorkbookError(f"Không đọc được trang tính “{name}”.") from exc
+    return RawWorkbook(book.path, book.content, readable, book.limits).rows(name)
 
 
 def _coded_rows(table: _Table) -> list[tuple[int, str]]:
@@ -166,15 +254,29 @@ def _coded_rows(table: _Table) -> list[tuple[int, str]]:
 def _read_info(table: _Table, reading: _Reading) -> None:
     form = reading.contract.form
     fields = {f.code: f for f in form.info_fields}
-    seen: dict[str, int] = {}
+    seen: dict[str, list[int]] = {}
     for index, code in _coded_rows(table):
         key = code.casefold()
-        if key in fields and key not in seen:
-            seen[key] = index
+        if key in fields:
+            seen.setdefault(key, []).append(index)
     for code, spec in fields.items():
-        found = seen.get(code)
+        rows = seen.get(code, [])
+        if len(rows) > 1:
+            cells = " và ".join(table.ref(r, "code") for r in rows)
+            reading.add(
+                "duplicate-info",
+                f"Mã {code} (“{spec.label}”) được ghi {len(rows)} lần (ô {cells}); không biết "
+                "đọc dòng nào, hãy xóa để chỉ còn một dòng.",
+                sheet=table.sheet,
+                cell=table.ref(rows[0], "code"),
+                code=code,
+            )
+            continue
+        found = rows[0] if rows else None
         raw = table.cell(found, "value") if found is not None else ""
         text = _text(raw)
+        if not text and found is not None and _error_value(table, found, reading, code):
+            continue
         if not text:
             if spec.required:
                 where = table.ref(found, "value") if found is not None else None
@@ -196,6 +298,23 @@ def _read_info(table: _Table, reading: _Reading) -> None:
             _read_year(raw, text, table.sheet, cell, reading)
 
 
+def _error_value(table: _Table, row: int, reading: _Reading, code: str) -> bool:
+    """An empty-looking value cell that holds an Excel error value: say which, as Excel shows it."""
+    cell = table.ref(row, "value")
+    error = table.xml.errors.get(cell)
+    if error is None:
+        return False
+    reading.add(
+        "error-value",
+        f"ô hiển thị lỗi {error or '#?'} ({error_meaning(error)}), không có giá trị; hãy sửa "
+        "công thức hoặc nhập số liệu.",
+        sheet=table.sheet,
+        cell=cell,
+        code=code,
+    )
+    return True
+
+
 def _text(raw: Cell) -> str:
     if raw is None:
         return ""
@@ -211,10 +330,19 @@ def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
     member = match_member(text, contract.bloc, contract.form.member_prefixes)
     if member is not None:
         reading.submission.member = member.name
+        if not is_exact_name(text, member):
+            reading.add(
+                "member-read-as",
+                f"“{text}” được đọc là “{member.name}”.",
+                sheet=sheet,
+                cell=cell,
+                code="tinh",
+            )
         return
-    merged_into = former_member(text, contract.bloc, contract.form.member_prefixes)
-    if merged_into is not None:
-        hint = f" {text} nay thuộc {merged_into}: hãy ghi “{merged_into}”."
+    merged = former_member(text, contract.bloc, contract.form.member_prefixes)
+    if merged is not None:
+        old, merged_into = merged
+        hint = f" {old} nay thuộc {merged_into}: hãy ghi “{merged_into}”."
     else:
         guess = closest_member(text, contract.bloc, contract.form.member_prefixes)
         hint = f" Có phải là “{guess}”?" if guess else ""
@@ -230,7 +358,8 @@ def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
 
 
 def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -> None:
-    year = int(text) if text.isdigit() and not isinstance(raw, bool) else None
+    plain_digits = text.isascii() and text.isdigit()  # not `²⁰¹⁶`, `٢٠١٦` or `２０１６`
+    year = int(text) if plain_digits and not isinstance(raw, bool) else None
     if year is None or not 1990 <= year <= 2200:
         reading.add(
             "invalid-year",
@@ -241,9 +370,27 @@ def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -
         )
         return
     reading.submission.year = year
+    bloc = reading.contract.bloc
+    if bloc.last_year is not None and year > bloc.last_year:
+        instead, limit = bloc.replaced_by, f"đến năm {bloc.last_year}"
+    elif bloc.first_year is not None and year < bloc.first_year:
+        instead, limit = bloc.replaces, f"từ năm {bloc.first_year}"
+    else:
+        return
+    hint = f"; hãy chạy lại với --bloc {instead}" if instead else ""
+    reading.add(
+        "year-outside-bloc",
+        f"Năm báo cáo {year} nằm ngoài thời gian của bộ thành viên “{bloc.id}” ({limit}){hint}.",
+        sheet=sheet,
+        cell=cell,
+        code="nam",
+    )
 
 
-def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
+def _read_figures(
+    table: _Table, book: RawWorkbook, reading: _Reading, require_all: bool = True
+) -> dict[str, int]:
+    """The indicators' rows, each read once; returns the row of each code found."""
     catalogue = reading.contract.form.by_code
     first_row: dict[str, int] = {}
     for index, code in _coded_rows(table):
@@ -273,7 +420,7 @@ def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
         figure = _ValueCell(table, index, indicator, book, reading).read()
         if figure is not None:
             reading.submission.figures[indicator.code] = figure
-    for indicator in reading.contract.form.indicators:
+    for indicator in reading.contract.form.indicators if require_all else ():
         if indicator.code not in first_row:
             reading.add(
                 "missing-value",
@@ -282,6 +429,7 @@ def _read_figures(table: _Table, book: RawWorkbook, reading: _Reading) -> None:
                 sheet=table.sheet,
                 code=indicator.code,
             )
+    return first_row
 
 
 @dataclass
@@ -306,6 +454,10 @@ class _ValueCell:
     def read(self) -> Figure | None:
         raw = self.table.cell(self.row, "value")
         value = self.number(raw)
+        if value is not None:
+            value = self.within_bounds(value)
+        if value is not None and isinstance(raw, float | int):
+            self.shown_otherwise(value)
         if value is not None:
             value = self.convert_unit(value)
         if value is None:
@@ -332,6 +484,15 @@ class _ValueCell:
             )
             return None
         if isinstance(raw, float):
+            if math.isnan(raw):
+                self.add(
+                    "value-out-of-range",
+                    f"ô chứa giá trị không xác định (NaN), không phải là số; hãy nhập số ({unit}).",
+                )
+                return None
+            if math.isinf(raw):
+                self.add("value-out-of-range", self.out_of_range("vô hạn"))
+                return None
             return decimal_from_float(raw)
         if isinstance(raw, int):
             return Decimal(raw)
@@ -351,6 +512,14 @@ class _ValueCell:
                 "phẩy cho phần thập phân (ví dụ 4841,2 hoặc 4.841,2).",
             )
             return None
+        digits = significant_digits(value)
+        if digits > SHOWN_DIGITS:
+            self.add(
+                "too-many-digits",
+                f"số “{text}” có {digits} chữ số có nghĩa, nhiều hơn {SHOWN_DIGITS} chữ số mà "
+                "Excel giữ được, nên không thể là số liệu đúng; hãy kiểm tra và nhập lại.",
+            )
+            return None
         self.add(
             "text-number",
             f"số được nhập dạng chữ “{text}”, đã đọc là {format_exact(value)}; hãy nhập dạng số "
@@ -359,8 +528,11 @@ class _ValueCell:
         return value
 
     def empty(self) -> None:
-        """An empty cell may hold a formula whose result was never saved: say so, and how to fix."""
-        formula = formula_at(self.book.content, self.table.sheet, self.cell)
+        """An empty cell may hold an error value, or a formula whose result was never saved: say
+        so, and how to fix."""
+        if _error_value(self.table, self.row, self.reading, self.indicator.code):
+            return
+        formula = self.book.formula(self.table.sheet, self.cell)
         if formula is None:
             self.add("missing-value", self.missing())
             return
@@ -369,6 +541,34 @@ class _ValueCell:
             f"ô có công thức {formula} nhưng tệp không lưu kết quả của công thức (tệp được tạo "
             "bằng chương trình và chưa từng mở bằng Excel); hãy mở tệp bằng Excel hoặc "
             "LibreOffice, bấm Lưu rồi gửi lại.",
+        )
+
+    def out_of_range(self, shown: str) -> str:
+        limit = format_number(self.reading.contract.form.max_value, 0)
+        return (
+            f"ô chứa số {shown}, vượt giới hạn ±{limit} của biểu nên không thể là số liệu đúng; "
+            f"hãy kiểm tra lại số liệu ({self.indicator.unit})."
+        )
+
+    def within_bounds(self, value: Decimal) -> Decimal | None:
+        """A figure beyond the form's `max_value` is refused: nothing to sum, nothing to guess."""
+        if abs(value) <= self.reading.contract.form.max_value:
+            return value
+        shown = format_exact(value) if value.adjusted() < SHOWN_DIGITS * 2 else f"{value:E}"
+        self.add("value-out-of-range", self.out_of_range(shown))
+        return None
+
+    def shown_otherwise(self, value: Decimal) -> None:
+        """A percentage or scaling format shows the clerk another number than the one read."""
+        number_format = self.table.xml.formats.get(self.cell)
+        if number_format is None:
+            return
+        shown = _as_shown(value, number_format)
+        self.add(
+            "display-format",
+            f"ô có định dạng số “{number_format.code}” nên Excel hiển thị {shown}, nhưng giá trị "
+            f"lưu trong ô, là số ipstat đọc, là {format_exact(value)} {self.indicator.unit}; "
+            f"nếu số liệu đúng là {shown}, hãy nhập đúng số đó với định dạng số thông thường.",
         )
 
     def missing(self) -> str:
@@ -403,3 +603,10 @@ class _ValueCell:
             f"{format_exact(value)} → {format_exact(converted)}.",
         )
         return converted
+
+
+def _as_shown(value: Decimal, number_format: NumberFormat) -> str:
+    """The number as the clerk sees it in Excel (`56%`, `1.235` for millions)."""
+    shown = value * 100 if number_format.percent else value
+    shown = shown.scaleb(-3 * number_format.scale)
+    return format_number(shown, number_format.decimals) + ("%" if number_format.percent else "")

@@ -1,0 +1,391 @@
+"""Across the years: the aggregate documents of several years as one tidy table and its series.
+
+Each year is exactly what its document says; a year without a document is a gap, never an
+estimate. With a bloc that records mergers (`predecessors`), earlier years are summed into
+today's members by the same mapping the year-over-year comparison uses (`map_previous`).
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import cached_property
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ipstat.bloc.aggregate import RATIO_PLACES, derive, percent, sum_members
+from ipstat.bloc.compare import map_previous
+from ipstat.bloc.document import Document, parse_document
+from ipstat.contract.model import Contract
+from ipstat.errors import IpstatError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = (
+    "year",
+    "member",
+    "code",
+    "indicator",
+    "unit",
+    "value",
+    "mapped_from",
+    "source",
+    "sha256",
+)
+DOCUMENT_GLOB = "tong-hop-*.json"
+GROWTH_PRECISION = 28  # significant digits of the n-th root; the result then keeps RATIO_PLACES
+
+
+class HistoryError(IpstatError):
+    """The documents given cannot make one series (two for a year, not documents, no mapping)."""
+
+
+@dataclass(frozen=True)
+class Used:
+    """One document the series was built from, as the `Nguồn` sheet lists it."""
+
+    path: Path
+    year: int
+    sha256: str
+    bloc: str
+    members: tuple[str, ...]
+    missing: tuple[str, ...]
+    mapped: bool  # some of its members were summed or renamed into today's
+
+
+@dataclass(frozen=True)
+class Row:
+    year: int
+    member: str
+    code: str
+    value: Decimal
+    mapped_from: tuple[str, ...]  # the earlier members summed into `member`; () if as it was
+    source: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class MemberGrowth:
+    member: str
+    first: Decimal
+    last: Decimal
+    growth: Decimal | None  # average yearly growth, percent
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A headline indicator's bloc total from the first year of the series to the last."""
+
+    code: str
+    first_year: int
+    last_year: int
+    first: Decimal
+    last: Decimal
+    change: Decimal
+    change_percent: Decimal | None
+    growth: Decimal | None  # average yearly growth over last_year - first_year years, percent
+    members: tuple[MemberGrowth, ...]  # fastest first; only members with both years' figures
+
+
+@dataclass
+class History:
+    documents: list[Used]  # by year
+    indicators: list[dict[str, Any]]  # code, label, unit, kind, section: the latest document's
+    sections: list[dict[str, Any]]
+    derived_indicators: list[dict[str, Any]]
+    headline: list[str]
+    members: list[str]
+    rows: list[Row]
+    totals: dict[int, dict[str, Decimal]]
+    derived: dict[int, dict[str, Decimal | None]]
+    bloc: str | None = None  # the bloc earlier years were mapped into; None: members as they were
+    merged: dict[str, list[str]] = field(default_factory=dict)  # member → earlier members in it
+    absorbed: dict[str, list[str]] = field(default_factory=dict)  # units not in earlier figures
+
+    @property
+    def years(self) -> list[int]:
+        return [d.year for d in self.documents]
+
+    @property
+    def span(self) -> list[int]:
+        """Every calendar year from the first to the last, gaps included."""
+        return list(range(self.years[0], self.years[-1] + 1))
+
+    @property
+    def gaps(self) -> list[int]:
+        return [y for y in self.span if y not in self.years]
+
+    @property
+    def mapped_years(self) -> list[int]:
+        return [d.year for d in self.documents if d.mapped]
+
+    def by_code(self) -> dict[str, dict[str, Any]]:
+        return {i["code"]: i for i in self.indicators}
+
+    def value(self, year: int, member: str, code: str) -> Decimal | None:
+        return self.index.get((year, member, code))
+
+    @cached_property
+    def index(self) -> dict[tuple[int, str, str], Decimal]:
+        return {(r.year, r.member, r.code): r.value for r in self.rows}
+
+
+def document_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for the `tong-hop-*.json` files anywhere inside it."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            inside = sorted(path.rglob(DOCUMENT_GLOB))
+            if not inside:
+                raise HistoryError(f"Không có tệp {DOCUMENT_GLOB} nào trong thư mục {path}.")
+            found.extend(inside)
+        else:
+            found.append(path)
+    if not found:
+        raise HistoryError("Chưa có tệp tổng hợp JSON nào: hãy chỉ ra ít nhất một tệp.")
+    unique = {path.resolve(): path for path in reversed(found)}  # a file named twice counts once
+    return list(reversed(unique.values()))
+
+
+def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bool) -> History:
+    """The series of the documents at `paths`. With `mapped`, every year is expressed in the
+    members of `contract.bloc` through its `predecessors`; otherwise members stay as they were."""
+    read = [_read(path) for path in document_paths(paths)]
+    read.sort(key=lambda pair: pair[1]["year"])
+    for (path, doc, _), (other, later, _) in pairwise(read):
+        if doc["year"] == later["year"]:
+            raise HistoryError(f"Hai tệp tổng hợp cùng năm {doc['year']}: {path} và {other}.")
+    documents: list[Used] = []
+    rows: list[Row] = []
+    totals: dict[int, dict[str, Decimal]] = {}
+    merged: dict[str, list[str]] = {}
+    for path, doc, sha in read:
+        try:
+            used, year_rows, totals[int(doc["year"])], renamed = _year(
+                path, doc, sha, contract, mapped
+            )
+        except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
+            what = f" (thiếu mục {exc})" if isinstance(exc, KeyError) else ""
+            raise HistoryError(
+                f"{path} không đúng cấu trúc tệp tổng hợp JSON do `ipstat aggregate` ghi{what}."
+            ) from exc
+        documents.append(used)
+        rows.extend(year_rows)
+        for member, olds in renamed.items():
+            known = merged.setdefault(member, [])
+            known.extend(o for o in olds if o not in known)
+    latest = read[-1][1]
+    return History(
+        documents=documents,
+        indicators=list(latest["indicators"]),
+        sections=list(latest.get("sections", [])),
+        derived_indicators=[
+            {"code": d.code, "label": d.label, "unit": d.unit} for d in contract.form.derived
+        ],
+        headline=[
+            c
+            for c in contract.comparison.headline
+            if c in {i["code"] for i in latest["indicators"]}
+        ],
+        members=_member_order(rows, contract, mapped),
+        rows=rows,
+        totals=totals,
+        derived={year: _derive(t, contract) for year, t in totals.items()},
+        bloc=contract.bloc.name if mapped else None,
+        merged=merged,
+        absorbed={m.name: list(m.absorbed) for m in contract.bloc.members if m.absorbed}
+        if mapped and merged
+        else {},
+    )
+
+
+def _year(
+    path: Path, doc: Document, sha: str, contract: Contract, mapped: bool
+) -> tuple[Used, list[Row], dict[str, Decimal], dict[str, list[str]]]:
+    """One document's rows and totals, and the members made of earlier ones (`renamed`)."""
+    provinces, sources = _members(doc, path, contract, mapped)
+    codes = [str(i["code"]) for i in doc["indicators"]]
+    totals = sum_members(provinces, codes) if provinces else {}
+    _check_totals(doc, totals, path)
+    renamed = {m: olds for m, olds in sources.items() if olds != [m]}
+    year = int(doc["year"])
+    used = Used(
+        path=path,
+        year=year,
+        sha256=sha,
+        bloc=str(doc["bloc"].get("name", "")),
+        members=tuple(doc["members"]),
+        missing=tuple(doc["missing"]),
+        mapped=bool(renamed),
+    )
+    rows = [
+        Row(year, m, code, figures[code], tuple(renamed.get(m, ())), path.name, sha)
+        for m, figures in provinces.items()
+        for code in codes
+    ]
+    return used, rows, totals, renamed
+
+
+def _read(path: Path) -> tuple[Path, Document, str]:
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise HistoryError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
+    return path, parse_document(path, content), hashlib.sha256(content).hexdigest()
+
+
+def _members(
+    doc: Document, path: Path, contract: Contract, mapped: bool
+) -> tuple[dict[str, dict[str, Decimal]], dict[str, list[str]]]:
+    """This year's figures by member, and which of the document's members each is made of."""
+    if not mapped:
+        provinces = {
+            name: {code: Decimal(v) for code, v in figures.items()}
+            for name, figures in doc["provinces"].items()
+        }
+        return provinces, {name: [name] for name in provinces}
+    provinces, sources, unmapped = map_previous(doc, contract)
+    if unmapped:
+        raise HistoryError(
+            f"{path} (năm {doc['year']}): {', '.join(unmapped)} không thuộc "
+            f"{contract.bloc.name} và không có trong bảng quy đổi (predecessors) của Khối."
+        )
+    return provinces, sources
+
+
+def _check_totals(doc: Document, totals: dict[str, Decimal], path: Path) -> None:
+    """The members must add up to the document's own totals: a hand-edited file is refused."""
+    wrong = [c for c, v in totals.items() if Decimal(doc["totals"][c]) != v]
+    if wrong:
+        raise HistoryError(
+            f"{path}: tổng Khối không bằng tổng các thành viên ở chỉ tiêu {', '.join(wrong)}; "
+            "tệp đã bị sửa sau khi tổng hợp? Hãy chạy lại `ipstat aggregate`."
+        )
+
+
+def _derive(totals: dict[str, Decimal], contract: Contract) -> dict[str, Decimal | None]:
+    """Ratios of the year's sums (aggregate.derive); none where the year lacks an input."""
+    if all(c in totals for d in contract.form.derived for c in d.inputs):
+        return derive(totals, contract)
+    return {d.code: None for d in contract.form.derived}
+
+
+def _member_order(rows: list[Row], contract: Contract, mapped: bool) -> list[str]:
+    """The bloc's order for today's members, then the others as they first appear."""
+    seen = list(dict.fromkeys(r.member for r in sorted(rows, key=lambda r: -r.year)))
+    if not mapped:
+        return seen
+    return [m for m in contract.bloc.names if m in seen] + [
+        m for m in seen if m not in contract.bloc.names
+    ]
+
+
+def average_growth(first: Decimal, last: Decimal, years: int) -> Decimal | None:
+    """Compound average yearly growth in percent, ((last / first) ** (1 / years) - 1) * 100.
+
+    Computed with Decimal in a context of GROWTH_PRECISION significant digits (the power with a
+    fractional exponent is correctly rounded there), then kept to RATIO_PLACES half-up like every
+    percentage; display rounds once more, half-up. None where it cannot be said: fewer than one
+    year between the figures, or a first figure of 0.
+    """
+    if years < 1 or first <= 0 or last < 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = GROWTH_PRECISION
+        ratio = last / first
+        root = ratio ** (Decimal(1) / Decimal(years)) if ratio else Decimal(0)
+        growth = (root - 1) * 100
+    return growth.quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def trends(history: History) -> list[Trend]:
+    """The headline indicators from the first year of the series to the last, with members
+    ranked by their own average growth over the same years."""
+    first_year, last_year = history.years[0], history.years[-1]
+    years = last_year - first_year
+    index = history.index
+    found = []
+    for code in history.headline:
+        first = history.totals[first_year].get(code)
+        last = history.totals[last_year].get(code)
+        if first is None or last is None:
+            continue
+        members = []
+        for member in history.members:
+            before, now = (
+                index.get((first_year, member, code)),
+                index.get((last_year, member, code)),
+            )
+            if before is not None and now is not None:
+                members.append(
+                    MemberGrowth(member, before, now, average_growth(before, now, years))
+                )
+        ranked = sorted(
+            (m for m in members if m.growth is not None), key=lambda m: -(m.growth or 0)
+        )
+        found.append(
+            Trend(
+                code=code,
+                first_year=first_year,
+                last_year=last_year,
+                first=first,
+                last=last,
+                change=last - first,
+                change_percent=percent(last - first, first),
+                growth=average_growth(first, last, years),
+                members=tuple(ranked),
+            )
+        )
+    return found
+
+
+def records(history: History) -> list[dict[str, Any]]:
+    """The tidy table's rows as COLUMNS → value; `mapped_from` as a list of earlier members."""
+    labels = history.by_code()
+    return [
+        {
+            "year": r.year,
+            "member": r.member,
+            "code": r.code,
+            "indicator": labels.get(r.code, {}).get("label", ""),
+            "unit": labels.get(r.code, {}).get("unit", ""),
+            "value": r.value,
+            "mapped_from": list(r.mapped_from),
+            "source": r.source,
+            "sha256": r.sha256,
+        }
+        for r in history.rows
+    ]
+
+
+def joined(mapped_from: list[str]) -> str:
+    """`Ninh Bình + Hà Nam + Nam Định` in one cell; empty where the member is as it was."""
+    return " + ".join(mapped_from)
+
+
+def frame(history: History) -> "pd.DataFrame":
+    """The tidy table: one row per year × member × indicator, `value` as exact `Decimal`."""
+    import pandas as pd  # noqa: PLC0415
+
+    rows = [{**r, "mapped_from": joined(r["mapped_from"])} for r in records(history)]
+    table = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    table["value"] = table["value"].astype(object)
+    return table
+
+
+def load(
+    paths: str | Path | Iterable[str | Path], bloc: str | Path | None = None
+) -> "pd.DataFrame":
+    """For analysts: the tidy table of the aggregate documents at `paths` (files or folders).
+
+    With `bloc` (`"dbsh-2025"` or a .toml file) earlier years are summed into that bloc's
+    members, `mapped_from` naming what each was made of. `value` holds `Decimal` objects;
+    `table["value"].astype(float)` gives floats for plotting.
+    """
+    from ipstat.contract.model import load_contract  # noqa: PLC0415
+
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    return frame(build_history(items, load_contract(bloc=bloc), mapped=bloc is not None))

@@ -1,0 +1,286 @@
+"""The year's inbox: each member's versions, the one in force, its status, and whether on time.
+
+A version is a distinct content (SHA-256); its received time is when the ledger first saw it
+(at first sighting, the file's modification time), so touching or copying a file changes
+nothing. The version in force is the one received last. See contract inbox-tracker.md.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ipstat.bloc.ledger import Entry, Ledger, read_ledger
+from ipstat.checks.previous import LastYear
+from ipstat.checks.validation import Validation, validate_paths
+from ipstat.contract.model import Contract, Member
+from ipstat.errors import InputError
+from ipstat.reading.findings import (
+    Counts,
+    FileReport,
+    Finding,
+    ValidationReport,
+    count_by_severity,
+)
+from ipstat.reading.formatting import format_date
+from ipstat.reading.reader import Submission
+
+Status = Literal["chua-nop", "can-sua", "da-tiep-nhan"]
+# Why a file names no member, most telling first.
+_UNMATCHED_RULES = ("unreadable-file", "unknown-member", "missing-sheet", "missing-header")
+
+
+@dataclass
+class Version:
+    sha256: str
+    member: str
+    year: int | None
+    files: list[Path]  # the copies present now; the first is the one shown
+    received: dt.datetime
+    report: FileReport  # the findings of the content (of its first copy)
+
+    @property
+    def file(self) -> Path:
+        return self.files[0]
+
+    @property
+    def counts(self) -> Counts:
+        return count_by_severity(self.report.findings)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.report.findings
+
+
+@dataclass
+class MemberStatus:
+    member: Member
+    status: Status
+    version: Version | None  # in force
+    superseded: list[Version]  # older versions, oldest first
+    on_time: bool | None
+    days_late: int  # of the version in force; for `chua-nop`, days past the deadline so far
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    file: Path
+    reason: str
+
+
+@dataclass
+class InboxStatus:
+    folder: Path
+    year: int
+    deadline: dt.date
+    members: list[MemberStatus]
+    unmatched: list[Unmatched] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return sum(m.status == status for m in self.members)
+
+    @property
+    def complete(self) -> bool:
+        return all(m.status == "da-tiep-nhan" for m in self.members)
+
+    def summary(self) -> str:
+        """`Đã tiếp nhận 8/11; cần sửa 2; chưa nộp 1 (hạn 20/01/2018)`."""
+        return (
+            f"Đã tiếp nhận {self.count('da-tiep-nhan')}/{len(self.members)}; "
+            f"cần sửa {self.count('can-sua')}; chưa nộp {self.count('chua-nop')} "
+            f"(hạn {format_date(self.deadline)})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of the contract, section 3."""
+
+        def version(v: Version) -> dict[str, Any]:
+            return {"file": v.file.name, "received": v.received.isoformat(), "sha256": v.sha256}
+
+        members = []
+        for m in self.members:
+            v = m.version
+            errors, warnings = (v.counts.errors, v.counts.warnings) if v else (0, 0)
+            members.append(
+                {
+                    "member": m.member.name,
+                    "status": m.status,
+                    "file": v.file.name if v else None,
+                    "received": v.received.isoformat() if v else None,
+                    "on_time": m.on_time,
+                    "days_late": m.days_late,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "sha256": v.sha256 if v else None,
+                    "superseded": [version(s) for s in m.superseded],
+                }
+            )
+        return {
+            "year": self.year,
+            "deadline": self.deadline.isoformat(),
+            "members": members,
+            "unmatched": [{"file": u.file.name, "reason": u.reason} for u in self.unmatched],
+        }
+
+
+def inbox_files(folder: Path) -> list[Path]:
+    """The workbooks directly in the inbox; subfolders (annotated copies, say) are not the
+    inbox, and the ledger is not a workbook."""
+    if not folder.is_dir():
+        raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {folder}")
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$") and p.is_file()
+    )
+
+
+def first_seen(paths: Iterable[Path]) -> dt.datetime:
+    """When a content not yet in the ledger was received: its earliest copy's modification
+    time, in local time to the second."""
+    stamp = min(p.stat().st_mtime for p in paths)
+    return dt.datetime.fromtimestamp(stamp).replace(microsecond=0)
+
+
+def by_content(subs: Iterable[Submission]) -> dict[str, list[Submission]]:
+    groups: dict[str, list[Submission]] = {}
+    for sub in subs:
+        groups.setdefault(sub.sha256, []).append(sub)
+    return groups
+
+
+def order_key(received: dt.datetime, path: Path) -> tuple[dt.datetime, str]:
+    """Versions in the order received; the same second is settled by the file's name."""
+    return received, path.name
+
+
+def inbox_status(
+    folder: Path,
+    contract: Contract,
+    ledger: Ledger,
+    *,
+    year: int | None = None,
+    deadline: dt.date | None = None,
+    last_year: LastYear | None = None,
+    now: dt.datetime | None = None,
+) -> InboxStatus:
+    """Read and check every workbook in `folder`, record new versions in `ledger`, and say
+    where each member stands."""
+    now = now or dt.datetime.now()
+    files = inbox_files(folder)
+    validation = Validation(ValidationReport())
+    if files:
+        validation = validate_paths(files, contract, year, last_year=last_year)
+    year = year or _agreed_year(validation.submissions)
+    deadline = deadline or contract.bloc.deadline_for(year)
+    if deadline is None:
+        raise InputError(
+            f"Khối “{contract.bloc.name}” chưa có hạn nộp (mục deadline trong tệp của Khối); "
+            "hãy cho hạn nộp bằng --deadline YYYY-MM-DD."
+        )
+    reports = {r.path: r for r in validation.report.files}
+    named = [s for s in validation.submissions if s.member is not None]
+    versions: dict[str, list[Version]] = {}
+    for sha, copies in sorted(by_content(named).items()):
+        first, paths = copies[0], [s.path for s in copies]
+        report = reports[first.path]
+        counts = count_by_severity(report.findings)
+        seen = first_seen(paths)
+        entry = ledger.record(
+            Entry(
+                sha,
+                str(first.member),
+                first.year,
+                first.path.name,
+                seen,
+                counts.errors,
+                counts.warnings,
+            )
+        )
+        paths.sort(key=lambda p: p.name != entry.file)  # the name first seen, if still here
+        version = Version(sha, entry.member, entry.year, paths, entry.received, report)
+        versions.setdefault(entry.member, []).append(version)
+    members = [
+        _member_status(m, versions.get(m.name, []), deadline, now) for m in contract.bloc.members
+    ]
+    named_paths = {s.path for s in named}
+    unmatched = [
+        Unmatched(r.path, _reason(r)) for r in validation.report.files if r.path not in named_paths
+    ]
+    return InboxStatus(folder, year, deadline, members, unmatched)
+
+
+def _agreed_year(subs: Sequence[Submission]) -> int:
+    years = sorted({s.year for s in subs if s.member is not None and s.year is not None})
+    if len(years) == 1:
+        return years[0]
+    if not years:
+        raise InputError("Chưa có biểu nào cho biết năm báo cáo; hãy chọn năm bằng --year.")
+    listing = "; ".join(
+        f"{y}: " + ", ".join(s.path.name for s in subs if s.year == y) for y in years
+    )
+    raise InputError(f"Các tệp thuộc nhiều năm khác nhau ({listing}); hãy chọn năm bằng --year.")
+
+
+def _member_status(
+    member: Member, versions: list[Version], deadline: dt.date, now: dt.datetime
+) -> MemberStatus:
+    if not versions:
+        late = max((now.date() - deadline).days, 0)
+        return MemberStatus(member, "chua-nop", None, [], None, late)
+    ordered = sorted(versions, key=lambda v: order_key(v.received, v.file))
+    current = ordered[-1]
+    late = (current.received.date() - deadline).days
+    status: Status = "can-sua" if current.counts[0] else "da-tiep-nhan"
+    return MemberStatus(member, status, current, ordered[:-1], late <= 0, max(late, 0))
+
+
+def _reason(report: FileReport) -> str:
+    for rule in _UNMATCHED_RULES:
+        found = next((f for f in report.findings if f.rule == rule), None)
+        if found is not None:
+            return found.message
+    tinh = next((f for f in report.findings if f.code == "tinh"), None)
+    if tinh is not None:
+        return tinh.message
+    return "Không xác định được thành viên gửi biểu."
+
+
+def received_times(subs: Sequence[Submission]) -> dict[Path, dt.datetime]:
+    """When each workbook's content was received, by the ledger of its folder (read only, so
+    `aggregate` never writes into an inbox) or, for a content not in it, at first sighting."""
+    ledgers: dict[Path, Ledger | None] = {}
+    times: dict[Path, dt.datetime] = {}
+    for sha, copies in by_content(subs).items():
+        paths = [s.path for s in copies]
+        recorded = []
+        for folder in {path.parent for path in paths}:
+            if folder not in ledgers:
+                ledgers[folder] = read_ledger(folder)
+            ledger = ledgers[folder]
+            entry = ledger.get(sha) if ledger is not None else None
+            if entry is not None:
+                recorded.append(entry.received)
+        times.update(dict.fromkeys(paths, min(recorded) if recorded else first_seen(paths)))
+    return times
+
+
+def latest_versions(
+    subs: Sequence[Submission], received: dict[Path, dt.datetime]
+) -> tuple[list[Submission], list[tuple[Submission, Submission]]]:
+    """Each member's workbook received last (every workbook naming no member is kept, so that
+    it is still reported); the others, each with the workbook in force that replaced it."""
+    kept: list[Submission] = []
+    groups: dict[str, list[Submission]] = {}
+    for sub in subs:
+        if sub.member is None:
+            kept.append(sub)
+        else:
+            groups.setdefault(sub.member, []).append(sub)
+    replaced: list[tuple[Submission, Submission]] = []
+    for group in groups.values():
+        ordered = sorted(group, key=lambda s: order_key(received[s.path], s.path))
+        kept.append(ordered[-1])
+        replaced.extend((old, ordered[-1]) for old in ordered[:-1])
+    return kept, replaced

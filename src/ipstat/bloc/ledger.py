@@ -1,0 +1,211 @@
+"""The inbox's ledger: when each version (a distinct content) of a workbook was first seen.
+
+A file's modification time changes when it is copied or touched; the ledger does not, so the
+order of a member's versions survives both. It is an SQLite file beside the workbooks; its
+schema carries a version (`PRAGMA user_version`) and `_MIGRATIONS` brings an older ledger up to
+date, so a later release can change the schema without losing a year's record. A run writes in
+one transaction: interrupted, it leaves the ledger as it was.
+"""
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipstat.checks.validation import LEDGER_NAME
+from ipstat.errors import IpstatError
+
+# Step i brings a ledger of schema version i to version i + 1; version 0 is a new, empty file.
+_MIGRATIONS = (
+    """
+    CREATE TABLE versions (
+        sha256 TEXT PRIMARY KEY,
+        member TEXT NOT NULL,
+        year INTEGER,
+        file TEXT NOT NULL,
+        received TEXT NOT NULL,
+        errors INTEGER NOT NULL,
+        warnings INTEGER NOT NULL
+    )
+    """,
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+_COLUMNS = ("sha256", "member", "year", "file", "received", "errors", "warnings")
+
+
+class LedgerError(IpstatError):
+    """The ledger cannot be read or written; it is never replaced behind the user's back."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    sha256: str
+    member: str
+    year: int | None
+    file: str  # the name under which the content was first seen
+    received: dt.datetime
+    errors: int
+    warnings: int
+
+
+def ledger_path(folder: Path) -> Path:
+    return folder / LEDGER_NAME
+
+
+class Ledger:
+    """Versions by content hash. Use `open_ledger` (writing) or `read_ledger` (read-only)."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+        self._entries = {row.sha256: row for row in self._rows()}
+
+    def _rows(self) -> list[Entry]:
+        rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM versions").fetchall()
+        return [
+            Entry(sha, member, year, file, dt.datetime.fromisoformat(received), errors, warnings)
+            for sha, member, year, file, received, errors, warnings in rows
+        ]
+
+    def get(self, sha256: str) -> Entry | None:
+        return self._entries.get(sha256)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return list(self._entries.values())
+
+    def record(self, entry: Entry) -> Entry:
+        """A content seen for the first time is added as given; one already in the ledger keeps
+        its file name and received time, and takes the member and counts found now."""
+        known = self._entries.get(entry.sha256)
+        if known is not None:
+            entry = Entry(
+                entry.sha256,
+                entry.member,
+                entry.year,
+                known.file,
+                known.received,
+                entry.errors,
+                entry.warnings,
+            )
+        received = entry.received.replace(microsecond=0).isoformat()
+        self._execute(
+            f"INSERT OR REPLACE INTO versions ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.sha256,
+                entry.member,
+                entry.year,
+                entry.file,
+                received,
+                entry.errors,
+                entry.warnings,
+            ),
+        )
+        self._entries[entry.sha256] = entry
+        return entry
+
+    def _execute(self, sql: str, parameters: tuple[object, ...] = ()) -> None:
+        try:
+            self._db.execute(sql, parameters)
+        except sqlite3.Error as exc:
+            raise _error(self.path, exc) from exc
+
+
+@contextmanager
+def open_ledger(folder: Path) -> Iterator[Ledger]:
+    """The ledger of `folder`, created if absent, in one transaction: committed when the block
+    ends normally, rolled back on any exception (an interrupted run changes nothing, and the
+    first run of a folder, interrupted, leaves no ledger)."""
+    path = ledger_path(folder)
+    existed = path.exists()
+    try:
+        connection = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _error(path, exc) from exc
+    committed = False
+    try:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            _migrate(path, connection)
+            ledger = Ledger(path, connection)
+        except sqlite3.Error as exc:
+            raise _error(path, exc) from exc
+        try:
+            yield ledger
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        try:
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _error(path, exc) from exc
+        committed = True
+    finally:
+        connection.close()
+        if not committed and not existed:
+            path.unlink(missing_ok=True)
+
+
+def read_ledger(folder: Path) -> Ledger | None:
+    """The ledger of `folder` read only, or None when there is none; never creates one."""
+    path = ledger_path(folder)
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise _error(path, exc) from exc
+    try:
+        version = _schema_version(path, connection)
+        if version == 0:  # an empty file: nothing recorded yet
+            return None
+        if version < SCHEMA_VERSION:  # readable only once a writing run has migrated it
+            raise LedgerError(
+                f"Sổ theo dõi {path} theo lược đồ cũ (v{version}); hãy chạy `ipstat status` "
+                "trên thư mục này để cập nhật sổ."
+            )
+        return Ledger(path, connection)
+    except sqlite3.Error as exc:
+        raise _error(path, exc) from exc
+    finally:
+        connection.close()
+
+
+def _schema_version(path: Path, connection: sqlite3.Connection) -> int:
+    version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LedgerError(
+            f"Sổ theo dõi {path} được ghi bởi phiên bản ipstat mới hơn (lược đồ v{version}); "
+            "hãy cập nhật ipstat."
+        )
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if version == 0 and tables:
+        raise LedgerError(
+            f"{path} là một cơ sở dữ liệu SQLite nhưng không phải sổ theo dõi của ipstat; "
+            f"ipstat không ghi đè lên nó. Hãy đổi tên tệp này nếu đó không phải là sổ cần giữ."
+        )
+    if version > 0:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(versions)")]
+        if version == SCHEMA_VERSION and tuple(columns) != _COLUMNS:
+            raise LedgerError(f"Sổ theo dõi {path} bị hỏng: bảng “versions” không đúng cấu trúc.")
+    return version
+
+
+def _migrate(path: Path, connection: sqlite3.Connection) -> None:
+    version = _schema_version(path, connection)
+    for step in _MIGRATIONS[version:]:
+        connection.execute(step)
+    if version < SCHEMA_VERSION:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _error(path: Path, exc: sqlite3.Error) -> LedgerError:
+    if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, no such folder
+        return LedgerError(f"Không dùng được sổ theo dõi {path}: {exc}.")
+    return LedgerError(
+        f"Sổ theo dõi {path} bị hỏng hoặc không phải là tệp SQLite ({exc}). ipstat không ghi đè "
+        "lên nó: hãy khôi phục tệp từ bản sao lưu, hoặc đổi tên nó để bắt đầu sổ mới (thời điểm "
+        "nhận của mỗi bản sẽ được tính lại theo thời điểm sửa đổi của tệp)."
+    )

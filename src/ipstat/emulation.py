@@ -1,0 +1,103 @@
+"""The secretariat's emulation job in one call (`ipstat score`): validate the yearly workbooks
+and the registrations, score, rank, propose, and write the outputs together or not at all."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipstat.bloc.compare import map_previous
+from ipstat.bloc.document import Document, dumps, read_document
+from ipstat.bloc.score import score_members
+from ipstat.bloc.score_document import score_document
+from ipstat.checks.rules import check_bloc, check_registration
+from ipstat.checks.validation import validate_paths
+from ipstat.contract.model import Contract
+from ipstat.contract.scoring import ScoringTable
+from ipstat.outputs.atomic import Writer, write_all_atomic
+from ipstat.outputs.proposal import render_proposal
+from ipstat.outputs.score_workbook import write_score_workbook
+from ipstat.outputs.word import write_word
+from ipstat.reading.adjustments import Adjustment, read_adjustments
+from ipstat.reading.findings import ValidationReport
+
+
+@dataclass
+class Scored:
+    report: ValidationReport  # every finding; with an error, nothing was written
+    document: Document | None = None
+    files: list[Path] = field(default_factory=list)
+
+
+def score_paths(year: int, folder: Path) -> dict[str, Path]:
+    return {
+        "json": folder / f"cham-diem-{year}.json",
+        "xlsx": folder / f"cham-diem-{year}.xlsx",
+        "md": folder / f"de-nghi-khen-thuong-{year}.md",
+        "docx": folder / f"de-nghi-khen-thuong-{year}.docx",
+    }
+
+
+def score(
+    paths: Iterable[Path],
+    contract: Contract,
+    table: ScoringTable,
+    *,
+    registrations: Path,
+    previous: Path | None = None,
+    adjustments: Path | None = None,
+    year: int | None = None,
+    out: Path | None = None,
+    word: bool = False,
+) -> Scored:
+    """With any error (a workbook, a registration, an adjustment, a criterion no method can
+    score) nothing is written; otherwise the outputs are replaced together."""
+    last_year = read_document(previous) if previous else None
+    validation = validate_paths([*paths, registrations], contract, year, scoring=table)
+    report = validation.report
+    findings, agreed = check_bloc(validation.submissions, contract, year)
+    report.bloc_findings.extend(findings)
+    registered, _ = check_bloc(validation.registrations, contract, agreed)
+    report.bloc_findings.extend(f for f in registered if f.rule != "missing-member")
+    for registration in validation.registrations if year is None else ():
+        report.bloc_findings.extend(check_registration(registration, contract, agreed))
+    adjusted: list[Adjustment] = []
+    if adjustments is not None:
+        adjusted, problems = read_adjustments(adjustments, contract, table)
+        report.bloc_findings.extend(problems)
+    if report.errors or agreed is None:
+        return Scored(report)
+    mapped = map_previous(last_year, contract)[0] if last_year else None
+    scoring, gaps = score_members(
+        validation.submissions,
+        validation.registrations,
+        table,
+        contract,
+        agreed,
+        previous=mapped,
+        previous_file=previous,
+        adjustments=adjusted,
+    )
+    report.bloc_findings.extend(gaps)
+    if scoring is None:
+        return Scored(report)
+    units = {str(s.member): s.info.get("don_vi", "") for s in validation.submissions}
+    document = score_document(scoring, contract, units, report.warnings)
+    json_text = dumps(document) + "\n"
+    proposal = render_proposal(document)
+    targets = score_paths(agreed, out or Path("ket-qua") / str(agreed))
+
+    def write_json(path: Path) -> None:
+        path.write_text(json_text, encoding="utf-8")
+
+    def write_proposal(path: Path) -> None:
+        path.write_text(proposal, encoding="utf-8")
+
+    writers: dict[Path, Writer] = {
+        targets["json"]: write_json,
+        targets["xlsx"]: lambda path: write_score_workbook(path, document),
+        targets["md"]: write_proposal,
+    }
+    if word:
+        writers[targets["docx"]] = lambda path: write_word(path, proposal)
+    write_all_atomic(writers)
+    return Scored(report, document, list(writers))

@@ -1,0 +1,63 @@
+"""`ipstat history`: the aggregate documents of several years as one series, written together.
+
+Also the analysts' short name: `ipstat.history.load(paths, bloc=None)` is the tidy table.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipstat.bloc.history import History, build_history, load
+from ipstat.contract.model import Contract
+from ipstat.outputs.atomic import Writer, write_all_atomic
+from ipstat.outputs.history_book import write_history_book
+from ipstat.outputs.history_text import render_history
+from ipstat.outputs.series import to_csv, to_json
+
+__all__ = ["FORMATS", "HistoryRun", "load", "output_paths", "write_history"]
+
+FORMATS = ("xlsx", "csv", "md", "json")
+
+
+@dataclass
+class HistoryRun:
+    history: History
+    files: list[Path] = field(default_factory=list)
+
+
+def output_paths(folder: Path, first: int, last: int) -> dict[str, Path]:
+    stem = f"lich-su-{first}-{last}" if first != last else f"lich-su-{first}"
+    return {kind: folder / f"{stem}.{kind}" for kind in FORMATS}
+
+
+def _text(content: str, newline: str | None = None) -> Writer:
+    def write(path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline=newline) as handle:
+            handle.write(content)
+
+    return write
+
+
+def write_history(
+    paths: Iterable[str | Path],
+    contract: Contract,
+    *,
+    mapped: bool = False,
+    out: Path | None = None,
+    formats: Iterable[str] = FORMATS,
+    template: Path | None = None,
+) -> HistoryRun:
+    """Build the series, render every output in memory, then replace them all together."""
+    history = build_history(paths, contract, mapped=mapped)
+    folder = out or Path("ket-qua") / "lich-su"
+    targets = output_paths(folder, history.span[0], history.span[-1])
+    makers: dict[str, Callable[[], Writer]] = {
+        "xlsx": lambda: lambda path: write_history_book(path, history),
+        "csv": lambda: _text(to_csv(history), newline=""),  # keeps its own "\r\n"
+        "md": lambda: _text(render_history(history, template)),
+        "json": lambda: _text(to_json(history)),
+    }
+    chosen = [kind for kind in FORMATS if kind in set(formats)]
+    writers = {targets[kind]: makers[kind]() for kind in chosen}
+    write_all_atomic(writers)
+    return HistoryRun(history, list(writers))

@@ -1,0 +1,206 @@
+"""The series across years as a workbook for clerks: bloc totals by year, members by year,
+line charts, and the documents it was built from.
+
+Written like the consolidated workbook (XlsxWriter, A4 landscape one page wide). A year
+without a document is an empty column, so a chart line breaks there instead of inventing a
+value. Every text from the documents is written as a string, never read as a formula or link.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ipstat.bloc.history import History
+from ipstat.outputs.consolidated import fraction, number_kind, printable, workbook_styles
+from ipstat.reading.reader import a1
+
+BLOC_SHEET = "Khối"
+CHART_SHEET = "Biểu đồ"
+SOURCES_SHEET = "Nguồn"
+FIRST_YEAR_COL = 3  # Mã, Chỉ tiêu, Đơn vị tính, then one column per year
+OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+
+
+def write_history_book(path: Path, history: History) -> None:
+    import xlsxwriter  # noqa: PLC0415
+
+    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    styles = workbook_styles(book)
+    styles["mapped"] = book.add_format({"italic": True, "font_color": "#7F6000"})
+    styles["note"] = book.add_format({"italic": True})
+    rows = _bloc_sheet(book, styles, history)
+    _section_sheets(book, styles, history)
+    _charts(book, history, rows)
+    _sources_sheet(book, styles, history)
+    book.close()
+
+
+def _title(history: History) -> str:
+    span = history.span
+    name = history.bloc or history.documents[-1].bloc
+    return f"{name} – số liệu các năm {span[0]}–{span[-1]}"
+
+
+def _notes(history: History) -> list[str]:
+    notes = []
+    if history.gaps:
+        gaps = ", ".join(str(y) for y in history.gaps)
+        notes.append(f"Không có tệp tổng hợp của năm {gaps}: để trống, không ước tính.")
+    if history.merged:
+        years = ", ".join(str(y) for y in history.mapped_years)
+        parts = "; ".join(f"{m} = {' + '.join(olds)}" for m, olds in history.merged.items())
+        notes.append(f"Số liệu năm {years} được cộng theo thành viên hiện nay: {parts}.")
+        notes += [
+            f"{member} còn gồm {', '.join(units)}, không có trong số liệu năm {years}."
+            for member, units in history.absorbed.items()
+        ]
+    return notes
+
+
+def _year_header(sheet: Any, row: int, first_col: int, history: History, style: Any) -> None:
+    for offset, year in enumerate(history.span):
+        sheet.write_string(row, first_col + offset, str(year), style)
+
+
+def _number(sheet: Any, row: int, col: int, value: Decimal | None, style: Any) -> None:
+    if value is not None:
+        sheet.write_number(row, col, float(value), style)
+
+
+def _bloc_sheet(book: Any, styles: dict[str, Any], history: History) -> dict[str, int]:
+    """Indicators × years of bloc totals, then the derived ratios; returns each code's row."""
+    sheet = book.add_worksheet(BLOC_SHEET)
+    sheet.write_string(0, 0, _title(history), styles["title"])
+    for offset, note in enumerate(_notes(history), start=1):
+        sheet.write_string(offset, 0, note, styles["note"])
+    header = 4
+    for col, title in enumerate(["Mã", "Chỉ tiêu", "Đơn vị tính"]):
+        sheet.write_string(header, col, title, styles["header"])
+    _year_header(sheet, header, FIRST_YEAR_COL, history, styles["header"])
+    where: dict[str, int] = {}
+    row = header + 1
+    for ind in history.indicators:
+        code = str(ind["code"])
+        for col, text in enumerate((code, ind["label"], ind["unit"])):
+            sheet.write_string(row, col, str(text))
+        for offset, year in enumerate(history.span):
+            value = history.totals.get(year, {}).get(code)
+            _number(sheet, row, FIRST_YEAR_COL + offset, value, styles[number_kind(ind)])
+        where[code] = row
+        row += 1
+    for derived in history.derived_indicators:
+        for col, text in enumerate((derived["code"], derived["label"], derived["unit"])):
+            sheet.write_string(row, col, str(text))
+        ratio = derived["unit"] == "%"
+        style = styles["percent" if ratio else "count"]
+        for offset, year in enumerate(history.span):
+            value = history.derived.get(year, {}).get(derived["code"])
+            if ratio and value is not None:
+                sheet.write_number(row, FIRST_YEAR_COL + offset, fraction(value), style)
+            else:
+                _number(sheet, row, FIRST_YEAR_COL + offset, value, style)
+        row += 1
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 50)
+    sheet.set_column(2, 2, 12)
+    sheet.set_column(FIRST_YEAR_COL, FIRST_YEAR_COL + len(history.span) - 1, 12)
+    sheet.freeze_panes(header + 1, FIRST_YEAR_COL)
+    printable(sheet, header + 1)
+    return where
+
+
+def _section_sheets(book: Any, styles: dict[str, Any], history: History) -> None:
+    """Per section, each headline indicator as a block: members × years and the bloc total."""
+    labels = history.by_code()
+    index = {(r.year, r.member, r.code): r for r in history.rows}
+    for section in history.sections:
+        codes = [c for c in history.headline if labels[c]["section"] == section["id"]]
+        if not codes:
+            continue
+        sheet = book.add_worksheet(f"Mục {section['id']}")
+        sheet.write_string(0, 0, f"{section['id']}. {section['title']}", styles["title"])
+        row = 1
+        for note in _notes(history):
+            sheet.write_string(row, 0, note, styles["note"])
+            row += 1
+        for code in codes:
+            ind = labels[code]
+            row += 1
+            sheet.write_string(row, 0, f"{ind['label']} ({ind['unit']})", styles["title"])
+            row += 1
+            sheet.write_string(row, 0, "Thành viên", styles["header"])
+            _year_header(sheet, row, 1, history, styles["header"])
+            first = row + 1
+            for member in history.members:
+                row += 1
+                sheet.write_string(row, 0, member)
+                for offset, year in enumerate(history.span):
+                    found = index.get((year, member, code))
+                    style = styles["mapped"] if found and found.mapped_from else None
+                    style = style or styles[number_kind(ind)]
+                    _number(sheet, row, 1 + offset, found.value if found else None, style)
+            row += 1
+            sheet.write_string(row, 0, "Tổng Khối", styles["total_label"])
+            for offset, year in enumerate(history.span):
+                total = history.totals.get(year, {}).get(code)
+                if total is not None:
+                    col = 1 + offset
+                    formula = f"=SUM({a1(first, col)}:{a1(row - 1, col)})"
+                    style = styles["total_" + number_kind(ind)]
+                    sheet.write_formula(row, col, formula, style, float(total))
+            row += 1
+        sheet.set_column(0, 0, 18)
+        sheet.set_column(1, len(history.span), 12)
+        printable(sheet, 1)
+
+
+def _charts(book: Any, history: History, rows: dict[str, int]) -> None:
+    """A native line chart per headline indicator, from the bloc totals on the `Khối` sheet."""
+    sheet = book.add_worksheet(CHART_SHEET)
+    labels = history.by_code()
+    last_col = FIRST_YEAR_COL + len(history.span) - 1
+    for place, code in enumerate(c for c in history.headline if c in rows):
+        chart = book.add_chart({"type": "line"})
+        chart.add_series(
+            {
+                "name": labels[code]["label"],
+                "categories": [BLOC_SHEET, 4, FIRST_YEAR_COL, 4, last_col],
+                "values": [BLOC_SHEET, rows[code], FIRST_YEAR_COL, rows[code], last_col],
+                "line": {"color": "#2E75B6", "width": 2.25},
+                "marker": {"type": "circle", "size": 6},
+            }
+        )
+        chart.set_title(
+            {"name": f"{labels[code]['label']} ({labels[code]['unit']})", "name_font": {"size": 11}}
+        )
+        chart.set_legend({"none": True})
+        chart.show_blanks_as("gap")
+        chart.set_size({"width": 560, "height": 300})
+        sheet.insert_chart(1 + (place // 2) * 16, 1 + (place % 2) * 9, chart)
+    printable(sheet, 0)
+
+
+def _sources_sheet(book: Any, styles: dict[str, Any], history: History) -> None:
+    sheet = book.add_worksheet(SOURCES_SHEET)
+    sheet.write_string(0, 0, "Các tệp tổng hợp đã dùng", styles["title"])
+    titles = ["Năm", "Tệp", "SHA-256", "Khối", "Số thành viên", "Chưa gửi", "Quy đổi"]
+    for col, title in enumerate(titles):
+        sheet.write_string(1, col, title, styles["header"])
+    row = 2
+    for used in history.documents:
+        sheet.write_number(row, 0, used.year)
+        for col, text in enumerate((used.path.name, used.sha256, used.bloc), start=1):
+            sheet.write_string(row, col, text)
+        sheet.write_number(row, 4, len(used.members))
+        sheet.write_string(row, 5, ", ".join(used.missing))
+        sheet.write_string(row, 6, "có" if used.mapped else "")
+        row += 1
+    for note in _notes(history):
+        row += 1
+        sheet.write_string(row, 0, note, styles["note"])
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 1, 24)
+    sheet.set_column(2, 2, 66)
+    sheet.set_column(3, 3, 44)
+    sheet.set_column(4, 6, 14)
+    printable(sheet, 2)

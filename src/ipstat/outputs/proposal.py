@@ -1,0 +1,75 @@
+"""The proposal draft (`de-nghi-khen-thuong-<year>.md`): the scoring result and the award
+proposal in the manner of the 2016 text, rendered through the report's Jinja2 environment."""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ipstat.bloc.document import Document
+from ipstat.outputs.render import TemplateProblem, environment
+from ipstat.outputs.score_workbook import METHODS
+from ipstat.reading.formatting import format_number
+from ipstat.resources import data_dir
+
+PROPOSAL_TEMPLATE = "de-nghi-khen-thuong.md.j2"
+
+
+def count_text(count: int | Decimal) -> str:
+    """Counts under ten with two digits, as the bloc's texts write them (`06`)."""
+    return f"{int(count):02d}"
+
+
+def render_proposal(document: Document, template: Path | None = None) -> str:
+    from jinja2 import TemplateError  # noqa: PLC0415
+
+    path = template or data_dir("templates") / PROPOSAL_TEMPLATE
+    env = environment(path.parent)
+    places = int(document["table"]["places"])
+
+    def points(value: Decimal) -> str:
+        return format_number(value, places, fixed=True)
+
+    def unit(name: str) -> str:
+        member = document["members"][name]
+        return f"{member['unit']} ({points(member['total'])} điểm)"
+
+    env.filters.update({"diem": points, "so_luong": count_text, "ten_dv": unit})
+    try:
+        return env.get_template(path.name).render(_context(document))
+    except TemplateError as exc:
+        raise TemplateProblem(f"Mẫu {path}: {exc}") from exc
+    except OSError as exc:
+        raise TemplateProblem(f"Không đọc được mẫu {path}: {exc.strerror or exc}") from exc
+
+
+def _context(document: Document) -> dict[str, Any]:
+    members = document["members"]
+    adjustments = [
+        {"member": name, "code": code, **point["adjustment"]}
+        for name, member in members.items()
+        for code, point in member["criteria"].items()
+        if point["adjustment"]
+    ]
+    criteria = {c["code"]: c for c in document["table"]["criteria"]}
+    groups = {
+        name: {
+            g["code"]: sum(
+                (
+                    p["points"]
+                    for code, p in m["criteria"].items()
+                    if criteria[code]["group"] == g["code"]
+                ),
+                Decimal(0),
+            )
+            for g in document["table"]["groups"]
+        }
+        for name, m in members.items()
+    }
+    return {
+        **document,
+        "tieu_chi": criteria,
+        "phuong_phap": METHODS,
+        "dieu_chinh": adjustments,
+        "nhom": groups,
+        "so_thanh_vien": len(members),
+    }

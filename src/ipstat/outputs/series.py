@@ -1,0 +1,85 @@
+"""The series across years as files for tools: the tidy table in CSV, and everything in JSON.
+
+The CSV is for pandas, R and scripts: comma-separated, dot decimals, exact values (`4841.2`),
+UTF-8 with a BOM so that Excel opened by double-click still shows the diacritics, and "\\r\\n"
+line ends (RFC 4180, what Excel itself writes; every CSV reader takes them). Clerks who want a
+spreadsheet get the workbook: a Vietnamese-locale Excel splits on `;`, not on commas.
+"""
+
+import csv
+import io
+from pathlib import Path
+
+from ipstat.bloc.document import dumps
+from ipstat.bloc.history import COLUMNS, History, joined, records, trends
+from ipstat.reading.numbers import plain
+
+HISTORY_VERSION = 1
+BOM = "\ufeff"
+
+
+def to_csv(history: History) -> str:
+    """The tidy table; `mapped_from` joins the earlier members with ` + `."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for record in records(history):
+        record["value"] = plain(record["value"])
+        record["mapped_from"] = joined(record["mapped_from"])
+        writer.writerow(record[c] for c in COLUMNS)
+    return BOM + buffer.getvalue()
+
+
+def write_csv(path: Path, history: History) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(to_csv(history))
+
+
+def to_json(history: History) -> str:
+    """The documents used, the bloc totals and ratios by year, the trends and the tidy rows."""
+    data = {
+        "history_version": HISTORY_VERSION,
+        "bloc": history.bloc,
+        "years": history.years,
+        "gaps": history.gaps,
+        "merged": history.merged,
+        "documents": [
+            {
+                "file": d.path.name,
+                "sha256": d.sha256,
+                "year": d.year,
+                "bloc": d.bloc,
+                "members": list(d.members),
+                "missing": list(d.missing),
+                "mapped": d.mapped,
+            }
+            for d in history.documents
+        ],
+        "indicators": history.indicators,
+        "derived_indicators": history.derived_indicators,
+        "totals": {str(y): t for y, t in history.totals.items()},
+        "derived": {str(y): d for y, d in history.derived.items()},
+        "trends": [
+            {
+                "code": t.code,
+                "first_year": t.first_year,
+                "last_year": t.last_year,
+                "first": t.first,
+                "last": t.last,
+                "change": t.change,
+                "change_percent": t.change_percent,
+                "average_growth_percent": t.growth,
+                "members": [
+                    {"member": m.member, "first": m.first, "last": m.last, "growth": m.growth}
+                    for m in t.members
+                ],
+            }
+            for t in trends(history)
+        ],
+        "rows": records(history),
+    }
+    return dumps(data) + "\n"
+
+
+def write_json(path: Path, history: History) -> None:
+    path.write_text(to_json(history), encoding="utf-8")

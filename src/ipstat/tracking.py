@@ -1,0 +1,52 @@
+"""`ipstat status` in one call: the inbox's status, recorded in its ledger, and the letters and
+annotated copies that chase what is still owed."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipstat.bloc.compare import read_last_year
+from ipstat.bloc.inbox import InboxStatus, inbox_status
+from ipstat.bloc.ledger import open_ledger
+from ipstat.contract.model import Contract
+from ipstat.errors import InputError
+from ipstat.outputs.annotate import Annotated, annotate_reports
+from ipstat.outputs.letters import write_letters
+
+
+@dataclass
+class Tracked:
+    status: InboxStatus
+    letters: list[Path] = field(default_factory=list)
+    annotated: Annotated | None = None
+
+
+def track(
+    inbox: Path,
+    contract: Contract,
+    *,
+    year: int | None = None,
+    deadline: dt.date | None = None,
+    previous: Path | None = None,
+    letters: Path | None = None,
+    letter_template: Path | None = None,
+    annotate: Path | None = None,
+    now: dt.datetime | None = None,
+) -> Tracked:
+    """Everything happens inside the ledger's one transaction: if anything fails (a letter
+    template, a folder that cannot be written), the ledger is left as it was."""
+    if not inbox.is_dir():
+        raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {inbox}")
+    now = now or dt.datetime.now()
+    last_year = read_last_year(previous, contract) if previous else None
+    with open_ledger(inbox) as ledger:
+        status = inbox_status(
+            inbox, contract, ledger, year=year, deadline=deadline, last_year=last_year, now=now
+        )
+        tracked = Tracked(status)
+        if letters is not None:
+            tracked.letters = write_letters(status, contract, letters, letter_template, now.date())
+        if annotate is not None:
+            to_fix = [m.version for m in status.members if m.status == "can-sua"]
+            tracked.annotated = annotate_reports([v.report for v in to_fix if v], annotate)
+    return tracked

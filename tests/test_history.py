@@ -1,0 +1,657 @@
+"""`ipstat history`: series across years with gaps, the 2025 mapping, exact growth, the outputs."""
+
+import csv
+import errno
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from ipstat.bloc.aggregate import Aggregate, Source, derive, percent, sum_members
+from ipstat.bloc.document import DocumentError, dumps, loads, to_document
+from ipstat.bloc.history import HistoryError, average_growth, build_history, load, trends
+from ipstat.cli import app
+from ipstat.contract.model import Contract, load_contract
+from ipstat.history import write_history
+from ipstat.outputs.atomic import OutputError
+from ipstat.outputs.history_text import lower_first, render_history
+from ipstat.outputs.series import to_csv
+from ipstat.publish import output_paths, publish
+from ipstat.reading.formatting import format_number, format_percent
+from tests.conftest import VALID
+
+GOLDEN = Path(__file__).parent / "golden"
+BASE = loads((GOLDEN / "tong-hop-2016.json").read_text(encoding="utf-8"))
+YEARS = (2016, 2018, 2019)  # 2017 is the gap
+runner = CliRunner()
+
+
+def grown(member_index: int, year: int, code: str, value: Decimal, counts: set[str]) -> Decimal:
+    """Member i's figures grow i% a year from 2016: money kept to 2 decimals, counts whole."""
+    factor = (1 + Decimal(member_index) / 100) ** (year - 2016)
+    place = Decimal(1) if code in counts else Decimal("0.01")
+    return (value * factor).quantize(place, ROUND_HALF_UP)
+
+
+def document_for(year: int, contract: Contract, provinces: dict[str, dict[str, Decimal]]) -> str:
+    """A document as `aggregate` writes it: through Aggregate, derive and to_document."""
+    codes = [i.code for i in contract.form.indicators]
+    totals = sum_members(provinces, codes)
+    agg = Aggregate(
+        year=year,
+        members=list(provinces),
+        missing=[m for m in contract.bloc.names if m not in provinces],
+        totals=totals,
+        derived=derive(totals, contract),
+        provinces=provinces,
+        sources=[
+            Source(f"bieu-{i}-{year}.xlsx", f"{i:064x}", member, {})
+            for i, member in enumerate(provinces)
+        ],
+    )
+    return dumps(to_document(agg, contract)) + "\n"
+
+
+def write_year(
+    folder: Path, year: int, contract: Contract, members: list[str] | None = None
+) -> Path:
+    counts = {i.code for i in contract.form.indicators if i.kind == "count"}
+    base = BASE["provinces"]
+    names = members or list(base)
+    provinces = {
+        name: {
+            code: grown(i, year, code, Decimal(base[source][code]), counts) for code in base[source]
+        }
+        for i, (name, source) in enumerate(
+            (n, n if n in base else list(base)[k]) for k, n in enumerate(names)
+        )
+    }
+    path = folder / str(year) / f"tong-hop-{year}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document_for(year, contract, provinces), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def series(tmp_path: Path, contract: Contract) -> list[Path]:
+    return [write_year(tmp_path / "docs", year, contract) for year in YEARS]
+
+
+BLOC_2025 = ["Hà Nội", "Hải Phòng", "Quảng Ninh", "Hưng Yên", "Ninh Bình", "Phú Thọ", "Bắc Ninh"]
+
+
+@pytest.fixture
+def across_2025(tmp_path: Path, contract: Contract) -> list[Path]:
+    """2016 and 2018 in the old bloc's eleven members, 2025 in the seven after the mergers."""
+    old = [write_year(tmp_path / "docs", year, contract) for year in (2016, 2018)]
+    return [*old, write_year(tmp_path / "docs", 2025, load_contract(bloc="dbsh-2025"), BLOC_2025)]
+
+
+# --- the series -----------------------------------------------------------------------------
+
+
+def test_three_years_with_a_gap(series: list[Path], contract: Contract) -> None:
+    history = build_history(series, contract, mapped=False)
+    assert history.years == [2016, 2018, 2019]
+    assert history.span == [2016, 2017, 2018, 2019] and history.gaps == [2017]
+    assert {r.year for r in history.rows} == {2016, 2018, 2019}
+    assert len(history.rows) == 3 * 11 * 32
+    assert 2017 not in history.totals
+    for path in series:
+        doc = loads(path.read_text(encoding="utf-8"))
+        year = doc["year"]
+        for member, figures in doc["provinces"].items():
+            for code, value in figures.items():
+                assert history.value(year, member, code) == value
+        assert history.totals[year] == doc["totals"]
+
+
+def test_ratios_are_recomputed_from_each_years_sums(series: list[Path], contract: Contract) -> None:
+    history = build_history(series, contract, mapped=False)
+    for year, totals in history.totals.items():
+        expected = percent(totals["fdi_disbursed_total"], totals["fdi_registered_capital"])
+        assert history.derived[year]["fdi_disbursed_ratio"] == expected
+        assert history.derived[year]["new_projects_total"] == (
+            totals["fdi_new_projects"] + totals["ddi_new_projects"]
+        )
+
+
+def test_a_folder_stands_for_its_documents(series: list[Path], contract: Contract) -> None:
+    history = build_history([series[0].parents[1]], contract, mapped=False)
+    assert history.years == [2016, 2018, 2019]
+    again = build_history([series[0].parents[1], series[0]], contract, mapped=False)
+    assert again.years == [2016, 2018, 2019]  # the same file named twice counts once
+
+
+def test_two_documents_for_one_year_are_refused(
+    series: list[Path], contract: Contract, tmp_path: Path
+) -> None:
+    copy = tmp_path / "ban-sao.json"
+    copy.write_bytes(series[1].read_bytes())
+    with pytest.raises(HistoryError) as caught:
+        build_history([*series, copy], contract, mapped=False)
+    message = str(caught.value)
+    assert "Hai tệp tổng hợp cùng năm 2018" in message
+    assert str(series[1]) in message and str(copy) in message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            '{"files": [], "summary": {}}',
+            "không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi",
+        ),
+        ("[]", "không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi"),
+        ("tong-hop", "không phải là tệp tổng hợp JSON"),
+        ('{"year": 2016, "bloc": {}}', "thiếu các mục"),
+    ],
+)
+def test_a_json_that_is_not_an_aggregate_is_refused(
+    content: str, expected: str, contract: Contract, tmp_path: Path
+) -> None:
+    path = tmp_path / "ket-qua.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DocumentError, match=re.escape(expected)) as caught:
+        build_history([path], contract, mapped=False)
+    assert str(path) in str(caught.value)
+
+
+def test_a_document_whose_totals_were_edited_is_refused(
+    series: list[Path], contract: Contract
+) -> None:
+    text = series[0].read_text(encoding="utf-8")
+    series[0].write_text(text.replace('"workers": 771112', '"workers": 771113'), encoding="utf-8")
+    with pytest.raises(HistoryError, match="workers"):
+        build_history(series, contract, mapped=False)
+
+
+# --- the 2025 mapping -------------------------------------------------------------------------
+
+
+def test_mapped_series_sums_earlier_members_into_todays(across_2025: list[Path]) -> None:
+    history = build_history(across_2025, load_contract(bloc="dbsh-2025"), mapped=True)
+    assert history.members == BLOC_2025
+    assert history.mapped_years == [2016, 2018]
+    doc_2016 = loads(across_2025[0].read_text(encoding="utf-8"))
+    parts = ("Ninh Bình", "Hà Nam", "Nam Định")
+    rows = {(r.year, r.member, r.code): r for r in history.rows}
+    ninh_binh = rows[(2016, "Ninh Bình", "workers")]
+    assert ninh_binh.value == sum(doc_2016["provinces"][p]["workers"] for p in parts)
+    assert ninh_binh.mapped_from == parts
+    assert rows[(2016, "Phú Thọ", "workers")].mapped_from == ("Vĩnh Phúc",)
+    assert rows[(2016, "Hà Nội", "workers")].mapped_from == ()
+    assert rows[(2025, "Ninh Bình", "workers")].mapped_from == ()
+    assert not any(r.member == "Hà Nam" for r in history.rows)
+    assert history.totals[2016] == doc_2016["totals"]
+    assert history.merged["Ninh Bình"] == list(parts)
+
+
+def test_unmapped_series_keeps_members_as_they_were(
+    across_2025: list[Path], contract: Contract
+) -> None:
+    history = build_history(across_2025, contract, mapped=False)
+    members_2016 = {r.member for r in history.rows if r.year == 2016}
+    members_2025 = {r.member for r in history.rows if r.year == 2025}
+    assert "Hà Nam" in members_2016 and len(members_2016) == 11
+    assert members_2025 == set(BLOC_2025)
+    assert not any(r.mapped_from for r in history.rows)
+    text = render_history(history)
+    assert "Các tệp thuộc các Khối khác nhau" in text and "quy đổi" in text
+    assert "được cộng theo các thành viên hiện nay" not in text
+
+
+def test_the_prose_says_once_how_earlier_years_were_mapped(across_2025: list[Path]) -> None:
+    history = build_history(across_2025, load_contract(bloc="dbsh-2025"), mapped=True)
+    text = render_history(history)
+    assert text.count("được cộng theo các thành viên hiện nay") == 1
+    assert "Số liệu năm 2016 và 2018 được cộng theo các thành viên hiện nay: " in text
+    assert "Ninh Bình gồm Ninh Bình, Hà Nam và Nam Định" in text
+    assert "Bắc Ninh còn gồm Bắc Giang, không có trong số liệu năm 2016 và 2018" in text
+
+
+def test_a_member_outside_the_mapping_is_an_error(series: list[Path]) -> None:
+    other = load_contract(bloc="dbsh-2025")
+    text = series[0].read_text(encoding="utf-8").replace('"Hà Nam"', '"Hà Giang"')
+    series[0].write_text(text, encoding="utf-8")
+    with pytest.raises(HistoryError, match="Hà Giang không thuộc"):
+        build_history(series, other, mapped=True)
+
+
+# --- average yearly growth --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "years", "expected", "shown"),
+    [
+        # 1331 / 1000 = 1.1 ** 3 exactly.
+        ("1000", "1331", 3, "10.000000", "10%"),
+        # 2 ** (1/5) = 1.148698354997035... (a table value): +14.8698354997...%, 6 places half-up.
+        ("100", "200", 5, "14.869835", "14,9%"),
+        # 0.5 ** (1/2) = 0.7071067811865475...: -29.2893218813...%.
+        ("100", "50", 2, "-29.289322", "-29,3%"),
+        # One year is the plain change, 8.25% exactly: half-up shows 8,3% (half-even: 8,2%).
+        ("4841.2", "5240.599", 1, "8.250000", "8,3%"),
+    ],
+)
+def test_average_growth_against_a_hand_computation(
+    first: str, last: str, years: int, expected: str, shown: str
+) -> None:
+    from ipstat.reading.formatting import format_percent
+
+    growth = average_growth(Decimal(first), Decimal(last), years)
+    assert growth == Decimal(expected)
+    assert growth is not None and format_percent(growth) == shown
+
+
+def test_average_growth_agrees_with_exp_of_log() -> None:
+    """A second method (50 digits, exp(ln(r) / n)) rounds to the same six decimals."""
+    first, last, years = Decimal("4841.2"), Decimal("6443.64"), 3
+    with localcontext() as ctx:
+        ctx.prec = 50
+        other = ((last / first).ln() / years).exp() * 100 - 100
+    assert average_growth(first, last, years) == other.quantize(Decimal("0.000001"))
+
+
+@pytest.mark.parametrize(("first", "years"), [("0", 3), ("5", 0)])
+def test_no_growth_can_be_said(first: str, years: int) -> None:
+    assert average_growth(Decimal(first), Decimal(10), years) is None
+
+
+def test_trends_rank_members_by_their_own_growth(series: list[Path], contract: Contract) -> None:
+    history = build_history(series, contract, mapped=False)
+    [capital] = [t for t in trends(history) if t.code == "fdi_new_capital"]
+    assert (capital.first, capital.last) == (
+        history.totals[2016]["fdi_new_capital"],
+        history.totals[2019]["fdi_new_capital"],
+    )
+    assert capital.growth == average_growth(capital.first, capital.last, 3)
+    # Member i grows i% a year, so the last member is fastest and the first (0%) slowest.
+    assert capital.members[0].member == "Hải Phòng"
+    assert capital.members[-1].member == "Vĩnh Phúc"
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+
+def test_csv_bytes(across_2025: list[Path]) -> None:
+    history = build_history(across_2025, load_contract(bloc="dbsh-2025"), mapped=True)
+    data = to_csv(history).encode("utf-8")
+    header = b"year,member,code,indicator,unit,value,mapped_from,source,sha256\r\n"
+    assert data.startswith(b"\xef\xbb\xbf" + header)
+    assert data.count(b"\r\n") == len(history.rows) + 1 and b"\n" not in data.replace(b"\r\n", b"")
+    assert "Ninh Bình,workers,Số lao động đang làm việc,người,".encode() in data
+    assert "Ninh Bình + Hà Nam + Nam Định".encode() in data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [Decimal(r["value"]) for r in rows] == [r.value for r in history.rows]
+    assert not [r for r in rows if "e" in r["value"].lower() or "," in r["value"]]
+
+
+def test_all_outputs_are_written_together(
+    series: list[Path], contract: Contract, tmp_path: Path
+) -> None:
+    run = write_history(series, contract, out=tmp_path / "out")
+    assert sorted(p.name for p in run.files) == [
+        "lich-su-2016-2019.csv",
+        "lich-su-2016-2019.json",
+        "lich-su-2016-2019.md",
+        "lich-su-2016-2019.xlsx",
+    ]
+    text = (tmp_path / "out" / "lich-su-2016-2019.json").read_text(encoding="utf-8")
+    saved = json.loads(text, parse_float=Decimal)
+    assert saved["gaps"] == [2017] and saved["years"] == [2016, 2018, 2019]
+    assert len(saved["rows"]) == len(run.history.rows)
+    assert saved["rows"][1]["value"] == run.history.rows[1].value
+    assert saved["totals"]["2019"] == run.history.totals[2019]
+
+
+def test_a_failed_output_writes_none(
+    series: list[Path], contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipstat.history
+
+    def broken(path: Path, history: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ipstat.history, "write_history_book", broken)
+    with pytest.raises(OutputError, match=r"lich-su-2016-2019\.xlsx: .*đầy"):
+        write_history(series, contract, out=tmp_path / "out")
+    assert not list((tmp_path / "out").glob("lich-su*"))
+
+
+@pytest.fixture
+def workbook(series: list[Path], contract: Contract, tmp_path: Path) -> Path:
+    write_history(series, contract, out=tmp_path / "out", formats=["xlsx"])
+    return tmp_path / "out" / "lich-su-2016-2019.xlsx"
+
+
+def test_workbook_sheets_and_bloc_totals(workbook: Path, series: list[Path]) -> None:
+    book = openpyxl.load_workbook(workbook, data_only=True)
+    assert book.sheetnames == ["Khối", "Mục A", "Mục B", "Mục C", "Mục D", "Biểu đồ", "Nguồn"]
+    sheet = book["Khối"]
+    rows = {r[0].value: [c.value for c in r] for r in sheet.iter_rows(min_row=5)}
+    assert rows["Mã"][3:7] == ["2016", "2017", "2018", "2019"]
+    doc_2019 = loads(series[2].read_text(encoding="utf-8"))
+    assert rows["workers"][6] == doc_2019["totals"]["workers"]
+    assert rows["workers"][4] is None  # the gap stays empty
+    assert rows["fdi_disbursed_ratio"][6] == pytest.approx(  # a fraction, shown as a percent
+        float(doc_2019["derived"]["fdi_disbursed_ratio"]) / 100
+    )
+    ratio_row = next(r for r in sheet.iter_rows(min_row=5) if r[0].value == "fdi_disbursed_ratio")
+    assert ratio_row[6].number_format == "0.0%"
+    assert "Không có tệp tổng hợp của năm 2017" in str(sheet["A2"].value)
+    for name in book.sheetnames:
+        setup = book[name].page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9)
+        assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0  # None: the default 1
+        properties = book[name].sheet_properties.pageSetUpPr
+        assert properties is not None and properties.fitToPage
+
+
+def test_workbook_members_by_year_and_sources(workbook: Path, series: list[Path]) -> None:
+    book = openpyxl.load_workbook(workbook, data_only=True)
+    cells = [[c.value for c in r] for r in book["Mục A"].iter_rows()]
+    start = next(
+        i for i, r in enumerate(cells) if str(r[0]).startswith("Vốn đăng ký của dự án FDI")
+    )
+    assert cells[start + 1][:5] == ["Thành viên", "2016", "2017", "2018", "2019"]
+    assert cells[start + 2][0] == "Vĩnh Phúc"
+    doc_2018 = loads(series[1].read_text(encoding="utf-8"))
+    hai_phong = next(r for r in cells[start:] if r[0] == "Hải Phòng")
+    assert hai_phong[3] == pytest.approx(
+        float(doc_2018["provinces"]["Hải Phòng"]["fdi_new_capital"])
+    )
+    total = next(r for r in cells[start:] if r[0] == "Tổng Khối")
+    assert total[3] == pytest.approx(float(doc_2018["totals"]["fdi_new_capital"]))
+    sources = [[c.value for c in r] for r in book["Nguồn"].iter_rows(min_row=3, max_row=5)]
+    assert [r[0] for r in sources] == [2016, 2018, 2019]
+    assert [r[1] for r in sources] == [p.name for p in series]
+    assert all(len(str(r[2])) == 64 for r in sources)
+
+
+def test_workbook_line_charts_break_at_the_gap(workbook: Path, contract: Contract) -> None:
+    with zipfile.ZipFile(workbook) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        xml = archive.read(charts[0]).decode()
+    assert len(charts) == len(contract.comparison.headline)
+    assert "<c:lineChart>" in xml
+    # The years 2016..2019 with the empty 2017 column; XlsxWriter leaves out dispBlanksAs when
+    # it is "gap", which is also what Excel assumes without it: the line breaks, never drops to 0.
+    assert "<c:f>Khối!$D$5:$G$5</c:f>" in xml
+    assert 'dispBlanksAs val="zero"' not in xml and 'dispBlanksAs val="span"' not in xml
+
+
+def test_text_is_never_a_formula(series: list[Path], contract: Contract, tmp_path: Path) -> None:
+    text = series[0].read_text(encoding="utf-8").replace('"Hà Nam"', '"=HYPERLINK(1)"')
+    series[0].write_text(text, encoding="utf-8")
+    write_history(series, contract, out=tmp_path / "out", formats=["xlsx"])
+    book = openpyxl.load_workbook(tmp_path / "out" / "lich-su-2016-2019.xlsx")
+    values = [c.value for r in book["Mục A"].iter_rows() for c in r]
+    assert "=HYPERLINK(1)" in values
+    cell = next(c for r in book["Mục A"].iter_rows() for c in r if c.value == "=HYPERLINK(1)")
+    assert cell.data_type == "s"
+
+
+# --- prose ------------------------------------------------------------------------------------
+
+
+def test_prose_golden(series: list[Path], contract: Contract) -> None:
+    text = render_history(build_history(series, contract, mapped=False))
+    golden = GOLDEN / "lich-su-2016-2019.md"
+    if os.environ.get("IPSTAT_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), (
+        "lich-su-2016-2019.md changed: review it, then run IPSTAT_UPDATE_GOLDEN=1 make test"
+    )
+
+
+def test_an_analysts_history_template(
+    series: list[Path], contract: Contract, tmp_path: Path
+) -> None:
+    template = tmp_path / "mau.md.j2"
+    template.write_text(
+        "{% for x in xu_huong if x.ma == 'fdi_new_capital' %}"
+        "{{ x.dau }}–{{ x.cuoi }}: {{ x.binh_quan | phan_tram }}/năm{% endfor %}; "
+        "{{ t[2017].workers | so }}; {{ thieu_nam | noi }}\n",
+        encoding="utf-8",
+    )
+    history = build_history(series, contract, mapped=False)
+    [capital] = [t for t in trends(history) if t.code == "fdi_new_capital"]
+    from ipstat.reading.formatting import format_percent
+
+    assert capital.growth is not None
+    expected = f"2016–2019: {format_percent(capital.growth)}/năm; –; 2017\n"
+    assert render_history(history, template) == expected
+
+
+# --- the Python API and the command line ------------------------------------------------------
+
+
+def test_load_gives_decimals_and_a_float_one_liner(across_2025: list[Path]) -> None:
+    table = load(across_2025, bloc="dbsh-2025")
+    assert list(table.columns) == [
+        "year", "member", "code", "indicator", "unit", "value", "mapped_from", "source", "sha256"
+    ]  # fmt: skip
+    assert table["value"].dtype == object
+    assert all(isinstance(v, Decimal) for v in table["value"])
+    ninh_binh = table[(table.year == 2016) & (table.member == "Ninh Bình")]
+    assert set(ninh_binh["mapped_from"]) == {"Ninh Bình + Hà Nam + Nam Định"}
+    floats = table["value"].astype(float)
+    assert floats.dtype == "float64" and len(floats) == len(table)
+
+
+def test_short_names_without_a_heavy_import(series: list[Path]) -> None:
+    code = (
+        "import sys, ipstat; assert 'pandas' not in sys.modules; "
+        f"d = ipstat.document.load({str(series[0])!r}); print(d['totals']['workers']); "
+        f"t = ipstat.history.load({str(series[0].parents[1])!r}); print(len(t))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["771112", str(3 * 11 * 32)]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_history(series: list[Path], tmp_path: Path) -> None:
+    code, out, _ = run(
+        "history", *map(str, series), "--out", str(tmp_path / "o"), "--format", "csv"
+    )
+    assert code == 0
+    assert "Số liệu các năm 2016, 2018, 2019." in out and "năm 2017: để trống" in out
+    assert [p.name for p in (tmp_path / "o").iterdir()] == ["lich-su-2016-2019.csv"]
+
+
+def test_cli_refuses_two_documents_for_a_year(series: list[Path], tmp_path: Path) -> None:
+    copy = tmp_path / "tong-hop-2016-ban-sao.json"
+    copy.write_bytes(series[0].read_bytes())
+    code, _, err = run("history", str(series[0]), str(copy), "--out", str(tmp_path / "o"))
+    assert code == 2 and "Hai tệp tổng hợp cùng năm 2016" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_refuses_a_json_that_is_not_a_document(tmp_path: Path) -> None:
+    path = tmp_path / "loi.json"
+    path.write_text('{"files": []}', encoding="utf-8")
+    code, _, err = run("history", str(path))
+    assert code == 2 and f"{path} không phải là tệp tổng hợp JSON" in err
+
+
+# --- from workbooks, through aggregate, to history --------------------------------------------
+
+MEMBERS = ("Hà Nam", "Hà Nội")
+MONEY = {k for k, v in VALID.items() if isinstance(v, float)}
+
+
+def workbook_values(member: int, step: int) -> dict[str, Decimal]:
+    """Member i's money grows (1 + (i+1)/10) a step; its new FDI projects and workers gain too."""
+    factor = (1 + Decimal(member + 1) / 10) ** step
+    values = {k: Decimal(str(v)) for k, v in VALID.items()}
+    for code in MONEY:
+        values[code] = (values[code] * factor).quantize(Decimal("0.01"))
+    values["fdi_new_projects"] += step * (member + 1)
+    values["workers"] += 1000 * step * (member + 1)
+    return values
+
+
+def growth_by_logs(first: Decimal, last: Decimal, years: int) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return ((last / first).ln() / years).exp() * 100 - 100
+
+
+def test_from_workbooks_through_aggregate_to_history(
+    make_workbook: Callable[..., Path], contract: Contract, tmp_path: Path
+) -> None:
+    steps = {2016: 0, 2018: 2, 2019: 3}
+    written: dict[int, dict[str, dict[str, Decimal]]] = {}
+    documents = []
+    for year, step in steps.items():
+        paths = []
+        for i, member in enumerate(MEMBERS):
+            values = workbook_values(i, step)
+            written.setdefault(year, {})[member] = values
+            paths.append(
+                make_workbook(
+                    f"bieu-{i}-{year}.xlsx",
+                    member=member,
+                    year=year,
+                    values={k: float(v) for k, v in values.items()},
+                )
+            )
+        published = publish(paths, contract, out=tmp_path / "ket-qua" / str(year))
+        assert published.document is not None, published.run.validation.report
+        documents.append(output_paths(tmp_path / "ket-qua" / str(year), year)["json"])
+
+    out = tmp_path / "lich-su"
+    status, _, err = run("history", str(tmp_path / "ket-qua"), "--out", str(out))
+    assert status == 0, err
+    book = openpyxl.load_workbook(out / "lich-su-2016-2019.xlsx")
+    assert book.sheetnames[0] == "Khối" and "Nguồn" in book.sheetnames
+    data = (out / "lich-su-2016-2019.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfyear,member,") and "Hà Nội".encode() in data
+
+    # Every figure of the prose, recomputed from what was typed into the workbooks.
+    totals = {
+        year: {c: sum((m[c] for m in members.values()), Decimal(0)) for c in VALID}
+        for year, members in written.items()
+    }
+    prose = (out / "lich-su-2016-2019.md").read_text(encoding="utf-8")
+    labels = contract.form.by_code
+    lines = {line.split(", ", 1)[1]: line for line in prose.splitlines() if line.startswith("- ")}
+    for code in contract.comparison.headline:
+        first, last = totals[2016][code], totals[2019][code]
+        unit = labels[code].unit
+        [line] = [v for k, v in lines.items() if k.startswith(lower_first(labels[code].label))]
+        expected = {"2016", "2019", format_number(first), format_number(last)}
+        if first != last:
+            growth = growth_by_logs(first, last, 3)
+            change = percent(last - first, first)
+            assert change is not None
+            members = {
+                name: growth_by_logs(written[2016][name][code], written[2019][name][code], 3)
+                for name in MEMBERS
+            }
+            fast, slow = sorted(members, key=lambda n: -members[n])
+            word = "tăng" if last > first else "giảm"
+            shown = format_percent(abs(growth.quantize(Decimal("0.000001"))))
+            assert (
+                f"{word} bình quân {shown}/năm, từ {format_number(first)} {unit} năm 2016" in line
+            )
+            assert f"({word} {format_number(abs(last - first))} {unit}, tức " in line
+            assert f"Nhanh nhất: {fast} (" in line and f"chậm nhất: {slow} (" in line
+            expected |= {
+                shown.rstrip("%"),
+                format_number(abs(last - first)),
+                format_number(abs(change)),
+                *(format_number(abs(g.quantize(Decimal("0.000001")))) for g in members.values()),
+            }
+        figures = re.findall(r"\d[\d.]*(?:,\d+)?", line.split(", ", 1)[1])
+        assert set(figures) <= expected, (code, line)
+    for code in contract.comparison.headline:
+        row = f"| {labels[code].label} | {labels[code].unit} | " + " | ".join(
+            [format_number(totals[2016][code]), "–", format_number(totals[2018][code]),
+             format_number(totals[2019][code])]
+        )  # fmt: skip
+        assert row + " |" in prose
+
+
+def test_a_template_that_fails_while_rendering_names_its_line(
+    series: list[Path], contract: Contract, tmp_path: Path
+) -> None:
+    from ipstat.outputs.render import TemplateProblem
+
+    template = tmp_path / "mau.md.j2"
+    template.write_text("Dòng 1\n{{ dau + 'x' }}\n", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match=r"mau\.md\.j2, dòng 2"):
+        render_history(build_history(series, contract, mapped=False), template)
+
+
+def test_members_who_did_not_report_are_named_per_year(tmp_path: Path, contract: Contract) -> None:
+    paths = [
+        write_year(tmp_path / "docs", 2016, contract),
+        write_year(tmp_path / "docs", 2017, contract, ["Vĩnh Phúc", "Ninh Bình", "Hà Nam"]),
+    ]
+    history = build_history(paths, contract, mapped=False)
+    assert {r.member for r in history.rows if r.year == 2017} == {
+        "Vĩnh Phúc",
+        "Ninh Bình",
+        "Hà Nam",
+    }
+    text = render_history(history)
+    assert "Năm 2017 chưa nhận được báo cáo của: Hải Dương, Hưng Yên, Nam Định" in text
+    assert "Năm 2016 chưa nhận" not in text
+
+
+def test_mapped_workbook_marks_and_explains_the_mapping(
+    across_2025: list[Path], tmp_path: Path
+) -> None:
+    bloc = load_contract(bloc="dbsh-2025")
+    write_history(across_2025, bloc, mapped=True, out=tmp_path / "o", formats=["xlsx"])
+    book = openpyxl.load_workbook(tmp_path / "o" / "lich-su-2016-2025.xlsx")
+    notes = [book["Khối"].cell(row, 1).value for row in (2, 3, 4)]
+    assert any("Ninh Bình = Ninh Bình + Hà Nam + Nam Định" in str(n) for n in notes)
+    sheet = book["Mục A"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Ninh Bình")
+    assert row[1].font.italic and not row[10].font.italic  # 2016 mapped, 2025 as reported
+    hanoi = next(r for r in sheet.iter_rows() if r[0].value == "Hà Nội")
+    assert not hanoi[1].font.italic
+
+
+@given(
+    st.decimals(min_value="0.01", max_value=10**7, places=2),
+    st.decimals(min_value="0.01", max_value=10**7, places=2),
+    st.integers(min_value=1, max_value=30),
+)
+def test_growth_is_the_exact_root_rounded_once(first: Decimal, last: Decimal, years: int) -> None:
+    """Against exp(ln(last / first) / years) at 50 digits: never off by more than half a unit
+    of the sixth decimal, and it rises exactly when the figure rose."""
+    growth = average_growth(first, last, years)
+    assert growth is not None
+    exact = growth_by_logs(first, last, years)
+    assert abs(growth - exact) <= Decimal("0.0000005")
+    assert (growth > 0) <= (last > first) and (growth < 0) <= (last < first)
+
+
+def test_one_year_is_a_series_without_a_trend(contract: Contract, tmp_path: Path) -> None:
+    path = write_year(tmp_path / "docs", 2016, contract)
+    run = write_history([path], contract, out=tmp_path / "o")
+    assert run.files[0].name == "lich-su-2016.xlsx"
+    text = (tmp_path / "o" / "lich-su-2016.md").read_text(encoding="utf-8")
+    assert text.startswith("# Số liệu các KCN, KCX, KKT năm 2016\n")
+    assert "Chỉ có số liệu của năm 2016: chưa tính được xu hướng." in text
+    assert all(t.growth is None for t in trends(run.history))

@@ -1,0 +1,386 @@
+"""`ipstat status`: versions by content, the ledger's received times, statuses, on time."""
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ipstat.bloc.inbox import InboxStatus, MemberStatus
+from ipstat.bloc.ledger import read_ledger
+from ipstat.checks.validation import LEDGER_NAME
+from ipstat.cli import app
+from ipstat.contract.model import Contract
+from ipstat.errors import InputError
+from ipstat.tracking import track
+
+Make = Callable[..., Path]
+NOW = dt.datetime(2018, 1, 25, 10, 0)
+runner = CliRunner()
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "nhan-ve"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def send(make_workbook: Make, inbox: Path) -> Callable[..., Path]:
+    """A member's workbook saved in the inbox with the modification time `at`."""
+
+    def send(name: str, at: str, **kwargs: Any) -> Path:
+        kwargs.setdefault("year", 2017)
+        path = make_workbook(f"nhan-ve/{name}", **kwargs)
+        set_mtime(path, at)
+        return path
+
+    return send
+
+
+def set_mtime(path: Path, at: str) -> None:
+    stamp = dt.datetime.fromisoformat(at).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def status_of(inbox: Path, contract: Contract, **kwargs: Any) -> InboxStatus:
+    kwargs.setdefault("now", NOW)
+    return track(inbox, contract, **kwargs).status
+
+
+def member(status: InboxStatus, name: str) -> MemberStatus:
+    return next(m for m in status.members if m.member.name == name)
+
+
+def test_the_three_statuses(send: Callable[..., Path], inbox: Path, contract: Contract) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30", member="Hà Nam")
+    send("bac-ninh.xlsx", "2018-01-16 08:00", member="Bắc Ninh", values={"workers": -1})
+    send("hai-phong.xlsx", "2018-01-17 08:00", member="Hải Phòng", values={"workers": "34.700"})
+    status = status_of(inbox, contract)
+    assert member(status, "Hà Nam").status == "da-tiep-nhan"
+    assert member(status, "Hải Phòng").status == "da-tiep-nhan"  # warnings allowed
+    assert member(status, "Hải Phòng").version.counts[:2] == (0, 1)  # type: ignore[union-attr]
+    assert member(status, "Bắc Ninh").status == "can-sua"
+    assert member(status, "Vĩnh Phúc").status == "chua-nop"
+    assert [m.member.name for m in status.members] == contract.bloc.names
+    assert status.summary() == "Đã tiếp nhận 2/11; cần sửa 1; chưa nộp 8 (hạn 20/01/2018)"
+    assert not status.complete
+
+
+@pytest.mark.parametrize(
+    ("received", "on_time", "days_late"),
+    [
+        ("2018-01-20 23:59:59", True, 0),  # the deadline's end of day
+        ("2018-01-21 00:00:00", False, 1),
+        ("2018-01-02 08:00:00", True, 0),
+        ("2018-02-01 08:00:00", False, 12),
+    ],
+)
+def test_on_time_is_received_by_the_deadlines_end_of_day(
+    send: Callable[..., Path],
+    inbox: Path,
+    contract: Contract,
+    received: str,
+    on_time: bool,
+    days_late: int,
+) -> None:
+    send("ha-nam.xlsx", received)
+    entry = member(status_of(inbox, contract), "Hà Nam")
+    assert (entry.on_time, entry.days_late) == (on_time, days_late)
+
+
+def test_deadline_option_replaces_the_blocs(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    status = status_of(inbox, contract, deadline=dt.date(2018, 1, 10))
+    assert status.deadline == dt.date(2018, 1, 10)
+    assert (member(status, "Hà Nam").on_time, member(status, "Hà Nam").days_late) == (False, 5)
+
+
+def test_not_sent_counts_days_past_the_deadline_so_far(inbox: Path, contract: Contract) -> None:
+    before = status_of(inbox, contract, year=2017, now=dt.datetime(2018, 1, 20, 23, 0))
+    after = status_of(inbox, contract, year=2017, now=dt.datetime(2018, 1, 23, 8, 0))
+    assert member(before, "Hà Nam").days_late == 0
+    assert member(after, "Hà Nam").days_late == 3
+    assert member(after, "Hà Nam").on_time is None
+
+
+def test_the_version_in_force_is_the_one_received_last(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("ha-nam-sua.xlsx", "2018-01-18 14:05", values={"workers": 35000})
+    send("ha-nam.xlsx", "2018-01-15 09:30", values={"workers": -1})
+    entry = member(status_of(inbox, contract), "Hà Nam")
+    assert entry.status == "da-tiep-nhan"
+    assert entry.version is not None and entry.version.file.name == "ha-nam-sua.xlsx"
+    assert [v.file.name for v in entry.superseded] == ["ha-nam.xlsx"]
+
+
+def test_a_correction_in_force_decides_the_status_even_if_worse(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    send("ha-nam-2.xlsx", "2018-01-19 09:30", values={"workers": -1})
+    entry = member(status_of(inbox, contract), "Hà Nam")
+    assert entry.status == "can-sua" and entry.version.counts[:2] == (1, 0)  # type: ignore[union-attr]
+
+
+def test_equal_bytes_are_one_version(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    original = send("ha-nam.xlsx", "2018-01-15 09:30")
+    copy = inbox / "ban-sao.xlsx"
+    shutil.copyfile(original, copy)
+    set_mtime(copy, "2018-01-22 09:30")
+    entry = member(status_of(inbox, contract), "Hà Nam")
+    assert entry.superseded == []
+    assert entry.version is not None and entry.version.received == dt.datetime(2018, 1, 15, 9, 30)
+    assert {p.name for p in entry.version.files} == {"ha-nam.xlsx", "ban-sao.xlsx"}
+    assert entry.on_time
+
+
+def test_the_ledger_keeps_received_times_when_files_are_touched_or_copied(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    first = send("ha-nam.xlsx", "2018-01-15 09:30")
+    second = send("ha-nam-sua.xlsx", "2018-01-18 14:05", values={"workers": 35000})
+    status_of(inbox, contract)
+    set_mtime(first, "2018-02-01 00:00")  # touched: now the newer file by its time
+    moved = inbox / "ha-nam-ban-cuoi.xlsx"
+    shutil.copyfile(second, moved)  # copied under another name: a new modification time
+    second.unlink()
+    entry = member(status_of(inbox, contract), "Hà Nam")
+    assert entry.version is not None and entry.version.file == moved
+    assert entry.version.received == dt.datetime(2018, 1, 18, 14, 5)
+    assert entry.superseded[0].received == dt.datetime(2018, 1, 15, 9, 30)
+    assert entry.on_time
+
+
+def test_the_ledger_records_each_version(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("bac-ninh.xlsx", "2018-01-16 08:00", member="Bắc Ninh", values={"workers": -1})
+    status = status_of(inbox, contract)
+    ledger = read_ledger(inbox)
+    assert ledger is not None
+    version = member(status, "Bắc Ninh").version
+    assert version is not None
+    recorded = ledger.get(version.sha256)
+    assert recorded is not None
+    assert (recorded.member, recorded.year, recorded.file, recorded.errors) == (
+        "Bắc Ninh",
+        2017,
+        "bac-ninh.xlsx",
+        1,
+    )
+
+
+def test_an_interrupted_run_leaves_the_ledger_unchanged(
+    send: Callable[..., Path],
+    inbox: Path,
+    contract: Contract,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    status_of(inbox, contract)
+    before = (inbox / LEDGER_NAME).read_bytes()
+    send("bac-ninh.xlsx", "2018-01-16 08:00", member="Bắc Ninh")
+    send("hai-phong.xlsx", "2018-01-16 08:00", member="Hải Phòng")
+    from ipstat.bloc import inbox as module
+
+    calls = []
+    real = module.first_seen
+
+    def failing(paths: Any) -> dt.datetime:
+        calls.append(paths)
+        if len(calls) == 3:  # at least one new version is already recorded
+            raise RuntimeError("mất điện")
+        return real(paths)
+
+    monkeypatch.setattr(module, "first_seen", failing)
+    with pytest.raises(RuntimeError):
+        status_of(inbox, contract)
+    assert (inbox / LEDGER_NAME).read_bytes() == before
+    monkeypatch.undo()
+    assert read_ledger(inbox) is not None and len(read_ledger(inbox).entries) == 1  # type: ignore[union-attr]
+
+
+def test_unmatched_files_are_listed_with_the_reason(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    send("lao-cai.xlsx", "2018-01-15 09:30", member="Lào Cai")
+    (inbox / "rac.xlsx").write_text("không phải biểu", encoding="utf-8")
+    (inbox / "ghi-chu.txt").write_text("bỏ qua", encoding="utf-8")
+    status = status_of(inbox, contract)
+    reasons = {u.file.name: u.reason for u in status.unmatched}
+    assert set(reasons) == {"lao-cai.xlsx", "rac.xlsx"}
+    assert "“Lào Cai” không phải là thành viên" in reasons["lao-cai.xlsx"]
+    assert ".xlsx" in reasons["rac.xlsx"]
+    assert status.count("da-tiep-nhan") == 1
+
+
+def test_annotated_copies_in_a_subfolder_are_not_versions(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30", values={"workers": -1})
+    status_of(inbox, contract, annotate=inbox / "ghi-chu")
+    assert (inbox / "ghi-chu" / "ha-nam.xlsx").is_file()
+    entry = member(status_of(inbox, contract), "Hà Nam")
+    assert entry.status == "can-sua" and entry.superseded == []
+
+
+def test_year_is_agreed_or_asked_for(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    with pytest.raises(InputError, match="--year"):
+        status_of(inbox, contract)  # an empty inbox says no year
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    assert status_of(inbox, contract).year == 2017
+    send("bac-ninh.xlsx", "2018-01-15 09:30", member="Bắc Ninh", year=2016)
+    with pytest.raises(InputError, match="nhiều năm"):
+        status_of(inbox, contract)
+    status = status_of(inbox, contract, year=2017)
+    assert member(status, "Bắc Ninh").status == "can-sua"  # year-mismatch
+
+
+def test_json_shape(send: Callable[..., Path], inbox: Path, contract: Contract) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    send("ha-nam-sua.xlsx", "2018-01-21 08:00", values={"workers": 35000})
+    send("rac.xlsx", "2018-01-15 09:30", member="Lào Cai")
+    result = runner.invoke(app, ["status", str(inbox), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["year"] == 2017 and data["deadline"] == "2018-01-20"
+    by_name = {m["member"]: m for m in data["members"]}
+    ha_nam = by_name["Hà Nam"]
+    assert set(ha_nam) == {
+        "member", "status", "file", "received", "on_time", "days_late",
+        "errors", "warnings", "sha256", "superseded",
+    }  # fmt: skip
+    assert ha_nam["file"] == "ha-nam-sua.xlsx" and ha_nam["received"] == "2018-01-21T08:00:00"
+    assert (ha_nam["on_time"], ha_nam["days_late"]) == (False, 1)
+    assert [s["file"] for s in ha_nam["superseded"]] == ["ha-nam.xlsx"]
+    assert set(ha_nam["superseded"][0]) == {"file", "received", "sha256"}
+    missing = by_name["Vĩnh Phúc"]
+    assert [missing[k] for k in ("file", "received", "on_time", "sha256")] == [None] * 4
+    assert data["unmatched"][0]["file"] == "rac.xlsx" and data["unmatched"][0]["reason"]
+
+
+def test_text_table_and_exit_codes(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    for m in contract.bloc.members[:-1]:
+        send(f"{m.slug}.xlsx", "2018-01-15 09:30", member=m.name)
+    result = runner.invoke(app, ["status", str(inbox)])
+    assert result.exit_code == 1
+    assert "Chưa nộp" in result.stdout and "Đã tiếp nhận" in result.stdout
+    assert "Đã tiếp nhận 10/11; cần sửa 0; chưa nộp 1 (hạn 20/01/2018)" in result.stdout
+    last = contract.bloc.members[-1]
+    send(f"{last.slug}.xlsx", "2018-01-22 09:30", member=last.name)
+    result = runner.invoke(app, ["status", str(inbox)])
+    assert result.exit_code == 0, result.stdout
+    assert "trễ 2 ngày" in result.stdout
+
+
+def test_file_names_are_not_read_as_markup(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    from rich.console import Console
+
+    from ipstat.outputs.terminal import print_status
+
+    send("[red]ha-nam[bold].xlsx", "2018-01-15 09:30")
+    console = Console(width=200, file=io.StringIO(), no_color=True)
+    print_status(console, status_of(inbox, contract))
+    assert "[red]ha-nam[bold].xlsx" in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "/no/such/folder"],
+        ["status", ".", "--deadline", "20/01/2018"],
+        ["status", ".", "--format", "xml"],
+    ],
+)
+def test_misuse_exits_2(args: list[str]) -> None:
+    assert runner.invoke(app, args).exit_code == 2
+
+
+def test_a_damaged_ledger_stops_status_and_is_kept(send: Callable[..., Path], inbox: Path) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    (inbox / LEDGER_NAME).write_bytes(b"garbage")
+    result = runner.invoke(app, ["status", str(inbox)])
+    assert result.exit_code == 2
+    assert "bị hỏng" in result.stderr and "Traceback" not in result.output
+    assert (inbox / LEDGER_NAME).read_bytes() == b"garbage"
+
+
+def test_validate_and_aggregate_skip_the_ledger(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    status_of(inbox, contract)
+    result = runner.invoke(app, ["validate", str(inbox)])
+    assert result.exit_code == 0 and LEDGER_NAME not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [('deadline = "13-40"', "month must be in 1..12"), ('deadline = "20/01"', "not MM-DD")],
+)
+def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
+    tmp_path: Path, line: str, problem: str
+) -> None:
+    from ipstat.contract.model import ContractError, load_contract
+
+    shipped = Path(__file__).resolve().parents[1] / "schemas" / "blocs" / "dbsh-2016.toml"
+    bloc = tmp_path / "khoi.toml"
+    bloc.write_text(
+        shipped.read_text(encoding="utf-8").replace('deadline = "01-20"', line), encoding="utf-8"
+    )
+    with pytest.raises(ContractError, match=problem):
+        load_contract(bloc=bloc)
+    bloc.write_text(
+        shipped.read_text(encoding="utf-8").replace('lead = "Hà Nam"', 'lead = "Lào Cai"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContractError, match="lead 'Lào Cai' is not a member"):
+        load_contract(bloc=bloc)
+
+
+def test_a_bloc_without_a_deadline_asks_for_one(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    import dataclasses
+
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    open_ended = dataclasses.replace(
+        contract, bloc=dataclasses.replace(contract.bloc, deadline=None)
+    )
+    with pytest.raises(InputError, match="--deadline"):
+        status_of(inbox, open_ended)
+    assert status_of(inbox, open_ended, deadline=dt.date(2018, 1, 31)).deadline.day == 31
+
+
+def test_aggregate_latest_on_the_command_line(
+    send: Callable[..., Path], inbox: Path, tmp_path: Path
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30", values={"workers": -1})
+    send("ha-nam-sua.xlsx", "2018-01-18 14:05")
+    out = tmp_path / "ket-qua"
+    refused = runner.invoke(app, ["aggregate", str(inbox), "--out", str(out)])
+    assert refused.exit_code == 1 and "duplicate-member" in refused.stdout
+    result = runner.invoke(app, ["aggregate", str(inbox), "--latest", "--out", str(out)])
+    assert result.exit_code == 0, result.stdout
+    assert "superseded-version" in result.stdout
+    assert (out / "tong-hop-2017.json").is_file()

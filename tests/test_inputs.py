@@ -1,0 +1,128 @@
+"""Every input accounted for: files not read are listed, odd files and names never crash."""
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from ipstat.bloc.aggregate import aggregate_paths
+from ipstat.checks.validation import READ_SUFFIXES, RESAVE, collect_workbooks
+from ipstat.cli import app
+from ipstat.contract.model import Contract
+from ipstat.errors import InputError
+
+Make = Callable[..., Path]
+SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
+NOT_READ = [".xls", ".ods", ".xlsm", ".xlsb", ".csv", ".docx", ".pdf"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_every_file_not_read_is_listed_with_what_to_do(make_workbook: Make, tmp_path: Path) -> None:
+    make_workbook("ha-nam.xlsx")
+    for suffix in NOT_READ:
+        (tmp_path / f"bao-cao{suffix}").write_bytes(b"x")
+    (tmp_path / "~$ha-nam.xlsx").write_bytes(b"lock")
+    (tmp_path / ".DS_Store").write_bytes(b"x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_bytes(b"x")
+    found, skipped = collect_workbooks([tmp_path])
+    assert found == [tmp_path / "ha-nam.xlsx"] and {".xlsx"} == READ_SUFFIXES
+    assert sorted(Path(s.file).suffix for s in skipped) == sorted(NOT_READ)
+    by_suffix = {Path(s.file).suffix: s for s in skipped}
+    assert "Excel 97-2003" in by_suffix[".xls"].reason and by_suffix[".xls"].action == RESAVE
+    assert "macro" in by_suffix[".xlsm"].reason
+    assert "lưu lại dạng .xlsx" in by_suffix[".pdf"].action
+
+    code, out, _ = run("validate", str(tmp_path))
+    assert code == 0 and "Các tệp không đọc (7)" in out and "7 tệp bỏ qua" in out
+    assert "bao-cao.xls: tệp Excel 97-2003 (.xls), ipstat chưa đọc được; hãy mở bằng Excel" in out
+    code, out, _ = run("validate", "--format", "json", str(tmp_path))
+    assert len(json.loads(out)["skipped"]) == 7
+
+
+def test_a_folder_of_files_not_read_says_which_and_why(tmp_path: Path) -> None:
+    (tmp_path / "ha-noi.xls").write_bytes(b"x")
+    with pytest.raises(InputError, match=r"ha-noi\.xls: tệp Excel 97-2003"):
+        collect_workbooks([tmp_path])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_without_being_opened(make_workbook: Make, tmp_path: Path) -> None:
+    make_workbook("ha-nam.xlsx")
+    fifo = tmp_path / "bieu.xlsx"
+    os.mkfifo(fifo)
+    result: list[tuple[int, str, str]] = []
+    worker = threading.Thread(target=lambda: result.append(run("validate", str(tmp_path))))
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():  # it opened the FIFO: unblock it so the suite can end
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("validate blocked on a FIFO")
+    code, out, _ = result[0]
+    assert code == 0 and "bieu.xlsx: không phải tệp thông thường" in out
+    code, _, err = run("validate", str(fifo))
+    assert code == 2 and "không phải tệp thông thường" in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX file names can be any bytes")
+def test_a_file_name_that_is_not_utf8_is_shown(make_workbook: Make, tmp_path: Path) -> None:
+    name = os.fsdecode(b"bieu-ha-nam-\xff.xlsx")
+    try:
+        path = make_workbook().rename(tmp_path / name)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    (tmp_path / os.fsdecode(b"ghi-chu-\xfe.docx")).write_bytes(b"x")
+    code, out, _ = run("validate", str(tmp_path))
+    assert code == 0 and "bieu-ha-nam-\\xff.xlsx" in out and "ghi-chu-\\xfe.docx" in out
+    code, out, _ = run("validate", "--format", "json", str(path.parent))
+    assert json.loads(out.encode("utf-8"))["skipped"][0]["file"].endswith("ghi-chu-\\xfe.docx")
+
+
+def test_a_missing_member_names_a_skipped_file_that_may_be_its(
+    contract: Contract, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "nhan-ve"
+    shutil.copytree(SAMPLE, inbox)
+    (inbox / "bieu-ha-nam-2016.xlsx").rename(inbox / "bieu-ha-nam-2016.xlsm")
+    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "Báo cáo Hà Nội.xls")
+    run_ = aggregate_paths([inbox], contract)
+    missing = {f.message for f in run_.validation.report.bloc_findings}
+    assert (
+        "Chưa nhận được báo cáo của Hà Nam. Tệp “bieu-ha-nam-2016.xlsm” đã bị bỏ qua (sổ làm "
+        f"việc có macro (.xlsm), ipstat không đọc) có thể là của Hà Nam: {RESAVE}." in missing
+    )
+    assert any(m.startswith("Chưa nhận được báo cáo của Hà Nội. Tệp “Báo cáo") for m in missing)
+    assert not any("Hà Nam" in m and "Hà Nội" in m for m in missing)
+
+
+def test_aggregate_warnings_name_their_file(tmp_path: Path) -> None:
+    inbox = tmp_path / "nhan-ve"
+    shutil.copytree(SAMPLE, inbox)
+    book = openpyxl.load_workbook(inbox / "bieu-ha-nam-2016.xlsx")
+    for row in book["Chỉ tiêu"].iter_rows():
+        if row[0].value == "workers":
+            row[3].value = str(row[3].value)  # a text number: a warning, not an error
+    book.save(inbox / "bieu-ha-nam-2016.xlsx")
+    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "bieu-ha-noi-2016.xls")
+    code, out, _ = run("aggregate", str(inbox), "--out", str(tmp_path / "out"))
+    assert code == 0
+    lines = out.splitlines()
+    assert any("bieu-ha-nam-2016.xlsx" in line and "text-number" in line for line in lines)
+    assert any("Toàn Khối" in line and "missing-member" in line for line in lines)
+    assert "bieu-ha-noi-2016.xls: tệp Excel 97-2003" in out
+
+
+def test_a_path_the_system_refuses_is_a_vietnamese_message(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / ("x" * 300 + ".xlsx")))
+    assert code == 2 and "quá dài" in err and "Traceback" not in err

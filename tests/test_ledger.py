@@ -1,0 +1,122 @@
+"""The ledger: created on first use, versioned, one transaction a run, never silently replaced."""
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ipstat.bloc.ledger import (
+    SCHEMA_VERSION,
+    Entry,
+    LedgerError,
+    open_ledger,
+    read_ledger,
+)
+from ipstat.checks.validation import LEDGER_NAME
+
+WHEN = dt.datetime(2018, 1, 15, 9, 30)
+
+
+def entry(sha: str = "a" * 64, received: dt.datetime = WHEN, errors: int = 0) -> Entry:
+    return Entry(sha, "Hà Nam", 2017, "ha-nam.xlsx", received, errors, 0)
+
+
+def rows(folder: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / LEDGER_NAME) as db:
+        return db.execute("SELECT * FROM versions ORDER BY sha256").fetchall()
+
+
+def test_created_on_first_use_with_its_schema_version(tmp_path: Path) -> None:
+    with open_ledger(tmp_path) as ledger:
+        ledger.record(entry())
+    with sqlite3.connect(tmp_path / LEDGER_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert rows(tmp_path) == [
+        ("a" * 64, "Hà Nam", 2017, "ha-nam.xlsx", "2018-01-15T09:30:00", 0, 0)
+    ]
+
+
+def test_a_known_content_keeps_its_name_and_received_time(tmp_path: Path) -> None:
+    with open_ledger(tmp_path) as ledger:
+        ledger.record(entry())
+    later = Entry("a" * 64, "Hà Nam", 2017, "copy.xlsx", WHEN + dt.timedelta(days=3), 2, 1)
+    with open_ledger(tmp_path) as ledger:
+        kept = ledger.record(later)
+    assert (kept.file, kept.received, kept.errors, kept.warnings) == ("ha-nam.xlsx", WHEN, 2, 1)
+    assert read_ledger(tmp_path).get("a" * 64) == kept  # type: ignore[union-attr]
+
+
+def test_an_exception_mid_run_leaves_the_ledger_as_it_was(tmp_path: Path) -> None:
+    with open_ledger(tmp_path) as ledger:
+        ledger.record(entry("a" * 64))
+    before = rows(tmp_path)
+
+    def interrupted_run() -> None:
+        with open_ledger(tmp_path) as ledger:
+            ledger.record(entry("b" * 64))
+            ledger.record(entry("a" * 64, errors=5))
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_run()
+    assert rows(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a database", b"SQLite format 3\x00" + b"\xff" * 200],
+    ids=["text", "truncated"],
+)
+def test_a_damaged_ledger_is_a_clear_error_and_is_not_replaced(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / LEDGER_NAME
+    path.write_bytes(content)
+
+    def write() -> None:
+        with open_ledger(tmp_path):
+            pass
+
+    def read() -> None:
+        read_ledger(tmp_path)
+
+    for use in (write, read):
+        with pytest.raises(LedgerError, match="bị hỏng") as caught:
+            use()
+        assert str(path) in str(caught.value) and "không ghi đè" in str(caught.value)
+    assert path.read_bytes() == content
+
+
+def test_another_sqlite_database_is_not_taken_for_a_ledger(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / LEDGER_NAME) as db:
+        db.execute("CREATE TABLE other (x)")
+    with pytest.raises(LedgerError, match="không phải sổ theo dõi"), open_ledger(tmp_path):
+        pass
+    with sqlite3.connect(tmp_path / LEDGER_NAME) as db:
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["other"]
+
+
+def test_a_ledger_from_a_newer_release_is_refused(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / LEDGER_NAME) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(LedgerError, match="phiên bản ipstat mới hơn"), open_ledger(tmp_path):
+        pass
+
+
+def test_reading_never_creates_a_ledger(tmp_path: Path) -> None:
+    assert read_ledger(tmp_path) is None
+    assert not (tmp_path / LEDGER_NAME).exists()
+    (tmp_path / LEDGER_NAME).write_bytes(b"")  # SQLite's empty database
+    assert read_ledger(tmp_path) is None
+
+
+def test_an_interrupted_first_run_leaves_no_ledger(tmp_path: Path) -> None:
+    def interrupted_run() -> None:
+        with open_ledger(tmp_path) as ledger:
+            ledger.record(entry())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        interrupted_run()
+    assert not (tmp_path / LEDGER_NAME).exists()

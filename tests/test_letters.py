@@ -1,0 +1,157 @@
+"""Letters to members not yet `da-tiep-nhan`: each status, the NĐ 30 date line, own templates."""
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ipstat.bloc.inbox import InboxStatus
+from ipstat.checks.validation import LEDGER_NAME
+from ipstat.cli import app
+from ipstat.contract.model import Contract
+from ipstat.outputs.letters import date_line, render_letters, write_letters
+from ipstat.outputs.render import TemplateProblem
+from ipstat.tracking import track
+
+Make = Callable[..., Path]
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("day", "line"),
+    [
+        (dt.date(2018, 1, 15), "Hà Nam, ngày 15 tháng 01 năm 2018"),
+        (dt.date(2018, 2, 5), "Hà Nam, ngày 05 tháng 02 năm 2018"),
+        (dt.date(2018, 3, 9), "Hà Nam, ngày 09 tháng 3 năm 2018"),
+        (dt.date(2018, 12, 25), "Hà Nam, ngày 25 tháng 12 năm 2018"),
+    ],
+)
+def test_date_line_as_decree_30_2020_writes_it(day: dt.date, line: str) -> None:
+    assert date_line("Hà Nam", day) == line
+
+
+@pytest.fixture
+def inbox(make_workbook: Make, tmp_path: Path) -> Path:
+    """Hà Nam accepted, Bắc Ninh to fix (an error and a warning), the rest not sent."""
+    folder = tmp_path / "nhan-ve"
+    folder.mkdir()
+    make_workbook("nhan-ve/ha-nam.xlsx", year=2017)
+    make_workbook(
+        "nhan-ve/bac-ninh.xlsx",
+        member="Bắc Ninh",
+        year=2017,
+        values={"workers": -5, "budget_vnd": "477,86"},
+    )
+    stamp = dt.datetime(2018, 1, 16, 8, 0).timestamp()
+    for path in folder.iterdir():
+        os.utime(path, (stamp, stamp))
+    return folder
+
+
+def status(inbox: Path, contract: Contract) -> InboxStatus:
+    return track(inbox, contract, now=dt.datetime(2018, 1, 15, 9, 0)).status
+
+
+def test_a_letter_for_every_member_not_accepted(inbox: Path, contract: Contract) -> None:
+    texts = render_letters(status(inbox, contract), contract, None, dt.date(2018, 1, 15))
+    assert len(texts) == 10 and "thu-nhac-ha-nam-2017" not in texts
+    assert "thu-nhac-bac-ninh-2017" in texts and "thu-nhac-ha-noi-2017" in texts
+
+
+def test_letter_for_a_member_who_has_not_sent(inbox: Path, contract: Contract) -> None:
+    inbox_status = status(inbox, contract)
+    before = render_letters(inbox_status, contract, None, dt.date(2018, 1, 15))
+    letter = before["thu-nhac-ha-noi-2017"]
+    assert "Kính gửi: Ban Quản lý các Khu công nghiệp và chế xuất Hà Nội." in letter
+    assert "Kính gửi: Ban Quản lý các KCN tỉnh Vĩnh Phúc." in before["thu-nhac-vinh-phuc-2017"]
+    assert "BAN QUẢN LÝ CÁC KCN TỈNH HÀ NAM" in letter  # the Khối trưởng's board sends
+    assert "Hà Nam, ngày 15 tháng 01 năm 2018" in letter
+    assert "V/v gửi báo cáo số liệu các KCN, KCX, KKT năm 2017" in letter
+    assert "trước ngày 20/01/2018" in letter and "quá hạn" not in letter
+    late = dataclasses.replace(inbox_status.members[7], days_late=5)
+    inbox_status.members[7] = late
+    after = render_letters(inbox_status, contract, None, dt.date(2018, 1, 25))
+    assert "quá hạn 5 ngày" in after["thu-nhac-ha-noi-2017"]
+    assert "sớm nhất có thể" in after["thu-nhac-ha-noi-2017"]
+
+
+def test_letter_for_a_member_to_fix_lists_every_cell(inbox: Path, contract: Contract) -> None:
+    inbox_status = status(inbox, contract)
+    entry = next(m for m in inbox_status.members if m.member.name == "Bắc Ninh")
+    assert entry.version is not None
+    letter = render_letters(inbox_status, contract, None, dt.date(2018, 1, 17))[
+        "thu-nhac-bac-ninh-2017"
+    ]
+    assert "V/v chỉnh sửa báo cáo" in letter
+    assert "tệp “bac-ninh.xlsx”, nhận lúc 16/01/2018 08:00" in letter
+    for finding in entry.version.findings:
+        assert finding.message in letter
+    errors = [f for f in entry.version.findings if f.is_error]
+    assert f"còn {len(errors)} lỗi cần sửa" in letter
+    assert "xem lại 1 điểm" in letter  # the text number is a warning to check
+    assert "(tệp “bac-ninh.xlsx”)" in letter  # the annotated copy to attach
+
+
+def test_sender_is_a_blank_when_the_bloc_names_no_lead(inbox: Path, contract: Contract) -> None:
+    no_lead = dataclasses.replace(contract, bloc=dataclasses.replace(contract.bloc, lead=None))
+    letter = render_letters(status(inbox, contract), no_lead, None, dt.date(2018, 1, 15))[
+        "thu-nhac-ha-noi-2017"
+    ]
+    assert "……………, ngày 15 tháng 01 năm 2018" in letter
+    assert "BAN QUẢN LÝ ……………" in letter
+
+
+def test_letters_are_written_as_markdown_and_word(inbox: Path, contract: Contract) -> None:
+    from docx import Document
+
+    out = inbox.parent / "thu"
+    written = write_letters(status(inbox, contract), contract, out, today=dt.date(2018, 1, 15))
+    assert len(written) == 20
+    text = (out / "thu-nhac-bac-ninh-2017.md").read_text(encoding="utf-8")
+    word = Document(str(out / "thu-nhac-bac-ninh-2017.docx"))
+    paragraphs = "\n".join(p.text for p in word.paragraphs)
+    assert "Kính gửi: Ban Quản lý các KCN tỉnh Bắc Ninh." in paragraphs
+    assert "Kính gửi: Ban Quản lý các KCN tỉnh Bắc Ninh." in text
+
+
+def test_a_template_error_is_a_clear_message_and_writes_nothing(
+    inbox: Path, contract: Contract
+) -> None:
+    own = inbox.parent / "thu-cua-toi.md.j2"
+    own.write_text("Kính gửi: {{ kinh_gui }}\n{{ ten_sai }}\n", encoding="utf-8")
+    out = inbox.parent / "thu"
+    with pytest.raises(
+        TemplateProblem, match=r"thu-cua-toi\.md\.j2, dòng 2: không có biến `ten_sai`"
+    ):
+        write_letters(status(inbox, contract), contract, out, own)
+    assert not out.exists()
+    own.write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match="lỗi cú pháp"):
+        write_letters(status(inbox, contract), contract, out, own)
+
+
+def test_an_own_template_is_sandboxed(inbox: Path, contract: Contract) -> None:
+    own = inbox.parent / "thu.md.j2"
+    own.write_text("{{ kinh_gui.__class__.__mro__ }}", encoding="utf-8")
+    with pytest.raises(TemplateProblem):
+        render_letters(status(inbox, contract), contract, own, dt.date(2018, 1, 15))
+
+
+def test_cli_letters_template_error_exits_2_and_leaves_the_ledger(inbox: Path) -> None:
+    own = inbox.parent / "thu.md.j2"
+    own.write_text("{{ khong_co }}", encoding="utf-8")
+    args: list[Any] = ["status", str(inbox), "--letters", str(inbox.parent / "thu")]
+    result = runner.invoke(app, [*args, "--letter-template", str(own)])
+    assert result.exit_code == 2
+    assert "không có biến `khong_co`" in result.stderr and "Traceback" not in result.output
+    assert not (inbox / LEDGER_NAME).exists()
+    result = runner.invoke(app, [*args, "--annotate", str(inbox.parent / "ghi-chu")])
+    assert result.exit_code == 1
+    assert (inbox.parent / "thu" / "thu-nhac-bac-ninh-2017.docx").is_file()
+    assert (inbox.parent / "ghi-chu" / "bac-ninh.xlsx").is_file()
+    assert not (inbox.parent / "ghi-chu" / "ha-nam.xlsx").exists()

@@ -1,0 +1,229 @@
+"""`ipstat score` end to end, on workbooks made by `ipstat template` and filled in here."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from ipstat.bloc.document import loads
+from ipstat.cli import app
+from tests.conftest import VALID
+
+runner = CliRunner()
+MEMBERS = ["Vĩnh Phúc", "Ninh Bình", "Hà Nam", "Hải Dương"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def fill(path: Path, sheet: str, values: dict[str, Any], column: int = 3) -> None:
+    book = openpyxl.load_workbook(path)
+    for row in book[sheet].iter_rows():
+        if str(row[0].value) in values:
+            row[column].value = values[str(row[0].value)]
+    book.save(path)
+
+
+def previous_document(folder: Path) -> Path:
+    provinces = {m: {"export_usd": 1000, "budget_vnd": 400, "workers": 30000} for m in MEMBERS}
+    path = folder / "tong-hop-2015.json"
+    document = {
+        "year": 2015,
+        "provinces": provinces,
+        **{key: {} for key in ("bloc", "derived", "totals")},
+        **{key: [] for key in ("indicators", "members", "missing")},
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Four members: yearly forms with self-scores, registrations, last year, adjustments;
+    made once, read only."""
+    tmp_path = tmp_path_factory.mktemp("sources")
+    yearly, registered = tmp_path / "bieu", tmp_path / "dang-ky"
+    for i, member in enumerate(MEMBERS):
+        form = yearly / f"{i}.xlsx"
+        assert run("template", "--year", "2016", "--member", member, "-o", str(form))[0] == 0
+        fill(form, "Chỉ tiêu", VALID)
+        fill(form, "Tự chấm điểm", {"II.1": 15 - i, "II.2": 10, "II.3": 4.5})
+        registration = registered / f"{i}.xlsx"
+        code, _, _ = run(
+            "template", "--registration", "--year", "2016", "--member", member,
+            "-o", str(registration),
+        )  # fmt: skip
+        assert code == 0
+        fill(registration, "Đăng ký", {"fdi_new_capital": 190, "ddi_new_capital": 2000,
+                                       "fdi_disbursed_year": 100})  # fmt: skip
+    adjustments = tmp_path / "dieu-chinh.xlsx"
+    assert run("template", "--adjustments", "--year", "2016", "-o", str(adjustments))[0] == 0
+    book = openpyxl.load_workbook(adjustments)
+    sheet = book["Điều chỉnh"]
+    for row in sheet.iter_rows(min_row=4):
+        if row[0].value in MEMBERS:
+            row[2].value = 10
+            row[3].value = "Gửi báo cáo đúng hạn"
+    book.save(adjustments)
+    return {
+        "yearly": yearly,
+        "registrations": registered,
+        "previous": previous_document(tmp_path),
+        "adjustments": adjustments,
+    }
+
+
+@pytest.fixture
+def year_files(sources: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
+    return {**sources, "out": tmp_path / "out"}
+
+
+def score(files: dict[str, Path], *extra: str) -> tuple[int, str, str]:
+    return run(
+        "score", str(files["yearly"]), "--registrations", str(files["registrations"]),
+        "--previous", str(files["previous"]), "--adjustments", str(files["adjustments"]),
+        "--out", str(files["out"]), *extra,
+    )  # fmt: skip
+
+
+def test_template_workbooks_score_rank_and_propose(year_files: dict[str, Path]) -> None:
+    code, out, err = score(year_files, "--json", "--docx")
+    assert code == 0, out + err
+    document = loads(out)
+    members = document["members"]
+    assert list(members) == MEMBERS  # 15, 14, 13, 12 self points on II.1 give the order
+    assert [m["rank"] for m in members.values()] == [1, 2, 3, 4]
+    first = members["Vĩnh Phúc"]["criteria"]
+    # 217,85 of 190 planned: 114,657…% → 15 + one full step of 10 points: 0,5 bonus
+    assert first["I.1"]["points"] == Decimal("15.5")
+    assert first["I.1"]["inputs"]["ratio"] == Decimal("114.657895")
+    assert first["III.1"]["adjustment"] == {"points": 10, "reason": "Gửi báo cáo đúng hạn"}
+    for member in members.values():
+        assert member["total"] == sum(p["points"] for p in member["criteria"].values())
+    files = {p.name for p in year_files["out"].iterdir()}
+    assert files == {
+        "cham-diem-2016.json",
+        "cham-diem-2016.xlsx",
+        "de-nghi-khen-thuong-2016.md",
+        "de-nghi-khen-thuong-2016.docx",
+    }
+    proposal = (year_files["out"] / "de-nghi-khen-thuong-2016.md").read_text(encoding="utf-8")
+    assert "Căn cứ kết quả chấm điểm" in proposal
+    from docx import Document
+
+    from ipstat.outputs.word import FONT
+
+    word = Document(str(year_files["out"] / "de-nghi-khen-thuong-2016.docx"))
+    assert word.styles["Normal"].font.name == FONT
+    assert any("Căn cứ kết quả chấm điểm" in p.text for p in word.paragraphs)
+    book = openpyxl.load_workbook(year_files["out"] / "cham-diem-2016.xlsx")
+    assert book.sheetnames == ["Bảng điểm", "Đề nghị khen thưởng", "Điều chỉnh", "Nguồn"]
+    sources = list(book["Nguồn"].iter_rows(min_row=4, values_only=True))
+    assert len(sources) == 4 * 10  # every point of every member
+    plan = next(r for r in sources if r[:2] == ("Hà Nam", "I.1"))
+    assert "kế hoạch 190" in str(plan[4]) and "Đăng ký!D5" in str(plan[5])
+
+
+def test_adjustments_round_trip_through_the_written_workbook(
+    year_files: dict[str, Path],
+) -> None:
+    assert score(year_files)[0] == 0
+    written = year_files["out"] / "cham-diem-2016.xlsx"
+    first = loads((year_files["out"] / "cham-diem-2016.json").read_text(encoding="utf-8"))
+    year_files["adjustments"] = written
+    assert score(year_files)[0] == 0
+    again = loads((year_files["out"] / "cham-diem-2016.json").read_text(encoding="utf-8"))
+
+    def points(document: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: {c: (p["points"], p["adjustment"]) for c, p in m["criteria"].items()}
+            for name, m in document["members"].items()
+        }
+
+    assert points(again) == points(first)
+    source = again["members"]["Hà Nam"]["criteria"]["III.1"]["sources"]["adjustment"]
+    assert source.startswith("cham-diem-2016.xlsx › Điều chỉnh!C")
+
+
+def test_a_gap_is_an_error_per_criterion_and_nothing_is_written(
+    year_files: dict[str, Path],
+) -> None:
+    code, out, _ = run(
+        "score", str(year_files["yearly"]), "--registrations", str(year_files["registrations"]),
+        "--out", str(year_files["out"]),
+    )  # fmt: skip
+    assert code == 1 and "unscorable-criterion" in out
+    assert not year_files["out"].exists()
+    from ipstat.contract.model import load_contract
+    from ipstat.contract.scoring import load_scoring
+    from ipstat.emulation import score as score_bloc
+
+    contract = load_contract()
+    table = load_scoring(contract)
+    assert table is not None
+    scored = score_bloc(
+        [year_files["yearly"]], contract, table, registrations=year_files["registrations"]
+    )
+    gaps = sorted((f.code, f.message.split(",")[0]) for f in scored.report.errors)
+    assert gaps == sorted((c, m) for c in ("I.4", "I.5", "I.6", "III.1") for m in MEMBERS)
+    assert scored.document is None and scored.files == []
+
+
+def test_aggregate_reports_the_plan_completion_of_the_bloc(tmp_path: Path) -> None:
+    from ipstat.bloc.document import read_document
+
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    folder = tmp_path / "dang-ky"
+    assert run("template", "--registration", "--all", "--year", "2016", "-o", str(folder))[0] == 0
+    forms = sorted(folder.glob("*.xlsx"))
+    assert len(forms) == 11
+    for form in forms:  # every member registers the same plans; one leaves out ddi capital
+        plans = {"fdi_new_capital": 400, "ddi_new_capital": 3000, "fdi_disbursed_year": 200}
+        if form.name.startswith("dang-ky-ha-nam"):
+            book = openpyxl.load_workbook(form)
+            book["Đăng ký"].delete_rows(6)  # ddi_new_capital: not needed for a total
+            book.save(form)
+        fill(form, "Đăng ký", plans)
+    out = tmp_path / "out"
+    code, stdout, stderr = run(
+        "aggregate", str(sample), "--registrations", str(folder), "--out", str(out)
+    )
+    assert code == 1 and "missing-plan" in stdout + stderr  # the table needs ddi capital
+    assert not out.exists()
+    form = folder / "dang-ky-ha-nam-2016.xlsx"
+    book = openpyxl.load_workbook(form)
+    sheet = book["Đăng ký"]
+    sheet.append(["ddi_new_capital", "Vốn DDI", "tỷ đồng", 3000])
+    sheet.append(["workers", "Lao động", "người", 40000])  # one member only: not in the report
+    book.save(form)
+    assert run("aggregate", str(sample), "--registrations", str(folder), "--out", str(out))[0] == 0
+    plan = read_document(out / "tong-hop-2016.json")["plan"]
+    assert set(plan) == {"fdi_new_capital", "ddi_new_capital", "fdi_disbursed_year"}
+    assert plan["fdi_new_capital"]["plan"] == 4400
+    assert plan["fdi_new_capital"]["completion_percent"] == Decimal("110.027273")  # 4.841,2 / 4.400
+    report = (out / "bao-cao-2016.md").read_text(encoding="utf-8")
+    assert "4.841,2 triệu USD, đạt 110% kế hoạch đăng ký (4.400 triệu USD)" in report
+
+
+def test_validate_recognises_a_registration(tmp_path: Path) -> None:
+    form = tmp_path / "dk.xlsx"
+    args = ["template", "--registration", "--year", "2016", "--member", "Hà Nam", "-o", str(form)]
+    assert run(*args)[0] == 0
+    code, out, _ = run("validate", "--format", "json", str(form))
+    assert code == 1 and out.count('"missing-value"') == 3  # three plans not yet written
+    assert "hãy ghi kế hoạch năm (triệu USD), lớn hơn 0." in out and "ghi 0" not in out
+    fill(form, "Đăng ký", {"fdi_new_capital": 200, "ddi_new_capital": 0, "fdi_disbursed_year": 9})
+    code, out, _ = run("validate", "--format", "json", str(form))
+    assert code == 1 and [f["rule"] for f in json.loads(out)["findings"]] == ["non-positive-plan"]
+
+
+def test_score_json_is_alone_on_stdout(year_files: dict[str, Path]) -> None:
+    code, out, err = score(year_files, "--json")
+    assert code == 0 and out.lstrip().startswith("{") and "Đã ghi" in err
+    json.loads(out)

@@ -1,0 +1,101 @@
+"""Text from input reaches the terminal as text: no markup, no link, no escape sequence."""
+
+import io
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.text import Text
+
+from ipstat.outputs.terminal import findings_table, print_report, shown, written
+from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.reading.visible import visible
+
+HOSTILE = [
+    "[/]",
+    "[link=http://example.com]Bấm vào đây[/link]",
+    "bieu [bản cuối].xlsx",
+    "[bold red]",
+    "\\[b]",
+    "cuối \\",
+    ":smiley:",
+    "\x1b[2J\x1b]8;;http://x\x07",
+    "\r\x00\x7f\x85\u202e",
+    "bad\udcff.xlsx",
+]
+TEXT = st.text(st.characters() | st.sampled_from(["[", "]", "/", "\\", "=", "\x1b", "\udcff"]))
+
+
+def console(terminal: bool = False) -> Console:
+    return Console(
+        file=io.StringIO(),
+        width=200,
+        force_terminal=terminal,
+        color_system="truecolor" if terminal else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
+    )
+
+
+def printed(out: Console) -> str:
+    assert isinstance(out.file, io.StringIO)
+    return out.file.getvalue()
+
+
+@given(TEXT)
+def test_any_text_is_printed_as_it_is_shown(text: str) -> None:
+    out = console()
+    out.print(shown(text), end="")
+    assert printed(out) == visible(text, keep="\n")
+    out = console()
+    out.print(Text.assemble("[bold]", shown(text), "[/]"), end="")
+    assert printed(out) == "[bold]" + visible(text, keep="\n") + "[/]"
+
+
+@given(TEXT)
+def test_a_file_name_is_printed_as_it_is(text: str) -> None:
+    out = console()
+    out.print(written(Path(text or "x")), end="")
+    assert printed(out) == "Đã ghi " + visible(str(Path(text or "x")), keep="\n")
+
+
+def test_visible_shows_what_a_terminal_would_obey() -> None:
+    assert visible("\x1b[2J\x07\r") == "␛[2J␇␍"
+    assert visible("a\x7f\x85\u202e") == "a␡<U+0085><U+202E>"
+    assert visible("bad\udcff.xlsx") == "bad\\xff.xlsx"
+    assert visible("tab\tand\nline") == "tab\tand\nline"
+
+
+def test_a_report_with_hostile_text_prints_it_literally() -> None:
+    findings = [
+        Finding(name, "negative-value", "error", f"Ô D9: “{name}”", name, "D9", "x")
+        for name in HOSTILE
+    ]
+    report = ValidationReport(
+        [FileReport(Path(name), [f]) for name, f in zip(HOSTILE, findings, strict=True)],
+        skipped=[Skipped("[red]x.xls", "lý do [/]", "việc cần làm")],
+    )
+    out = console(terminal=True)
+    print_report(out, report)
+    text = printed(out)
+    for name in HOSTILE:
+        assert visible(name) in text.replace("\x1b[0m", "") or name.startswith("\x1b")
+    assert "\x1b]8;" not in text  # no hyperlink escape sequence
+    assert "\x1b[2J" not in text and "\x00" not in text and "\udcff" not in text
+    assert "bieu [bản cuối].xlsx" in text and ":smiley:" in text
+    assert "[red]x.xls: lý do [/]; việc cần làm." in text
+
+
+def test_the_warnings_table_names_the_file_of_each_warning() -> None:
+    warnings = [
+        Finding("nhan-ve/bieu-ha-nam-2016.xlsx", "text-number", "warning", "…", "Chỉ tiêu"),
+        Finding("", "missing-member", "warning", "Chưa nhận được báo cáo của Hà Nội."),
+    ]
+    out = console()
+    out.print(findings_table(warnings, with_file=True))
+    lines = printed(out).splitlines()
+    assert "Tệp" in lines[1]
+    assert any("bieu-ha-nam-2016.xlsx" in line and "text-number" in line for line in lines)
+    assert any("Toàn Khối" in line and "missing-member" in line for line in lines)
