@@ -69,6 +69,15 @@ def to_ods(xlsx: Path, target: Path | None = None) -> Path:
     return path
 
 
+def encode(text: str, encoding: str) -> str:
+    """Unicode → the legacy surface text, by inverting viparse's table (for fixtures only)."""
+    from viparse.normalize.tcvn3 import TCVN3 as tcvn3
+    from viparse.normalize.vni import VNI as vni
+
+    table = {unicode: legacy for legacy, unicode in (tcvn3 if encoding == "tcvn3" else vni).pairs}
+    return "".join(table.get(ch, ch) for ch in text)
+
+
 def _a1(row: int, column: int) -> str:
     from ipstat.reading.reader import a1
 

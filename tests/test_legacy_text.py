@@ -13,16 +13,7 @@ from ipstat.reading.legacy_text import (
     is_upper_font,
     looks_legacy,
 )
-
-
-def encode(text: str, encoding: str) -> str:
-    """Unicode → the legacy surface text, by inverting viparse's table (for fixtures only)."""
-    from viparse.normalize.tcvn3 import TCVN3 as tcvn3
-    from viparse.normalize.vni import VNI as vni
-
-    table = {unicode: legacy for legacy, unicode in (tcvn3 if encoding == TCVN3 else vni).pairs}
-    return "".join(table.get(ch, ch) for ch in text)
-
+from tests.legacy_books import encode
 
 NAMES = ["Hà Nam", "Hưng Yên", "Vĩnh Phúc", "Chỉ tiêu", "Giá trị", "Đơn vị tính", "triệu USD"]
 

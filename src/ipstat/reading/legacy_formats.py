@@ -7,24 +7,13 @@ container's problems are named here first, in words a clerk can act on.
 """
 
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
 from ipstat.errors import WorkbookError
 from ipstat.reading.legacy_text import font_encoding
 
-ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-XLS_MAX_ROWS, XLS_MAX_COLUMNS = 65_536, 256
-
 Fonts = dict[str, dict[tuple[int, int], str]]  # sheet → (row, column) → legacy font name
-
-
-def is_ods(archive: zipfile.ZipFile) -> bool:
-    try:
-        return archive.read("mimetype").strip() == ODS_MIMETYPE
-    except KeyError:
-        return False
 
 
 def xls_fonts(content: bytes, max_rows: int, max_columns: int) -> Fonts:
@@ -39,7 +28,7 @@ def xls_fonts(content: bytes, max_rows: int, max_columns: int) -> Fonts:
         )
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).casefold():
-            raise WorkbookError(_PASSWORD) from exc
+            raise WorkbookError(PASSWORD) from exc
         raise WorkbookError(_DAMAGED) from exc
     except Exception as exc:  # xlrd fails on damaged files with IndexError, struct.error, …
         raise WorkbookError(_DAMAGED) from exc
@@ -111,9 +100,8 @@ def _too_big(sheet: str, rows: int, columns: int) -> str:
     )
 
 
-_PASSWORD = (
-    "Tệp được đặt mật khẩu; hãy mở bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm "
-    "việc) rồi gửi lại."
+PASSWORD = (
+    "Tệp được đặt mật khẩu; hãy bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi gửi lại."
 )
 _DAMAGED = (
     "Tệp Excel cũ (.xls) bị hỏng hoặc chưa tải về hết; hãy mở bằng Excel, lưu lại rồi gửi lại."
