@@ -7,6 +7,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
@@ -295,3 +298,50 @@ def test_a_folder_of_xlsx_pays_nothing_new(tmp_path: Path) -> None:
         [sys.executable, "-c", "import json\n" + script], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+
+
+@pytest.fixture(scope="module")
+def legacy_bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("bases")
+    source = SAMPLE / "bieu-ha-nam-2016.xlsx"
+    return {
+        ".xls": to_xls(source, folder / "b.xls").read_bytes(),
+        ".ods": to_ods(source, folder / "b.ods").read_bytes(),
+    }
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    suffix=st.sampled_from([".xls", ".ods"]),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255), st.sampled_from("sdi")),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_mutated_legacy_files_never_crash(
+    legacy_bases: dict[str, bytes],
+    contract: Contract,
+    tmp_path: Path,
+    suffix: str,
+    edits: list[tuple[float, int, str]],
+) -> None:
+    """Byte-level mutants of an `.xls` and an `.ods`: read as-is or one finding, in bounded time."""
+    data = bytearray(legacy_bases[suffix])
+    for where, byte, kind in edits:
+        at = int(where * len(data))
+        if kind == "s":
+            data[at] = byte
+        elif kind == "d":
+            del data[at : at + byte // 4 + 1]
+        else:
+            data[at:at] = bytes([byte]) * (byte % 16 + 1)
+    path = tmp_path / f"mutant{suffix}"
+    path.write_bytes(bytes(data))
+    started = time.perf_counter()
+    submission, findings = read_submission(path, contract)
+    assert time.perf_counter() - started < 5
+    if submission is None:
+        assert [f.rule for f in findings] == ["unreadable-file"]
