@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint demo bench clean
+.PHONY: install test lint demo bench fuzz clean
 
 install: $(STAMP)
 
@@ -26,6 +26,11 @@ demo: install
 
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# The fuzz test of tests/test_fuzz.py with many random examples (CI runs a fixed 100).
+FUZZ_EXAMPLES ?= 3000
+fuzz: install
+	IPSTAT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) IPSTAT_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) ket-qua build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -58,6 +58,10 @@ def test_the_shipped_contract_has_the_32_indicators() -> None:
         ("form.toml", 'code = "workers"', 'code = "revenue_usd"', "appears twice"),
         ("form.toml", 'unit = "người"', 'unit = "người"\ncolour = "red"', "colour"),
         ("form.toml", 'version = "v1"', 'version = "v1', "TOML"),
+        ("form.toml", "max_cells = 200_000", "max_cells = 0", "must be positive"),
+        ("form.toml", "max_seconds = 5", 'max_seconds = "five"', "max_seconds"),
+        ("form.toml", "max_entries = 2000\n", "", "max_entries"),
+        ("form.toml", "max_part_bytes = 20_000_000", "max_part_bytes = 90_000_000", "total"),
     ],
 )
 def test_a_typo_in_schemas_is_a_clear_error(
@@ -117,3 +121,9 @@ def test_no_cache_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("IPSTAT_NO_CACHE", "1")
     load_contract()
     assert not (tmp_path / "ipstat").exists()
+
+
+def test_limits_are_data(schemas: Path) -> None:
+    assert load_contract(schemas).form.limits.max_rows == 5000
+    edit(schemas / "form.toml", "max_rows = 5000", "max_rows = 60")
+    assert load_contract(schemas).form.limits.max_rows == 60

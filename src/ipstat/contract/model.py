@@ -70,6 +70,7 @@ BUILTIN_RULES = frozenset(
         "duplicate-info",
         "member-read-as",
         "year-outside-bloc",
+        "legacy-encoding",
         "jump-vs-previous",
         "superseded-version",
     }
@@ -144,10 +145,23 @@ class Derived(_Checked):
 
 @dataclass(frozen=True, kw_only=True)
 class Limits(_Checked):
+    """Bounds on a workbook, checked before anything is parsed (see `reading/workbook.py`)."""
+
     max_file_bytes: int
-    max_part_bytes: int
-    max_total_bytes: int
-    max_rows: int
+    max_entries: int  # parts in the zip
+    max_part_bytes: int  # inflated, of one part
+    max_total_bytes: int  # inflated, of all parts
+    max_rows: int  # of a sheet that is read
+    max_columns: int
+    max_cells: int  # rows × columns of a sheet's used area, from A1
+    max_seconds: float
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value <= 0:
+                raise ValueError(f"limits.{name} must be positive")
+        if self.max_part_bytes > self.max_total_bytes:
+            raise ValueError("limits.max_part_bytes is more than limits.max_total_bytes")
 
 
 @dataclass(frozen=True, kw_only=True)
