@@ -157,7 +157,8 @@ def validate_paths(
     """Read and check every workbook; findings of all files, never stopping at the first.
     Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; with
     `last_year`, flow figures are also checked against last year's. From `parallel_from`
-    workbooks on, they are read on every core; the results keep the order of the files."""
+    workbooks on, they are read on every core; the results keep the order of the files.
+    Without `keep_submissions` only the report is kept: memory does not grow with the files."""
     workbooks, skipped = collect_workbooks(paths)
     validation = Validation(ValidationReport(skipped=skipped))
     checked = workbook_rules(contract)
