@@ -1,6 +1,8 @@
 """Many workbooks are read on every core, with exactly the results of one process."""
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -61,3 +63,25 @@ def test_only_the_report_is_kept_when_asked(folder: Path, contract: Contract) ->
     lean = validate_paths([folder], contract, keep_submissions=False)
     assert to_json(lean.report) == to_json(kept.report)
     assert lean.submissions == [] and kept.submissions
+
+
+def test_spawned_workers_as_on_windows(folder: Path) -> None:
+    """Windows and macOS spawn workers: the worker and its job must survive pickling."""
+    script = (
+        "import multiprocessing, sys\nfrom pathlib import Path\n"
+        "if __name__ == '__main__':\n"
+        "    multiprocessing.set_start_method('spawn')\n"
+        "    from ipstat.checks import validation\n"
+        "    from ipstat.contract.model import load_contract\n"
+        "    from ipstat.outputs.machine import to_json\n"
+        "    validation._cores = lambda: 2\n"
+        "    contract, folder = load_contract(), Path(sys.argv[1])\n"
+        "    runs = [\n"
+        "        validation.validate_paths([folder], contract, parallel_from=n) for n in (999, 2)\n"
+        "    ]\n"
+        "    print(to_json(runs[0].report) == to_json(runs[1].report), len(runs[1].submissions))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True 14"

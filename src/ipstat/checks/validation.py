@@ -134,11 +134,16 @@ def workbook_rules(contract: Contract) -> list[str]:
     return [rule for rule in contract.rules.rules if rule not in BLOC_RULES | SCORE_RULES]
 
 
-# From this many workbooks on, they are read in a pool of processes, one per core: below it,
-# starting the workers costs more than they save. Measured (`validate --format json` on copies
-# of the sample workbooks, 2 cores, medians of CPU-paired runs): see PARALLEL_MEASURED.
-PARALLEL_FROM = 40
-PARALLEL_MEASURED = "20 files: 1.00x; 40 files: 0.83x; 100 files: 0.66x; 1,000 files: 0.58x"
+# From this many workbooks on, they are read in a pool of processes, one per core; below it,
+# starting the workers costs more than they save. Measured on 2 cores (copies of the sample
+# workbooks, keep_submissions=False): a workbook costs 2.3 ms of CPU read in one process and
+# 0.1 ms more in the pool; starting the pool costs ~50 ms of CPU with fork, ~250 ms with spawn
+# (each worker imports ipstat; Windows, macOS). Break-even on idle cores: ~25 files (fork),
+# ~115 (spawn); on a loaded machine (load 4.5), pool ÷ serial wall time, paired medians, fork:
+# 20 files 1.62x, 40 files 1.19x, 100 files 0.82x. Hence, with margin:
+PARALLEL_FROM = 50
+PARALLEL_FROM_SPAWN = 150
+
 
 Checked = tuple[Submission | None, list[Finding]]
 Job = tuple[Contract, "ScoringTable | None", int | None, LastYear | None, bool]
@@ -151,13 +156,14 @@ def validate_paths(
     *,
     scoring: "ScoringTable | None" = None,
     last_year: LastYear | None = None,
-    parallel_from: int = PARALLEL_FROM,
+    parallel_from: int | None = None,
     keep_submissions: bool = True,
 ) -> Validation:
     """Read and check every workbook; findings of all files, never stopping at the first.
     Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; with
     `last_year`, flow figures are also checked against last year's. From `parallel_from`
-    workbooks on, they are read on every core; the results keep the order of the files.
+    workbooks on (by default PARALLEL_FROM, or PARALLEL_FROM_SPAWN where workers are spawned),
+    they are read on every core; the results keep the order of the files.
     Without `keep_submissions` only the report is kept: memory does not grow with the files."""
     workbooks, skipped = collect_workbooks(paths)
     validation = Validation(ValidationReport(skipped=skipped))
@@ -191,8 +197,15 @@ def _check(path: Path, job: Job) -> Checked:
     return submission if keep else None, findings
 
 
-def _workers(files: int, parallel_from: int) -> int:
-    return min(_cores(), files) if files >= max(parallel_from, 2) else 1
+def _workers(files: int, parallel_from: int | None) -> int:
+    if files < max(parallel_from or PARALLEL_FROM, 2):
+        return 1
+    if parallel_from is None and files < PARALLEL_FROM_SPAWN:
+        import multiprocessing  # noqa: PLC0415
+
+        if multiprocessing.get_start_method() != "fork":
+            return 1
+    return min(_cores(), files)
 
 
 def _cores() -> int:
