@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from ipstat.contract import cache as contract_cache
 from ipstat.contract.textnorm import fold, fold_words
 from ipstat.resources import data_dir
 
+T = TypeVar("T")
 Kind = Literal["count", "money", "area"]
 Severity = Literal["error", "warning", "note"]
 
@@ -519,13 +520,18 @@ def load_contract(schemas: Path | None = None, bloc: str | Path | None = None) -
 
 
 def _check(raw: dict[str, Any], folder: Path) -> Contract:
-    """pydantic builds the dataclasses from the TOML data, checking every type and value."""
+    return checked(Contract, raw, f"Bộ quy ước trong {folder}")
+
+
+def checked(kind: type[T], raw: object, what: str) -> T:
+    """pydantic builds a contract type from TOML data, checking every type and value; the
+    error names `what` and every field that is wrong."""
     from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
 
     try:
-        return TypeAdapter(Contract).validate_python(raw)
+        return TypeAdapter(kind).validate_python(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
-        raise ContractError(f"Bộ quy ước trong {folder} không hợp lệ: {problems}") from exc
+        raise ContractError(f"{what} không hợp lệ: {problems}") from exc
