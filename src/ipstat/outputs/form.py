@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from copy import copy
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ipstat.contract.model import Contract, Member
 from ipstat.outputs.atomic import write_atomic
@@ -127,7 +127,10 @@ def _grey_codes(sheet: "Worksheet", first_row: int) -> None:
 
 
 def _number_rules(
-    sheet: "Worksheet", operator: str, sign: str, title: str
+    sheet: "Worksheet",
+    operator: Literal["greaterThan", "greaterThanOrEqual"],
+    sign: str,
+    title: str,
 ) -> tuple["DataValidation", "DataValidation"]:
     """Excel's own check of a value cell against 0: one rule for counts, one for amounts."""
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
