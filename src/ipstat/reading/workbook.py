@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.contract.model import Limits
-from ipstat.errors import WorkbookError
+from ipstat.errors import WorkbookError, os_error_text
 from ipstat.reading.container import RESAVE, Clock, Part, check_parts, inflate
 from ipstat.reading.sheetarea import Place, bound_sheet, formulas, position, sheet_paths
 
@@ -115,7 +115,7 @@ def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
             )
         content = path.read_bytes()
     except OSError as exc:
-        raise WorkbookError(f"Không mở được tệp: {exc.strerror or exc}") from exc
+        raise WorkbookError(f"Không mở được tệp: {os_error_text(exc)}.") from exc
     _check_container(content)
     parts = check_parts(content, limits, clock)
     clock.check()
