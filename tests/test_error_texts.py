@@ -156,6 +156,8 @@ BROKEN_TEMPLATES = [
     ("{{ x.y( }}", "gặp “}” trong khi cần đóng bằng “)”"),
     ("{{ x | khongco }}", "không có bộ lọc “khongco”"),
     ("{{ x @ 1 }}", "ký tự “@”"),
+    ("{{ 'abc }}", "ký tự “'” không dùng được"),
+    ("{# chú thích", "thiếu “#}” để đóng chú thích"),
     ("{% block a-b %}{% endblock %}", "tên khối"),
     ("{{ 'a\\N{khong co}' }}", "viết sai ở “{{ 'a\\N{khong co}' }}”"),
     ("{% for i in range(10000000) %}{% endfor %}", "range(…) quá dài"),
