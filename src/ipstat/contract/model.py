@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 from ipstat.contract import cache as contract_cache
 from ipstat.contract.textnorm import fold, fold_words
+from ipstat.errors import os_error_text
 from ipstat.resources import data_dir
 
 T = TypeVar("T")
@@ -466,16 +467,26 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ContractError(f"Không đọc được tệp {path}: {exc.strerror or exc}") from exc
+        raise ContractError(f"Không đọc được tệp {path}: {os_error_text(exc)}.") from exc
 
 
 def _parse(path: Path, content: bytes) -> dict[str, Any]:
     import tomllib  # noqa: PLC0415
 
     try:
-        return tomllib.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ContractError(f"Tệp {path} sai cú pháp TOML: {exc}") from exc
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise ContractError(
+            f"Tệp {path} không phải UTF-8 (dòng {line}); hãy lưu lại tệp với bảng mã UTF-8."
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message is English; only where it is (line, column) is kept.
+        where = re.search(r"at line (\d+), column (\d+)", str(exc))
+        at = f" ở dòng {where[1]}, cột {where[2]}" if where else ""
+        raise ContractError(f"Tệp {path} sai cú pháp TOML{at}.") from exc
 
 
 def bloc_path(bloc: str | Path | None, schemas: Path) -> Path:
