@@ -64,6 +64,7 @@ def test_a_file_name_is_printed_as_it_is(text: str) -> None:
 def test_visible_shows_what_a_terminal_would_obey() -> None:
     assert visible("\x1b[2J\x07\r") == "␛[2J␇␍"
     assert visible("a\x7f\x85\u202e") == "a␡<U+0085><U+202E>"
+    assert visible("a\u2028b\u2029") == "a<U+2028>b<U+2029>"  # line breaks to splitlines()
     assert visible("bad\udcff.xlsx") == "bad\\xff.xlsx"
     assert visible("tab\tand\nline") == "tab\tand\nline"
 

@@ -10,7 +10,7 @@ Pictures (`␛`), other controls and bidirectional overrides as `<U+202E>`, unde
 import re
 
 _DANGEROUS = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
 )
 
 
