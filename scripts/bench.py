@@ -10,7 +10,8 @@ each time to the table's baseline.
 
 Tables:
 1. the 11 sample workbooks: the naive `pandas.read_excel` script, the bare python-calamine read
-   (the floor), `validate` (text and json) and `aggregate` (three outputs);
+   (the floor), `import pandas` alone (the floor of `aggregate`, which sums with pandas),
+   `validate` (text and json) and `aggregate` (three outputs);
 2. many copies of the sample workbooks: the calamine floor and `validate --format json`, with
    memory from 100 to 5,000 files;
 3. generated blocs of 500 and 2,000 members, a workbook each: `aggregate`, and the ratio of the
@@ -146,6 +147,7 @@ def main() -> None:
                     sample,
                 ],
                 "calamine floor (bare read)": [python, "-c", CALAMINE_FLOOR, sample],
+                "import pandas (aggregate's floor)": [python, "-c", "import pandas"],
                 "ipstat validate (text)": [IPSTAT, "validate", sample],
                 "ipstat validate --format json": [IPSTAT, "validate", "--format", "json", sample],
                 "ipstat aggregate (3 outputs)": [IPSTAT, "aggregate", sample, "--out", out],
