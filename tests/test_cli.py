@@ -124,6 +124,20 @@ def test_validate_imports_neither_pandas_nor_openpyxl(make_workbook: Make) -> No
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_help_loads_neither_the_contract_nor_rich() -> None:
+    script = (
+        "import sys\nfrom ipstat.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "loaded = {m for m in sys.modules if m.startswith(('ipstat.contract', 'rich'))}\n"
+        "print(sorted(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "Cách dùng" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_template_writes_forms_without_numpy(tmp_path: Path) -> None:
     script = (
         "import sys\nfrom ipstat.cli import app\n"
