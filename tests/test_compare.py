@@ -135,6 +135,7 @@ def test_the_2025_bloc_compares_merged_members_with_their_parts(
         "Bắc Ninh gồm Bắc Ninh (cũ) và Bắc Giang, trong đó Bắc Giang không có trong số liệu "
         "năm 2016.\n"
     ) in report
+    assert "Hải Phòng gồm Hải Phòng (cũ) và Hải Dương; " in report
     assert "còn gồm" not in report and report.count("Phú Thọ gồm") == 1
 
 

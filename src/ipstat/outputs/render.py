@@ -128,13 +128,14 @@ def sentence_changes(totals: dict[str, Any], year: int | None) -> Callable[..., 
 def merger_notes(comparison: dict[str, Any]) -> list[str]:
     """How last year's provinces were summed into this year's members, one clause a member:
     `Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình không
-    có trong số liệu năm 2016`. A unit named as the member it is part of now is `(cũ)`."""
+    có trong số liệu năm 2016`. A unit named as the member it is part of now comes first, `(cũ)`."""
     year = comparison["previous_year"]
     merged: dict[str, list[str]] = comparison["merged"]
     absorbed: dict[str, list[str]] = comparison["absorbed"]
     notes = []
     for member in dict.fromkeys([*merged, *absorbed]):
-        olds = [f"{old} (cũ)" if old == member else old for old in merged.get(member, [member])]
+        parts = sorted(merged.get(member, [member]), key=lambda old: old != member)
+        olds = [f"{old} (cũ)" if old == member else old for old in parts]
         units = absorbed.get(member, [])
         note = f"{member} gồm {_join_vi(olds + units)}"
         if units:
