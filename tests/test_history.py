@@ -804,8 +804,9 @@ def test_mapped_workbook_marks_and_explains_the_mapping(
     bloc = load_contract(bloc="dbsh-2025")
     write_history(across_2025, bloc, mapped=True, out=tmp_path / "o", formats=["xlsx"])
     book = openpyxl.load_workbook(tmp_path / "o" / "lich-su-2016-2025.xlsx")
-    notes = [book["Khối"].cell(row, 1).value for row in (2, 3, 4)]
+    notes = [book["Khối"].cell(row, 1).value for row in (2, 3, 4, 5)]
     assert any("Ninh Bình = Ninh Bình + Hà Nam + Nam Định" in str(n) for n in notes)
+    assert "Số liệu năm 2016, 2018 của Phú Thọ chưa gồm Phú Thọ (cũ) và Hòa Bình" in str(notes)
     sheet = book["Mục A"]
     row = next(r for r in sheet.iter_rows() if r[0].value == "Ninh Bình")
     assert row[1].font.italic and not row[10].font.italic  # 2016 mapped, 2025 as reported

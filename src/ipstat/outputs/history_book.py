@@ -19,6 +19,7 @@ from ipstat.outputs.consolidated import (
     workbook_styles,
 )
 from ipstat.outputs.paper import wrapped_height
+from ipstat.outputs.render import _join_vi
 from ipstat.reading.reader import a1
 
 BLOC_SHEET = "Khối"
@@ -64,7 +65,7 @@ def _notes(history: History) -> list[str]:
         parts = "; ".join(f"{m} = {' + '.join(olds)}" for m, olds in history.merged.items())
         notes.append(f"Số liệu năm {years} được cộng theo thành viên hiện nay: {parts}.")
         notes += [
-            f"{member} còn gồm {', '.join(units)}, không có trong số liệu năm {years}."
+            f"Số liệu năm {years} của {member} chưa gồm {_join_vi(units)}, vốn không thuộc Khối cũ."
             for member, units in history.absorbed.items()
         ]
     short = [d for d in history.documents if d.missing]
