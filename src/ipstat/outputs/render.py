@@ -47,7 +47,7 @@ def _percent(value: Decimal | None) -> str:
     return "–" if value is None else format_percent(value)
 
 
-def _join_vi(items: list[Any]) -> str:
+def join_vi(items: list[Any]) -> str:
     """`A, B và C`."""
     texts = [str(item) for item in _defined(items)]
     if len(texts) <= 1:
@@ -70,7 +70,7 @@ def _appended(words: str) -> str:
 FILTERS = {
     "so": _number,
     "phan_tram": _percent,
-    "noi": _join_vi,
+    "noi": join_vi,
     "ngoac": _in_brackets,
     "them": _appended,
 }
@@ -127,13 +127,21 @@ def sentence_changes(totals: dict[str, Any], year: int | None) -> Callable[..., 
 
 
 def merger_notes(comparison: dict[str, Any]) -> list[str]:
-    """How last year's provinces were summed into this year's members, in words."""
+    """How last year's provinces were summed into this year's members, one clause a member:
+    `Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình không
+    có trong số liệu năm 2016`. A unit named as the member it is part of now comes first, `(cũ)`."""
     year = comparison["previous_year"]
-    notes = [f"{new} gồm {_join_vi(olds)}" for new, olds in comparison["merged"].items()]
-    notes += [
-        f"{member} còn gồm {_join_vi(units)}, không có trong số liệu năm {year}"
-        for member, units in comparison["absorbed"].items()
-    ]
+    merged: dict[str, list[str]] = comparison["merged"]
+    absorbed: dict[str, list[str]] = comparison["absorbed"]
+    notes = []
+    for member in dict.fromkeys([*merged, *absorbed]):
+        parts = sorted(merged.get(member, [member]), key=lambda old: old != member)
+        olds = [f"{old} (cũ)" if old == member else old for old in parts]
+        units = absorbed.get(member, [])
+        note = f"{member} gồm {join_vi(olds + units)}"
+        if units:
+            note += f", trong đó {join_vi(units)} không có trong số liệu năm {year}"
+        notes.append(note)
     return notes
 
 
