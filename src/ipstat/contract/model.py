@@ -61,6 +61,7 @@ BUILTIN_RULES = frozenset(
         "adjustment-unknown-member",
         "adjustment-unknown-criterion",
         "duplicate-adjustment",
+        "adjustment-unscored-member",
         "value-out-of-range",
         "too-many-digits",
         "error-value",

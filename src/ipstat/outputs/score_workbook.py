@@ -1,12 +1,14 @@
 """The scoring workbook (`cham-diem-<year>.xlsx`): the score sheet, the proposal, the
 adjustments in force (the clerk edits them and passes the file back) and every point's source."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.document import Document
 from ipstat.outputs.consolidated import printable
+from ipstat.reading.adjustments import Adjustment
 from ipstat.reading.formatting import format_exact, format_number
 
 METHODS = {
@@ -34,7 +36,8 @@ def inputs_text(inputs: dict[str, Decimal | None]) -> str:
     )
 
 
-def write_score_workbook(path: Path, document: Document) -> None:
+def write_score_workbook(path: Path, document: Document, held: Sequence[Adjustment] = ()) -> None:
+    """`held`: adjustments of members not scored (no yearly workbook), kept in `Điều chỉnh`."""
     import xlsxwriter  # noqa: PLC0415
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
@@ -54,7 +57,7 @@ def write_score_workbook(path: Path, document: Document) -> None:
     }
     _scores(book, styles, document)
     _proposal(book, styles, document)
-    _adjustments(book, styles, document)
+    _adjustments(book, styles, document, held)
     _sources(book, styles, document)
     book.close()
 
@@ -137,8 +140,11 @@ def _proposal(book: Any, styles: dict[str, Any], document: Document) -> None:
     printable(sheet, 3)
 
 
-def _adjustments(book: Any, styles: dict[str, Any], document: Document) -> None:
-    """Laid out as `--adjustments` reads it: the header row, then one row per adjustment."""
+def _adjustments(
+    book: Any, styles: dict[str, Any], document: Document, held: Sequence[Adjustment]
+) -> None:
+    """Laid out as `--adjustments` reads it: the header row, then one row per adjustment, those
+    in force and then those `held` until the member is scored."""
     sheet = book.add_worksheet("Điều chỉnh")
     sheet.write(
         0,
@@ -158,6 +164,12 @@ def _adjustments(book: Any, styles: dict[str, Any], document: Document) -> None:
                 sheet.write(row, 1, code)
                 sheet.write_number(row, 2, float(point["adjustment"]["points"]), styles["points"])
                 sheet.write(row, 3, point["adjustment"]["reason"])
+    for adjustment in held:
+        row += 1
+        sheet.write(row, 0, adjustment.member)
+        sheet.write(row, 1, adjustment.criterion)
+        sheet.write_number(row, 2, float(adjustment.points), styles["points"])
+        sheet.write(row, 3, adjustment.reason)
     for column, width in enumerate((16, 12, 10, 60)):
         sheet.set_column(column, column, width)
     printable(sheet, 3)
