@@ -6,7 +6,7 @@ from docx.shared import Pt
 from typer.testing import CliRunner
 
 from ipstat.cli import app
-from ipstat.outputs.word import write_word
+from ipstat.outputs.word import markdown_to_word, write_word
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -82,3 +82,13 @@ def test_headings_name_times_new_roman_and_no_theme_font(word: docx.document.Doc
         assert dict(fonts.attrib) == {
             f"{w}{name}": "Times New Roman" for name in ("ascii", "hAnsi", "eastAsia", "cs")
         }
+
+
+def test_each_list_item_is_its_own_paragraph() -> None:
+    word = markdown_to_word("Điều chỉnh:\n\n- Hà Nam: 5,00 điểm.\n- Nam Định: 4,00 điểm.\n1. Một\n")
+    assert [p.text for p in word.paragraphs] == [
+        "Điều chỉnh:",
+        "- Hà Nam: 5,00 điểm.",
+        "- Nam Định: 4,00 điểm.",
+        "1. Một",
+    ]

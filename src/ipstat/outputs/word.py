@@ -22,6 +22,7 @@ _INLINE = re.compile(
 )
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CELL_END = re.compile(r"\\.|\|")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 WIDE_TABLE_COLUMNS = 6  # wider tables go on a landscape page, as official annexes do
@@ -74,6 +75,8 @@ def markdown_to_word(markdown: str) -> "WordDocument":
         elif not line.strip():
             flush()
         else:
+            if _LIST_ITEM.match(line):  # each item its own paragraph, not run into the last
+                flush()
             paragraph.append(line.strip())
         index += 1
     flush()
