@@ -73,7 +73,8 @@ def test_lock_files_and_other_files_are_skipped(make_workbook: Make, tmp_path: P
     assert code == 0 and json.loads(out)["findings"] == []
     [skipped] = json.loads(out)["skipped"]
     assert skipped["file"] == str(tmp_path / "notes.docx")
-    assert skipped["reason"] == "không phải biểu báo cáo .xlsx" and ".xlsx" in skipped["action"]
+    assert skipped["reason"] == "không phải biểu báo cáo (.xlsx, .xls hoặc .ods)"
+    assert ".xlsx" in skipped["action"]
 
 
 def test_json_output_equals_the_library_findings(make_workbook: Make, contract: Contract) -> None:

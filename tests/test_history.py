@@ -355,6 +355,8 @@ def test_workbook_sheets_and_bloc_totals(workbook: Path, series: list[Path]) -> 
     for name in book.sheetnames:
         setup = book[name].page_setup
         assert (setup.orientation, setup.paperSize) == ("landscape", 9)
+        if name == "Biểu đồ":
+            continue  # breaks between charts instead: fitting would override them
         assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0  # None: the default 1
         properties = book[name].sheet_properties.pageSetUpPr
         assert properties is not None and properties.fitToPage
@@ -655,3 +657,39 @@ def test_one_year_is_a_series_without_a_trend(contract: Contract, tmp_path: Path
     assert text.startswith("# Số liệu các KCN, KCX, KKT năm 2016\n")
     assert "Chỉ có số liệu của năm 2016: chưa tính được xu hướng." in text
     assert all(t.growth is None for t in trends(run.history))
+
+
+def test_charts_print_whole_four_a_page(workbook: Path) -> None:
+    """Each chart within one page, below and across: fitted to the page width with breaks
+    ignored, a chart would print cut in two across pages."""
+    book = openpyxl.load_workbook(workbook)
+    breaks = [b.id for b in book["Biểu đồ"].row_breaks.brk]
+    with zipfile.ZipFile(workbook) as archive:
+        drawing = archive.read("xl/drawings/drawing1.xml").decode()
+        charts = [archive.read(n).decode() for n in archive.namelist() if "charts/chart" in n]
+    anchors = re.findall(
+        r"<xdr:from><xdr:col>(\d+)</xdr:col><xdr:colOff>(\d+)</xdr:colOff><xdr:row>(\d+)</xdr:row>"
+        r".*?<xdr:to><xdr:col>(\d+)</xdr:col><xdr:colOff>(\d+)</xdr:colOff><xdr:row>(\d+)</xdr:row>",
+        drawing,
+        re.S,
+    )
+    assert len(anchors) == len(charts) > 4 and len(breaks) == (len(charts) - 1) // 4
+
+    def page(row: int) -> int:
+        return sum(row >= b for b in breaks)
+
+    pages = [page(int(top)) for _, _, top, _, _, _ in anchors]
+    for (_, _, _top, col, offset, bottom), on in zip(anchors, pages, strict=True):
+        assert page(int(bottom)) == on
+        assert int(col) * 64 + int(offset) / 9525 <= 988  # px across landscape A4 at 100%
+    assert all(pages.count(p) <= 4 for p in pages)
+    assert all('formatCode="#,##0"' in xml for xml in charts)  # 52,000 not 52000
+
+
+def test_sources_sheet_wraps_its_long_texts(workbook: Path) -> None:
+    sheet = openpyxl.load_workbook(workbook)["Nguồn"]
+    widths = [sheet.column_dimensions[c].width for c in "ABCDEFG"]
+    assert sum(widths) <= 145  # one landscape page wide at 100%
+    digest = sheet["C3"]
+    assert digest.alignment.wrap_text and len(str(digest.value)) > widths[2]
+    assert sheet.row_dimensions[3].height >= 30  # two lines

@@ -19,7 +19,7 @@ from ipstat.errors import InputError
 
 Make = Callable[..., Path]
 SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
-NOT_READ = [".xls", ".ods", ".xlsm", ".xlsb", ".csv", ".docx", ".pdf"]
+NOT_READ = [".xlsm", ".xlsb", ".csv", ".docx", ".pdf"]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -36,23 +36,22 @@ def test_every_file_not_read_is_listed_with_what_to_do(make_workbook: Make, tmp_
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "config").write_bytes(b"x")
     found, skipped = collect_workbooks([tmp_path])
-    assert found == [tmp_path / "ha-nam.xlsx"] and {".xlsx"} == READ_SUFFIXES
+    assert found == [tmp_path / "ha-nam.xlsx"] and {".xlsx", ".xls", ".ods"} == READ_SUFFIXES
     assert sorted(Path(s.file).suffix for s in skipped) == sorted(NOT_READ)
     by_suffix = {Path(s.file).suffix: s for s in skipped}
-    assert "Excel 97-2003" in by_suffix[".xls"].reason and by_suffix[".xls"].action == RESAVE
-    assert "macro" in by_suffix[".xlsm"].reason
+    assert "macro" in by_suffix[".xlsm"].reason and by_suffix[".xlsm"].action == RESAVE
     assert "lưu lại dạng .xlsx" in by_suffix[".pdf"].action
 
     code, out, _ = run("validate", str(tmp_path))
-    assert code == 0 and "Các tệp không đọc (7)" in out and "7 tệp bỏ qua" in out
-    assert "bao-cao.xls: tệp Excel 97-2003 (.xls), ipstat chưa đọc được; hãy mở bằng Excel" in out
+    assert code == 0 and "Các tệp không đọc (5)" in out and "5 tệp bỏ qua" in out
+    assert "bao-cao.xlsm: sổ làm việc có macro (.xlsm), ipstat không đọc; hãy mở bằng Excel" in out
     code, out, _ = run("validate", "--format", "json", str(tmp_path))
-    assert len(json.loads(out)["skipped"]) == 7
+    assert len(json.loads(out)["skipped"]) == 5
 
 
 def test_a_folder_of_files_not_read_says_which_and_why(tmp_path: Path) -> None:
-    (tmp_path / "ha-noi.xls").write_bytes(b"x")
-    with pytest.raises(InputError, match=r"ha-noi\.xls: tệp Excel 97-2003"):
+    (tmp_path / "ha-noi.xlsm").write_bytes(b"x")
+    with pytest.raises(InputError, match=r"ha-noi\.xlsm: sổ làm việc có macro"):
         collect_workbooks([tmp_path])
 
 
@@ -95,7 +94,7 @@ def test_a_missing_member_names_a_skipped_file_that_may_be_its(
     inbox = tmp_path / "nhan-ve"
     shutil.copytree(SAMPLE, inbox)
     (inbox / "bieu-ha-nam-2016.xlsx").rename(inbox / "bieu-ha-nam-2016.xlsm")
-    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "Báo cáo Hà Nội.xls")
+    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "Báo cáo Hà Nội.xlsb")
     run_ = aggregate_paths([inbox], contract)
     missing = {f.message for f in run_.validation.report.bloc_findings}
     assert (
@@ -114,13 +113,13 @@ def test_aggregate_warnings_name_their_file(tmp_path: Path) -> None:
         if row[0].value == "workers":
             row[3].value = str(row[3].value)  # a text number: a warning, not an error
     book.save(inbox / "bieu-ha-nam-2016.xlsx")
-    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "bieu-ha-noi-2016.xls")
+    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "bieu-ha-noi-2016.xlsb")
     code, out, _ = run("aggregate", str(inbox), "--out", str(tmp_path / "out"))
     assert code == 0
     lines = out.splitlines()
     assert any("bieu-ha-nam-2016.xlsx" in line and "text-number" in line for line in lines)
     assert any("Toàn Khối" in line and "missing-member" in line for line in lines)
-    assert "bieu-ha-noi-2016.xls: tệp Excel 97-2003" in out
+    assert "bieu-ha-noi-2016.xlsb: sổ làm việc nhị phân" in out
 
 
 def test_a_path_the_system_refuses_is_a_vietnamese_message(tmp_path: Path) -> None:

@@ -181,3 +181,51 @@ def test_cell_text_and_file_names_never_become_markdown_in_letters(
         "Tiêu đề giả" in p.text for p in word.paragraphs if p.style and p.style.name != "Normal"
     )
     assert any(HOSTILE_SHOWN in p.text for p in word.paragraphs)
+
+
+def test_the_word_letter_is_laid_out_as_decree_30_2020_shows(
+    inbox: Path, contract: Contract
+) -> None:
+    """Sender, number and subject beside the national motto and the date; `Kính gửi` centred;
+    the recipients beside the signature block, with room to sign."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    out = inbox.parent / "thu"
+    write_letters(status(inbox, contract), contract, out, today=dt.date(2018, 1, 15))
+    word = Document(str(out / "thu-nhac-ha-noi-2017.docx"))
+    assert word.element.body[0].tag.endswith("}tbl")  # the letter opens with the header
+    head, foot = word.tables
+    sender, motto = (list(cell.paragraphs) for cell in head.rows[0].cells)
+    assert [p.text for p in sender] == [
+        "BAN QUẢN LÝ CÁC KCN TỈNH HÀ NAM",
+        "Số: ……/……",
+        "V/v gửi báo cáo số liệu các KCN, KCX, KKT năm 2017",
+    ]
+    assert motto[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto[0].runs[0].bold
+    assert motto[1].text == "Độc lập - Tự do - Hạnh phúc" and motto[1].runs[0].bold
+    assert motto[-1].text == "Hà Nam, ngày 15 tháng 01 năm 2018" and motto[-1].runs[0].italic
+    assert head.columns[1].width > head.columns[0].width  # the motto on one line
+    texts = [p.text for p in word.paragraphs]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in texts  # moved, not repeated
+    to = next(p for p in word.paragraphs if p.text.startswith("Kính gửi:"))
+    assert to.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    recipients, signature = ([p.text for p in cell.paragraphs] for cell in foot.rows[0].cells)
+    assert recipients == ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    assert signature[:2] == ["TRƯỞNG BAN", "(Ký, ghi rõ họ tên và đóng dấu)"]
+    assert signature[2:] == [""] * 4  # the space to sign
+    assert foot.rows[0].cells[0].paragraphs[0].runs[0].italic
+
+
+def test_an_own_letter_without_the_decree_lines_is_left_as_written(
+    inbox: Path, contract: Contract, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    own = tmp_path / "thu.md.j2"
+    own.write_text("Kính gửi: {{ kinh_gui }}.\n\nĐề nghị gửi báo cáo.\n", encoding="utf-8")
+    out = inbox.parent / "thu"
+    write_letters(status(inbox, contract), contract, out, own, today=dt.date(2018, 1, 15))
+    word = Document(str(out / "thu-nhac-ha-noi-2017.docx"))
+    assert not word.tables
+    assert [p.text for p in word.paragraphs][1] == "Đề nghị gửi báo cáo."

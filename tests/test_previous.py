@@ -212,3 +212,19 @@ def test_the_reader_ignores_the_previous_column(contract: Contract, tmp_path: Pa
 def test_template_previous_needs_a_member(tmp_path: Path, last_year: Path) -> None:
     result = runner.invoke(app, ["template", "--year", "2017", "--previous", str(last_year)])
     assert result.exit_code == 2 and "--member" in result.stderr
+
+
+def test_previous_column_shows_one_number_of_decimals(contract: Contract, tmp_path: Path) -> None:
+    """`Giá trị`'s free format would print 231,19 above 2.452,1 and 35: the printed column's
+    decimal commas would not line up."""
+    from openpyxl import load_workbook
+
+    figures = {"fdi_new_capital": "231.19", "ddi_new_capital": "2452.1", "zones_planned_area": 3}
+    previous = last_year_document(tmp_path, {"Hà Nam": {**figures, "workers": 30000}})
+    args = ["template", "--year", "2017", "--member", "Hà Nam", "-o", str(tmp_path / "b.xlsx")]
+    assert runner.invoke(app, [*args, "--previous", str(previous)]).exit_code == 0
+    sheet = load_workbook(tmp_path / "b.xlsx")["Chỉ tiêu"]
+    rows = {row[0].value: row[4] for row in sheet.iter_rows(min_row=5)}
+    decimal = [*figures, "fdi_added_capital"]  # the last one absent last year
+    assert {rows[code].number_format for code in decimal} == {"#,##0.00"}
+    assert {rows[c].number_format for c in ("workers", "fdi_new_projects")} == {"#,##0"}

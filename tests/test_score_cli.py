@@ -317,3 +317,53 @@ def test_score_latest_uses_each_members_last_version(
     assert document["members"]["Vĩnh Phúc"]["criteria"]["II.1"]["points"] == 1
     assert [w["rule"] for w in document["warnings"]].count("superseded-version") == 1
     assert not (files["yearly"] / LEDGER_NAME).exists()  # the ledger is only read
+
+
+def test_the_scoring_outputs_print_readably(year_files: dict[str, Path]) -> None:
+    """Wrapped labels get tall rows (a spreadsheet program sizes none when opening a file), no
+    text is cut by its column, the sources sheet is readable one landscape page wide, and the
+    proposal's short table stays on its portrait page."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from ipstat.outputs.paper import CHARACTER, LINE_HEIGHT
+    from ipstat.outputs.score_workbook import METHODS
+
+    assert score(year_files, "--docx")[0] == 0
+    book = openpyxl.load_workbook(year_files["out"] / "cham-diem-2016.xlsx")
+
+    def width(sheet: Any, column: str) -> float:
+        return float(sheet.column_dimensions[column].width)
+
+    def lines(sheet: Any, cell: Any) -> int:
+        return int(-(-len(str(cell.value)) * CHARACTER // width(sheet, cell.column_letter)))
+
+    scores = book["Bảng điểm"]
+    assert max(len(m) for m in METHODS.values()) * CHARACTER <= width(scores, "C")
+    criteria = [r for r in scores.iter_rows(min_row=4) if r[0].value and r[3].value is not None]
+    long = [r for r in criteria if lines(scores, r[1]) > 1]
+    assert long  # the plan criteria's labels are longer than their column
+    for row in long:
+        assert row[1].alignment.wrap_text
+        assert scores.row_dimensions[row[1].row or 0].height >= LINE_HEIGHT * lines(scores, row[1])
+    proposal = book["Đề nghị khen thưởng"]
+    flag = proposal["D4"]
+    assert str(flag.value).count("\n") == 1  # two members proposed for the flag
+    assert proposal.row_dimensions[4].height >= 2 * LINE_HEIGHT
+    assert proposal["C4"].number_format == scores["D5"].number_format == "#,##0.00"
+    sources = book["Nguồn"]
+    total = sum(width(sources, c) for c in "ABCDEFG")
+    assert total * 0.85 <= 141  # printed at 85% or larger across landscape A4
+    for row in sources.iter_rows(min_row=4):
+        needed = max(lines(sources, c) for c in row if isinstance(c.value, str))
+        if needed > 1:
+            assert sources.row_dimensions[row[0].row or 0].height >= LINE_HEIGHT * needed
+
+    word = Document(str(year_files["out"] / "de-nghi-khen-thuong-2016.docx"))
+    assert [s.orientation for s in word.sections] == [WD_ORIENT.PORTRAIT]
+    [table] = word.tables
+    assert table.cell(0, 0).text == "Thành viên" and table.cell(1, 0).text == "Vĩnh Phúc"
+    assert table.cell(1, 0).paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
+    adjustments = [p.text for p in word.paragraphs if p.text.startswith("- ")]
+    assert len(adjustments) == len(MEMBERS)  # one paragraph each, not run together

@@ -6,7 +6,7 @@ from docx.shared import Pt
 from typer.testing import CliRunner
 
 from ipstat.cli import app
-from ipstat.outputs.word import markdown_to_word, write_word
+from ipstat.outputs.word import write_word
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -84,11 +84,18 @@ def test_headings_name_times_new_roman_and_no_theme_font(word: docx.document.Doc
         }
 
 
-def test_each_list_item_is_its_own_paragraph() -> None:
-    word = markdown_to_word("Điều chỉnh:\n\n- Hà Nam: 5,00 điểm.\n- Nam Định: 4,00 điểm.\n1. Một\n")
-    assert [p.text for p in word.paragraphs] == [
-        "Điều chỉnh:",
-        "- Hà Nam: 5,00 điểm.",
-        "- Nam Định: 4,00 điểm.",
-        "1. Một",
-    ]
+def test_a_short_table_of_many_columns_stays_on_the_portrait_page(tmp_path: Path) -> None:
+    """Six columns of a few digits fit across portrait A4: no landscape page of its own."""
+    from docx.enum.section import WD_ORIENT
+
+    short = "| Thành viên | Xếp hạng | Nhóm I | Nhóm II | Nhóm III | Tổng điểm |\n"
+    short += "|---|---:|---:|---:|---:|---:|\n| Hà Nam | 1 | 61,00 | 29,50 | 10,00 | 100,50 |\n"
+    write_word(tmp_path / "a.docx", f"# Kết quả\n\n{short}")
+    word = docx.Document(str(tmp_path / "a.docx"))
+    assert [s.orientation for s in word.sections] == [WD_ORIENT.PORTRAIT]
+
+
+def test_list_items_are_paragraphs_of_their_own(tmp_path: Path) -> None:
+    write_word(tmp_path / "a.docx", "Điều chỉnh:\n- Hà Nam: 10 điểm.\n- Nam Định: 5 điểm.\n")
+    texts = [p.text for p in docx.Document(str(tmp_path / "a.docx")).paragraphs]
+    assert texts == ["Điều chỉnh:", "- Hà Nam: 10 điểm.", "- Nam Định: 5 điểm."]

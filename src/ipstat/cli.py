@@ -194,7 +194,10 @@ def _print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:
 
     for path in annotated.written:
         source = annotated.source_of[path]
-        renamed = "" if source.name == path.name else f" (bản của {visible(str(source))})"
+        converted = ", ghi dạng .xlsx" if source.suffix.lower() != path.suffix.lower() else ""
+        renamed = (
+            "" if source.name == path.name else f" (bản của {visible(str(source))}{converted})"
+        )
         print(f"Đã ghi bản có ghi chú: {visible(str(path))}{renamed}", file=sys.stderr)
     for problem in annotated.problems:
         print(f"ipstat: {visible(problem)}", file=sys.stderr)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from ipstat.bloc.ledger import Entry, Ledger, read_ledger
 from ipstat.checks.previous import LastYear
-from ipstat.checks.validation import Validation, validate_paths
+from ipstat.checks.validation import READ_SUFFIXES, Validation, validate_paths
 from ipstat.contract.model import Contract, Member
 from ipstat.errors import InputError
 from ipstat.reading.findings import (
@@ -132,7 +132,7 @@ def inbox_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$") and p.is_file()
+        if p.suffix.lower() in READ_SUFFIXES and not p.name.startswith("~$") and p.is_file()
     )
 
 

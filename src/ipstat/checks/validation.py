@@ -41,20 +41,18 @@ class Validation:
 
 
 # The files ipstat reads, by suffix: one place to add `.xls` or `.ods` when they can be read.
-READ_SUFFIXES = frozenset({".xlsx"})
+READ_SUFFIXES = frozenset({".xlsx", ".xls", ".ods"})
 
 RESAVE = "hãy mở bằng Excel và lưu lại dạng .xlsx (Sổ làm việc Excel) rồi chạy lại"
 # Why a file of a folder is not read, by suffix; any other suffix gets OTHER.
 SKIP_REASONS = {
-    ".xls": "tệp Excel 97-2003 (.xls), ipstat chưa đọc được",
     ".xlsm": "sổ làm việc có macro (.xlsm), ipstat không đọc",
     ".xlsb": "sổ làm việc nhị phân (.xlsb), ipstat không đọc",
     ".xltx": "tệp mẫu Excel (.xltx), không phải biểu báo cáo",
     ".xltm": "tệp mẫu Excel có macro (.xltm), không phải biểu báo cáo",
-    ".ods": "bảng tính OpenDocument (.ods), ipstat chưa đọc được",
     ".csv": "tệp văn bản CSV, không phải biểu báo cáo",
 }
-OTHER = "không phải biểu báo cáo .xlsx"
+OTHER = "không phải biểu báo cáo (.xlsx, .xls hoặc .ods)"
 NOT_REGULAR = "không phải tệp thông thường (FIFO, socket hoặc thiết bị), ipstat không mở"
 NOT_REGULAR_ACTION = "nếu đây là báo cáo, hãy chép nó thành một tệp .xlsx thông thường"
 

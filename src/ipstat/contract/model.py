@@ -72,6 +72,7 @@ BUILTIN_RULES = frozenset(
         "duplicate-info",
         "member-read-as",
         "year-outside-bloc",
+        "legacy-encoding",
         "jump-vs-previous",
         "superseded-version",
     }

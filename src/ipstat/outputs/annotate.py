@@ -22,6 +22,7 @@ SHEET = "Lỗi cần sửa"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" red and "neutral" yellow
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
 AUTHOR = "ipstat"
+VALUES_ONLY = frozenset({".xls", ".ods"})  # formats openpyxl cannot open
 COORDINATE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
 HEADER_ROW = 4
 MESSAGE_WIDTH = 60  # characters; longer messages wrap, so the sheet prints one page wide
@@ -83,14 +84,44 @@ def _unique_targets(reports: list[FileReport], folder: Path) -> list[Path]:
     taken: set[str] = set()
     targets = []
     for report in reports:
-        stem, suffix = report.path.stem, report.path.suffix
-        name, number = report.path.name, 1
+        stem, suffix = report.path.stem, _copy_suffix(report.path)
+        name, number = stem + suffix, 1
         while name.casefold() in taken:
             number += 1
             name = f"{stem} ({number}){suffix}"
         taken.add(name.casefold())
         targets.append(folder / name)
     return targets
+
+
+def _copy_suffix(path: Path) -> str:
+    """A copy is always a workbook openpyxl writes: an `.xls` or `.ods` becomes `.xlsx`."""
+    return ".xlsx" if path.suffix.lower() in VALUES_ONLY else path.suffix
+
+
+def _source_book(path: Path) -> "Workbook":
+    """The workbook to annotate: the file itself, or for formats openpyxl cannot open (`.xls`,
+    `.ods`) a new workbook holding their values, sheet by sheet. The file was vetted and its
+    extent bounded when it was validated."""
+    from openpyxl import Workbook, load_workbook  # noqa: PLC0415
+
+    if path.suffix.lower() not in VALUES_ONLY:
+        return load_workbook(path)
+    from python_calamine import CalamineWorkbook  # noqa: PLC0415
+
+    source = CalamineWorkbook.from_path(str(path))
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    for name in source.sheet_names:
+        sheet = book.create_sheet(name)
+        for r, row in enumerate(source.get_sheet_by_name(name).to_python(), start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    if value:
+                        _text(sheet.cell(row=r, column=c), value)
+                else:
+                    sheet.cell(row=r, column=c, value=value)
+    return book
 
 
 def _copies_in(folder: Path) -> list[Path]:
@@ -105,11 +136,10 @@ def _copies_in(folder: Path) -> list[Path]:
 
 
 def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":
-    from openpyxl import load_workbook  # noqa: PLC0415
     from openpyxl.comments import Comment  # noqa: PLC0415
     from openpyxl.styles import PatternFill  # noqa: PLC0415
 
-    book = load_workbook(path)
+    book = _source_book(path)
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if _linkable(book, finding):

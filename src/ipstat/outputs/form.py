@@ -380,6 +380,18 @@ def write_adjustment_form(
 PREVIOUS_TITLE = "Năm trước"
 
 
+def previous_format(contract: Contract, previous: Mapping[str, Decimal]) -> str:
+    """One number of decimals for every non-count figure of last year, as many as the most
+    precise of them has (two at least, as the consolidated workbook shows), so the column's
+    decimal commas line up; `Giá trị`'s free format suits typing, not reading."""
+    places = [
+        -int(value.normalize().as_tuple().exponent)
+        for code, value in previous.items()
+        if code in contract.form.by_code and not contract.form.by_code[code].is_count
+    ]
+    return "#,##0." + "0" * max(2, *places, 0)
+
+
 def _previous_column(
     sheet: "Worksheet", contract: Contract, previous: Mapping[str, Decimal]
 ) -> None:
@@ -407,12 +419,14 @@ def _previous_column(
     title: Any = sheet.cell(row=int(header.row or 0), column=column, value=PREVIOUS_TITLE)
     title._style = copy(cast(Any, header)._style)  # the header's look, as openpyxl copies it
     grey = PatternFill("solid", fgColor="EDEDED")
+    decimals = previous_format(contract, previous)
     for row in range(int(header.row or 0) + 1, sheet.max_row + 1):
         code = str(sheet.cell(row=row, column=1).value)
         if code not in contract.form.by_code:
             continue
         cell = sheet.cell(row=row, column=column)
-        cell.number_format = sheet.cell(row=row, column=value_col).number_format
+        is_count = contract.form.by_code[code].is_count
+        cell.number_format = COUNT_FORMAT if is_count else decimals
         cell.fill = grey
         if code in previous:
             cell.value = float(previous[code])

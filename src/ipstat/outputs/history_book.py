@@ -11,13 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.history import History
-from ipstat.outputs.consolidated import fraction, number_kind, printable, workbook_styles
+from ipstat.outputs.consolidated import (
+    COUNT_FORMAT,
+    fraction,
+    number_kind,
+    printable,
+    workbook_styles,
+)
+from ipstat.outputs.paper import wrapped_height
 from ipstat.reading.reader import a1
 
 BLOC_SHEET = "Khối"
 CHART_SHEET = "Biểu đồ"
 SOURCES_SHEET = "Nguồn"
 FIRST_YEAR_COL = 3  # Mã, Chỉ tiêu, Đơn vị tính, then one column per year
+# Two charts side by side, two such rows a landscape A4 page at 100% (about 980 × 650 px)
+CHART_SIZE = {"width": 450, "height": 270}
+CHART_STEP = 15  # rows of 20 px from one row of charts to the next
+CHART_PAGE = 2 * CHART_STEP
+SOURCE_WIDTHS = (8, 22, 34, 40, 12, 14, 10)  # the digest and the bloc's name wrap
 OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
@@ -28,6 +40,7 @@ def write_history_book(path: Path, history: History) -> None:
     styles = workbook_styles(book)
     styles["mapped"] = book.add_format({"italic": True, "font_color": "#7F6000"})
     styles["note"] = book.add_format({"italic": True})
+    styles["top"] = book.add_format({"valign": "top"})
     rows = _bloc_sheet(book, styles, history)
     _section_sheets(book, styles, history)
     _charts(book, history, rows)
@@ -155,11 +168,13 @@ def _section_sheets(book: Any, styles: dict[str, Any], history: History) -> None
 
 
 def _charts(book: Any, history: History, rows: dict[str, int]) -> None:
-    """A native line chart per headline indicator, from the bloc totals on the `Khối` sheet."""
+    """A native line chart per headline indicator, from the bloc totals on the `Khối` sheet,
+    four a page with a break between pages, so no chart prints cut in two."""
     sheet = book.add_worksheet(CHART_SHEET)
     labels = history.by_code()
     last_col = FIRST_YEAR_COL + len(history.span) - 1
-    for place, code in enumerate(c for c in history.headline if c in rows):
+    charted = [c for c in history.headline if c in rows]
+    for place, code in enumerate(charted):
         chart = book.add_chart({"type": "line"})
         chart.add_series(
             {
@@ -174,10 +189,18 @@ def _charts(book: Any, history: History, rows: dict[str, int]) -> None:
             {"name": f"{labels[code]['label']} ({labels[code]['unit']})", "name_font": {"size": 11}}
         )
         chart.set_legend({"none": True})
+        chart.set_y_axis({"num_format": COUNT_FORMAT})
         chart.show_blanks_as("gap")
-        chart.set_size({"width": 560, "height": 300})
-        sheet.insert_chart(1 + (place // 2) * 16, 1 + (place % 2) * 9, chart)
-    printable(sheet, 0)
+        chart.set_size(CHART_SIZE)
+        line = place // 2
+        row = (line // 2) * CHART_PAGE + 1 + (line % 2) * CHART_STEP
+        offset = 10 + (place % 2) * (CHART_SIZE["width"] + 16)
+        sheet.insert_chart(row, 0, chart, {"x_offset": offset})
+    # no fitting to the page: spreadsheet programs let it override the breaks
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    pages = -(-len(charted) // 4)
+    sheet.set_h_pagebreaks([page * CHART_PAGE for page in range(1, pages)])
 
 
 def _sources_sheet(book: Any, styles: dict[str, Any], history: History) -> None:
@@ -188,19 +211,19 @@ def _sources_sheet(book: Any, styles: dict[str, Any], history: History) -> None:
         sheet.write_string(1, col, title, styles["header"])
     row = 2
     for used in history.documents:
-        sheet.write_number(row, 0, used.year)
-        for col, text in enumerate((used.path.name, used.sha256, used.bloc), start=1):
-            sheet.write_string(row, col, text)
-        sheet.write_number(row, 4, len(used.members))
-        sheet.write_string(row, 5, ", ".join(used.missing))
-        sheet.write_string(row, 6, "có" if used.mapped else "")
+        sheet.write_number(row, 0, used.year, styles["top"])
+        texts = {1: used.path.name, 2: used.sha256, 3: used.bloc, 5: ", ".join(used.missing)}
+        for col, text in texts.items():
+            sheet.write_string(row, col, text, styles["wrap"])
+        sheet.write_number(row, 4, len(used.members), styles["top"])
+        sheet.write_string(row, 6, "có" if used.mapped else "", styles["top"])
+        height = wrapped_height([(text, SOURCE_WIDTHS[col]) for col, text in texts.items()])
+        if height is not None:
+            sheet.set_row(row, height)
         row += 1
     for note in _notes(history):
         row += 1
         sheet.write_string(row, 0, note, styles["note"])
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 24)
-    sheet.set_column(2, 2, 66)
-    sheet.set_column(3, 3, 44)
-    sheet.set_column(4, 6, 14)
+    for col, width in enumerate(SOURCE_WIDTHS):
+        sheet.set_column(col, col, width)
     printable(sheet, 2)

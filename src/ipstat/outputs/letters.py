@@ -3,18 +3,22 @@ report, or the list of cells to fix. Jinja2 templates a user can replace, render
 report (one sandboxed environment, the same error messages); `.md` and `.docx` of one text."""
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.render import render_template
-from ipstat.outputs.word import write_word
+from ipstat.outputs.word import markdown_to_word
 from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_date, format_datetime
 from ipstat.resources import data_dir
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
 
 DEFAULT_LETTER = "thu-nhac.md.j2"
 BLANK = "……………"  # where the bloc file does not say who the Khối trưởng is
@@ -112,4 +116,107 @@ def _text_writer(text: str) -> Writer:
 
 
 def _word_writer(text: str) -> Callable[[Path], None]:
-    return lambda path: write_word(path, text)
+    def write(path: Path) -> None:
+        document = markdown_to_word(text)
+        administrative_layout(document)
+        document.save(str(path))
+
+    return write
+
+
+def administrative_layout(document: "WordDocument") -> None:
+    """Lay the letter out as Nghị định 30/2020/NĐ-CP shows one: the sender, number and
+    subject left and the national motto and date right, side by side; `Kính gửi` centred; the
+    body indented; the recipients left of the signature block, with room to sign. Found by
+    their text, so an own template without these lines is left as Markdown made it."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+    from docx.shared import Cm, Pt  # noqa: PLC0415
+
+    paragraphs = document.paragraphs
+    texts = [p.text.strip() for p in paragraphs]
+    find = _finder(texts)
+    motto, slogan, day = find(_MOTTO), find(_SLOGAN), find(_DATE)
+    number, subject = find(_NUMBER), find(_SUBJECT)
+    to, recipients = find(_TO), find(_RECIPIENTS)
+    if day is not None:
+        paragraphs[day].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if to is not None:
+        paragraphs[to].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraphs[to].paragraph_format.space_before = Pt(12)
+        end = recipients if recipients is not None else len(paragraphs)
+        for body in paragraphs[to + 1 : end]:
+            body.paragraph_format.first_line_indent = Cm(1)
+    header = [i for i in (motto, slogan, day, number, subject) if i is not None]
+    if to is not None and len(header) == 5 and all(0 < i < to for i in header):
+        at = dict(zip(("motto", "slogan", "day", "number", "subject"), header, strict=True))
+        left = [(texts[0], "heading"), (texts[at["number"]], ""), (texts[at["subject"]], "small")]
+        right = [(texts[at["motto"]], "heading"), (texts[at["slogan"]], "bold"), ("", "")]
+        right.append((texts[at["day"]], "italic"))
+        _side_by_side(document, paragraphs[0], left, right, (Cm(6), Cm(10)))
+        for index in sorted([0, *header], reverse=True):
+            _remove(paragraphs[index])
+    if recipients is not None and recipients + 1 < len(paragraphs):
+        after = paragraphs[recipients + 1 :]
+        items = [p for p in after if p.text.strip().startswith("-")]
+        signature = [p for p in after if not p.text.strip().startswith("-") and p.text.strip()]
+        left = [(texts[recipients], "recipients")] + [(p.text.strip(), "list") for p in items]
+        right = [(p.text.strip(), "bold" if i == 0 else "italic") for i, p in enumerate(signature)]
+        right += [("", "")] * SIGNATURE_LINES
+        _side_by_side(document, paragraphs[recipients], left, right, (Cm(7), Cm(9)))
+        for paragraph in [paragraphs[recipients], *after]:
+            _remove(paragraph)
+
+
+SIGNATURE_LINES = 4  # empty lines under the title, for the signature and the seal
+_MOTTO = re.compile(r"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$")
+_SLOGAN = re.compile(r"^Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc$")
+_DATE = re.compile(r", ngày \S+ tháng \S+ năm \d{4}$")
+_NUMBER = re.compile(r"^Số:")
+_SUBJECT = re.compile(r"^V/v ")
+_TO = re.compile(r"^Kính gửi:")
+_RECIPIENTS = re.compile(r"^Nơi nhận:$")
+
+
+def _finder(texts: list[str]) -> Callable[["re.Pattern[str]"], int | None]:
+    def find(pattern: "re.Pattern[str]") -> int | None:
+        return next((i for i, text in enumerate(texts) if pattern.search(text)), None)
+
+    return find
+
+
+def _side_by_side(
+    document: "WordDocument",
+    before: Any,
+    left: list[tuple[str, str]],
+    right: list[tuple[str, str]],
+    widths: tuple[Any, Any],
+) -> None:
+    """A borderless two-column table in place of `before`'s paragraphs."""
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    for column, lines, width in zip(table.columns, (left, right), widths, strict=True):
+        column.width = width  # the grid, which LibreOffice reads
+        column.cells[0].width = width  # the cell, which Word reads
+        _lines(column.cells[0], lines)
+    before._p.addprevious(table._tbl)
+
+
+def _lines(cell: Any, lines: list[tuple[str, str]]) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+    from docx.shared import Pt  # noqa: PLC0415
+
+    for index, (text, look) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        listed = look in ("recipients", "list")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if listed else WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(text.replace("**", ""))
+        run.bold = look in ("bold", "heading", "recipients") or None
+        run.italic = look in ("italic", "recipients") or None
+        size = {"heading": 12, "recipients": 12, "list": 11, "small": 12}.get(look)
+        if size is not None:
+            run.font.size = Pt(size)
+
+
+def _remove(paragraph: Any) -> None:
+    paragraph._p.getparent().remove(paragraph._p)

@@ -72,6 +72,13 @@ def fit_row_heights(sheet: "Worksheet", first_row: int = 1) -> None:
             sheet.row_dimensions[number].height = LINE_HEIGHT * lines
 
 
+def wrapped_height(texts: "list[tuple[str, float]]") -> float | None:
+    """The height, in points, of a row whose wrapped cells hold these (text, column width)
+    pairs; None when one line is enough. For XlsxWriter sheets, which cannot be re-read."""
+    lines = max((_lines(text, width) for text, width in texts), default=1)
+    return LINE_HEIGHT * lines if lines > 1 else None
+
+
 def _lines(text: str, width: float) -> int:
     """Lines `text` takes in a column `width` characters wide, rounding up."""
     return sum(max(1, math.ceil(len(part) * CHARACTER / width)) for part in text.split("\n"))

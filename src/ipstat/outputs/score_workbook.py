@@ -8,6 +8,7 @@ from typing import Any
 
 from ipstat.bloc.document import Document
 from ipstat.outputs.consolidated import printable
+from ipstat.outputs.paper import wrapped_height
 from ipstat.reading.adjustments import Adjustment
 from ipstat.reading.formatting import format_exact, format_number
 
@@ -26,6 +27,10 @@ INPUTS = {
     "self": "tự chấm",
 }
 ADJUSTMENT_HEADER = ("Thành viên", "Mã tiêu chí", "Điểm", "Lý do")
+SCORE_WIDTHS = (8, 48, 26, 11)  # Mã, Tiêu chí, Phương pháp, then each points column
+PROPOSAL_WIDTHS = (18, 10, 10, 40, 40, 10)
+ADJUSTMENT_WIDTHS = (16, 12, 10, 60)
+SOURCE_WIDTHS = (16, 10, 24, 10, 34, 40, 24)  # long texts wrap: one landscape page wide
 
 
 def inputs_text(inputs: dict[str, Decimal | None]) -> str:
@@ -49,10 +54,12 @@ def write_score_workbook(path: Path, document: Document, held: Sequence[Adjustme
             {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
         ),
         "group": book.add_format({"bold": True}),
-        "points": book.add_format({"num_format": points}),
-        "adjusted": book.add_format({"num_format": points, "bg_color": "#FFF2CC"}),
+        "top": book.add_format({"valign": "top"}),
+        "points": book.add_format({"num_format": points, "valign": "top"}),
+        "adjusted": book.add_format({"num_format": points, "bg_color": "#FFF2CC", "valign": "top"}),
         "total": book.add_format({"num_format": points, "bold": True, "top": 1}),
         "bold": book.add_format({"bold": True}),
+        "bold_top": book.add_format({"bold": True, "valign": "top"}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
     _scores(book, styles, document)
@@ -62,14 +69,28 @@ def write_score_workbook(path: Path, document: Document, held: Sequence[Adjustme
     book.close()
 
 
+def _fit_row(sheet: Any, row: int, texts: list[tuple[str, float]]) -> None:
+    """XlsxWriter sets no row height, and a spreadsheet program sizes rows only as text is
+    typed: a wrapped label would print over the row below."""
+    height = wrapped_height(texts)
+    if height is not None:
+        sheet.set_row(row, height)
+
+
+def _header(sheet: Any, style: Any, titles: list[str], widths: Sequence[float]) -> None:
+    for column, title in enumerate(titles):
+        sheet.write(2, column, title, style)
+    _fit_row(sheet, 2, list(zip(titles, widths, strict=True)))
+
+
 def _scores(book: Any, styles: dict[str, Any], document: Document) -> None:
     sheet = book.add_worksheet("Bảng điểm")
     table, members = document["table"], document["members"]
     names = list(members)
     sheet.write(0, 0, f"{table['name']} – năm {document['year']}".upper(), styles["title"])
     header = ["Mã", "Tiêu chí", "Phương pháp", "Điểm tối đa", *names]
-    for column, title in enumerate(header):
-        sheet.write(2, column, title, styles["header"])
+    widths = [*SCORE_WIDTHS[:3], *[SCORE_WIDTHS[3]] * (1 + len(names))]
+    _header(sheet, styles["header"], header, widths)
     row = 2
     for group in table["groups"]:
         row += 1
@@ -77,9 +98,11 @@ def _scores(book: Any, styles: dict[str, Any], document: Document) -> None:
         sheet.write(row, 1, group["label"], styles["group"])
         for criterion in (c for c in table["criteria"] if c["group"] == group["code"]):
             row += 1
-            sheet.write(row, 0, criterion["code"])
+            method = METHODS[criterion["method"]]
+            sheet.write(row, 0, criterion["code"], styles["top"])
             sheet.write(row, 1, criterion["label"], styles["wrap"])
-            sheet.write(row, 2, METHODS[criterion["method"]])
+            sheet.write(row, 2, method, styles["wrap"])
+            _fit_row(sheet, row, [(criterion["label"], widths[1]), (method, widths[2])])
             sheet.write_number(row, 3, float(criterion["max"]), styles["points"])
             for column, name in enumerate(names, start=4):
                 point = members[name]["criteria"][criterion["code"]]
@@ -101,10 +124,8 @@ def _scores(book: Any, styles: dict[str, Any], document: Document) -> None:
         sheet.write_number(row, column, members[name]["rank"], styles["bold"])
     if any(p["adjustment"] for m in members.values() for p in m["criteria"].values()):
         sheet.write(row + 2, 1, "Ô tô vàng: điểm do Thường trực Khối điều chỉnh (xem ghi chú ô).")
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 48)
-    sheet.set_column(2, 2, 18)
-    sheet.set_column(3, 3 + len(names), 11)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, width)
     sheet.freeze_panes(3, 4)
     printable(sheet, 3)
 
@@ -114,8 +135,7 @@ def _proposal(book: Any, styles: dict[str, Any], document: Document) -> None:
     members, places = document["members"], int(document["table"]["places"])
     sheet.write(0, 0, f"ĐỀ NGHỊ KHEN THƯỞNG NĂM {document['year']}", styles["title"])
     header = ["Danh hiệu", "Số lượng tối đa", "Điểm tối thiểu", "Đề nghị", "Đồng điểm", "Còn lại"]
-    for column, title in enumerate(header):
-        sheet.write(2, column, title, styles["header"])
+    _header(sheet, styles["header"], header, list(PROPOSAL_WIDTHS))
 
     def listing(names: list[str]) -> str:
         return "\n".join(
@@ -123,19 +143,21 @@ def _proposal(book: Any, styles: dict[str, Any], document: Document) -> None:
         )
 
     for row, award in enumerate(document["awards"], start=3):
-        sheet.write(row, 0, award["name"], styles["bold"])
-        sheet.write_number(row, 1, award["max_count"])
-        sheet.write_number(row, 2, float(award["min_points"]))
-        sheet.write(row, 3, listing(award["members"]), styles["wrap"])
-        tied = listing(award["tied"])
-        sheet.write(row, 4, f"{tied}\n(đề nghị Khối biểu quyết)" if tied else "", styles["wrap"])
-        sheet.write_number(row, 5, award["places_left"])
+        sheet.write(row, 0, award["name"], styles["bold_top"])
+        sheet.write_number(row, 1, award["max_count"], styles["top"])
+        sheet.write_number(row, 2, float(award["min_points"]), styles["points"])
+        proposed, tied = listing(award["members"]), listing(award["tied"])
+        tied = f"{tied}\n(đề nghị Khối biểu quyết)" if tied else ""
+        sheet.write(row, 3, proposed, styles["wrap"])
+        sheet.write(row, 4, tied, styles["wrap"])
+        sheet.write_number(row, 5, award["places_left"], styles["top"])
+        _fit_row(sheet, row, [(proposed, PROPOSAL_WIDTHS[3]), (tied, PROPOSAL_WIDTHS[4])])
     sheet.write(
         4 + len(document["awards"]),
         0,
         "Đây là đề nghị theo kết quả chấm điểm; Khối biểu quyết tại Hội nghị tổng kết.",
     )
-    for column, width in enumerate((18, 10, 10, 40, 40, 10)):
+    for column, width in enumerate(PROPOSAL_WIDTHS):
         sheet.set_column(column, column, width)
     printable(sheet, 3)
 
@@ -153,24 +175,21 @@ def _adjustments(
         "`ipstat score … --adjustments` với tệp này)",
         styles["bold"],
     )
-    for column, title in enumerate(ADJUSTMENT_HEADER):
-        sheet.write(2, column, title, styles["header"])
-    row = 2
-    for name, member in document["members"].items():
-        for code, point in member["criteria"].items():
-            if point["adjustment"]:
-                row += 1
-                sheet.write(row, 0, name)
-                sheet.write(row, 1, code)
-                sheet.write_number(row, 2, float(point["adjustment"]["points"]), styles["points"])
-                sheet.write(row, 3, point["adjustment"]["reason"])
-    for adjustment in held:
-        row += 1
-        sheet.write(row, 0, adjustment.member)
-        sheet.write(row, 1, adjustment.criterion)
-        sheet.write_number(row, 2, float(adjustment.points), styles["points"])
-        sheet.write(row, 3, adjustment.reason)
-    for column, width in enumerate((16, 12, 10, 60)):
+    _header(sheet, styles["header"], list(ADJUSTMENT_HEADER), list(ADJUSTMENT_WIDTHS))
+    rows = [
+        (name, code, point["adjustment"]["points"], point["adjustment"]["reason"])
+        for name, member in document["members"].items()
+        for code, point in member["criteria"].items()
+        if point["adjustment"]
+    ]
+    rows += [(a.member, a.criterion, a.points, a.reason) for a in held]
+    for row, (name, code, points, reason) in enumerate(rows, start=3):
+        sheet.write(row, 0, name, styles["top"])
+        sheet.write(row, 1, code, styles["top"])
+        sheet.write_number(row, 2, float(points), styles["points"])
+        sheet.write(row, 3, reason, styles["wrap"])
+        _fit_row(sheet, row, [(reason, ADJUSTMENT_WIDTHS[3])])
+    for column, width in enumerate(ADJUSTMENT_WIDTHS):
         sheet.set_column(column, column, width)
     printable(sheet, 3)
 
@@ -179,25 +198,33 @@ def _sources(book: Any, styles: dict[str, Any], document: Document) -> None:
     sheet = book.add_worksheet("Nguồn")
     sheet.write(0, 0, "Nguồn của từng điểm: đầu vào, tệp và ô", styles["title"])
     header = ["Thành viên", "Mã tiêu chí", "Phương pháp", "Điểm", "Đầu vào", "Tệp › ô", "Lý do"]
-    for column, title in enumerate(header):
-        sheet.write(2, column, title, styles["header"])
+    _header(sheet, styles["header"], header, list(SOURCE_WIDTHS))
     row = 2
     for name, member in document["members"].items():
         for code, point in member["criteria"].items():
             row += 1
             adjustment = point["adjustment"]
-            sheet.write(row, 0, name)
-            sheet.write(row, 1, code)
-            sheet.write(row, 2, METHODS[point["method"]])
             style = styles["adjusted" if adjustment else "points"]
-            sheet.write_number(row, 3, float(point["points"]), style)
-            sheet.write(row, 4, inputs_text(point["inputs"]))
             sources = "; ".join(
                 f"{INPUTS.get(k, 'điều chỉnh')}: {v}" for k, v in point["sources"].items()
             )
-            sheet.write(row, 5, sources)
-            sheet.write(row, 6, adjustment["reason"] if adjustment else "")
-    for column, width in enumerate((16, 10, 22, 10, 50, 60, 40)):
+            texts = [
+                name,
+                code,
+                METHODS[point["method"]],
+                inputs_text(point["inputs"]),
+                sources,
+                adjustment["reason"] if adjustment else "",
+            ]
+            for column, text in zip((0, 1, 2, 4, 5, 6), texts, strict=True):
+                sheet.write(row, column, text, styles["wrap"])
+            sheet.write_number(row, 3, float(point["points"]), style)
+            _fit_row(
+                sheet,
+                row,
+                [(t, SOURCE_WIDTHS[c]) for c, t in zip((0, 1, 2, 4, 5, 6), texts, strict=True)],
+            )
+    for column, width in enumerate(SOURCE_WIDTHS):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(3, 2)
     printable(sheet, 3)

@@ -5,6 +5,7 @@ Converts the Markdown that report templates produce (headings, paragraphs, quote
 Times New Roman 13 pt as official documents use, with margins for A4.
 """
 
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,10 +23,13 @@ _INLINE = re.compile(
 )
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CELL_END = re.compile(r"\\.|\|")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 WIDE_TABLE_COLUMNS = 6  # wider tables go on a landscape page, as official annexes do
+# ... if their figures would not fit across portrait A4's 16 cm: 11-point Times New Roman
+# averages about 0.19 cm a letter, and a cell's padding takes about two
+PORTRAIT_TABLE_CHARACTERS = 82
+CELL_PADDING = 2
 
 
 def write_word(path: Path, markdown: str) -> None:
@@ -53,7 +57,7 @@ def markdown_to_word(markdown: str) -> "WordDocument":
         heading = re.match(r"^(#{1,4})\s+(.*)$", line)
         if heading:
             flush()
-            wide = _is_wide_table(_next_content(lines, index + 1))
+            wide = _is_wide_table(_next_table(lines, index + 1))
             if wide != landscape:  # a heading goes on the same page as the wide table it heads
                 _new_section(document, landscape=wide)
                 landscape = wide
@@ -64,7 +68,7 @@ def markdown_to_word(markdown: str) -> "WordDocument":
             while index < len(lines) and lines[index].startswith("|"):
                 block.append(lines[index].rstrip())
                 index += 1
-            if _is_wide_table(block[0]) and not landscape:
+            if _is_wide_table(block) and not landscape:
                 _new_section(document, landscape=True)
                 landscape = True
             _table(document, block)
@@ -74,9 +78,10 @@ def markdown_to_word(markdown: str) -> "WordDocument":
             _paragraph(document, line.lstrip("> ").strip(), italic=True)
         elif not line.strip():
             flush()
+        elif line.startswith(("- ", "* ")):  # a list item is a paragraph of its own
+            flush()
+            paragraph.append(line.strip())
         else:
-            if _LIST_ITEM.match(line):  # each item its own paragraph, not run into the last
-                flush()
             paragraph.append(line.strip())
         index += 1
     flush()
@@ -113,12 +118,29 @@ def _drop_theme_fonts(fonts: Any) -> None:
         fonts.attrib.pop(qn(attribute), None)
 
 
-def _next_content(lines: list[str], start: int) -> str:
-    return next((line for line in lines[start:] if line.strip()), "")
+def _next_table(lines: list[str], start: int) -> list[str]:
+    """The table that comes next, if the next content is one."""
+    first = next((i for i in range(start, len(lines)) if lines[i].strip()), len(lines))
+    block = []
+    for line in lines[first:]:
+        if not line.startswith("|"):
+            break
+        block.append(line.rstrip())
+    return block
 
 
-def _is_wide_table(line: str) -> bool:
-    return line.startswith("|") and len(_cells(line)) >= WIDE_TABLE_COLUMNS
+def _is_wide_table(block: list[str]) -> bool:
+    """Many columns needing more than portrait width, a figure on one line (it never wraps)
+    and a header on two at most: a short table of a few points stays with its text."""
+    if not block or len(_cells(block[0])) < WIDE_TABLE_COLUMNS:
+        return False
+    header = [math.ceil(len(_plain(cell)) / 2) for cell in _cells(block[0])]
+    rows = [_cells(line) for line in block[1:] if not _SEPARATOR.match(line)]
+    widths = [
+        max([width, *(len(_plain(row[c])) for row in rows if c < len(row))])
+        for c, width in enumerate(header)
+    ]
+    return sum(w + CELL_PADDING for w in widths) > PORTRAIT_TABLE_CHARACTERS
 
 
 def _new_section(document: "WordDocument", landscape: bool) -> None:

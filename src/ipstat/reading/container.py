@@ -66,13 +66,18 @@ class Part:
     crc: int
 
 
-def check_parts(content: bytes, limits: Limits, clock: Clock) -> dict[str, Part]:
-    """Every entry inflated once, its real size and CRC checked, its prolog scanned for a DTD."""
+ODS_ROOT = "content.xml"
+
+
+def check_parts(
+    content: bytes, limits: Limits, clock: Clock, root: str = "xl/workbook.xml"
+) -> dict[str, Part]:
+    """Every entry inflated once, its real size and CRC checked, its prolog scanned for a DTD.
+    `root` is the part the format cannot be without (`content.xml` for an `.ods`)."""
     parts = _directory(content, limits)
-    if "xl/workbook.xml" not in parts:
-        raise WorkbookError(
-            "Tệp nén không chứa sổ làm việc Excel; hãy gửi đúng biểu mẫu dạng .xlsx."
-        )
+    if root not in parts:
+        what = "bảng tính OpenDocument (.ods)" if root == ODS_ROOT else "sổ làm việc Excel"
+        raise WorkbookError(f"Tệp nén không chứa {what}; hãy gửi đúng biểu mẫu dạng .xlsx.")
     for part in parts.values():
         # Every part is scanned: calamine parses a sheet under any name its relationship
         # gives. One that does not look like XML needs the parser only if it is named so.

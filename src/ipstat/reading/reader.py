@@ -19,6 +19,9 @@ from ipstat.errors import WorkbookError
 from ipstat.reading.excel_errors import error_meaning
 from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_exact, format_number
+from ipstat.reading.legacy_text import NAMES as ENCODING_NAMES
+from ipstat.reading.legacy_text import convert, font_encoding, is_upper_font
+from ipstat.reading.legacy_text import guess as guess_encoding
 from ipstat.reading.members import closest_member, former_member, is_exact_name, match_member
 from ipstat.reading.numbers import (
     SHOWN_DIGITS,
@@ -28,6 +31,7 @@ from ipstat.reading.numbers import (
     parse_vi_number,
     significant_digits,
 )
+from ipstat.reading.sheetarea import Place, position
 from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
 from ipstat.reading.visible import visible
 from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
@@ -184,6 +188,7 @@ def _table(
     name = candidates[0]
     xml = book_xml.sheet(name)
     rows = _rows(book, name, xml)
+    _decode_legacy(rows, _legacy_fonts(book, xml, name), name, reading)
     limit = reading.contract.form.header_search_rows
     titles = {fold(title): role for role, title in spec.columns.items()}
     for index, row in enumerate(rows[:limit]):
@@ -215,6 +220,42 @@ def _table(
         sheet=name,
     )
     return None
+
+
+def _legacy_fonts(book: RawWorkbook, xml: SheetXml, name: str) -> dict[Place, str] | None:
+    """The cells set in a TCVN3 or VNI font; None when the format's fonts are not read (`.ods`,
+    where the text itself is judged)."""
+    if book.kind == "ods":
+        return None
+    if book.kind == "xls":
+        return book.legacy_fonts.get(name, {})
+    return {p: font for ref, font in xml.legacy_fonts.items() if (p := position(ref)) is not None}
+
+
+def _decode_legacy(
+    rows: list[list[Cell]], fonts: dict[Place, str] | None, sheet: str, reading: _Reading
+) -> None:
+    """Text typed in a TCVN3 or VNI font becomes Unicode before anything reads it (names,
+    codes, labels, units, text numbers), each cell with a warning showing both texts."""
+    if fonts == {}:
+        return
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or value.isascii():
+                continue
+            font = fonts.get((r, c)) if fonts is not None else None
+            encoding = font_encoding(font) if fonts is not None else guess_encoding(value)
+            converted = convert(value, encoding, is_upper_font(font)) if encoding else None
+            if converted is None or encoding is None:
+                continue
+            row[c] = converted
+            reading.add(
+                "legacy-encoding",
+                f"chữ mã {ENCODING_NAMES[encoding]} “{value}” đã đọc là “{converted}”; "
+                "hãy chọn lại phông chữ Unicode (ví dụ Times New Roman) cho ô này rồi gửi lại.",
+                sheet=sheet,
+                cell=a1(r, c),
+            )
 
 
 def _hidden_sheets(book: RawWorkbook) -> set[str]:

@@ -10,11 +10,15 @@ sheet's cells are scanned only when asked, and for formats only when some style 
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from ipstat.reading.legacy_text import font_encoding
 from ipstat.reading.sheetarea import sheet_paths
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -27,6 +31,7 @@ _SCALING = re.compile(r"(?<=[0#?]),+(?![0#?])")
 _REF = re.compile(r"([A-Z]+)([0-9]+)")
 _FORMAT_CODE = re.compile(rb"""formatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _BUILTIN_USED = re.compile(rb"""numFmtId\s*=\s*["'](?:9|10)["']""")
+_LEGACY_FONT = re.compile(rb"""\bval\s*=\s*["'](?:\.vn|vni[- ])""", re.IGNORECASE)
 _ERROR_CELL = re.compile(rb"""\bt\s*=\s*["']e["']""")
 _ERROR_VALUE = re.compile(
     rb"""(<(?:\w+:)?c\b[^>]*\bt\s*=\s*["']e["'][^>]*>\s*"""
@@ -143,6 +148,30 @@ class WorkbookXml:
                 found[index] = shown
         return found
 
+    @cached_property
+    def legacy_fonts(self) -> dict[int, str]:
+        """Cell style index (`s=`) → the TCVN3 or VNI font it sets (`.VnTime`); decided
+        without parsing when no font of the workbook is one, as in nearly every file."""
+        data = self._read("xl/styles.xml")
+        if not _LEGACY_FONT.search(data):
+            return {}
+        root = self._xml("xl/styles.xml", data)
+        if root is None:
+            return {}
+        fonts = next((e for e in root if _local(e.tag) == "fonts"), None)
+        names = [
+            next((c.get("val", "") for c in font if _local(c.tag) == "name"), "")
+            for font in (fonts if fonts is not None else ())
+        ]
+        cell_xfs = next((e for e in root if _local(e.tag) == "cellXfs"), None)
+        found = {}
+        for index, xf in enumerate(cell_xfs if cell_xfs is not None else ()):
+            font_id = xf.get("fontId", "0")
+            name = names[int(font_id)] if font_id.isdigit() and int(font_id) < len(names) else ""
+            if font_encoding(name):
+                found[index] = name
+        return found
+
     def sheet(self, name: str) -> "SheetXml":
         return SheetXml(self, name)
 
@@ -165,13 +194,11 @@ class SheetXml:
         except (KeyError, zipfile.BadZipFile, OSError):
             return b""
 
-    def _scan(
-        self, styles: dict[int, NumberFormat]
-    ) -> tuple[dict[str, str], dict[str, NumberFormat]]:
+    def _scan(self, styles: Mapping[int, T]) -> tuple[dict[str, str], dict[str, T]]:
         from xml.etree.ElementTree import ParseError, iterparse  # noqa: PLC0415
 
         errors: dict[str, str] = {}
-        formats: dict[str, NumberFormat] = {}
+        formats: dict[str, T] = {}
         row, column = 0, -1
         try:
             for event, element in iterparse(io.BytesIO(self._data), events=("start", "end")):
@@ -212,6 +239,12 @@ class SheetXml:
     def formats(self) -> dict[str, NumberFormat]:
         """A1 reference → the misleading number format of the cell; no scan if none can be."""
         styles = self.book.styles
+        return self._scan(styles)[1] if styles else {}
+
+    @cached_property
+    def legacy_fonts(self) -> dict[str, str]:
+        """A1 reference → the TCVN3 or VNI font of the cell; no scan if no style sets one."""
+        styles = self.book.legacy_fonts
         return self._scan(styles)[1] if styles else {}
 
     def readable_copy(self) -> bytes | None:

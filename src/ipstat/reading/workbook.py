@@ -10,14 +10,16 @@ of hanging, filling memory or ending in a library's traceback.
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ipstat.contract.model import Limits
-from ipstat.errors import WorkbookError
-from ipstat.reading.container import RESAVE, Clock, Part, check_parts, inflate
+from ipstat.errors import WorkbookError, os_error_text
+from ipstat.reading.container import ODS_ROOT, RESAVE, Clock, Part, check_parts, inflate
+from ipstat.reading.legacy_formats import PASSWORD, Fonts, ods_extent, xls_fonts
 from ipstat.reading.sheetarea import Place, bound_sheet, formulas, position, sheet_paths
 
 Cell = object
+Kind = Literal["xlsx", "xls", "ods"]
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
@@ -34,6 +36,9 @@ class RawWorkbook:
     clock: Clock = field(default_factory=lambda: Clock(60), repr=False)
     _formulas: dict[str, dict[Place, str]] = field(default_factory=dict, repr=False)
     _paths: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    kind: Kind = "xlsx"
+    # `.xls`: the text cells set in a TCVN3 or VNI font, by sheet (xlrd reads the styles).
+    legacy_fonts: Fonts = field(default_factory=dict, repr=False)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -115,32 +120,53 @@ def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
             )
         content = path.read_bytes()
     except OSError as exc:
-        raise WorkbookError(f"Không mở được tệp: {exc.strerror or exc}") from exc
-    _check_container(content)
-    parts = check_parts(content, limits, clock)
+        raise WorkbookError(f"Không mở được tệp: {os_error_text(exc)}.") from exc
+    kind = _kind(content, path)
+    if kind == "xls":
+        fonts = xls_fonts(content, limits.max_rows, limits.max_columns)
+        clock.check()
+        return RawWorkbook(
+            path, content, _load(content), limits, clock=clock, kind=kind, legacy_fonts=fonts
+        )
+    parts = check_parts(content, limits, clock, ODS_ROOT if kind == "ods" else "xl/workbook.xml")
+    if kind == "ods":
+        _check_ods(content, parts, limits, clock)
     clock.check()
     book = _load(content)
     clock.check()
-    return RawWorkbook(path, content, book, limits, parts, clock)
+    return RawWorkbook(path, content, book, limits, parts, clock, kind=kind)
 
 
-def _check_container(content: bytes) -> None:
+def _check_ods(content: bytes, parts: dict[str, Part], limits: Limits, clock: Clock) -> None:
+    """An `.ods` has no sheet parts of its own to bound: its one `content.xml` is scanned."""
+    manifest = parts.get("meta-inf/manifest.xml")
+    if manifest is not None and b"encryption-data" in b"".join(inflate(content, manifest, clock)):
+        raise WorkbookError(PASSWORD)
+    table = b"".join(inflate(content, parts[ODS_ROOT], clock))
+    ods_extent(io.BytesIO(table), limits.max_rows, limits.max_columns)
+
+
+def _kind(content: bytes, path: Path) -> Kind:
+    """The format by the content, the extension only telling `.ods` from `.xlsx` zips: a file
+    whose extension lies about an older format is refused with what to do."""
     if not content:
         raise WorkbookError("Tệp rỗng (0 byte); hãy lưu lại biểu bằng Excel rồi gửi lại.")
+    suffix = path.suffix.lower()
     if content.startswith(_OLE_MAGIC):
         if _ENCRYPTED in content:
-            raise WorkbookError(
-                "Tệp được đặt mật khẩu; hãy bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) "
-                "rồi gửi lại."
-            )
+            raise WorkbookError(PASSWORD)
+        if suffix == ".xls":
+            return "xls"
         raise WorkbookError(
             "Đây là tệp Excel cũ (.xls) được đổi tên thành .xlsx; hãy mở bằng Excel và chọn "
             "Lưu thành > Sổ làm việc Excel (.xlsx)."
         )
     if not content.startswith(b"PK"):
         raise WorkbookError(
-            "Tệp không phải là sổ làm việc Excel (.xlsx); hãy gửi đúng biểu mẫu dạng .xlsx."
+            "Tệp không phải là sổ làm việc Excel (.xlsx, .xls) hay bảng tính .ods; hãy gửi đúng "
+            "biểu mẫu dạng .xlsx."
         )
+    return "ods" if suffix == ".ods" else "xlsx"
 
 
 def _load(content: bytes) -> Any:

@@ -1,0 +1,347 @@
+"""Legacy workbooks end to end: `.xls` and `.ods` read with the same contract as `.xlsx`, text in
+TCVN3 and VNI fonts converted and warned, each unreadable kind one clear finding."""
+
+import io
+import json
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.styles import Font
+from typer.testing import CliRunner
+
+from ipstat.bloc.aggregate import aggregate_paths
+from ipstat.cli import app
+from ipstat.contract.model import Contract
+from ipstat.reading.reader import read_submission
+from tests.legacy_books import encode, to_ods, to_xls
+
+Make = Callable[..., Path]
+SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
+runner = CliRunner()
+
+
+def totals(folder: Path, contract: Contract) -> dict[str, Decimal]:
+    run = aggregate_paths([folder], contract)
+    assert run.aggregate is not None, [f.message for f in run.validation.report.errors]
+    return run.aggregate.totals
+
+
+@pytest.fixture(scope="module")
+def sample_totals(contract: Contract) -> dict[str, Decimal]:
+    return totals(SAMPLE, contract)
+
+
+@pytest.mark.parametrize("convert", [to_xls, to_ods], ids=["xls", "ods"])
+def test_the_sample_in_a_legacy_format_adds_up_the_same(
+    convert: Callable[..., Path],
+    contract: Contract,
+    sample_totals: dict[str, Decimal],
+    tmp_path: Path,
+) -> None:
+    for source in sorted(SAMPLE.glob("*.xlsx")):
+        convert(source, tmp_path / source.with_suffix("").name)
+    for path in tmp_path.iterdir():
+        path.rename(path.with_suffix(".xls" if convert is to_xls else ".ods"))
+    assert totals(tmp_path, contract) == sample_totals
+
+
+def _tcvn3_xlsx(source: Path, target: Path) -> Path:
+    """The workbook with its member name, a label and a text number typed in `.VnTime`."""
+    book = openpyxl.load_workbook(source)
+    legacy = Font(name=".VnTime")
+    for row in book["Thông tin"].iter_rows():
+        if row[0].value == "tinh":
+            row[2].value, row[2].font = encode(str(row[2].value), "tcvn3"), legacy
+    for row in book["Chỉ tiêu"].iter_rows():
+        if row[0].value == "fdi_new_capital":
+            row[1].value, row[1].font = encode(str(row[1].value), "tcvn3"), legacy
+            row[2].value, row[2].font = encode("triệu USD", "tcvn3"), legacy
+    book.save(target)
+    return target
+
+
+def test_a_mixed_folder_with_tcvn3_adds_up_the_same(
+    contract: Contract, sample_totals: dict[str, Decimal], tmp_path: Path
+) -> None:
+    sources = sorted(SAMPLE.glob("*.xlsx"))
+    for index, source in enumerate(sources):
+        name = source.with_suffix("").name
+        if index % 3 == 0:
+            to_xls(source, tmp_path / f"{name}.xls", fonts={("Thông tin", "C4"): ".VnTime"})
+        elif index % 3 == 1:
+            to_ods(source, tmp_path / f"{name}.ods")
+        else:
+            _tcvn3_xlsx(source, tmp_path / f"{name}.xlsx")
+    # The .xls files carry the name in TCVN3 too, in the font the cell names.
+    for path in tmp_path.glob("*.xls"):
+        book = openpyxl.load_workbook(SAMPLE / path.with_suffix(".xlsx").name)
+        member = next(r[2].value for r in book["Thông tin"].iter_rows() if r[0].value == "tinh")
+        _xls_with_text(path, ("Thông tin", 3, 2), encode(str(member), "tcvn3"), ".VnTime")
+    assert totals(tmp_path, contract) == sample_totals
+    warned = [
+        f
+        for r in aggregate_paths([tmp_path], contract).validation.report.files
+        for f in r.findings
+        if f.rule == "legacy-encoding"
+    ]
+    assert len(warned) >= 4 and all(f.severity == "warning" for f in warned)
+
+
+def _xls_with_text(path: Path, where: tuple[str, int, int], text: str, font: str) -> None:
+    """Rewrite one text cell of an `.xls` (xlwt cannot edit: rebuild from the values)."""
+    import xlrd
+    import xlwt
+
+    source = xlrd.open_workbook(str(path))
+    book = xlwt.Workbook(encoding="utf-8")
+    style = xlwt.easyxf(f"font: name {font}")
+    for sheet in source.sheets():
+        out = book.add_sheet(sheet.name)
+        for r in range(sheet.nrows):
+            for c in range(sheet.ncols):
+                value = sheet.cell_value(r, c)
+                if (sheet.name, r, c) == where:
+                    out.write(r, c, text, style)
+                elif value != "":
+                    out.write(r, c, value)
+    book.save(str(path))
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_member_label_unit_and_text_number_in_a_legacy_font(
+    make_workbook: Make, contract: Contract, encoding: str, tmp_path: Path
+) -> None:
+    font = ".VnTime" if encoding == "tcvn3" else "VNI-Times"
+
+    def legacy(book: openpyxl.Workbook) -> None:
+        for row in book["Thông tin"].iter_rows():
+            if row[0].value == "tinh":
+                row[2].value, row[2].font = encode("Hưng Yên", encoding), Font(name=font)
+        for row in book["Chỉ tiêu"].iter_rows():
+            if row[0].value == "ddi_new_capital":
+                row[2].value, row[2].font = encode("triệu đồng", encoding), Font(name=font)
+                row[3].value, row[3].font = "2.310.670", Font(name=font)
+
+    submission, findings = read_submission(make_workbook(edit=legacy), contract)
+    assert submission is not None and submission.member == "Hưng Yên"
+    assert submission.figures["ddi_new_capital"].value == Decimal("2310.67")  # converted unit
+    warned = {f.cell: f.message for f in findings if f.rule == "legacy-encoding"}
+    name = "TCVN3" if encoding == "tcvn3" else "VNI"
+    assert warned["C4"] == (
+        f"Ô C4: chữ mã {name} “{encode('Hưng Yên', encoding)}” đã đọc là “Hưng Yên”; hãy chọn "
+        "lại phông chữ Unicode (ví dụ Times New Roman) cho ô này rồi gửi lại."
+    )
+    assert len(warned) == 2  # the name and the unit; "2.310.670" is the same in any font
+
+
+def test_unicode_text_in_a_legacy_font_is_left_alone(
+    make_workbook: Make, contract: Contract
+) -> None:
+    def unicode_in_vn_font(book: openpyxl.Workbook) -> None:
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    cell.font = Font(name=".VnTime")
+
+    submission, findings = read_submission(make_workbook(edit=unicode_in_vn_font), contract)
+    assert submission is not None and submission.member == "Hà Nam"
+    assert [f for f in findings if f.rule == "legacy-encoding"] == []
+
+
+def test_an_upper_case_heading_font_matches_the_header(
+    make_workbook: Make, contract: Contract
+) -> None:
+    def heading(book: openpyxl.Workbook) -> None:
+        sheet = book["Chỉ tiêu"]
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == "Giá trị":
+                    cell.value, cell.font = encode("giá trị", "tcvn3"), Font(name=".VnTimeH")
+
+    submission, findings = read_submission(make_workbook(edit=heading), contract)
+    assert submission is not None and len(submission.figures) == 32
+    [warned] = [f for f in findings if f.rule == "legacy-encoding"]
+    assert warned.message.endswith(
+        "đã đọc là “GIÁ TRỊ”; hãy chọn lại phông chữ Unicode (ví dụ "
+        "Times New Roman) cho ô này rồi gửi lại."
+    )
+
+
+def test_ods_text_is_judged_by_its_content(make_workbook: Make, contract: Contract) -> None:
+    source = make_workbook(member=encode("Nam Định", "tcvn3"))
+    submission, findings = read_submission(to_ods(source), contract)
+    assert submission is not None and submission.member == "Nam Định"
+    assert [f.cell for f in findings if f.rule == "legacy-encoding"] == ["C4"]
+
+
+def _encrypted_xls() -> bytes:
+    import xlwt
+    from xlwt.CompoundDoc import XlsDoc
+
+    book = xlwt.Workbook()
+    book.add_sheet("A").write(0, 0, 1)
+    stream = book.get_biff_data()
+    _, length = struct.unpack("<HH", stream[:4])
+    filepass = struct.pack("<HHHHH", 0x2F, 6, 0, 0x1234, 0x5678)
+    buffer = io.BytesIO()
+    XlsDoc().save(buffer, stream[: 4 + length] + filepass + stream[4 + length :])
+    return buffer.getvalue()
+
+
+def _ods_with(make_workbook: Make, part: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(to_ods(make_workbook())) as source, zipfile.ZipFile(buffer, "w") as out:
+        for info in source.infolist():
+            out.writestr(info, data if info.filename == part else source.read(info))
+    return buffer.getvalue()
+
+
+def _far_cell(make_workbook: Make) -> bytes:
+    with zipfile.ZipFile(to_ods(make_workbook())) as source:
+        content = source.read("content.xml")
+    far = (
+        b'<table:table-row table:number-rows-repeated="9000"><table:table-cell/>'
+        b'</table:table-row><table:table-row><table:table-cell office:value-type="float" '
+        b'office:value="1"/></table:table-row></table:table>'
+    )
+    return _ods_with(make_workbook, "content.xml", content.replace(b"</table:table>", far, 1))
+
+
+UNREADABLE: dict[str, tuple[str, Callable[[Make], bytes], str]] = {
+    "encrypted xls": ("bieu.xls", lambda make: _encrypted_xls(), "mật khẩu"),
+    "truncated xls": (
+        "bieu.xls",
+        lambda make: to_xls(make()).read_bytes()[:3000],
+        "bị hỏng hoặc chưa tải về hết",
+    ),
+    "xls renamed xlsx": (
+        "bieu.xlsx",
+        lambda make: to_xls(make()).read_bytes(),
+        "tệp Excel cũ (.xls) được đổi tên thành .xlsx",
+    ),
+    "ods with a DTD": (
+        "bieu.ods",
+        lambda make: _ods_with(
+            make, "content.xml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'
+        ),
+        "DTD",
+    ),
+    "ods too big": ("bieu.ods", _far_cell, "quá lớn"),
+    "encrypted ods": (
+        "bieu.ods",
+        lambda make: _ods_with(
+            make,
+            "META-INF/manifest.xml",
+            b'<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:x">'
+            b"<manifest:encryption-data/></manifest:manifest>",
+        ),
+        "mật khẩu",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UNREADABLE, ids=list(UNREADABLE))
+def test_each_unreadable_kind_is_one_clear_finding(
+    case: str, make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    name, build, words = UNREADABLE[case]
+    path = tmp_path / "in" / name
+    path.parent.mkdir()
+    path.write_bytes(build(make_workbook))
+    submission, findings = read_submission(path, contract)
+    assert submission is None
+    assert [f.rule for f in findings] == ["unreadable-file"]
+    assert words in findings[0].message
+    result = runner.invoke(app, ["validate", "--format", "json", str(path)])
+    assert result.exit_code == 1 and result.stderr == ""
+    assert "renamed" not in result.stdout
+
+
+def test_a_real_xls_is_not_called_renamed(make_workbook: Make, contract: Contract) -> None:
+    submission, findings = read_submission(to_xls(make_workbook()), contract)
+    assert submission is not None and findings == []
+
+
+def test_annotated_copy_of_a_legacy_file_is_xlsx(make_workbook: Make, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    source = to_xls(make_workbook(values={"workers": -1}), tmp_path / "in" / "ha-nam.xls")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["validate", str(source), "--annotate", str(out)])
+    assert result.exit_code == 1
+    assert (out / "ha-nam.xlsx").is_file() and "ghi dạng .xlsx" in result.stderr
+    copy = openpyxl.load_workbook(out / "ha-nam.xlsx")
+    assert copy.sheetnames[0] == "Lỗi cần sửa"
+    assert any(cell.comment is not None for row in copy["Chỉ tiêu"].iter_rows() for cell in row)
+
+
+def test_a_folder_of_xlsx_pays_nothing_new(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLE, tmp_path / "in")
+    script = (
+        "import sys\nfrom ipstat.cli import main\n"
+        f"sys.argv = ['ipstat', 'validate', '--format', 'json', {str(tmp_path / 'in')!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('xlrd', 'viparse', 'openpyxl', 'odf'))), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", "import json\n" + script], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+
+
+@pytest.fixture(scope="module")
+def legacy_bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("bases")
+    source = SAMPLE / "bieu-ha-nam-2016.xlsx"
+    return {
+        ".xls": to_xls(source, folder / "b.xls").read_bytes(),
+        ".ods": to_ods(source, folder / "b.ods").read_bytes(),
+    }
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    suffix=st.sampled_from([".xls", ".ods"]),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255), st.sampled_from("sdi")),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_mutated_legacy_files_never_crash(
+    legacy_bases: dict[str, bytes],
+    contract: Contract,
+    tmp_path: Path,
+    suffix: str,
+    edits: list[tuple[float, int, str]],
+) -> None:
+    """Byte-level mutants of an `.xls` and an `.ods`: read as-is or one finding, in bounded time."""
+    data = bytearray(legacy_bases[suffix])
+    for where, byte, kind in edits:
+        at = int(where * len(data))
+        if kind == "s":
+            data[at] = byte
+        elif kind == "d":
+            del data[at : at + byte // 4 + 1]
+        else:
+            data[at:at] = bytes([byte]) * (byte % 16 + 1)
+    path = tmp_path / f"mutant{suffix}"
+    path.write_bytes(bytes(data))
+    started = time.perf_counter()
+    submission, findings = read_submission(path, contract)
+    assert time.perf_counter() - started < 5
+    if submission is None:
+        assert [f.rule for f in findings] == ["unreadable-file"]
