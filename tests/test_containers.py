@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from ipstat.contract.model import Contract, Limits
 from ipstat.errors import WorkbookError
 from ipstat.reading import container, sheetarea, workbook
-from ipstat.reading.reader import a1, read_submission
+from ipstat.reading.reader import read_submission
+from ipstat.reading.sheetarea import a1
 from tests import hostile
 
 Make = Callable[..., Path]

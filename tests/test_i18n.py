@@ -7,8 +7,11 @@ import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+from typer.core import TyperArgument, TyperGroup
 from typer.testing import CliRunner
 
 from ipstat import __version__
@@ -23,10 +26,10 @@ ENGLISH = re.compile(
     r"\b(Usage|Options|Arguments|Commands|Error|Missing|invalid|Show this message|No such|Try|"
     r"default|required|unexpected|not one of|not a valid|Possible|Aborted|INTEGER|PATH|"
     r"OPTIONS|COMMAND|ARGS|int|str|path|for help|Install completion|Show completion|"
-    r"does not take|requires)\b",
+    r"does not take|requires|Did you mean|command)\b",
     re.IGNORECASE,
 )
-COMMANDS = ["validate", "template", "schema", "aggregate", "report"]
+COMMANDS = ["validate", "template", "schema", "aggregate", "score", "status", "report", "history"]
 MISUSE = [
     [],
     ["--help"],
@@ -41,6 +44,12 @@ MISUSE = [
     ["schema", "--format", "csv"],
     ["report", "x.json", "--format", "pdf"],
     ["khong-co"],
+    ["validat"],
+    ["sc"],
+    ["validate", "--fromat", "json", "x.xlsx"],
+    ["score"],
+    ["status"],
+    ["history"],
     ["validate", "--khong-co", "x.xlsx"],
     ["validate", "--yaer", "2017", "x.xlsx"],
     ["report", "a.json", "b.json"],
@@ -69,6 +78,36 @@ def test_errors_name_what_was_wrong() -> None:
     assert "Xem hướng dẫn: ipstat validate --help" in result.stderr
     suggestion = runner.invoke(app, ["validate", "--yaer", "2017", "x.xlsx"]).stderr
     assert "không có tùy chọn --yaer; có phải --year?" in suggestion
+
+
+def test_a_misspelt_command_is_suggested_in_vietnamese() -> None:
+    result = runner.invoke(app, ["validat"], prog_name="ipstat")
+    assert "Lỗi: không có lệnh “validat”; có phải lệnh validate?" in result.stderr
+
+
+def _arguments() -> list[tuple[str, Any]]:
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    return [
+        (name, param)
+        for name, command in sorted(group.commands.items())
+        for param in command.params
+        if isinstance(param, TyperArgument)
+    ]
+
+
+@pytest.mark.parametrize(("command", "argument"), _arguments(), ids=lambda a: getattr(a, "name", a))
+def test_every_argument_has_a_vietnamese_name(command: str, argument: Any) -> None:
+    """Usage lines and “thiếu tham số …” name an argument by its metavar; without one typer
+    shows the Python parameter's English name (`{inbox}`)."""
+    name = (argument.metavar or "").removesuffix("...")
+    assert name and name.lower() != argument.name.lower(), (command, argument.name)
+    assert name == name.upper() and not ENGLISH.findall(name)
+    helped = runner.invoke(app, [command, "--help"], prog_name="ipstat").stdout
+    assert name in helped and argument.name not in helped.split("Tùy chọn")[0].lower()
+    if argument.required:
+        missing = runner.invoke(app, [command], prog_name="ipstat").stderr
+        assert f"Lỗi: thiếu tham số {name}." in missing, missing
 
 
 def test_an_unknown_message_is_left_alone() -> None:

@@ -485,7 +485,12 @@ def score(
 
 @app.command()
 def status(
-    inbox: Annotated[Path, typer.Argument(help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017.")],
+    inbox: Annotated[
+        Path,
+        typer.Argument(
+            metavar="THƯ_MỤC_NHẬN", help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017."
+        ),
+    ],
     year: YearOption = None,
     bloc: BlocOption = None,
     deadline: Annotated[
@@ -609,8 +614,9 @@ def history(
     documents: Annotated[
         list[Path],
         typer.Argument(
+            metavar="TỆP_JSON...",
             help="Các tệp tổng hợp JSON do `ipstat aggregate` ghi (mỗi năm một tệp), hoặc thư mục "
-            "chứa các tệp tong-hop-*.json."
+            "chứa các tệp tong-hop-*.json.",
         ),
     ],
     bloc: Annotated[

@@ -33,6 +33,10 @@ MESSAGES: list[tuple[re.Pattern[str], str]] = [
         (r"Missing option '(.+?)'\.", "thiếu tùy chọn {0}."),
         (r"Missing parameter: (.+)", "thiếu {0}."),
         (r"Missing command\.", "thiếu tên lệnh."),
+        (
+            r"No such command '(.+?)'\. Did you mean (.+)\?",
+            "không có lệnh “{0}”; có phải lệnh {1}?",
+        ),
         (r"No such command '(.+?)'\.", "không có lệnh “{0}”."),
         (
             r"No such option: (\S+) \(Possible options: (.+)\)",

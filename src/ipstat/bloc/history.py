@@ -18,7 +18,7 @@ from ipstat.bloc.aggregate import RATIO_PLACES, derive, percent, sum_members
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, parse_document
 from ipstat.contract.model import Contract
-from ipstat.errors import IpstatError
+from ipstat.errors import IpstatError, os_error_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -233,7 +233,7 @@ def _read(path: Path) -> tuple[Path, Document, str]:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise HistoryError(f"Không đọc được {path}: {exc.strerror or exc}") from exc
+        raise HistoryError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
     return path, parse_document(path, content), hashlib.sha256(content).hexdigest()
 
 

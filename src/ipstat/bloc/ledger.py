@@ -201,11 +201,51 @@ def _migrate(path: Path, connection: sqlite3.Connection) -> None:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+# What to do about each SQLite result code (its primary code, without the extended part), in
+# Vietnamese: sqlite's own message is English. Codes not listed fall back on the error's class.
+_WHAT_TO_DO = {
+    "SQLITE_READONLY": "tệp sổ hoặc thư mục chứa nó chỉ cho đọc; hãy cho phép ghi vào tệp và "
+    "thư mục (Thuộc tính > bỏ chọn Chỉ đọc), hoặc chép cả thư mục sang nơi ghi được rồi chạy lại",
+    "SQLITE_CANTOPEN": "không mở được tệp sổ: ở đó có một thư mục trùng tên, hoặc thư mục chứa "
+    "sổ không cho ghi; hãy đổi tên thư mục trùng tên, hoặc cho phép ghi vào thư mục rồi chạy lại",
+    "SQLITE_BUSY": "sổ đang được một lần chạy ipstat khác (hoặc chương trình khác) dùng; hãy đợi "
+    "lần chạy đó xong, hoặc đóng chương trình đang mở sổ, rồi chạy lại",
+    "SQLITE_LOCKED": "sổ đang bị khóa bởi một lần chạy khác; hãy đợi lần chạy đó xong rồi chạy lại",
+    "SQLITE_PERM": "hệ điều hành không cho phép dùng tệp sổ; hãy kiểm tra quyền của tệp và thư mục",
+    "SQLITE_FULL": "ổ đĩa đã đầy; hãy giải phóng chỗ trống rồi chạy lại",
+    "SQLITE_IOERR": "lỗi đọc hoặc ghi đĩa khi dùng sổ; hãy kiểm tra ổ đĩa rồi chạy lại",
+    "SQLITE_NOMEM": "không đủ bộ nhớ; hãy đóng bớt chương trình rồi chạy lại",
+}
+_DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FORMAT"}
+
+
+def _sqlite_name(exc: sqlite3.Error) -> str:
+    """`SQLITE_READONLY` for `SQLITE_READONLY_DIRECTORY`: the primary code says what to do."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    if isinstance(code, int):
+        primary = {
+            3: "SQLITE_PERM", 5: "SQLITE_BUSY", 6: "SQLITE_LOCKED", 7: "SQLITE_NOMEM",
+            8: "SQLITE_READONLY", 10: "SQLITE_IOERR", 11: "SQLITE_CORRUPT", 13: "SQLITE_FULL",
+            14: "SQLITE_CANTOPEN", 24: "SQLITE_FORMAT", 26: "SQLITE_NOTADB",
+        }  # fmt: skip
+        return primary.get(code & 0xFF, name)
+    return name
+
+
 def _error(path: Path, exc: sqlite3.Error) -> LedgerError:
-    if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, no such folder
-        return LedgerError(f"Không dùng được sổ theo dõi {path}: {exc}.")
+    """sqlite's English message never reaches the user: the result code says what happened."""
+    name = _sqlite_name(exc)
+    if name in _WHAT_TO_DO:
+        return LedgerError(f"Không dùng được sổ theo dõi {path}: {_WHAT_TO_DO[name]}.")
+    if name not in _DAMAGED and isinstance(exc, sqlite3.OperationalError):
+        code = f" (mã lỗi SQLite {name})" if name else ""
+        return LedgerError(
+            f"Không dùng được sổ theo dõi {path}{code}; hãy kiểm tra tệp sổ và quyền ghi của thư "
+            "mục rồi chạy lại."
+        )
     return LedgerError(
-        f"Sổ theo dõi {path} bị hỏng hoặc không phải là tệp SQLite ({exc}). ipstat không ghi đè "
+        f"Sổ theo dõi {path} bị hỏng hoặc không phải là tệp SQLite. ipstat không ghi đè "
         "lên nó: hãy khôi phục tệp từ bản sao lưu, hoặc đổi tên nó để bắt đầu sổ mới (thời điểm "
         "nhận của mỗi bản sẽ được tính lại theo thời điểm sửa đổi của tệp)."
     )

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from ipstat.contract import cache as contract_cache
 from ipstat.contract.textnorm import fold, fold_words
+from ipstat.errors import os_error_text
 from ipstat.resources import data_dir
 
+T = TypeVar("T")
 Kind = Literal["count", "money", "area"]
 Severity = Literal["error", "warning", "note"]
 
@@ -469,16 +471,26 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ContractError(f"Không đọc được tệp {path}: {exc.strerror or exc}") from exc
+        raise ContractError(f"Không đọc được tệp {path}: {os_error_text(exc)}.") from exc
 
 
 def _parse(path: Path, content: bytes) -> dict[str, Any]:
     import tomllib  # noqa: PLC0415
 
     try:
-        return tomllib.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ContractError(f"Tệp {path} sai cú pháp TOML: {exc}") from exc
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise ContractError(
+            f"Tệp {path} không phải UTF-8 (dòng {line}); hãy lưu lại tệp với bảng mã UTF-8."
+        ) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message is English; only where it is (line, column) is kept.
+        where = re.search(r"at line (\d+), column (\d+)", str(exc))
+        at = f" ở dòng {where[1]}, cột {where[2]}" if where else ""
+        raise ContractError(f"Tệp {path} sai cú pháp TOML{at}.") from exc
 
 
 def bloc_path(bloc: str | Path | None, schemas: Path) -> Path:
@@ -523,13 +535,18 @@ def load_contract(schemas: Path | None = None, bloc: str | Path | None = None) -
 
 
 def _check(raw: dict[str, Any], folder: Path) -> Contract:
-    """pydantic builds the dataclasses from the TOML data, checking every type and value."""
+    return checked(Contract, raw, f"Bộ quy ước trong {folder}")
+
+
+def checked(kind: type[T], raw: object, what: str) -> T:
+    """pydantic builds a contract type from TOML data, checking every type and value; the
+    error names `what` and every field that is wrong."""
     from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
 
     try:
-        return TypeAdapter(Contract).validate_python(raw)
+        return TypeAdapter(kind).validate_python(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
-        raise ContractError(f"Bộ quy ước trong {folder} không hợp lệ: {problems}") from exc
+        raise ContractError(f"{what} không hợp lệ: {problems}") from exc

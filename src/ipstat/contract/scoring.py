@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from ipstat.contract import cache as contract_cache
-from ipstat.contract.model import Contract, ContractError, _Checked, _parse, _read, _unique
+from ipstat.contract.model import Contract, ContractError, _Checked, _parse, _read, _unique, checked
 from ipstat.resources import data_dir
 
 Method = Literal["plan", "growth", "self", "manual"]
@@ -147,15 +147,7 @@ def load_scoring(
 
 
 def _check(raw: dict[str, object], path: Path) -> ScoringTable:
-    from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
-
-    try:
-        return TypeAdapter(ScoringTable).validate_python(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ContractError(f"Biểu tiêu chí chấm điểm {path} không hợp lệ: {problems}") from exc
+    return checked(ScoringTable, raw, f"Biểu tiêu chí chấm điểm {path}")
 
 
 def _check_indicators(table: ScoringTable, contract: Contract, path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.document import Document
-from ipstat.reading.reader import a1
+from ipstat.reading.sheetarea import a1
 
 # One number of decimals per column. Money and areas show two: members write them to two
 # decimals, and this workbook is where their figures are checked against their files and seen

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from copy import copy
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ipstat.contract.model import Contract, Member
 from ipstat.outputs.atomic import write_atomic
@@ -13,6 +13,7 @@ from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, is_wide, 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
     from ipstat.contract.scoring import ScoringTable
@@ -125,6 +126,25 @@ def _grey_codes(sheet: "Worksheet", first_row: int) -> None:
             cell.font = _font(color=CODE_COLOR)
 
 
+def _number_rules(
+    sheet: "Worksheet",
+    operator: Literal["greaterThan", "greaterThanOrEqual"],
+    sign: str,
+    title: str,
+) -> tuple["DataValidation", "DataValidation"]:
+    """Excel's own check of a value cell against 0: one rule for counts, one for amounts."""
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    whole = DataValidation(type="whole", operator=operator, formula1="0")
+    decimal = DataValidation(type="decimal", operator=operator, formula1="0")
+    for validation, what in ((whole, f"một số nguyên {sign} 0"), (decimal, f"một số {sign} 0")):
+        validation.error = f"Hãy nhập {what}."
+        validation.errorTitle = title
+        validation.showErrorMessage = True
+        sheet.add_data_validation(validation)
+    return whole, decimal
+
+
 def _unlock(sheet: "Worksheet", ref: str) -> None:
     from openpyxl.styles import Protection  # noqa: PLC0415
 
@@ -157,7 +177,6 @@ def _info(sheet: "Worksheet", contract: Contract, year: int, member: Member | No
 
 
 def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
 
     spec = contract.form.figures_sheet
     roles = ["code", "label", "unit", "value", "note"]
@@ -167,13 +186,7 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
     sheet.cell(row=2, column=1, value="Ghi số vào cột “Giá trị”; không có thì ghi 0.")
     header_row = 4
     _header(sheet, header_row, titles)
-    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-    decimal = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-    for validation, what in ((whole, "một số nguyên ≥ 0"), (decimal, "một số ≥ 0")):
-        validation.error = f"Hãy nhập {what}."
-        validation.errorTitle = "Giá trị không hợp lệ"
-        validation.showErrorMessage = True
-        sheet.add_data_validation(validation)
+    whole, decimal = _number_rules(sheet, "greaterThanOrEqual", "≥", "Giá trị không hợp lệ")
     row = header_row
     for section in contract.form.sections:
         row += 1
@@ -267,7 +280,6 @@ def build_registration_form(
     """The registration form (emulation-scoring.md §1): who registers, and a row for each
     indicator a `plan` criterion of the table needs."""
     from openpyxl import Workbook  # noqa: PLC0415
-    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
 
     book = Workbook()
     guide = book.active
@@ -283,13 +295,7 @@ def build_registration_form(
     sheet.cell(row=2, column=1, value="Ghi kế hoạch năm vào cột “Kế hoạch” (số lớn hơn 0).")
     header_row = 4
     _header(sheet, header_row, titles)
-    whole = DataValidation(type="whole", operator="greaterThan", formula1="0")
-    decimal = DataValidation(type="decimal", operator="greaterThan", formula1="0")
-    for validation, what in ((whole, "một số nguyên > 0"), (decimal, "một số > 0")):
-        validation.error = f"Hãy nhập {what}."
-        validation.errorTitle = "Kế hoạch không hợp lệ"
-        validation.showErrorMessage = True
-        sheet.add_data_validation(validation)
+    whole, decimal = _number_rules(sheet, "greaterThan", ">", "Kế hoạch không hợp lệ")
     for row, code in enumerate(scoring.plan_indicators, start=header_row + 1):
         indicator = contract.form.by_code[code]
         sheet.cell(row=row, column=1, value=code)

@@ -19,7 +19,7 @@ from ipstat.outputs.consolidated import (
     workbook_styles,
 )
 from ipstat.outputs.paper import wrapped_height
-from ipstat.reading.reader import a1
+from ipstat.reading.sheetarea import a1
 
 BLOC_SHEET = "Khối"
 CHART_SHEET = "Biểu đồ"

@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.document import Document
+from ipstat.errors import os_error_text
 from ipstat.outputs.render import TemplateProblem, environment, markdown_text
 from ipstat.outputs.score_workbook import METHODS
+from ipstat.outputs.template_errors import template_error
 from ipstat.reading.formatting import format_number
 from ipstat.resources import data_dir
 
@@ -36,10 +38,10 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
     env.filters.update({"diem": points, "so_luong": count_text, "ten_dv": unit})
     try:
         return env.get_template(path.name).render(_context(document))
-    except TemplateError as exc:
-        raise TemplateProblem(f"Mẫu {path}: {exc}") from exc
+    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise TemplateProblem(template_error(exc, path)) from exc
     except OSError as exc:
-        raise TemplateProblem(f"Không đọc được mẫu {path}: {exc.strerror or exc}") from exc
+        raise TemplateProblem(f"Không đọc được mẫu {path}: {os_error_text(exc)}.") from exc
 
 
 def _context(document: Document) -> dict[str, Any]:

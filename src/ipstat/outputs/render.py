@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipstat.bloc.document import Document
-from ipstat.errors import IpstatError
+from ipstat.errors import IpstatError, os_error_text
+from ipstat.outputs.template_errors import template_at, template_error
 from ipstat.reading.formatting import format_number, format_percent
 from ipstat.reading.visible import visible
 from ipstat.resources import data_dir
@@ -189,23 +190,19 @@ def render_report(document: Document, template: Path | None = None) -> str:
 
 def render_template(path: Path, values: dict[str, Any]) -> str:
     """Any template in the one environment; a problem names the template and line."""
-    from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError  # noqa: PLC0415
+    from jinja2 import TemplateError, UndefinedError  # noqa: PLC0415
 
     env = environment(path.parent)
     try:
         return env.get_template(path.name).render(values)
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(f"Mẫu {path}, dòng {exc.lineno}: lỗi cú pháp: {exc.message}") from exc
     except UndefinedError as exc:
-        line = _template_line(exc, path)
         raise TemplateProblem(
-            f"Mẫu {path}, dòng {line}: {_undefined(exc.message or '', values)}"
+            f"{template_at(exc, path)}: {_undefined(exc.message or '', values)}"
         ) from exc
     except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        line = _template_line(exc, path)
-        raise TemplateProblem(f"Mẫu {path}, dòng {line}: {exc}") from exc
+        raise TemplateProblem(template_error(exc, path)) from exc
     except OSError as exc:
-        raise TemplateProblem(f"Không đọc được mẫu {path}: {exc.strerror or exc}") from exc
+        raise TemplateProblem(f"Không đọc được mẫu {path}: {os_error_text(exc)}.") from exc
 
 
 def _undefined(message: str, values: dict[str, Any]) -> str:
@@ -231,14 +228,3 @@ def _names(values: Any, depth: int = 3) -> set[str]:
     for value in values.values():
         names |= _names(value, depth - 1)
     return names
-
-
-def _template_line(exc: BaseException, path: Path) -> str:
-    """Jinja keeps the template's own line numbers in the traceback frames it rewrites."""
-    line = "?"
-    tb = exc.__traceback__
-    while tb is not None:
-        if Path(tb.tb_frame.f_code.co_filename).name == path.name:
-            line = str(tb.tb_lineno)
-        tb = tb.tb_next
-    return line

@@ -31,7 +31,7 @@ from ipstat.reading.numbers import (
     parse_vi_number,
     significant_digits,
 )
-from ipstat.reading.sheetarea import Place, position
+from ipstat.reading.sheetarea import Place, a1, position
 from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
 from ipstat.reading.visible import visible
 from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
@@ -81,16 +81,6 @@ class _Table:
 
     def ref(self, row: int, role: str) -> str:
         return a1(row, self.columns[role])
-
-
-def a1(row: int, column: int) -> str:
-    """Zero-based row and column as an Excel reference (0, 0 → A1)."""
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
 
 
 class _Reading:

@@ -43,6 +43,16 @@ _ATTRIBUTE = re.compile(rb"""([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 Place = tuple[int, int]
 
 
+def a1(row: int, column: int) -> str:
+    """Zero-based row and column as an Excel reference (0, 0 → A1); `position` reads it back."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
+
+
 def position(ref: str) -> Place | None:
     """`D40` → (39, 3), zero-based; None for what is not a cell of Excel's grid."""
     match = _CELL_REF.fullmatch(ref)
@@ -155,8 +165,6 @@ def formulas(xml: bytes, sheet: str, limits: Limits) -> dict[Place, str]:
 
 def _moved(formula: str, origin: Place, place: Place) -> str:
     """A shared formula as it reads in another cell (relative references move with it)."""
-    from ipstat.reading.reader import a1  # noqa: PLC0415
-
     try:
         from openpyxl.formula.translate import Translator  # noqa: PLC0415
 
@@ -215,8 +223,6 @@ def _bound_dimension(ref: bytes, sheet: str, limits: Limits) -> None:
 
 
 def _outside(sheet: str, place: Place, limits: Limits) -> WorkbookError:
-    from ipstat.reading.reader import a1  # noqa: PLC0415
-
     return WorkbookError(
         f"Trang tính “{sheet}” có ô {a1(*place)} ở dòng {place[0] + 1}, cột {place[1] + 1}, ngoài "
         f"giới hạn {limits.max_rows} dòng × {limits.max_columns} cột của biểu; hãy xóa các "

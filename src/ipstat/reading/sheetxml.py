@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from ipstat.reading.legacy_text import font_encoding
-from ipstat.reading.sheetarea import sheet_paths
+from ipstat.reading.sheetarea import a1, position, sheet_paths
 
 T = TypeVar("T")
 
@@ -28,7 +28,6 @@ CALAMINE_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", 
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in number formats that mislead
 _LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 _SCALING = re.compile(r"(?<=[0#?]),+(?![0#?])")
-_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _FORMAT_CODE = re.compile(rb"""formatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _BUILTIN_USED = re.compile(rb"""numFmtId\s*=\s*["'](?:9|10)["']""")
 _LEGACY_FONT = re.compile(rb"""\bval\s*=\s*["'](?:\.vn|vni[- ])""", re.IGNORECASE)
@@ -71,22 +70,6 @@ def _attribute(element: "Element", name: str) -> str | None:
         if _local(key) == name:
             return value
     return None
-
-
-def _column(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number - 1
-
-
-def _a1(row: int, column: int) -> str:
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
 
 
 class WorkbookXml:
@@ -212,12 +195,12 @@ class SheetXml:
                     if tag == "row":
                         element.clear()
                     continue
-                match = _REF.fullmatch(element.get("r") or "")
-                if match:
-                    column, row = _column(match[1]), int(match[2]) - 1
+                place = position(element.get("r") or "")
+                if place:
+                    row, column = place
                 else:
                     column += 1
-                where = _a1(row, column)
+                where = a1(row, column)
                 if element.get("t") == "e":
                     value = next((c.text for c in element if _local(c.tag) == "v"), None)
                     errors[where] = (value or "").strip()

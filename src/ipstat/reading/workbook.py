@@ -8,6 +8,8 @@ of hanging, filling memory or ending in a library's traceback.
 """
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -51,7 +53,7 @@ class RawWorkbook:
         for part in self._sheet_parts(sheet):
             bound_sheet(self._inflated(part), sheet, self.limits)
         self.clock.check()
-        try:
+        with _calamine(f"trang tính “{sheet}”"):
             data = self.book.get_sheet_by_name(sheet)
             if data.total_height > self.limits.max_rows:
                 raise WorkbookError(
@@ -59,14 +61,6 @@ class RawWorkbook:
                     f"{self.limits.max_rows} dòng của biểu; hãy xóa các dòng thừa rồi gửi lại."
                 )
             rows: list[list[Cell]] = data.to_python(skip_empty_area=False)
-        except WorkbookError:
-            raise
-        except BaseException as exc:  # calamine's errors, and a Rust panic (a BaseException)
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
-                raise
-            raise WorkbookError(
-                f"Không đọc được trang tính “{sheet}”: {_calamine_reason(exc)}; {RESAVE}."
-            ) from exc
         self.clock.check()
         return rows
 
@@ -172,14 +166,20 @@ def _kind(content: bytes, path: Path) -> Kind:
 def _load(content: bytes) -> Any:
     from python_calamine import CalamineWorkbook  # noqa: PLC0415
 
-    try:
+    with _calamine("sổ làm việc"):
         return CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except BaseException as exc:  # calamine's errors, and a Rust panic (a BaseException)
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise WorkbookError(
-            f"Không đọc được sổ làm việc: {_calamine_reason(exc)}; {RESAVE}."
-        ) from exc
+
+
+@contextmanager
+def _calamine(what: str) -> Iterator[None]:
+    """calamine's errors, and a Rust panic (a BaseException), as a `WorkbookError` about `what`
+    in words a clerk can act on."""
+    try:
+        yield
+    except (WorkbookError, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        raise WorkbookError(f"Không đọc được {what}: {_calamine_reason(exc)}; {RESAVE}.") from exc
 
 
 def _calamine_reason(exc: BaseException) -> str:
