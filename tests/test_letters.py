@@ -17,6 +17,7 @@ from ipstat.contract.model import Contract
 from ipstat.outputs.letters import date_line, render_letters, write_letters
 from ipstat.outputs.render import TemplateProblem
 from ipstat.tracking import track
+from tests.markup import HOSTILE, HOSTILE_SHOWN, INJECTED, parse
 
 Make = Callable[..., Path]
 runner = CliRunner()
@@ -155,6 +156,31 @@ def test_cli_letters_template_error_exits_2_and_leaves_the_ledger(inbox: Path) -
     assert (inbox.parent / "thu" / "thu-nhac-bac-ninh-2017.docx").is_file()
     assert (inbox.parent / "ghi-chu" / "bac-ninh.xlsx").is_file()
     assert not (inbox.parent / "ghi-chu" / "ha-nam.xlsx").exists()
+
+
+def test_cell_text_and_file_names_never_become_markdown_in_letters(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    folder = tmp_path / "nhan-ve"
+    folder.mkdir()
+    name = "bac-ninh [bấm](evil.example) #1 _x_.xlsx"
+    make_workbook(f"nhan-ve/{name}", member="Bắc Ninh", year=2017, values={"workers": HOSTILE})
+    out = tmp_path / "thu"
+    result = runner.invoke(app, ["status", str(folder), "--letters", str(out)])
+    assert result.exit_code == 1, result.output
+    text = (out / "thu-nhac-bac-ninh-2017.md").read_text(encoding="utf-8")
+    parsed = parse(text)
+    assert not parsed.kinds & INJECTED
+    assert not any("Tiêu đề giả" in h for h in parsed.headings)
+    assert any(HOSTILE_SHOWN in t for t in parsed.texts)  # the cell, quoted in a finding
+    assert any(f"tệp “{name}”" in t for t in parsed.texts)
+    word = Document(str(out / "thu-nhac-bac-ninh-2017.docx"))
+    assert not any(
+        "Tiêu đề giả" in p.text for p in word.paragraphs if p.style and p.style.name != "Normal"
+    )
+    assert any(HOSTILE_SHOWN in p.text for p in word.paragraphs)
 
 
 def test_the_word_letter_is_laid_out_as_decree_30_2020_shows(

@@ -253,3 +253,29 @@ def test_all_findings_in_one_pass(make_workbook: Make, contract: Contract) -> No
     )
     rules = {f.rule for f in findings_of(path, contract)}
     assert {"unknown-member", "negative-value", "non-numeric-value", "missing-value"} <= rules
+
+
+@pytest.mark.parametrize(
+    ("unit", "said"),
+    [
+        ("Ban QL [bấm vào](http://x) <b>x</b>", "có ký tự “<”, “>”, “[”, “]”"),
+        ("Ban Quản lý\n\n# Tiêu đề giả", "có xuống dòng; có ký tự “#”"),
+        ("Ban Quản lý " + "rất " * 40, "dài 171 ký tự (tối đa 150)"),
+    ],
+)
+def test_unusual_unit_name_is_a_warning(
+    unit: str, said: str, make_workbook: Make, contract: Contract
+) -> None:
+    def writing(text: str) -> Callable[[Any], None]:
+        def write(book: Any) -> None:
+            for row in book[contract.form.info_sheet.name].iter_rows():
+                if row[0].value == "don_vi":
+                    row[2].value = text
+
+        return write
+
+    findings = findings_of(make_workbook(edit=writing(unit)), contract)
+    assert [(f.rule, f.severity, f.cell) for f in findings] == [("unusual-name", "warning", "C6")]
+    assert said in findings[0].message
+    plain = "Ban Quản lý các Khu công nghiệp, Khu kinh tế tỉnh Hà Nam (cũ) - Phòng 2/3"
+    assert findings_of(make_workbook(edit=writing(plain)), contract) == []

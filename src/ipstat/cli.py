@@ -425,6 +425,13 @@ def score(
     ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    latest: Annotated[
+        bool,
+        typer.Option(
+            "--latest",
+            help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ.",
+        ),
+    ] = False,
 ) -> None:
     """Chấm điểm thi đua, xếp hạng và dự thảo đề nghị khen thưởng."""
     from ipstat.emulation import score as score_bloc  # noqa: PLC0415
@@ -445,6 +452,7 @@ def score(
             year=year,
             out=out,
             word=docx,
+            latest=latest,
         )
     except IpstatError as exc:
         _fail(str(exc))
@@ -460,7 +468,7 @@ def score(
 
         print(dumps(scored.document))
     if scored.report.warnings:
-        console.print(findings_table(scored.report.warnings))
+        console.print(findings_table(scored.report.warnings, with_file=True))
     from ipstat.reading.formatting import format_number  # noqa: PLC0415
 
     places = scored.document["table"]["places"]

@@ -63,6 +63,8 @@ BUILTIN_RULES = frozenset(
         "adjustment-unknown-member",
         "adjustment-unknown-criterion",
         "duplicate-adjustment",
+        "adjustment-unscored-member",
+        "unusual-name",
         "value-out-of-range",
         "too-many-digits",
         "error-value",
@@ -106,6 +108,8 @@ class InfoField(_Checked):
     label: str
     required: bool = False
     kind: Literal["member", "year", "text", "date"]
+    # A name printed in the bloc's documents: longer, or with markup characters, is a warning.
+    max_length: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,6 +5,7 @@ not code), `StrictUndefined` (a misspelt name is an error, never an empty gap), 
 filters registered here and nowhere else.
 """
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from ipstat.bloc.document import Document
 from ipstat.errors import IpstatError, os_error_text
 from ipstat.outputs.template_errors import template_at, template_error
 from ipstat.reading.formatting import format_number, format_percent
+from ipstat.reading.visible import visible
 from ipstat.resources import data_dir
 
 if TYPE_CHECKING:
@@ -67,7 +69,30 @@ def _appended(words: str) -> str:
     return f", {words}" if words else ""
 
 
+# Backslash-escaped wherever they stand: what makes emphasis, code, links, HTML, table cells
+# (`_` between two letters or digits, as in `budget_vnd`, cannot make emphasis: left alone).
+_MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<>|~#]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
+# At the start of a line they would open a list, a quote, a heading or a rule.
+_MARKDOWN_LEADING = re.compile(r"^(?:[-+=]|\d+(?=[.)]))")
+
+
+def markdown_text(value: Any) -> str:
+    """Text from input (a cell, a file or sheet name, a message quoting a cell) as literal
+    Markdown: one line, controls made visible, every character that Markdown or HTML would
+    read as structure backslash-escaped, so it reads the same in the `.md` and the `.docx`."""
+    value = _defined(value)
+    text = visible(" ".join(("" if value is None else str(value)).split()), keep="")
+    text = _MARKDOWN_INLINE.sub(lambda m: "\\" + m[0], text)
+    leading = _MARKDOWN_LEADING.match(text)
+    if leading is None:
+        return text
+    if leading[0][0].isdigit():
+        return leading[0] + "\\" + text[len(leading[0]) :]
+    return "\\" + text
+
+
 FILTERS = {
+    "nguyen_van": markdown_text,
     "so": _number,
     "phan_tram": _percent,
     "noi": join_vi,

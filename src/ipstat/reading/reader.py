@@ -33,6 +33,7 @@ from ipstat.reading.numbers import (
 )
 from ipstat.reading.sheetarea import Place, a1, position
 from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
+from ipstat.reading.visible import visible
 from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
 
 if TYPE_CHECKING:
@@ -323,6 +324,8 @@ def _read_info(table: _Table, reading: _Reading) -> None:
         assert found is not None
         reading.submission.info[code] = text
         cell = table.ref(found, "value")
+        if spec.max_length is not None:
+            _check_name(text, spec.label, spec.max_length, (table.sheet, cell, code), reading)
         if spec.kind == "member":
             _read_member(text, table.sheet, cell, reading)
         elif spec.kind == "year":
@@ -354,6 +357,32 @@ def _text(raw: Cell) -> str:
     if isinstance(raw, dt.datetime | dt.date):
         return raw.strftime("%d/%m/%Y")
     return str(raw).strip()
+
+
+_MARKUP = frozenset("<>[]{}|*#`_~\\")
+
+
+def _check_name(
+    text: str, label: str, limit: int, where: tuple[str, str, str], reading: _Reading
+) -> None:
+    """A name the bloc's documents print: printed literally in any case (never as markup),
+    but a line break, a markup character or a paragraph is usually a slip worth a look."""
+    odd = [f"dài {len(text)} ký tự (tối đa {limit})"] if len(text) > limit else []
+    if any(c in "\r\n\u2028\u2029" for c in text):
+        odd.append("có xuống dòng")
+    marks = sorted({c for c in text if c in _MARKUP or not c.isprintable()} - set("\r\n"))
+    if marks:
+        odd.append("có ký tự " + ", ".join(f"“{visible(c, keep='')}”" for c in marks))
+    if odd:
+        sheet, cell, code = where
+        reading.add(
+            "unusual-name",
+            f"“{label}” {'; '.join(odd)}; ô này được in trong văn bản của Khối, hãy chỉ ghi tên "
+            "đơn vị trên một dòng (vd. “Ban Quản lý các KCN tỉnh Hà Nam”).",
+            sheet=sheet,
+            cell=cell,
+            code=code,
+        )
 
 
 def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
