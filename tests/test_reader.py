@@ -113,6 +113,8 @@ def test_unknown_member_suggests_the_closest(make_workbook: Make, contract: Cont
 def test_invalid_year(make_workbook: Make, contract: Contract, year: Any) -> None:
     finding = one(findings_of(make_workbook(year=year), contract), "invalid-year")
     assert (finding.code, finding.cell) == ("nam", "C5")
+    assert "ví dụ 2016" not in finding.message  # not a year to copy onto a 2017 form (QA 21)
+    assert "từ 1990 đến 2200" in finding.message
 
 
 def test_year_as_text_is_accepted(make_workbook: Make, contract: Contract) -> None:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ipstat.contract.model import Contract, ContractError, Member, load_contract
+from ipstat.contract.model import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Contract,
+    ContractError,
+    Member,
+    load_contract,
+)
 from ipstat.errors import IpstatError
 from ipstat.i18n import VietnameseGroup
 
@@ -54,7 +61,17 @@ Paths = Annotated[
     list[Path],
     typer.Argument(metavar="ĐƯỜNG_DẪN...", help="Tệp .xlsx hoặc thư mục chứa các tệp."),
 ]
-YearOption = Annotated[int | None, typer.Option("--year", help="Năm đang tổng hợp.")]
+
+
+def _year(value: int | None) -> int | None:
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+        raise typer.BadParameter(f"năm {value} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.")
+    return value
+
+
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Năm đang tổng hợp.", callback=_year)
+]
 BlocOption = Annotated[
     str | None,
     typer.Option("--bloc", help="Khối thi đua: mã trong schemas/blocs (dbsh-2016) hoặc tệp .toml."),
@@ -77,10 +94,23 @@ class StatusFormat(StrEnum):
     json = "json"
 
 
+# Redirected output has no width to fit: tables are laid out as wide as their text, so a file
+# gets every date and file name whole (rich would otherwise fold them at 80 columns).
+REDIRECTED_WIDTH = 10_000
+
+
 def _console(stderr: bool = False) -> "Console":
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, emoji=False)
+    stream = sys.stderr if stderr else sys.stdout
+    redirected = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(
+        stderr=stderr,
+        no_color="NO_COLOR" in os.environ,
+        highlight=False,
+        emoji=False,
+        width=REDIRECTED_WIDTH if redirected else None,
+    )
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -152,7 +182,10 @@ def validate(
     scoring = _scoring(contract, None, schemas)
     try:
         last_year = _last_year(previous, contract)
-        report = validate_paths(paths, contract, year, scoring=scoring, last_year=last_year).report
+        exclude = [annotate] if annotate is not None and annotate.is_dir() else []
+        report = validate_paths(
+            paths, contract, year, scoring=scoring, last_year=last_year, exclude=exclude
+        ).report
     except IpstatError as exc:
         _fail(str(exc))
     if output_format is ValidateFormat.text:
@@ -213,7 +246,7 @@ def _print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:
 
 @app.command()
 def template(
-    year: Annotated[int, typer.Option("--year", help="Năm báo cáo.")],
+    year: Annotated[int, typer.Option("--year", help="Năm báo cáo.", callback=_year)],
     member: Annotated[str | None, typer.Option("--member", help="Tên thành viên.")] = None,
     all_members: Annotated[
         bool, typer.Option("--all", help="Một biểu cho mỗi thành viên của Khối.")
@@ -238,6 +271,9 @@ def template(
             "để thành viên đối chiếu.",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Ghi đè lên tệp đã có (mặc định: từ chối).")
+    ] = False,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
     from ipstat.outputs import form  # noqa: PLC0415
@@ -254,6 +290,7 @@ def template(
     if adjustments:
         assert scoring is not None
         path = output or Path(f"dieu-chinh-{year}.xlsx")
+        _refuse_existing([path], overwrite)
         try:
             form.write_adjustment_form(path, contract, scoring, year)
         except IpstatError as exc:
@@ -274,6 +311,7 @@ def template(
         targets = [(chosen, output or Path(filename(year, chosen)))]
     if previous is not None and not (member or all_members):
         _fail("--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên.")
+    _refuse_existing([path for _, path in targets], overwrite)
     try:
         last_year = _last_year(previous, contract)
     except IpstatError as exc:
@@ -290,6 +328,19 @@ def template(
         except IpstatError as exc:
             _fail(str(exc))
         console.print(_written(path), soft_wrap=True)
+
+
+def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
+    """A blank form never replaces a file (a member's filled workbook, say) unasked."""
+    existing = [p for p in paths if p.exists() and not p.is_dir()]
+    if existing and not overwrite:
+        from ipstat.reading.visible import visible  # noqa: PLC0415
+
+        names = ", ".join(visible(str(p)) for p in existing)
+        _fail(
+            f"không ghi biểu mẫu vì đã có {len(existing)} tệp: {names}. Hãy chọn thư mục khác "
+            "(-o), hoặc thêm --overwrite nếu chắc chắn muốn ghi đè. Không tệp nào bị thay."
+        )
 
 
 def _written(path: Path) -> "Text":
@@ -323,7 +374,8 @@ def aggregate(
     paths: Paths,
     year: YearOption = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+        Path | None,
+        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>)."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
@@ -415,7 +467,8 @@ def score(
     ] = None,
     year: YearOption = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+        Path | None,
+        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>)."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
@@ -527,10 +580,14 @@ def status(
     contract = _contract(schemas, bloc)
     due = None
     if deadline is not None:
+        import re  # noqa: PLC0415
+
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", deadline):
+            _fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
         try:
             due = dt.date.fromisoformat(deadline)
         except ValueError:
-            _fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
+            _fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
     try:
         tracked = track(
             inbox,
@@ -552,6 +609,8 @@ def status(
         print_status(_console(), tracked.status)
     for path in tracked.letters:
         print(f"Đã ghi thư: {visible(str(path))}", file=sys.stderr)
+    for line in tracked.no_letter:
+        print(visible(line), file=sys.stderr)
     if tracked.annotated is not None and annotate is not None:
         _print_annotated(tracked.annotated, annotate)
     raise typer.Exit(0 if tracked.status.complete else 1)
@@ -628,7 +687,8 @@ def history(
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/lich-su).")
+        Path | None,
+        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/lich-su)."),
     ] = None,
     output_format: Annotated[
         list[HistoryFormat] | None,

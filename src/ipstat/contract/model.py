@@ -365,6 +365,10 @@ class Member(_Checked):
         return self.board or f"Ban Quản lý các KCN tỉnh {self.name}"
 
 
+# The reporting years ipstat accepts, in a workbook and on the command line.
+FIRST_YEAR, LAST_YEAR = 1990, 2200
+
+
 @dataclass(frozen=True, kw_only=True)
 class Bloc(_Checked):
     id: str

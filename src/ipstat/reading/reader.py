@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ipstat.contract.model import Contract, Indicator, SheetSpec
+from ipstat.contract.model import FIRST_YEAR, LAST_YEAR, Contract, Indicator, SheetSpec
 from ipstat.contract.textnorm import fold
 from ipstat.errors import WorkbookError
 from ipstat.reading.excel_errors import error_meaning
@@ -31,6 +31,7 @@ from ipstat.reading.numbers import (
     parse_vi_number,
     significant_digits,
 )
+from ipstat.reading.own import ANNOTATED_ACTION, ANNOTATED_REASON, OwnOutputError, is_annotated
 from ipstat.reading.sheetarea import Place, a1, position
 from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
 from ipstat.reading.visible import visible
@@ -117,7 +118,8 @@ class _Reading:
 def read_submission(
     path: Path, contract: Contract, scoring: "ScoringTable | None" = None
 ) -> tuple[Submission | None, list[Finding]]:
-    """Read one workbook. The submission is None when the file could not be read at all.
+    """Read one workbook. The submission is None when the file could not be read at all;
+    `OwnOutputError` when it is an annotated copy ipstat wrote.
     A workbook with a registration sheet is a registration (emulation-scoring.md §1); with
     a scoring table, a yearly workbook's self-scoring sheet is read too."""
     from ipstat.reading import emulation  # noqa: PLC0415  (it builds on this module)
@@ -125,6 +127,8 @@ def read_submission(
     reading = _Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
+        if is_annotated(book.sheet_names):
+            raise OwnOutputError(ANNOTATED_REASON, ANNOTATED_ACTION)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
         xml = WorkbookXml(book.content)
@@ -420,10 +424,11 @@ def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
 def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -> None:
     plain_digits = text.isascii() and text.isdigit()  # not `²⁰¹⁶`, `٢٠١٦` or `２０１６`
     year = int(text) if plain_digits and not isinstance(raw, bool) else None
-    if year is None or not 1990 <= year <= 2200:
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         reading.add(
             "invalid-year",
-            f"Năm báo cáo “{text}” không hợp lệ; hãy ghi năm bằng bốn chữ số, ví dụ 2016.",
+            f"Năm báo cáo “{text}” không hợp lệ; hãy ghi năm báo cáo bằng bốn chữ số "
+            f"(từ {FIRST_YEAR} đến {LAST_YEAR}).",
             sheet=sheet,
             cell=cell,
             code="nam",
