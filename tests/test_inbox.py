@@ -355,7 +355,10 @@ def test_validate_and_aggregate_skip_the_ledger(
 
 @pytest.mark.parametrize(
     ("line", "problem"),
-    [('deadline = "13-40"', "month must be in 1..12"), ('deadline = "20/01"', "not MM-DD")],
+    [
+        ('deadline = "13-40"', "Hạn nộp “13-40” không phải là một ngày có thật"),
+        ('deadline = "20/01"', "Hạn nộp “20/01” không đúng dạng tháng-ngày MM-DD"),
+    ],
 )
 def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
     tmp_path: Path, line: str, problem: str
@@ -373,7 +376,9 @@ def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
         shipped.read_text(encoding="utf-8").replace('lead = "Hà Nam"', 'lead = "Lào Cai"'),
         encoding="utf-8",
     )
-    with pytest.raises(ContractError, match="lead 'Lào Cai' is not a member"):
+    with pytest.raises(
+        ContractError, match="Khối trưởng “Lào Cai” không phải là thành viên của Khối"
+    ):
         load_contract(bloc=bloc)
 
 
