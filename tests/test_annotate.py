@@ -271,3 +271,44 @@ def test_a_foreign_sheet_repeats_the_row_above_its_frozen_panes(tmp_path: Path) 
     assert_a4_one_page_wide(copy)
     assert copy.print_title_rows == "$2:$2" and copy.page_setup.orientation == "portrait"
     assert book[chosen.title].print_title_rows == "$1:$2"  # the member's own choice stays
+
+
+def test_only_annotated_copies_are_called_stale(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """A blank form or a consolidated workbook in the folder is not a copy of ours (QA 16)."""
+    source = make_workbook("ha-nam.xlsx", values={"workers": -1})
+    out = tmp_path / "out"
+    out.mkdir()
+    make_workbook("bieu-mau-2017.xlsx").rename(out / "bieu-mau-2017.xlsx")
+    (out / "tong-hop-2017.xlsx").write_bytes(b"not even a zip")
+    annotate_reports(validate_paths([source], contract).report.files, out)
+    old = out / "ninh-binh.xlsx"
+    (out / "ha-nam.xlsx").rename(old)  # a copy from an earlier run, of another workbook
+    result = annotate_reports(validate_paths([source], contract).report.files, out)
+    assert result.stale == [old]
+
+
+def test_the_findings_sheet_headline_leaves_out_a_zero_count(
+    make_workbook: Make, contract: Contract
+) -> None:
+    source = make_workbook(values={"workers": -1})
+    [report] = validate_paths([source], contract).report.files
+    errors = [f for f in report.findings if f.is_error]
+    assert annotated_copy(source, errors)[SHEET]["A1"].value == "Biểu có 1 lỗi cần sửa"
+    warning = Finding(str(source), "text-number", "warning", "x")
+    both = annotated_copy(source, [*errors, warning])[SHEET]["A1"].value
+    assert both == "Biểu có 1 lỗi cần sửa và 1 cảnh báo cần xem lại"
+
+
+def test_a_copy_that_cannot_be_written_is_one_sentence_then_the_reason(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """Not "… cho X: Không ghi được …" (QA 21)."""
+    source = make_workbook("ha-nam.xlsx", values={"workers": -1})
+    out = tmp_path / "out"
+    (out / "ha-nam.xlsx").mkdir(parents=True)  # in the way of the copy
+    result = annotate_reports(validate_paths([source], contract).report.files, out)
+    [problem] = result.problems
+    assert problem.startswith(f"Không tạo được bản có ghi chú cho {source}. ")
+    assert ": Không" not in problem

@@ -161,6 +161,23 @@ def test_template_then_validate(tmp_path: Path) -> None:
     assert code == 0 and len(list((tmp_path / "all").glob("*.xlsx"))) == 11
 
 
+def test_template_never_overwrites_a_file_unasked(make_workbook: Make, tmp_path: Path) -> None:
+    """`template --all -o nhan-ve/2017/` must not blank the members' filled workbooks (QA 7)."""
+    folder = tmp_path / "nhan-ve"
+    folder.mkdir()
+    filled = make_workbook("nhan-ve/bieu-ha-nam-2017.xlsx", year=2017)
+    before = filled.read_bytes()
+    code, _, err = run("template", "--year", "2017", "--all", "-o", str(folder))
+    assert code == 2 and str(filled) in err and "--overwrite" in err
+    assert filled.read_bytes() == before and list(folder.iterdir()) == [filled]
+    adjustments = tmp_path / "dieu-chinh-2017.xlsx"
+    adjustments.write_bytes(b"x")
+    code, _, err = run("template", "--adjustments", "--year", "2017", "-o", str(adjustments))
+    assert code == 2 and str(adjustments) in err and adjustments.read_bytes() == b"x"
+    code, _, _ = run("template", "--year", "2017", "--all", "-o", str(folder), "--overwrite")
+    assert code == 0 and filled.read_bytes() != before
+
+
 def test_template_for_a_non_member_exits_2(tmp_path: Path) -> None:
     assert (
         run("template", "--year", "2016", "--member", "Atlantis", "-o", str(tmp_path / "x.xlsx"))[0]
@@ -265,3 +282,15 @@ def test_report_of_a_file_that_is_not_a_document(tmp_path: Path, content: bytes)
         f"ipstat: {path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
         "(tong-hop-<năm>.json); hãy chọn đúng tệp đó.\n"
     )
+
+
+def test_o_is_short_for_out_in_every_command_that_writes_a_folder(tmp_path: Path) -> None:
+    """`template`/`report` take `-o`; so do `aggregate`, `score` and `history` (QA 20)."""
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    code, _, _ = run("aggregate", str(sample), "-o", str(tmp_path / "kq"))
+    assert code == 0 and (tmp_path / "kq" / "tong-hop-2016.json").is_file()
+    code, _, err = run("history", str(tmp_path / "kq"), "-o", str(tmp_path / "ls"))
+    assert code == 0, err
+    assert list((tmp_path / "ls").iterdir())
+    for command in ("score", "history", "aggregate"):
+        assert "-o, --out" in run(command, "--help")[1]

@@ -126,9 +126,17 @@ def test_the_2025_bloc_compares_merged_members_with_their_parts(
     )
     assert sorted(comparison["merged"]["Ninh Bình"]) == sorted(parts)
     report = output_paths(tmp_path / "out", 2025)["md"].read_text(encoding="utf-8")
-    assert "Ninh Bình gồm Ninh Bình, Hà Nam và Nam Định" in report
-    assert "Phú Thọ gồm Vĩnh Phúc" in report
-    assert "Bắc Ninh còn gồm Bắc Giang, không có trong số liệu năm 2016" in report
+    assert "Ninh Bình gồm Ninh Bình (cũ), Hà Nam và Nam Định; " in report
+    assert (
+        "Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình "
+        "không có trong số liệu năm 2016; "
+    ) in report
+    assert (
+        "Bắc Ninh gồm Bắc Ninh (cũ) và Bắc Giang, trong đó Bắc Giang không có trong số liệu "
+        "năm 2016.\n"
+    ) in report
+    assert "Hải Phòng gồm Hải Phòng (cũ) và Hải Dương; " in report
+    assert "còn gồm" not in report and report.count("Phú Thọ gồm") == 1
 
 
 def test_an_old_province_name_in_a_2025_workbook_says_where_it_went(

@@ -36,13 +36,21 @@ def test_the_shipped_table_uses_every_method_and_says_it_is_an_example(
 @pytest.mark.parametrize(
     ("old", "new", "complaint"),
     [
-        ('code = "I.2"', 'code = "I.1"', "appears twice"),
-        ('group = "II"', 'group = "IV"', "unknown group"),
-        ('indicator = "export_usd"', 'indicator = "export_usd_x"', "unknown indicator"),
+        ('code = "I.2"', 'code = "I.1"', "Tiêu chí “I.1” xuất hiện hai lần"),
+        ('group = "II"', 'group = "IV"', "không có nhóm “IV”"),
+        (
+            'indicator = "export_usd"',
+            'indicator = "export_usd_x"',
+            "không có chỉ tiêu “export_usd_x”",
+        ),
         ('method = "self"', 'method = "selfie"', "method"),
-        ("max = 15", "max = 0", "must be > 0"),
+        ("max = 15", "max = 0", "`max` phải lớn hơn 0"),
         ("max = 15", "maxi = 15", "maxi"),
-        ('method = "manual"', 'method = "manual"\nindicator = "workers"', "takes no"),
+        (
+            'method = "manual"',
+            'method = "manual"\nindicator = "workers"',
+            "“manual” không dùng `indicator`",
+        ),
         ("target = 10", "", "target"),
         ("bonus_max = 2", "", "bonus"),
         ("places = 2", "places = 2,", "TOML"),

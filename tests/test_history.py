@@ -218,8 +218,15 @@ def test_the_prose_says_once_how_earlier_years_were_mapped(across_2025: list[Pat
     text = render_history(history)
     assert text.count("được cộng theo các thành viên hiện nay") == 1
     assert "Số liệu năm 2016 và 2018 được cộng theo các thành viên hiện nay: " in text
-    assert "Ninh Bình gồm Ninh Bình, Hà Nam và Nam Định" in text
-    assert "Bắc Ninh còn gồm Bắc Giang, không có trong số liệu năm 2016 và 2018" in text
+    assert "Ninh Bình gồm Ninh Bình (cũ), Hà Nam và Nam Định" in text
+    assert (
+        "Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình "
+        "không có trong số liệu năm 2016 và 2018; "
+    ) in text
+    assert (
+        "Bắc Ninh gồm Bắc Ninh (cũ) và Bắc Giang, trong đó Bắc Giang không có trong số liệu "
+        "năm 2016 và 2018."
+    ) in text
 
 
 def test_a_member_outside_the_mapping_is_an_error(series: list[Path]) -> None:
@@ -281,6 +288,137 @@ def test_trends_rank_members_by_their_own_growth(series: list[Path], contract: C
     # Member i grows i% a year, so the last member is fastest and the first (0%) slowest.
     assert capital.members[0].member == "Hải Phòng"
     assert capital.members[-1].member == "Vĩnh Phúc"
+
+
+# --- like for like: a member who did not report is no fall of the bloc -----------------------
+
+
+def scaled_year(
+    folder: Path,
+    year: int,
+    contract: Contract,
+    percent_a_year: Callable[[int], Decimal],
+    missing: tuple[str, ...] = (),
+) -> Path:
+    """Member i of the 2016 document (in its order) grows `percent_a_year(i)` % a year;
+    the `missing` members did not report this year."""
+    counts = {i.code for i in contract.form.indicators if i.kind == "count"}
+    provinces = {}
+    for i, (name, figures) in enumerate(BASE["provinces"].items()):
+        factor = (1 + percent_a_year(i) / 100) ** (year - 2016)
+        provinces[name] = {
+            code: (Decimal(v) * factor).quantize(
+                Decimal(1) if code in counts else Decimal("0.01"), ROUND_HALF_UP
+            )
+            for code, v in figures.items()
+        }
+    kept = {name: figures for name, figures in provinces.items() if name not in missing}
+    path = folder / str(year) / f"tong-hop-{year}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document_for(year, contract, kept), encoding="utf-8")
+    return path
+
+
+def falling_series(folder: Path, contract: Contract) -> list[Path]:
+    """QA's series: every member falls 3.5% a year; Quảng Ninh did not report in 2017, Hải
+    Dương in 2019."""
+    fall = lambda i: Decimal("-3.5")  # noqa: E731
+    return [
+        scaled_year(folder, 2016, contract, fall),
+        scaled_year(folder, 2017, contract, fall, ("Quảng Ninh",)),
+        scaled_year(folder, 2019, contract, fall, ("Hải Dương",)),
+    ]
+
+
+def test_a_member_who_did_not_report_is_not_a_fall_of_the_bloc(
+    tmp_path: Path, contract: Contract
+) -> None:
+    history = build_history(falling_series(tmp_path, contract), contract, mapped=False)
+    [capital] = [t for t in trends(history) if t.code == "fdi_new_capital"]
+    others = [m for m in BASE["provinces"] if m != "Hải Dương"]
+    assert capital.compared == tuple(m for m in history.members if m != "Hải Dương")
+    assert capital.first == sum(BASE["provinces"][m]["fdi_new_capital"] for m in others)
+    assert capital.last == sum(
+        history.value(2019, m, "fdi_new_capital") or Decimal("NaN") for m in others
+    )
+    assert capital.growth is not None and format_percent(capital.growth) == "-3,5%"
+    assert [(s.member, s.year) for s in capital.left_out] == [("Hải Dương", 2019)]
+    assert "Hải Dương" not in {m.member for m in capital.members}
+    assert history.totals[2016]["fdi_new_capital"] > capital.first  # the raw total stays raw
+
+    text = render_history(history)
+    assert text.count("không tính Hải Dương (năm 2019 chưa gửi báo cáo)") == 1
+    assert "vốn đăng ký của dự án FDI cấp mới giảm bình quân 3,5%/năm, từ" in text
+    assert "Các thành viên đều giảm bình quân 3,5%/năm." in text
+    assert "hanh nhất" not in text and "hậm nhất" not in text  # no ranking of equals
+    assert "| 2016 | 2017 (*) | 2018 | 2019 (*) |" in text
+    assert "(năm 2017 thiếu 1 thành viên; năm 2019 thiếu 1 thành viên)" in text
+
+
+def test_a_mapped_member_missing_a_former_part_is_left_out(
+    tmp_path: Path, contract: Contract
+) -> None:
+    bloc = load_contract(bloc="dbsh-2025")
+    history = build_history(falling_series(tmp_path, contract), bloc, mapped=True)
+    for trend in trends(history):
+        assert "Hải Phòng" not in trend.compared
+        assert "Hải Phòng" not in {m.member for m in trend.members}
+        assert {"Phú Thọ", "Bắc Ninh", "Ninh Bình"} <= set(trend.compared)  # same units
+    [capital] = [t for t in trends(history) if t.code == "fdi_new_capital"]
+    assert capital.growth is not None and format_percent(capital.growth) == "-3,5%"
+    text = render_history(history)
+    assert "tổng của 6 thành viên có đủ số liệu cả hai năm, không tính Hải Phòng (năm 2019 " \
+        "chưa nhận được báo cáo của Hải Dương)." in text  # fmt: skip
+    assert "Hải Phòng (giảm" not in text and "Hải Phòng (bình quân" not in text
+
+
+def test_across_the_merger_members_with_units_merged_in_are_left_out(
+    across_2025: list[Path],
+) -> None:
+    history = build_history(across_2025, load_contract(bloc="dbsh-2025"), mapped=True)
+    [capital] = [t for t in trends(history) if t.code == "fdi_new_capital"]
+    assert set(capital.compared) == {"Hà Nội", "Hải Phòng", "Quảng Ninh", "Hưng Yên", "Ninh Bình"}
+    assert capital.first == sum(
+        history.value(2016, m, "fdi_new_capital") or Decimal("NaN") for m in capital.compared
+    )
+    text = render_history(history)
+    assert "không tính Phú Thọ (số liệu năm 2016 chưa gồm Phú Thọ (cũ) và Hòa Bình) và " \
+        "Bắc Ninh (số liệu năm 2016 chưa gồm Bắc Giang)." in text  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("percent_a_year", "expected"),
+    [
+        # Vĩnh Phúc and Ninh Bình tie at the top: named together, never one of them first.
+        (
+            lambda i: Decimal(2) if i < 2 else Decimal(-i),
+            "Tăng nhanh nhất: Vĩnh Phúc và Ninh Bình (cùng bình quân 2%/năm); "
+            "giảm nhiều nhất: Hải Phòng (bình quân 10%/năm).",
+        ),
+        (
+            lambda i: Decimal(-1 - i),
+            "Giảm ít nhất: Vĩnh Phúc (bình quân 1%/năm); "
+            "giảm nhiều nhất: Hải Phòng (bình quân 11%/năm).",
+        ),
+        (
+            lambda i: Decimal(-i),
+            "Không đổi: Vĩnh Phúc; giảm nhiều nhất: Hải Phòng (bình quân 10%/năm).",
+        ),
+        (
+            Decimal,
+            "Tăng nhanh nhất: Hải Phòng (bình quân 10%/năm); không đổi: Vĩnh Phúc.",
+        ),
+        (lambda i: Decimal(0), "vốn đăng ký của dự án FDI cấp mới không đổi: 4.841,2 triệu USD."),
+    ],
+)
+def test_members_are_named_by_the_sign_of_their_growth_ties_together(
+    percent_a_year: Callable[[int], Decimal], expected: str, tmp_path: Path, contract: Contract
+) -> None:
+    paths = [scaled_year(tmp_path, y, contract, percent_a_year) for y in (2016, 2019)]
+    text = render_history(build_history(paths, contract, mapped=False))
+    [line] = [x for x in text.splitlines() if "vốn đăng ký của dự án FDI cấp mới" in x]
+    assert line.endswith(" " + expected)
+    assert "Nhanh nhất" not in text and "chậm nhất: " not in line.replace("tăng chậm", "")
 
 
 # --- outputs ----------------------------------------------------------------------------------
@@ -409,8 +547,16 @@ def test_text_is_never_a_formula(series: list[Path], contract: Contract, tmp_pat
 # --- prose ------------------------------------------------------------------------------------
 
 
-def test_prose_golden(series: list[Path], contract: Contract) -> None:
-    text = render_history(build_history(series, contract, mapped=False))
+def test_prose_golden(contract: Contract, tmp_path: Path) -> None:
+    """Member i grows i% a year; 2017 is a gap, Quảng Ninh did not report in 2018 nor Hải
+    Dương in 2019."""
+    grow = Decimal
+    paths = [
+        scaled_year(tmp_path, 2016, contract, grow),
+        scaled_year(tmp_path, 2018, contract, grow, ("Quảng Ninh",)),
+        scaled_year(tmp_path, 2019, contract, grow, ("Hải Dương",)),
+    ]
+    text = render_history(build_history(paths, contract, mapped=False))
     golden = GOLDEN / "lich-su-2016-2019.md"
     if os.environ.get("IPSTAT_UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
@@ -496,6 +642,7 @@ def test_cli_refuses_a_json_that_is_not_a_document(tmp_path: Path) -> None:
 # --- from workbooks, through aggregate, to history --------------------------------------------
 
 MEMBERS = ("Hà Nam", "Hà Nội")
+LATE = "Ninh Bình"  # reports in 2016 and 2018, not in 2019: no fall of the bloc
 MONEY = {k for k, v in VALID.items() if isinstance(v, float)}
 
 
@@ -524,7 +671,7 @@ def test_from_workbooks_through_aggregate_to_history(
     documents = []
     for year, step in steps.items():
         paths = []
-        for i, member in enumerate(MEMBERS):
+        for i, member in enumerate(MEMBERS + ((LATE,) if year != 2019 else ())):
             values = workbook_values(i, step)
             written.setdefault(year, {})[member] = values
             paths.append(
@@ -553,10 +700,20 @@ def test_from_workbooks_through_aggregate_to_history(
         for year, members in written.items()
     }
     prose = (out / "lich-su-2016-2019.md").read_text(encoding="utf-8")
+    assert prose.count(LATE) == 2  # not received in 2019, and left out of the trends once
+    assert (
+        "số liệu năm 2016 và năm 2019 dưới đây là tổng của 2 thành viên có đủ số liệu cả hai "
+        f"năm, không tính {LATE} (năm 2019 chưa gửi báo cáo)."
+    ) in prose
+    assert "| 2016 (*) | 2017 | 2018 (*) | 2019 (*) |" in prose  # 2 or 3 of the 11 reported
+    assert "năm 2018 thiếu 8 thành viên; năm 2019 thiếu 9 thành viên), không so sánh" in prose
+    like = {
+        y: {c: sum((written[y][m][c] for m in MEMBERS), Decimal(0)) for c in VALID} for y in written
+    }
     labels = contract.form.by_code
     lines = {line.split(", ", 1)[1]: line for line in prose.splitlines() if line.startswith("- ")}
     for code in contract.comparison.headline:
-        first, last = totals[2016][code], totals[2019][code]
+        first, last = like[2016][code], like[2019][code]
         unit = labels[code].unit
         [line] = [v for k, v in lines.items() if k.startswith(lower_first(labels[code].label))]
         expected = {"2016", "2019", format_number(first), format_number(last)}
@@ -575,7 +732,12 @@ def test_from_workbooks_through_aggregate_to_history(
                 f"{word} bình quân {shown}/năm, từ {format_number(first)} {unit} năm 2016" in line
             )
             assert f"({word} {format_number(abs(last - first))} {unit}, tức " in line
-            assert f"Nhanh nhất: {fast} (" in line and f"chậm nhất: {slow} (" in line
+            top = {1: "Tăng nhanh nhất", 0: "Không đổi", -1: "Giảm ít nhất"}
+            bottom = {1: "tăng chậm nhất", 0: "không đổi", -1: "giảm nhiều nhất"}
+            sign = {n: (g > 0) - (g < 0) for n, g in members.items()}
+            assert (
+                f"{top[sign[fast]]}: {fast}" in line and f"; {bottom[sign[slow]]}: {slow}" in line
+            )
             expected |= {
                 shown.rstrip("%"),
                 format_number(abs(last - first)),
@@ -585,9 +747,13 @@ def test_from_workbooks_through_aggregate_to_history(
         figures = re.findall(r"\d[\d.]*(?:,\d+)?", line.split(", ", 1)[1])
         assert set(figures) <= expected, (code, line)
     for code in contract.comparison.headline:
+        places = 0 if labels[code].kind == "count" else 1
+
+        def cell(value: Decimal, places: int = places) -> str:
+            return format_number(value, places, fixed=True)  # one number of decimals a row
+
         row = f"| {labels[code].label} | {labels[code].unit} | " + " | ".join(
-            [format_number(totals[2016][code]), "–", format_number(totals[2018][code]),
-             format_number(totals[2019][code])]
+            [cell(totals[2016][code]), "–", cell(totals[2018][code]), cell(totals[2019][code])]
         )  # fmt: skip
         assert row + " |" in prose
 
@@ -619,14 +785,28 @@ def test_members_who_did_not_report_are_named_per_year(tmp_path: Path, contract:
     assert "Năm 2016 chưa nhận" not in text
 
 
+def test_workbook_marks_the_years_a_member_did_not_report(
+    tmp_path: Path, contract: Contract
+) -> None:
+    write_history(
+        falling_series(tmp_path, contract), contract, out=tmp_path / "o", formats=["xlsx"]
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "lich-su-2016-2019.xlsx")["Khối"]
+    cells = [[c.value for c in r] for r in sheet.iter_rows()]
+    [row] = [r for r in cells if r[1] == "Thành viên chưa gửi báo cáo"]
+    assert row[3:7] == [None, "Quảng Ninh", None, "Hải Dương"]
+    assert any("Năm 2017, 2019 chưa nhận đủ báo cáo" in str(r[0]) for r in cells[1:4])
+
+
 def test_mapped_workbook_marks_and_explains_the_mapping(
     across_2025: list[Path], tmp_path: Path
 ) -> None:
     bloc = load_contract(bloc="dbsh-2025")
     write_history(across_2025, bloc, mapped=True, out=tmp_path / "o", formats=["xlsx"])
     book = openpyxl.load_workbook(tmp_path / "o" / "lich-su-2016-2025.xlsx")
-    notes = [book["Khối"].cell(row, 1).value for row in (2, 3, 4)]
+    notes = [book["Khối"].cell(row, 1).value for row in (2, 3, 4, 5)]
     assert any("Ninh Bình = Ninh Bình + Hà Nam + Nam Định" in str(n) for n in notes)
+    assert "Số liệu năm 2016, 2018 của Phú Thọ chưa gồm Phú Thọ (cũ) và Hòa Bình" in str(notes)
     sheet = book["Mục A"]
     row = next(r for r in sheet.iter_rows() if r[0].value == "Ninh Bình")
     assert row[1].font.italic and not row[10].font.italic  # 2016 mapped, 2025 as reported

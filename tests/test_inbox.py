@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
@@ -18,6 +19,7 @@ from ipstat.checks.validation import LEDGER_NAME
 from ipstat.cli import app
 from ipstat.contract.model import Contract
 from ipstat.errors import InputError
+from ipstat.outputs.terminal import print_status
 from ipstat.tracking import track
 
 Make = Callable[..., Path]
@@ -133,6 +135,23 @@ def test_a_correction_in_force_decides_the_status_even_if_worse(
     assert entry.status == "can-sua" and entry.version.counts[:2] == (1, 0)  # type: ignore[union-attr]
 
 
+def test_on_time_is_judged_by_the_first_version_received(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    """A member who sent on time and corrected after the deadline is on time (QA 22); a
+    correction, or a re-saved copy (new bytes), is a new version received later."""
+    send("bac-ninh.xlsx", "2018-01-19 16:40", member="Bắc Ninh", values={"workers": -1})
+    send("bac-ninh-sua.xlsx", "2018-01-24 08:00", member="Bắc Ninh")
+    entry = member(status_of(inbox, contract), "Bắc Ninh")
+    assert entry.status == "da-tiep-nhan"
+    assert entry.version is not None and entry.version.file.name == "bac-ninh-sua.xlsx"
+    assert (entry.on_time, entry.days_late) == (True, 0)
+    send("ha-nam.xlsx", "2018-01-22 09:00")
+    send("ha-nam-sua.xlsx", "2018-01-24 09:00", values={"workers": 35000})
+    late = member(status_of(inbox, contract), "Hà Nam")
+    assert (late.on_time, late.days_late) == (False, 2)
+
+
 def test_equal_bytes_are_one_version(
     send: Callable[..., Path], inbox: Path, contract: Contract
 ) -> None:
@@ -222,7 +241,7 @@ def test_unmatched_files_are_listed_with_the_reason(
     (inbox / "ghi-chu.txt").write_text("bỏ qua", encoding="utf-8")
     status = status_of(inbox, contract)
     reasons = {u.file.name: u.reason for u in status.unmatched}
-    assert set(reasons) == {"lao-cai.xlsx", "rac.xlsx"}
+    assert set(reasons) == {"lao-cai.xlsx", "rac.xlsx", "ghi-chu.txt"}
     assert "“Lào Cai” không phải là thành viên" in reasons["lao-cai.xlsx"]
     assert ".xlsx" in reasons["rac.xlsx"]
     assert status.count("da-tiep-nhan") == 1
@@ -267,7 +286,7 @@ def test_json_shape(send: Callable[..., Path], inbox: Path, contract: Contract) 
         "errors", "warnings", "sha256", "superseded",
     }  # fmt: skip
     assert ha_nam["file"] == "ha-nam-sua.xlsx" and ha_nam["received"] == "2018-01-21T08:00:00"
-    assert (ha_nam["on_time"], ha_nam["days_late"]) == (False, 1)
+    assert (ha_nam["on_time"], ha_nam["days_late"]) == (True, 0)  # by the first version
     assert [s["file"] for s in ha_nam["superseded"]] == ["ha-nam.xlsx"]
     assert set(ha_nam["superseded"][0]) == {"file", "received", "sha256"}
     missing = by_name["Vĩnh Phúc"]
@@ -336,7 +355,10 @@ def test_validate_and_aggregate_skip_the_ledger(
 
 @pytest.mark.parametrize(
     ("line", "problem"),
-    [('deadline = "13-40"', "month must be in 1..12"), ('deadline = "20/01"', "not MM-DD")],
+    [
+        ('deadline = "13-40"', "Hạn nộp “13-40” không phải là một ngày có thật"),
+        ('deadline = "20/01"', "Hạn nộp “20/01” không đúng dạng tháng-ngày MM-DD"),
+    ],
 )
 def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
     tmp_path: Path, line: str, problem: str
@@ -354,7 +376,9 @@ def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
         shipped.read_text(encoding="utf-8").replace('lead = "Hà Nam"', 'lead = "Lào Cai"'),
         encoding="utf-8",
     )
-    with pytest.raises(ContractError, match="lead 'Lào Cai' is not a member"):
+    with pytest.raises(
+        ContractError, match="Khối trưởng “Lào Cai” không phải là thành viên của Khối"
+    ):
         load_contract(bloc=bloc)
 
 
@@ -384,3 +408,115 @@ def test_aggregate_latest_on_the_command_line(
     assert result.exit_code == 0, result.stdout
     assert "superseded-version" in result.stdout
     assert (out / "tong-hop-2017.json").is_file()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", "."],
+        ["validate", "."],
+        ["aggregate", "."],
+        ["score", ".", "--registrations", "."],
+        ["template"],
+    ],
+    ids=lambda c: c[0],
+)
+@pytest.mark.parametrize("year", ["0", "9999", "99999"])
+def test_a_year_out_of_range_is_a_usage_error(
+    command: list[str], year: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never a traceback (`year 10000 is out of range`) nor a form for year 0 (QA 5, 19)."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, [*command, "--year", year])
+    assert list(tmp_path.iterdir()) == []
+    assert result.exit_code == 2
+    assert f"năm {year} nằm ngoài khoảng 1990–2200" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_impossible_deadline_is_named_as_such(inbox: Path) -> None:
+    result = runner.invoke(app, ["status", str(inbox), "--deadline", "2018-02-30"])
+    assert result.exit_code == 2
+    assert "không có ngày này trong lịch" in result.output
+    assert "không đúng dạng" not in result.output
+    assert not (inbox / LEDGER_NAME).exists()
+
+
+def test_every_other_file_of_the_inbox_is_unmatched_with_its_reason(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    """As `validate` lists them (QA 14); the ledger, lock and hidden files are not listed."""
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    (inbox / "bieu.csv").write_text("a,b\n", encoding="utf-8")
+    (inbox / "bieu-ha-noi-2017.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (inbox / "~$ha-nam.xlsx").write_bytes(b"")
+    (inbox / "tong-hop-2017.xlsx").write_bytes(b"")
+    status = status_of(inbox, contract)
+    reasons = {u.file.name: u.reason for u in status.unmatched}
+    assert set(reasons) == {"bieu.csv", "bieu-ha-noi-2017.xls", "tong-hop-2017.xlsx"}
+    assert "CSV" in reasons["bieu.csv"] and ".xls" in reasons["bieu-ha-noi-2017.xls"]
+    assert "kết quả do ipstat ghi" in reasons["tong-hop-2017.xlsx"]
+    assert member(status, "Hà Nam").status == "da-tiep-nhan"
+
+
+def test_an_annotated_copy_in_the_inbox_is_not_a_version(
+    send: Callable[..., Path], inbox: Path, contract: Contract, tmp_path: Path
+) -> None:
+    send("ha-nam.xlsx", "2018-01-15 09:30", values={"workers": -1})
+    copies = tmp_path / "ghi-chu"
+    track(inbox, contract, annotate=copies, now=NOW)
+    (copies / "ha-nam.xlsx").rename(inbox / "ha-nam-ghi-chu.xlsx")
+    status = status_of(inbox, contract)
+    entry = member(status, "Hà Nam")
+    assert entry.superseded == [] and entry.version is not None
+    assert entry.version.file.name == "ha-nam.xlsx"
+    [unmatched] = status.unmatched
+    assert unmatched.file.name == "ha-nam-ghi-chu.xlsx" and "Lỗi cần sửa" in unmatched.reason
+
+
+def test_aggregate_never_reads_its_own_outputs(
+    send: Callable[..., Path], inbox: Path, tmp_path: Path
+) -> None:
+    """`--out` inside the inbox: the second run does not read the first run's workbook (QA 8);
+    an output of ipstat elsewhere in the inputs is skipped with its reason."""
+    send("ha-nam.xlsx", "2018-01-15 09:30")
+    out = inbox / "ket-qua"
+    for _ in range(2):
+        result = runner.invoke(app, ["aggregate", str(inbox), "--latest", "--out", str(out)])
+        assert result.exit_code == 0, result.stdout
+    assert "thư mục ghi kết quả của chính lần chạy này" in result.stdout
+    other = inbox / "cu"
+    other.mkdir()
+    (out / "tong-hop-2017.xlsx").rename(other / "tong-hop-2017.xlsx")
+    result = runner.invoke(app, ["aggregate", str(inbox), "--out", str(tmp_path / "kq")])
+    assert result.exit_code == 0, result.stdout
+    assert "kết quả do ipstat ghi" in result.stdout
+    checked = runner.invoke(app, ["validate", str(inbox)])
+    assert checked.exit_code == 0 and "1 tệp: 0 lỗi" in checked.stdout
+    assert "bao-cao-2017.md: kết quả do ipstat ghi" in checked.stdout
+
+
+def test_redirected_status_cuts_no_data(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    """`ipstat status … > st.txt`: every date and file name whole, at any length (QA 12)."""
+    name = "bao-cao-so-lieu-khu-cong-nghiep-tinh-ha-nam-nam-2017-ban-chinh-thuc.xlsx"
+    send(name, "2018-01-15 09:30")
+    (inbox / "ghi-chu-rat-dai-cua-thu-ky-ve-cac-tep-nhan-duoc-trong-nam.csv").write_text("x")
+    result = runner.invoke(app, ["status", str(inbox)], env={"COLUMNS": None})
+    lines = result.stdout.splitlines()
+    assert any(name in line and "15/01/2018 09:30" in line for line in lines), result.stdout
+    assert any(
+        "ghi-chu-rat-dai-cua-thu-ky-ve-cac-tep-nhan-duoc-trong-nam.csv" in line for line in lines
+    )
+    assert "…" not in result.stdout
+
+
+def test_a_narrow_terminal_folds_names_but_keeps_dates_whole(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    send("bao-cao-so-lieu-khu-cong-nghiep-ha-nam-2017.xlsx", "2018-01-15 09:30")
+    (inbox / "ghi-chu-rat-dai-cua-thu-ky-ve-cac-tep-nhan-duoc.csv").write_text("x")
+    out = io.StringIO()
+    print_status(Console(file=out, width=80), status_of(inbox, contract))
+    assert "15/01/2018 09:30" in out.getvalue() and "…" not in out.getvalue()

@@ -107,8 +107,26 @@ def test_a_ledger_from_a_newer_release_is_refused(tmp_path: Path) -> None:
 def test_reading_never_creates_a_ledger(tmp_path: Path) -> None:
     assert read_ledger(tmp_path) is None
     assert not (tmp_path / LEDGER_NAME).exists()
-    (tmp_path / LEDGER_NAME).write_bytes(b"")  # SQLite's empty database
-    assert read_ledger(tmp_path) is None
+
+
+def test_an_empty_ledger_file_is_refused_not_started_over(tmp_path: Path) -> None:
+    """A 0-byte ledger is a year's receipt times lost (an editor, a failed copy): only a
+    missing ledger is created."""
+    path = tmp_path / LEDGER_NAME
+    path.write_bytes(b"")
+
+    def write() -> None:
+        with open_ledger(tmp_path) as ledger:
+            ledger.record(entry())
+
+    def read() -> None:
+        read_ledger(tmp_path)
+
+    for use in (write, read):
+        with pytest.raises(LedgerError, match="rỗng hoặc bị hỏng") as caught:
+            use()
+        assert str(path) in str(caught.value) and "không ghi đè" in str(caught.value)
+    assert path.read_bytes() == b""
 
 
 def test_an_interrupted_first_run_leaves_no_ledger(tmp_path: Path) -> None:

@@ -14,9 +14,10 @@ from ipstat.bloc.inbox import InboxStatus
 from ipstat.checks.validation import LEDGER_NAME
 from ipstat.cli import app
 from ipstat.contract.model import Contract
-from ipstat.outputs.letters import date_line, render_letters, write_letters
+from ipstat.outputs.letters import date_line, no_letter, render_letters, write_letters
 from ipstat.outputs.render import TemplateProblem
 from ipstat.tracking import track
+from tests.markup import HOSTILE, HOSTILE_SHOWN, INJECTED, parse
 
 Make = Callable[..., Path]
 runner = CliRunner()
@@ -72,7 +73,8 @@ def test_letter_for_a_member_who_has_not_sent(inbox: Path, contract: Contract) -
     assert "BAN QUẢN LÝ CÁC KCN TỈNH HÀ NAM" in letter  # the Khối trưởng's board sends
     assert "Hà Nam, ngày 15 tháng 01 năm 2018" in letter
     assert "V/v gửi báo cáo số liệu các KCN, KCX, KKT năm 2017" in letter
-    assert "trước ngày 20/01/2018" in letter and "quá hạn" not in letter
+    assert "chậm nhất ngày 20/01/2018" in letter and "quá hạn" not in letter
+    assert "trước ngày" not in letter  # one deadline, said one way (QA 17)
     late = dataclasses.replace(inbox_status.members[7], days_late=5)
     inbox_status.members[7] = late
     after = render_letters(inbox_status, contract, None, dt.date(2018, 1, 25))
@@ -89,12 +91,28 @@ def test_letter_for_a_member_to_fix_lists_every_cell(inbox: Path, contract: Cont
     ]
     assert "V/v chỉnh sửa báo cáo" in letter
     assert "tệp “bac-ninh.xlsx”, nhận lúc 16/01/2018 08:00" in letter
+    labels = {i.code: i.label for i in contract.form.indicators}
     for finding in entry.version.findings:
-        assert finding.message in letter
+        assert finding.code in labels and f"({finding.code})" in finding.message
+        formal = finding.message.replace(f"({finding.code})", f"({labels[finding.code]})")
+        assert formal in letter  # the label, never the internal code (QA 17)
+        assert f"({finding.code})" not in letter
     errors = [f for f in entry.version.findings if f.is_error]
-    assert f"còn {len(errors)} lỗi cần sửa" in letter
-    assert "xem lại 1 điểm" in letter  # the text number is a warning to check
+    assert len(errors) == 1 and "còn 01 lỗi cần sửa" in letter  # two digits, as elsewhere
+    assert "xem lại 01 điểm" in letter  # the text number is a warning to check
     assert "(tệp “bac-ninh.xlsx”)" in letter  # the annotated copy to attach
+
+
+def test_the_lead_board_writes_no_letter_to_itself(inbox: Path, contract: Contract) -> None:
+    """With Hà Nội as Khối trưởng and not sent, no letter from Hà Nội to Hà Nội (QA 10)."""
+    lead = dataclasses.replace(contract, bloc=dataclasses.replace(contract.bloc, lead="Hà Nội"))
+    inbox_status = status(inbox, lead)
+    texts = render_letters(inbox_status, lead, None, dt.date(2018, 1, 15))
+    assert "thu-nhac-ha-noi-2017" not in texts and "thu-nhac-vinh-phuc-2017" in texts
+    assert no_letter(inbox_status, lead) == [
+        "Không soạn thư cho Hà Nội: đây là Khối trưởng, nơi gửi thư."
+    ]
+    assert no_letter(inbox_status, contract) == []  # Hà Nam, the lead, is accepted
 
 
 def test_sender_is_a_blank_when_the_bloc_names_no_lead(inbox: Path, contract: Contract) -> None:
@@ -157,6 +175,31 @@ def test_cli_letters_template_error_exits_2_and_leaves_the_ledger(inbox: Path) -
     assert not (inbox.parent / "ghi-chu" / "ha-nam.xlsx").exists()
 
 
+def test_cell_text_and_file_names_never_become_markdown_in_letters(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    folder = tmp_path / "nhan-ve"
+    folder.mkdir()
+    name = "bac-ninh [bấm](evil.example) #1 _x_.xlsx"
+    make_workbook(f"nhan-ve/{name}", member="Bắc Ninh", year=2017, values={"workers": HOSTILE})
+    out = tmp_path / "thu"
+    result = runner.invoke(app, ["status", str(folder), "--letters", str(out)])
+    assert result.exit_code == 1, result.output
+    text = (out / "thu-nhac-bac-ninh-2017.md").read_text(encoding="utf-8")
+    parsed = parse(text)
+    assert not parsed.kinds & INJECTED
+    assert not any("Tiêu đề giả" in h for h in parsed.headings)
+    assert any(HOSTILE_SHOWN in t for t in parsed.texts)  # the cell, quoted in a finding
+    assert any(f"tệp “{name}”" in t for t in parsed.texts)
+    word = Document(str(out / "thu-nhac-bac-ninh-2017.docx"))
+    assert not any(
+        "Tiêu đề giả" in p.text for p in word.paragraphs if p.style and p.style.name != "Normal"
+    )
+    assert any(HOSTILE_SHOWN in p.text for p in word.paragraphs)
+
+
 def test_the_word_letter_is_laid_out_as_decree_30_2020_shows(
     inbox: Path, contract: Contract
 ) -> None:
@@ -203,3 +246,26 @@ def test_an_own_letter_without_the_decree_lines_is_left_as_written(
     word = Document(str(out / "thu-nhac-ha-noi-2017.docx"))
     assert not word.tables
     assert [p.text for p in word.paragraphs][1] == "Đề nghị gửi báo cáo."
+
+
+def test_a_late_correction_letter_says_when_the_first_version_came(
+    make_workbook: Callable[..., Path], tmp_path: Path, contract: Contract
+) -> None:
+    """On time is judged by the first version (QA 22): the letter says which one it means."""
+    folder = tmp_path / "hop-thu"
+    folder.mkdir()
+    for name, at, workers in (("bn.xlsx", 19, -1), ("bn-sua.xlsx", 24, -2)):
+        path = make_workbook(
+            f"hop-thu/{name}", member="Bắc Ninh", year=2017, values={"workers": workers}
+        )
+        stamp = dt.datetime(2018, 1, at, 8, 0).timestamp()
+        os.utime(path, (stamp, stamp))
+    inbox_status = track(folder, contract, now=dt.datetime(2018, 1, 25, 9, 0)).status
+    letter = render_letters(inbox_status, contract, None, dt.date(2018, 1, 25))[
+        "thu-nhac-bac-ninh-2017"
+    ]
+    assert (
+        "(tệp “bn-sua.xlsx”, nhận lúc 24/01/2018 08:00; bản đầu tiên nhận lúc 19/01/2018 08:00)"
+        in letter
+    )
+    assert "sau hạn" not in letter

@@ -27,9 +27,10 @@ def folder(make_workbook: Callable[..., Path], tmp_path: Path) -> Path:
         make_workbook(values={"fdi_new_capital": -5}),
         make_workbook(values={"ddi_new_projects": 2.5}, member="Ninh Bình"),
         make_workbook(year="năm ngoái"),
+        make_workbook(edit=lambda book: book.create_sheet("Lỗi cần sửa")),  # an annotated copy
     ]
     for index, path in enumerate(broken):
-        shutil.move(path, books / f"{'czb'[index]}-loi-{index}.xlsx")
+        shutil.move(path, books / f"{'czba'[index]}-loi-{index}.xlsx")
     (books / "hong.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
     (books / "ghi-chu.csv").write_text("a,b\n", encoding="utf-8")
     return books
@@ -53,6 +54,7 @@ def test_the_pool_gives_the_same_report_byte_for_byte(
     text = to_json(serial.report)
     assert to_json(parallel.report) == text
     assert '"rule": "negative-value"' in text and '"rule": "unreadable-file"' in text
+    assert "bản có ghi chú do ipstat ghi" in text  # skipped, by a worker
     assert [s.path for s in parallel.submissions] == [s.path for s in serial.submissions]
     assert [s.values() for s in parallel.submissions] == [s.values() for s in serial.submissions]
     assert len(serial.submissions) == 14  # 11 sample workbooks, 3 broken ones

@@ -113,6 +113,8 @@ def test_unknown_member_suggests_the_closest(make_workbook: Make, contract: Cont
 def test_invalid_year(make_workbook: Make, contract: Contract, year: Any) -> None:
     finding = one(findings_of(make_workbook(year=year), contract), "invalid-year")
     assert (finding.code, finding.cell) == ("nam", "C5")
+    assert "ví dụ 2016" not in finding.message  # not a year to copy onto a 2017 form (QA 21)
+    assert "từ 1990 đến 2200" in finding.message
 
 
 def test_year_as_text_is_accepted(make_workbook: Make, contract: Contract) -> None:
@@ -253,3 +255,29 @@ def test_all_findings_in_one_pass(make_workbook: Make, contract: Contract) -> No
     )
     rules = {f.rule for f in findings_of(path, contract)}
     assert {"unknown-member", "negative-value", "non-numeric-value", "missing-value"} <= rules
+
+
+@pytest.mark.parametrize(
+    ("unit", "said"),
+    [
+        ("Ban QL [bấm vào](http://x) <b>x</b>", "có ký tự “<”, “>”, “[”, “]”"),
+        ("Ban Quản lý\n\n# Tiêu đề giả", "có xuống dòng; có ký tự “#”"),
+        ("Ban Quản lý " + "rất " * 40, "dài 171 ký tự (tối đa 150)"),
+    ],
+)
+def test_unusual_unit_name_is_a_warning(
+    unit: str, said: str, make_workbook: Make, contract: Contract
+) -> None:
+    def writing(text: str) -> Callable[[Any], None]:
+        def write(book: Any) -> None:
+            for row in book[contract.form.info_sheet.name].iter_rows():
+                if row[0].value == "don_vi":
+                    row[2].value = text
+
+        return write
+
+    findings = findings_of(make_workbook(edit=writing(unit)), contract)
+    assert [(f.rule, f.severity, f.cell) for f in findings] == [("unusual-name", "warning", "C6")]
+    assert said in findings[0].message
+    plain = "Ban Quản lý các Khu công nghiệp, Khu kinh tế tỉnh Hà Nam (cũ) - Phòng 2/3"
+    assert findings_of(make_workbook(edit=writing(plain)), contract) == []

@@ -292,6 +292,9 @@ def test_golden_proposal(contract: Contract) -> None:
         Adjustment(m, "III.1", D(5), "Gửi báo cáo đúng hạn", "dc.xlsx", "Điều chỉnh", "C4")
         for m in figures
     ]
+    adjustments.append(  # the points computed, confirmed: listed under its own criterion
+        Adjustment("Thái Bình", "I.1", D(6), "Sở KH&ĐT xác nhận.", "dc.xlsx", "Điều chỉnh", "C10")
+    )
     import dataclasses
 
     awards = (
@@ -310,3 +313,24 @@ def test_golden_proposal(contract: Contract) -> None:
     if os.environ.get("IPSTAT_UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_proposal_says_this_unit_for_one_missing_member(contract: Contract) -> None:
+    from ipstat.bloc.document import dumps, loads
+    from ipstat.bloc.score_document import score_document
+    from ipstat.outputs.proposal import render_proposal
+    from ipstat.reading.adjustments import Adjustment
+
+    scoring, findings = score_members(
+        [yearly("Hà Nam", {"fdi_new_capital": 50, "export_usd": 110})],
+        [registration("Hà Nam")], TABLE, contract, 2016,
+        previous={"Hà Nam": {"export_usd": D(100)}},
+        adjustments=[Adjustment("Hà Nam", "III.1", D(5), "Đúng hạn", "dc.xlsx", "Đ", "C4")],
+    )  # fmt: skip
+    assert scoring is not None, findings
+    document = loads(dumps(score_document(scoring, contract, {}, [])))
+    document["missing"] = ["Quảng Ninh"]
+    text = render_proposal(document)
+    assert "báo cáo của Quảng Ninh nên chưa chấm điểm đơn vị này." in text
+    document["missing"] = ["Quảng Ninh", "Hải Phòng"]
+    assert "chưa chấm điểm các đơn vị này." in render_proposal(document)

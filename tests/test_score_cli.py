@@ -1,6 +1,9 @@
 """`ipstat score` end to end, on workbooks made by `ipstat template` and filled in here."""
 
 import json
+import os
+import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,8 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ipstat.bloc.document import loads
+from ipstat.checks.validation import LEDGER_NAME
 from ipstat.cli import app
 from tests.conftest import VALID
+from tests.markup import HOSTILE, HOSTILE_SHOWN, INJECTED, parse
 
 runner = CliRunner()
 MEMBERS = ["Vĩnh Phúc", "Ninh Bình", "Hà Nam", "Hải Dương"]
@@ -227,6 +232,91 @@ def test_score_json_is_alone_on_stdout(year_files: dict[str, Path]) -> None:
     code, out, err = score(year_files, "--json")
     assert code == 0 and out.lstrip().startswith("{") and "Đã ghi" in err
     json.loads(out)
+
+
+def copied(sources: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
+    """The sources copied, to change one file: the fixture's stay read only."""
+    yearly, adjustments = tmp_path / "bieu", tmp_path / "dieu-chinh.xlsx"
+    shutil.copytree(sources["yearly"], yearly)
+    shutil.copy(sources["adjustments"], adjustments)
+    return {**sources, "yearly": yearly, "adjustments": adjustments, "out": tmp_path / "out"}
+
+
+def set_adjustment(path: Path, member: str, reason: str) -> str:
+    """Writes `member`'s III.1 row of the `Điều chỉnh` sheet; returns its points cell."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Điều chỉnh"]
+    row = next(r for r in sheet.iter_rows(min_row=4) if r[0].value == member)
+    row[1].value, row[2].value, row[3].value = "III.1", 10, reason
+    book.save(path)
+    return str(row[2].coordinate)
+
+
+def test_cell_text_never_becomes_markdown_or_html(sources: dict[str, Path], tmp_path: Path) -> None:
+    from docx import Document
+
+    files = copied(sources, tmp_path)
+    fill(files["yearly"] / "0.xlsx", "Thông tin", {"don_vi": HOSTILE}, column=2)
+    set_adjustment(files["adjustments"], "Vĩnh Phúc", HOSTILE)
+    code, out, err = score(files, "--docx")
+    assert code == 0, out + err
+    parsed = parse((files["out"] / "de-nghi-khen-thuong-2016.md").read_text(encoding="utf-8"))
+    assert not parsed.kinds & INJECTED
+    assert not any("Tiêu đề giả" in h for h in parsed.headings)
+    assert sum(HOSTILE_SHOWN in text for text in parsed.texts) == 2  # the unit, and the reason
+    word = Document(str(files["out"] / "de-nghi-khen-thuong-2016.docx"))
+    headings = [p.text for p in word.paragraphs if p.style and p.style.name != "Normal"]
+    assert not any("Tiêu đề giả" in h for h in headings)
+    assert sum(HOSTILE_SHOWN in p.text for p in word.paragraphs) == 2
+
+
+def test_adjustments_findings_name_their_file_and_a_member_not_scored_is_kept(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    files = copied(sources, tmp_path)
+    cell = set_adjustment(files["adjustments"], "Quảng Ninh", "Gửi báo cáo đúng hạn")
+    code, out, err = score(files)
+    assert code == 0, out + err
+    assert re.search(r"│ dieu-chinh\.xlsx +│ Điều chỉnh +│ cảnh báo", out)  # not "Toàn Khối"
+    document = loads((files["out"] / "cham-diem-2016.json").read_text(encoding="utf-8"))
+    warning = next(w for w in document["warnings"] if w["rule"] == "adjustment-unscored-member")
+    assert warning["file"].endswith("dieu-chinh.xlsx") and warning["cell"] == cell
+    assert "Quảng Ninh" in warning["message"] and "Quảng Ninh" not in document["members"]
+    book = openpyxl.load_workbook(files["out"] / "cham-diem-2016.xlsx")
+    rows = list(book["Điều chỉnh"].iter_rows(min_row=4, values_only=True))
+    assert ("Quảng Ninh", "III.1", 10, "Gửi báo cáo đúng hạn") in rows
+    files["adjustments"] = files["out"] / "cham-diem-2016.xlsx"  # the row survives a re-run
+    assert score(files)[0] == 0
+    book = openpyxl.load_workbook(files["out"] / "cham-diem-2016.xlsx")
+    assert ("Quảng Ninh", "III.1", 10, "Gửi báo cáo đúng hạn") in list(
+        book["Điều chỉnh"].iter_rows(min_row=4, values_only=True)
+    )
+    set_adjustment(files["adjustments"], "Hà Nam", "")  # an error, shown under the file's name
+    code, out, _ = score(files)
+    heading, problem = out.find(str(files["adjustments"])), out.find("phải ghi lý do")
+    assert code == 1 and -1 < heading < problem < out.find("Toàn Khối")
+
+
+def test_score_latest_uses_each_members_last_version(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    files = copied(sources, tmp_path)
+    first = files["yearly"] / "0.xlsx"
+    corrected = files["yearly"] / "0-sua.xlsx"
+    shutil.copy(first, corrected)
+    fill(corrected, "Tự chấm điểm", {"II.1": 1})
+    os.utime(first, (1_500_000_000, 1_500_000_000))
+    os.utime(corrected, (1_600_000_000, 1_600_000_000))
+    code, out, _ = score(files)
+    assert code == 1 and "duplicate-member" in out and "--latest" in out
+    assert "0-sua.xlsx" in out.split("duplicate-member")[1]
+    code, out, err = score(files, "--latest", "--json")
+    assert code == 0, out + err
+    document = loads(out)
+    assert document["members"]["Vĩnh Phúc"]["file"] == "0-sua.xlsx"
+    assert document["members"]["Vĩnh Phúc"]["criteria"]["II.1"]["points"] == 1
+    assert [w["rule"] for w in document["warnings"]].count("superseded-version") == 1
+    assert not (files["yearly"] / LEDGER_NAME).exists()  # the ledger is only read
 
 
 def test_the_scoring_outputs_print_readably(year_files: dict[str, Path]) -> None:

@@ -100,3 +100,11 @@ def test_the_warnings_table_names_the_file_of_each_warning() -> None:
     assert "Tệp" in lines[1]
     assert any("bieu-ha-nam-2016.xlsx" in line and "text-number" in line for line in lines)
     assert any("Toàn Khối" in line and "missing-member" in line for line in lines)
+
+
+def test_a_notice_is_not_headed_as_something_to_fix() -> None:
+    """`superseded-version` and notes need no fixing: the column says `Nội dung` (QA 21)."""
+    notice = Finding("", "superseded-version", "warning", "Bản cũ, không tổng hợp.")
+    out = console()
+    out.print(findings_table([notice], with_file=True))
+    assert "Nội dung" in printed(out) and "cần sửa" not in printed(out)

@@ -15,6 +15,8 @@ from ipstat.errors import IpstatError
 from ipstat.i18n import VietnameseGroup
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from rich.console import Console
     from rich.text import Text
 
@@ -54,7 +56,19 @@ Paths = Annotated[
     list[Path],
     typer.Argument(metavar="ĐƯỜNG_DẪN...", help="Tệp .xlsx hoặc thư mục chứa các tệp."),
 ]
-YearOption = Annotated[int | None, typer.Option("--year", help="Năm đang tổng hợp.")]
+
+
+def _year(value: int | None) -> int | None:
+    from ipstat.contract.model import FIRST_YEAR, LAST_YEAR  # noqa: PLC0415
+
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+        raise typer.BadParameter(f"năm {value} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.")
+    return value
+
+
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Năm đang tổng hợp.", callback=_year)
+]
 BlocOption = Annotated[
     str | None,
     typer.Option("--bloc", help="Khối thi đua: mã trong schemas/blocs (dbsh-2016) hoặc tệp .toml."),
@@ -77,10 +91,23 @@ class StatusFormat(StrEnum):
     json = "json"
 
 
+# Redirected output has no width to fit: tables are laid out as wide as their text, so a file
+# gets every date and file name whole (rich would otherwise fold them at 80 columns).
+REDIRECTED_WIDTH = 10_000
+
+
 def _console(stderr: bool = False) -> "Console":
     from rich.console import Console  # noqa: PLC0415
 
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False, emoji=False)
+    stream = sys.stderr if stderr else sys.stdout
+    redirected = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(
+        stderr=stderr,
+        no_color="NO_COLOR" in os.environ,
+        highlight=False,
+        emoji=False,
+        width=REDIRECTED_WIDTH if redirected else None,
+    )
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -156,8 +183,15 @@ def validate(
     scoring = _scoring(contract, None, schemas)
     try:
         last_year = _last_year(previous, contract)
+        exclude = [annotate] if annotate is not None and annotate.is_dir() else []
         report = validate_paths(
-            paths, contract, year, scoring=scoring, last_year=last_year, keep_submissions=False
+            paths,
+            contract,
+            year,
+            scoring=scoring,
+            last_year=last_year,
+            exclude=exclude,
+            keep_submissions=False,
         ).report
     except IpstatError as exc:
         _fail(str(exc))
@@ -219,7 +253,7 @@ def _print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:
 
 @app.command()
 def template(
-    year: Annotated[int, typer.Option("--year", help="Năm báo cáo.")],
+    year: Annotated[int, typer.Option("--year", help="Năm báo cáo.", callback=_year)],
     member: Annotated[str | None, typer.Option("--member", help="Tên thành viên.")] = None,
     all_members: Annotated[
         bool, typer.Option("--all", help="Một biểu cho mỗi thành viên của Khối.")
@@ -244,10 +278,12 @@ def template(
             "để thành viên đối chiếu.",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Ghi đè lên tệp đã có (mặc định: từ chối).")
+    ] = False,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
-    _openpyxl_without_numpy()
-    from ipstat.outputs import form  # noqa: PLC0415
+    form = _forms()
     from ipstat.reading.members import match_member  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
@@ -261,6 +297,7 @@ def template(
     if adjustments:
         assert scoring is not None
         path = output or Path(f"dieu-chinh-{year}.xlsx")
+        _refuse_existing([path], overwrite)
         try:
             form.write_adjustment_form(path, contract, scoring, year)
         except IpstatError as exc:
@@ -281,6 +318,7 @@ def template(
         targets = [(chosen, output or Path(filename(year, chosen)))]
     if previous is not None and not (member or all_members):
         _fail("--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên.")
+    _refuse_existing([path for _, path in targets], overwrite)
     try:
         last_year = _last_year(previous, contract)
     except IpstatError as exc:
@@ -299,16 +337,32 @@ def template(
         console.print(_written(path), soft_wrap=True)
 
 
-def _openpyxl_without_numpy() -> None:
-    """openpyxl imports numpy (about 70 ms) only to accept numpy numbers in cells, and the forms
-    `template` writes hold none. Only when neither is loaded yet: nothing else is affected."""
-    if "openpyxl" in sys.modules or "numpy" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails meanwhile
-    try:
-        import openpyxl  # noqa: F401, PLC0415
-    finally:
-        del sys.modules["numpy"]
+def _forms() -> "ModuleType":
+    """outputs.form, with openpyxl imported without numpy: openpyxl imports it (about 70 ms)
+    only to accept numpy numbers in cells, and blank forms hold none. Only when neither is
+    loaded yet, so nothing else is affected."""
+    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails meanwhile
+        try:
+            import openpyxl  # noqa: F401, PLC0415
+        finally:
+            del sys.modules["numpy"]
+    from ipstat.outputs import form  # noqa: PLC0415
+
+    return form
+
+
+def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
+    """A blank form never replaces a file (a member's filled workbook, say) unasked."""
+    existing = [p for p in paths if p.exists() and not p.is_dir()]
+    if existing and not overwrite:
+        from ipstat.reading.visible import visible  # noqa: PLC0415
+
+        names = ", ".join(visible(str(p)) for p in existing)
+        _fail(
+            f"không ghi biểu mẫu vì đã có {len(existing)} tệp: {names}. Hãy chọn thư mục khác "
+            "(-o), hoặc thêm --overwrite nếu chắc chắn muốn ghi đè. Không tệp nào bị thay."
+        )
 
 
 def _written(path: Path) -> "Text":
@@ -342,7 +396,8 @@ def aggregate(
     paths: Paths,
     year: YearOption = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+        Path | None,
+        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>)."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
@@ -434,7 +489,8 @@ def score(
     ] = None,
     year: YearOption = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+        Path | None,
+        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>)."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
@@ -444,6 +500,13 @@ def score(
     ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
+    latest: Annotated[
+        bool,
+        typer.Option(
+            "--latest",
+            help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ.",
+        ),
+    ] = False,
 ) -> None:
     """Chấm điểm thi đua, xếp hạng và dự thảo đề nghị khen thưởng."""
     from ipstat.emulation import score as score_bloc  # noqa: PLC0415
@@ -464,6 +527,7 @@ def score(
             year=year,
             out=out,
             word=docx,
+            latest=latest,
         )
     except IpstatError as exc:
         _fail(str(exc))
@@ -479,7 +543,7 @@ def score(
 
         print(dumps(scored.document))
     if scored.report.warnings:
-        console.print(findings_table(scored.report.warnings))
+        console.print(findings_table(scored.report.warnings, with_file=True))
     from ipstat.reading.formatting import format_number  # noqa: PLC0415
 
     places = scored.document["table"]["places"]
@@ -538,10 +602,14 @@ def status(
     contract = _contract(schemas, bloc)
     due = None
     if deadline is not None:
+        import re  # noqa: PLC0415
+
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", deadline):
+            _fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
         try:
             due = dt.date.fromisoformat(deadline)
         except ValueError:
-            _fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
+            _fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
     try:
         tracked = track(
             inbox,
@@ -563,6 +631,8 @@ def status(
         print_status(_console(), tracked.status)
     for path in tracked.letters:
         print(f"Đã ghi thư: {visible(str(path))}", file=sys.stderr)
+    for line in tracked.no_letter:
+        print(visible(line), file=sys.stderr)
     if tracked.annotated is not None and annotate is not None:
         _print_annotated(tracked.annotated, annotate)
     raise typer.Exit(0 if tracked.status.complete else 1)
@@ -639,7 +709,8 @@ def history(
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Thư mục ghi kết quả (mặc định ket-qua/lich-su).")
+        Path | None,
+        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/lich-su)."),
     ] = None,
     output_format: Annotated[
         list[HistoryFormat] | None,

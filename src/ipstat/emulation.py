@@ -1,16 +1,20 @@
 """The secretariat's emulation job in one call (`ipstat score`): validate the yearly workbooks
 and the registrations, score, rank, propose, and write the outputs together or not at all."""
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ipstat.bloc.aggregate import _keep_latest
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, dumps, read_document
+from ipstat.bloc.inbox import received_times
 from ipstat.bloc.score import score_members
 from ipstat.bloc.score_document import score_document
 from ipstat.checks.rules import check_bloc, check_registration
-from ipstat.checks.validation import validate_paths
+from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
 from ipstat.contract.scoring import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
@@ -18,7 +22,7 @@ from ipstat.outputs.proposal import render_proposal
 from ipstat.outputs.score_workbook import write_score_workbook
 from ipstat.outputs.word import write_word
 from ipstat.reading.adjustments import Adjustment, read_adjustments
-from ipstat.reading.findings import ValidationReport
+from ipstat.reading.findings import FileReport, Finding, ValidationReport
 
 
 @dataclass
@@ -48,22 +52,35 @@ def score(
     year: int | None = None,
     out: Path | None = None,
     word: bool = False,
+    latest: bool = False,
 ) -> Scored:
     """With any error (a workbook, a registration, an adjustment, a criterion no method can
-    score) nothing is written; otherwise the outputs are replaced together."""
+    score) nothing is written; otherwise the outputs are replaced together. With `latest`,
+    each member's workbook and registration received last are used, as `aggregate --latest`
+    does (the inbox's ledger is only read)."""
     last_year = read_document(previous) if previous else None
     validation = validate_paths([*paths, registrations], contract, year, scoring=table)
     report = validation.report
-    findings, agreed = check_bloc(validation.submissions, contract, year)
+    received = _received(validation, latest)
+    if latest and received is not None:
+        _keep_latest(validation, received, contract)
+        registered_only = Validation(report, validation.registrations)
+        _keep_latest(registered_only, received, contract)
+        validation.registrations = registered_only.submissions
+    findings, agreed = check_bloc(validation.submissions, contract, year, received=received)
     report.bloc_findings.extend(findings)
-    registered, _ = check_bloc(validation.registrations, contract, agreed)
+    registered, _ = check_bloc(validation.registrations, contract, agreed, received=received)
     report.bloc_findings.extend(f for f in registered if f.rule != "missing-member")
     for registration in validation.registrations if year is None else ():
         report.bloc_findings.extend(check_registration(registration, contract, agreed))
     adjusted: list[Adjustment] = []
     if adjustments is not None:
         adjusted, problems = read_adjustments(adjustments, contract, table)
-        report.bloc_findings.extend(problems)
+        report.files.append(FileReport(adjustments, problems))
+    scored = {str(s.member) for s in validation.submissions}
+    held = [a for a in adjusted if a.member not in scored]
+    if held:
+        report.files[-1].findings.extend(_unscored(a, contract) for a in held)
     if report.errors or agreed is None:
         return Scored(report)
     mapped = map_previous(last_year, contract)[0] if last_year else None
@@ -94,10 +111,37 @@ def score(
 
     writers: dict[Path, Writer] = {
         targets["json"]: write_json,
-        targets["xlsx"]: lambda path: write_score_workbook(path, document),
+        targets["xlsx"]: lambda path: write_score_workbook(path, document, held),
         targets["md"]: write_proposal,
     }
     if word:
         writers[targets["docx"]] = lambda path: write_word(path, proposal)
     write_all_atomic(writers)
     return Scored(report, document, list(writers))
+
+
+def _received(validation: Validation, latest: bool) -> dict[Path, dt.datetime] | None:
+    """When each workbook was received: needed to keep the latest, or to name it in the
+    message about a member's two workbooks (which then suggests `--latest`)."""
+    subs = [*validation.submissions, *validation.registrations]
+    members = Counter((s.kind, s.member) for s in subs if s.member is not None)
+    if latest or any(n > 1 for n in members.values()):
+        return received_times(subs)
+    return None
+
+
+def _unscored(adjustment: Adjustment, contract: Contract) -> Finding:
+    """An adjustment for a member with no yearly workbook: kept, not applied, and said."""
+    rule = "adjustment-unscored-member"
+    return Finding(
+        adjustment.file,
+        rule,
+        contract.severity(rule),
+        f"Ô {adjustment.cell}: điều chỉnh tiêu chí {adjustment.criterion} của "
+        f"{adjustment.member} chưa được áp dụng vì chưa có báo cáo năm của {adjustment.member} "
+        "nên thành viên này chưa được chấm điểm; dòng này vẫn được giữ trong trang "
+        "“Điều chỉnh” của tệp kết quả, để áp dụng khi có báo cáo.",
+        sheet=adjustment.sheet,
+        cell=adjustment.cell,
+        code=adjustment.criterion,
+    )

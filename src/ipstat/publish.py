@@ -52,7 +52,10 @@ def publish(
     `registrations`, the report says how far the bloc went towards its registered plans."""
     last_year = read_document(previous) if previous else None
     figures = last_year_figures(last_year, contract) if last_year is not None else None
-    run = aggregate_paths(paths, contract, year, latest=latest, last_year=figures)
+    # This run's output folder is never an input (a second run would read its own workbook).
+    own = out or (Path("ket-qua") / str(year) if year is not None else None)
+    exclude = [own] if own is not None and own.is_dir() else []
+    run = aggregate_paths(paths, contract, year, latest=latest, last_year=figures, exclude=exclude)
     registered = None
     if registrations is not None and run.aggregate is not None:
         registered = validate_paths([registrations], contract, run.aggregate.year, scoring=scoring)

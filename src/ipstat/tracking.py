@@ -11,13 +11,14 @@ from ipstat.bloc.ledger import open_ledger
 from ipstat.contract.model import Contract
 from ipstat.errors import InputError
 from ipstat.outputs.annotate import Annotated, annotate_reports
-from ipstat.outputs.letters import write_letters
+from ipstat.outputs.letters import no_letter, write_letters
 
 
 @dataclass
 class Tracked:
     status: InboxStatus
     letters: list[Path] = field(default_factory=list)
+    no_letter: list[str] = field(default_factory=list)  # who gets none, and why
     annotated: Annotated | None = None
 
 
@@ -46,6 +47,7 @@ def track(
         tracked = Tracked(status)
         if letters is not None:
             tracked.letters = write_letters(status, contract, letters, letter_template, now.date())
+            tracked.no_letter = no_letter(status, contract)
         if annotate is not None:
             to_fix = [m.version for m in status.members if m.status == "can-sua"]
             tracked.annotated = annotate_reports([v.report for v in to_fix if v], annotate)

@@ -129,12 +129,13 @@ def aggregate_paths(
     *,
     latest: bool = False,
     last_year: LastYear | None = None,
+    exclude: Iterable[Path] = (),
 ) -> AggregateRun:
     """Validate each workbook and the bloc; add up only when there is no error at all.
 
     With `latest`, each member's workbook received last is used and the others are left out
     with a warning; `last_year` checks the flow figures against last year's."""
-    validation = validate_paths(paths, contract, year, last_year=last_year)
+    validation = validate_paths(paths, contract, year, last_year=last_year, exclude=exclude)
     members = Counter(s.member for s in validation.submissions if s.member is not None)
     received = None
     if latest or any(n > 1 for n in members.values()):

@@ -67,6 +67,18 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Shortfall:
+    """Why a member's figures of a year are not the whole member: units that did not report
+    that year (as that year's document names them), or units its figures do not include by
+    construction (merged in later from outside the bloc, or not in that year's bloc at all)."""
+
+    member: str
+    year: int
+    unreported: tuple[str, ...] = ()
+    not_included: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MemberGrowth:
     member: str
     first: Decimal
@@ -76,7 +88,9 @@ class MemberGrowth:
 
 @dataclass(frozen=True)
 class Trend:
-    """A headline indicator's bloc total from the first year of the series to the last."""
+    """A headline indicator from the first year of the series to the last, like for like:
+    `first` and `last` are summed over the same members (`compared`), those with complete
+    figures in both years, so a member that did not report never reads as a fall or a rise."""
 
     code: str
     first_year: int
@@ -86,7 +100,9 @@ class Trend:
     change: Decimal
     change_percent: Decimal | None
     growth: Decimal | None  # average yearly growth over last_year - first_year years, percent
-    members: tuple[MemberGrowth, ...]  # fastest first; only members with both years' figures
+    members: tuple[MemberGrowth, ...]  # fastest first; only the `compared` members
+    compared: tuple[str, ...] = ()
+    left_out: tuple[Shortfall, ...] = ()  # why the other members are not compared
 
 
 @dataclass
@@ -103,6 +119,7 @@ class History:
     bloc: str | None = None  # the bloc earlier years were mapped into; None: members as they were
     merged: dict[str, list[str]] = field(default_factory=dict)  # member → earlier members in it
     absorbed: dict[str, list[str]] = field(default_factory=dict)  # units not in earlier figures
+    shortfalls: dict[int, dict[str, Shortfall]] = field(default_factory=dict)  # year → member
 
     @property
     def years(self) -> list[int]:
@@ -126,6 +143,15 @@ class History:
 
     def value(self, year: int, member: str, code: str) -> Decimal | None:
         return self.index.get((year, member, code))
+
+    def incomplete(self, year: int) -> dict[str, Shortfall]:
+        """The members whose figures of `year` are not whole, or who have none that year."""
+        found = dict(self.shortfalls.get(year, {}))
+        present = {r.member for r in self.rows if r.year == year}
+        for member in self.members:
+            if member not in present and member not in found:
+                found[member] = Shortfall(member, year, not_included=(member,))
+        return found
 
     @cached_property
     def index(self) -> dict[tuple[int, str, str], Decimal]:
@@ -162,8 +188,10 @@ def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bo
     rows: list[Row] = []
     totals: dict[int, dict[str, Decimal]] = {}
     merged: dict[str, list[str]] = {}
+    shortfalls: dict[int, dict[str, Shortfall]] = {}
     for path, doc, sha in read:
         try:
+            shortfalls[int(doc["year"])] = _shortfalls(doc, contract, mapped)
             used, year_rows, totals[int(doc["year"])], renamed = _year(
                 path, doc, sha, contract, mapped
             )
@@ -199,7 +227,32 @@ def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bo
         absorbed={m.name: list(m.absorbed) for m in contract.bloc.members if m.absorbed}
         if mapped and merged
         else {},
+        shortfalls=shortfalls,
     )
+
+
+def _shortfalls(doc: Document, contract: Contract, mapped: bool) -> dict[str, Shortfall]:
+    """The members (as the series names them) whose figures of this year are not whole."""
+    year = int(doc["year"])
+    if not mapped:
+        return {name: Shortfall(name, year, unreported=(name,)) for name in doc["missing"]}
+    unreported: dict[str, list[str]] = {}
+    for old in doc["missing"]:
+        new = contract.bloc.successor(old)
+        if new is not None:
+            unreported.setdefault(new, []).append(old)
+    before_merger = contract.bloc.first_year is not None and year < contract.bloc.first_year
+    absent = {m.name: m.absorbed for m in contract.bloc.members if m.absorbed and before_merger}
+    return {
+        member: Shortfall(
+            member,
+            year,
+            unreported=tuple(unreported.get(member, ())),
+            not_included=tuple(absent.get(member, ())),
+        )
+        for member in contract.bloc.names
+        if member in unreported or member in absent
+    }
 
 
 def _year(
@@ -301,28 +354,54 @@ def average_growth(first: Decimal, last: Decimal, years: int) -> Decimal | None:
     return growth.quantize(RATIO_PLACES, ROUND_HALF_UP)
 
 
+def comparable(history: History) -> tuple[list[str], list[Shortfall]]:
+    """The members whose figures of the first and the last year cover the same units, all of
+    which reported, and why each other member is left out (like `aggregate --previous`).
+
+    A member made of the same units at both ends is compared even where both lack a unit
+    merged in later (Phú Thọ as Vĩnh Phúc in 2016 and 2019); across the merger it is not.
+    A member with figures in neither year is neither compared nor left out: it changes nothing.
+    """
+    first, last = history.incomplete(history.years[0]), history.incomplete(history.years[-1])
+    present = {r.member for r in history.rows if r.year in (history.years[0], history.years[-1])}
+    compared: list[str] = []
+    left_out: list[Shortfall] = []
+    for member in (m for m in dict.fromkeys([*history.members, *first, *last]) if m in present):
+        ends = [s[member] for s in (first, last) if member in s]
+        if history.years[0] == history.years[-1]:
+            ends = ends[:1]
+        unreported = any(s.unreported or s.not_included == (member,) for s in ends)
+        same_units = len({s.not_included for s in ends}) <= 1 and (
+            len(ends) in (0, 2) or history.years[0] == history.years[-1]
+        )
+        if unreported or not same_units:
+            left_out.extend(s for s in ends if s.unreported or s.not_included)
+        else:
+            compared.append(member)
+    return compared, left_out
+
+
 def trends(history: History) -> list[Trend]:
-    """The headline indicators from the first year of the series to the last, with members
-    ranked by their own average growth over the same years."""
+    """The headline indicators from the first year of the series to the last over the members
+    comparable in both years, with those members ranked by their own average growth."""
     first_year, last_year = history.years[0], history.years[-1]
     years = last_year - first_year
     index = history.index
+    compared, left_out = comparable(history)
     found = []
     for code in history.headline:
-        first = history.totals[first_year].get(code)
-        last = history.totals[last_year].get(code)
-        if first is None or last is None:
+        pairs = [
+            (m, index.get((first_year, m, code)), index.get((last_year, m, code))) for m in compared
+        ]
+        members = [
+            MemberGrowth(m, a, b, average_growth(a, b, years))
+            for m, a, b in pairs
+            if a is not None and b is not None
+        ]
+        if not members or len(members) != len(pairs):
             continue
-        members = []
-        for member in history.members:
-            before, now = (
-                index.get((first_year, member, code)),
-                index.get((last_year, member, code)),
-            )
-            if before is not None and now is not None:
-                members.append(
-                    MemberGrowth(member, before, now, average_growth(before, now, years))
-                )
+        first = sum((m.first for m in members), Decimal(0))
+        last = sum((m.last for m in members), Decimal(0))
         ranked = sorted(
             (m for m in members if m.growth is not None), key=lambda m: -(m.growth or 0)
         )
@@ -337,6 +416,8 @@ def trends(history: History) -> list[Trend]:
                 change_percent=percent(last - first, first),
                 growth=average_growth(first, last, years),
                 members=tuple(ranked),
+                compared=tuple(compared),
+                left_out=tuple(left_out),
             )
         )
     return found

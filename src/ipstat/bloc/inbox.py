@@ -2,7 +2,8 @@
 
 A version is a distinct content (SHA-256); its received time is when the ledger first saw it
 (at first sighting, the file's modification time), so touching or copying a file changes
-nothing. The version in force is the one received last. See contract inbox-tracker.md.
+nothing; re-saving makes new bytes, so a new version. The version in force is the one received
+last; on time is judged by the first one received. See contract inbox-tracker.md.
 """
 
 import datetime as dt
@@ -13,13 +14,14 @@ from typing import Any, Literal
 
 from ipstat.bloc.ledger import Entry, Ledger, read_ledger
 from ipstat.checks.previous import LastYear
-from ipstat.checks.validation import READ_SUFFIXES, Validation, validate_paths
+from ipstat.checks.validation import OWN_FILES, Validation, skip_reason, validate_paths
 from ipstat.contract.model import Contract, Member
 from ipstat.errors import InputError
 from ipstat.reading.findings import (
     Counts,
     FileReport,
     Finding,
+    Skipped,
     ValidationReport,
     count_by_severity,
 )
@@ -60,7 +62,7 @@ class MemberStatus:
     version: Version | None  # in force
     superseded: list[Version]  # older versions, oldest first
     on_time: bool | None
-    days_late: int  # of the version in force; for `chua-nop`, days past the deadline so far
+    days_late: int  # of the first version received; for `chua-nop`, days past the deadline so far
 
 
 @dataclass(frozen=True)
@@ -124,16 +126,23 @@ class InboxStatus:
         }
 
 
-def inbox_files(folder: Path) -> list[Path]:
-    """The workbooks directly in the inbox; subfolders (annotated copies, say) are not the
-    inbox, and the ledger is not a workbook."""
+def inbox_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
+    """The workbooks directly in the inbox, and every other file in it with why it is not read
+    (as `validate` lists them); subfolders (annotated copies, say) are not the inbox, and the
+    ledger, Excel's `~$` lock files and hidden files are not listed."""
     if not folder.is_dir():
         raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {folder}")
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in READ_SUFFIXES and not p.name.startswith("~$") and p.is_file()
-    )
+    workbooks: list[Path] = []
+    skipped: list[Skipped] = []
+    for path in sorted(folder.iterdir()):
+        if path.name in OWN_FILES or path.name.startswith((".", "~$")):
+            continue
+        reason = skip_reason(path)
+        if reason is not None:
+            skipped.append(reason)
+        elif path.is_file():
+            workbooks.append(path)
+    return workbooks, skipped
 
 
 def first_seen(paths: Iterable[Path]) -> dt.datetime:
@@ -168,10 +177,11 @@ def inbox_status(
     """Read and check every workbook in `folder`, record new versions in `ledger`, and say
     where each member stands."""
     now = now or dt.datetime.now()
-    files = inbox_files(folder)
+    files, skipped = inbox_files(folder)
     validation = Validation(ValidationReport())
     if files:
         validation = validate_paths(files, contract, year, last_year=last_year)
+    skipped.extend(validation.report.skipped)
     year = year or _agreed_year(validation.submissions)
     deadline = deadline or contract.bloc.deadline_for(year)
     if deadline is None:
@@ -208,6 +218,8 @@ def inbox_status(
     unmatched = [
         Unmatched(r.path, _reason(r)) for r in validation.report.files if r.path not in named_paths
     ]
+    unmatched.extend(Unmatched(Path(s.file), f"{s.reason}; {s.action}.") for s in skipped)
+    unmatched.sort(key=lambda u: u.file.name)
     return InboxStatus(folder, year, deadline, members, unmatched)
 
 
@@ -231,7 +243,9 @@ def _member_status(
         return MemberStatus(member, "chua-nop", None, [], None, late)
     ordered = sorted(versions, key=lambda v: order_key(v.received, v.file))
     current = ordered[-1]
-    late = (current.received.date() - deadline).days
+    # The contract does not say which version is judged on time: the first received, so that
+    # a member who sent on time and then corrected (or re-saved) the report is not late.
+    late = (ordered[0].received.date() - deadline).days
     status: Status = "can-sua" if current.counts[0] else "da-tiep-nhan"
     return MemberStatus(member, status, current, ordered[:-1], late <= 0, max(late, 0))
 

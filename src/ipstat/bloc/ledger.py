@@ -128,7 +128,7 @@ def open_ledger(folder: Path) -> Iterator[Ledger]:
     try:
         try:
             connection.execute("BEGIN IMMEDIATE")
-            _migrate(path, connection)
+            _migrate(path, connection, existed=existed)
             ledger = Ledger(path, connection)
         except sqlite3.Error as exc:
             raise _error(path, exc) from exc
@@ -158,9 +158,7 @@ def read_ledger(folder: Path) -> Ledger | None:
     except sqlite3.Error as exc:
         raise _error(path, exc) from exc
     try:
-        version = _schema_version(path, connection)
-        if version == 0:  # an empty file: nothing recorded yet
-            return None
+        version = _schema_version(path, connection, existed=True)
         if version < SCHEMA_VERSION:  # readable only once a writing run has migrated it
             raise LedgerError(
                 f"Sổ theo dõi {path} theo lược đồ cũ (v{version}); hãy chạy `ipstat status` "
@@ -173,7 +171,10 @@ def read_ledger(folder: Path) -> Ledger | None:
         connection.close()
 
 
-def _schema_version(path: Path, connection: sqlite3.Connection) -> int:
+def _schema_version(path: Path, connection: sqlite3.Connection, *, existed: bool) -> int:
+    """The ledger's schema version; 0 only for a ledger this run creates. A file that was there
+    before with nothing of ipstat in it (0 bytes, say) is refused: a year's receipt times may
+    have been lost, and starting over would hide it."""
     version: int = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise LedgerError(
@@ -186,6 +187,12 @@ def _schema_version(path: Path, connection: sqlite3.Connection) -> int:
             f"{path} là một cơ sở dữ liệu SQLite nhưng không phải sổ theo dõi của ipstat; "
             f"ipstat không ghi đè lên nó. Hãy đổi tên tệp này nếu đó không phải là sổ cần giữ."
         )
+    if version == 0 and existed:
+        raise LedgerError(
+            f"Sổ theo dõi {path} rỗng hoặc bị hỏng (không có dữ liệu của ipstat). ipstat không "
+            "ghi đè lên nó: hãy khôi phục tệp từ bản sao lưu, hoặc xóa nó để bắt đầu sổ mới "
+            "(thời điểm nhận của mỗi bản sẽ được tính lại theo thời điểm sửa đổi của tệp)."
+        )
     if version > 0:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(versions)")]
         if version == SCHEMA_VERSION and tuple(columns) != _COLUMNS:
@@ -193,8 +200,8 @@ def _schema_version(path: Path, connection: sqlite3.Connection) -> int:
     return version
 
 
-def _migrate(path: Path, connection: sqlite3.Connection) -> None:
-    version = _schema_version(path, connection)
+def _migrate(path: Path, connection: sqlite3.Connection, *, existed: bool) -> None:
+    version = _schema_version(path, connection, existed=existed)
     for step in _MIGRATIONS[version:]:
         connection.execute(step)
     if version < SCHEMA_VERSION:

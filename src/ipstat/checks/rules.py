@@ -176,7 +176,7 @@ def _duplicate(
     latest = ordered[-1].path
     return (
         f"Có {len(group)} tệp của {member}{same}: {files}; tệp nhận sau cùng là "
-        f"“{latest.name}”. Hãy giữ lại một tệp, hoặc tổng hợp với --latest để dùng tệp nhận "
+        f"“{latest.name}”. Hãy giữ lại một tệp, hoặc chạy lại với --latest để dùng tệp nhận "
         "sau cùng.",
         str(latest),
     )

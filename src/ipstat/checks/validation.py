@@ -12,6 +12,7 @@ from ipstat.checks.rules import check_registration, check_submission
 from ipstat.contract.model import Contract
 from ipstat.errors import InputError, os_error_text
 from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.reading.own import OUTPUT_ACTION, OwnOutputError, output_by_name
 from ipstat.reading.reader import Submission, read_submission
 
 if TYPE_CHECKING:
@@ -64,15 +65,23 @@ LEDGER_NAME = "so-theo-doi.sqlite"
 OWN_FILES = frozenset({LEDGER_NAME, LEDGER_NAME + "-journal", LEDGER_NAME + "-wal"})
 
 
-def collect_workbooks(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+EXCLUDED_REASON = "thư mục ghi kết quả của chính lần chạy này"
+
+
+def collect_workbooks(
+    paths: Iterable[Path], exclude: Iterable[Path] = ()
+) -> tuple[list[Path], list[Skipped]]:
     """Files as given; folders searched for READ_SUFFIXES. Every other file of a folder is
     listed as skipped, with the reason and what to do, except Excel's `~$` lock files and
-    hidden files. Nothing that is not a regular file is opened (a FIFO would block)."""
+    hidden files. Nothing that is not a regular file is opened (a FIFO would block). ipstat's
+    own outputs are skipped with their reason; the folders in `exclude` (this run's outputs)
+    are not searched, and are listed once each."""
     found: list[Path] = []
     skipped: list[Skipped] = []
+    excluded = [folder.resolve() for folder in exclude]
     for path in paths:
         try:
-            _collect(path, found, skipped)
+            _collect(path, found, skipped, excluded)
         except OSError as exc:  # a name too long, a folder we may not read
             raise InputError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
     if not found:
@@ -84,24 +93,42 @@ def collect_workbooks(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]
     return list(dict.fromkeys(found)), list(dict.fromkeys(skipped))
 
 
-def _collect(path: Path, found: list[Path], skipped: list[Skipped]) -> None:
-    if path.is_dir():
+def _collect(path: Path, found: list[Path], skipped: list[Skipped], excluded: list[Path]) -> None:
+    if excluded and path.is_dir() and path.resolve() in excluded:
+        skipped.append(Skipped(str(path), EXCLUDED_REASON, OUTPUT_ACTION))
+    elif path.is_dir():
         for child in sorted(path.rglob("*")):
             if _hidden(child, child.relative_to(path)) or child.name in OWN_FILES:
                 continue
-            if not _regular(child):
-                if not child.is_dir():
-                    skipped.append(Skipped(str(child), NOT_REGULAR, NOT_REGULAR_ACTION))
-            elif child.suffix.lower() in READ_SUFFIXES:
+            if excluded and child.is_dir() and child.resolve() in excluded:
+                skipped.append(Skipped(str(child), EXCLUDED_REASON, OUTPUT_ACTION))
+                continue
+            if excluded and any(child.resolve().is_relative_to(e) for e in excluded):
+                continue
+            reason = skip_reason(child)
+            if reason is not None:
+                skipped.append(reason)
+            elif _regular(child):
                 found.append(child)
-            else:
-                skipped.append(_skipped(child))
+    elif _regular(path) and (own := output_by_name(path)) is not None:
+        skipped.append(Skipped(str(path), own, OUTPUT_ACTION))
     elif _regular(path):
         found.append(path)
     elif path.exists() or path.is_symlink():
         raise InputError(f"{path} {NOT_REGULAR}; {NOT_REGULAR_ACTION}.")
     else:
         raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
+
+
+def skip_reason(path: Path) -> Skipped | None:
+    """Why a file found in a folder is not read, or None for a workbook to read; a folder is
+    neither."""
+    if not _regular(path):
+        return None if path.is_dir() else Skipped(str(path), NOT_REGULAR, NOT_REGULAR_ACTION)
+    own = output_by_name(path)
+    if own is not None:
+        return Skipped(str(path), own, OUTPUT_ACTION)
+    return _skipped(path) if path.suffix.lower() not in READ_SUFFIXES else None
 
 
 def _skipped(path: Path) -> Skipped:
@@ -145,7 +172,7 @@ PARALLEL_FROM = 50
 PARALLEL_FROM_SPAWN = 150
 
 
-Checked = tuple[Submission | None, list[Finding]]
+Checked = tuple[Submission | None, list[Finding]] | Skipped  # Skipped: a workbook ipstat wrote
 Job = tuple[Contract, "ScoringTable | None", int | None, LastYear | None, bool]
 
 
@@ -158,14 +185,16 @@ def validate_paths(
     last_year: LastYear | None = None,
     parallel_from: int | None = None,
     keep_submissions: bool = True,
+    exclude: Iterable[Path] = (),
 ) -> Validation:
     """Read and check every workbook; findings of all files, never stopping at the first.
     Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; with
-    `last_year`, flow figures are also checked against last year's. From `parallel_from`
-    workbooks on (by default PARALLEL_FROM, or PARALLEL_FROM_SPAWN where workers are spawned),
-    they are read on every core; the results keep the order of the files.
+    `last_year`, flow figures are also checked against last year's. The folders in `exclude`
+    (where this run writes) are not read; nor is any workbook ipstat wrote (listed as skipped).
+    From `parallel_from` workbooks on (by default PARALLEL_FROM, or PARALLEL_FROM_SPAWN where
+    workers are spawned), they are read on every core; the results keep the order of the files.
     Without `keep_submissions` only the report is kept: memory does not grow with the files."""
-    workbooks, skipped = collect_workbooks(paths)
+    workbooks, skipped = collect_workbooks(paths, exclude)
     validation = Validation(ValidationReport(skipped=skipped))
     checked = workbook_rules(contract)
     job: Job = (contract, scoring, year, last_year, keep_submissions)
@@ -175,7 +204,11 @@ def validate_paths(
         results = _read_in_pool(workbooks, job, workers)
     else:
         results = (_check(path, job) for path in workbooks)
-    for path, (submission, findings) in zip(workbooks, results, strict=True):
+    for path, result in zip(workbooks, results, strict=True):
+        if isinstance(result, Skipped):
+            skipped.append(result)
+            continue
+        submission, findings = result
         if submission is not None and submission.kind == "registration":
             validation.registrations.append(submission)
         elif submission is not None:
@@ -187,7 +220,10 @@ def validate_paths(
 def _check(path: Path, job: Job) -> Checked:
     """One workbook read and checked: all that is done per file, in whichever process."""
     contract, scoring, year, last_year, keep = job
-    submission, findings = read_submission(path, contract, scoring)
+    try:
+        submission, findings = read_submission(path, contract, scoring)
+    except OwnOutputError as own:
+        return Skipped(str(path), own.reason, own.action)
     if submission is not None and submission.kind == "registration":
         findings.extend(check_registration(submission, contract, year))
     elif submission is not None:

@@ -63,6 +63,8 @@ BUILTIN_RULES = frozenset(
         "adjustment-unknown-member",
         "adjustment-unknown-criterion",
         "duplicate-adjustment",
+        "adjustment-unscored-member",
+        "unusual-name",
         "value-out-of-range",
         "too-many-digits",
         "error-value",
@@ -106,6 +108,8 @@ class InfoField(_Checked):
     label: str
     required: bool = False
     kind: Literal["member", "year", "text", "date"]
+    # A name printed in the bloc's documents: longer, or with markup characters, is a warning.
+    max_length: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,7 +142,10 @@ class Derived(_Checked):
 
     def __post_init__(self) -> None:
         if bool(self.sum) == bool(self.numerator and self.denominator):
-            raise ValueError(f"{self.code}: give either `sum` or `numerator` and `denominator`")
+            raise ValueError(
+                f"Chỉ tiêu tính “{self.code}”: hãy ghi hoặc `sum`, hoặc cả `numerator` và "
+                "`denominator`"
+            )
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -161,9 +168,12 @@ class Limits(_Checked):
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if value <= 0:
-                raise ValueError(f"limits.{name} must be positive")
+                raise ValueError(f"limits.{name} ({value}) phải là số dương")
         if self.max_part_bytes > self.max_total_bytes:
-            raise ValueError("limits.max_part_bytes is more than limits.max_total_bytes")
+            raise ValueError(
+                f"limits.max_part_bytes ({self.max_part_bytes}) lớn hơn "
+                f"limits.max_total_bytes ({self.max_total_bytes})"
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -187,19 +197,19 @@ class Form(_Checked):
 
     def __post_init__(self) -> None:
         codes = [i.code for i in self.indicators] + [d.code for d in self.derived]
-        _unique(codes, "indicator code")
+        _unique(codes, "Mã chỉ tiêu")
         sections = {s.id for s in self.sections}
         for ind in self.indicators:
             if ind.section not in sections:
-                raise ValueError(f"{ind.code}: unknown section {ind.section!r}")
+                raise ValueError(f"Chỉ tiêu “{ind.code}”: không có mục “{ind.section}”")
         known = {i.code for i in self.indicators}
         for d in self.derived:
             for code in d.inputs:
                 if code not in known:
-                    raise ValueError(f"{d.code}: unknown indicator {code!r}")
+                    raise ValueError(f"Chỉ tiêu tính “{d.code}”: không có chỉ tiêu “{code}”")
         for sheet in (self.info_sheet, self.figures_sheet):
             if not {"code", "value"} <= sheet.columns.keys():
-                raise ValueError(f"sheet {sheet.name!r} needs `code` and `value` columns")
+                raise ValueError(f"Trang “{sheet.name}” cần có cột `code` và cột `value`")
 
     @cached_property
     def by_code(self) -> dict[str, Indicator]:
@@ -281,12 +291,12 @@ class Comparison(_Checked):
     def parse(cls, text: str) -> "Comparison":
         match = _COMPARISON.match(text.strip())
         if match is None:
-            raise ValueError(f"not a comparison: {text!r}")
+            raise ValueError(f"“{text}” không phải là một phép so sánh")
         return cls(left=_terms(match["left"]), op=match["op"], right=_terms(match["right"]))
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
-            raise ValueError(f"unknown comparison {self.op!r}")
+            raise ValueError(f"Không có phép so sánh “{self.op}”")
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -301,7 +311,7 @@ def _terms(side: str) -> tuple[Term, ...]:
     for raw in side.split("+"):
         term = raw.strip()
         if not _TERM.match(term):
-            raise ValueError(f"not a code or number: {term!r}")
+            raise ValueError(f"“{term}” không phải là mã chỉ tiêu hay con số")
         terms.append(term if term[0].isalpha() or term[0] == "_" else Decimal(term))
     return tuple(terms)
 
@@ -352,13 +362,18 @@ class Rules(_Checked):
     def __post_init__(self) -> None:
         for rule_id in self.rules:
             if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", rule_id):
-                raise ValueError(f"rule id {rule_id!r} is not kebab-case")
+                raise ValueError(
+                    f"Mã quy tắc “{rule_id}” phải là chữ thường không dấu nối bằng gạch ngang, "
+                    "vd. “missing-value”"
+                )
         missing = BUILTIN_RULES - self.rules.keys()
         if missing:
-            raise ValueError(f"rules without a description: {', '.join(sorted(missing))}")
+            raise ValueError(
+                f"Quy tắc chưa được mô tả trong rules.toml: {', '.join(sorted(missing))}"
+            )
         for check in self.checks:
             if check.rule not in self.rules:
-                raise ValueError(f"check on unknown rule {check.rule!r}")
+                raise ValueError(f"Phép kiểm tra dùng quy tắc không có: “{check.rule}”")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -373,6 +388,10 @@ class Member(_Checked):
     def board_name(self) -> str:
         """Whom letters are addressed to."""
         return self.board or f"Ban Quản lý các KCN tỉnh {self.name}"
+
+
+# The reporting years ipstat accepts, in a workbook and on the command line.
+FIRST_YEAR, LAST_YEAR = 1990, 2200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -392,15 +411,18 @@ class Bloc(_Checked):
     lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
 
     def __post_init__(self) -> None:
-        _unique([m.name for m in self.members], "member")
-        _unique([m.slug for m in self.members], "member slug")
+        _unique([m.name for m in self.members], "Thành viên")
+        _unique([m.slug for m in self.members], "Tên viết tắt (slug)")
         for old, new in self.predecessors.items():
             if new not in self.names:
-                raise ValueError(f"predecessor {old!r} maps to {new!r}, which is not a member")
+                raise ValueError(
+                    f"Đơn vị cũ “{old}” được gộp vào “{new}”, "
+                    f"nhưng “{new}” không phải là thành viên của Khối"
+                )
         if self.deadline is not None:
             _ = self.deadline_for(2000)  # a leap year: "02-29" is a deadline some years
         if self.lead is not None and self.lead not in self.names:
-            raise ValueError(f"lead {self.lead!r} is not a member")
+            raise ValueError(f"Khối trưởng “{self.lead}” không phải là thành viên của Khối")
 
     def deadline_for(self, year: int) -> dt.date | None:
         """The deadline for the reports of `year`, which falls in the year after."""
@@ -408,11 +430,16 @@ class Bloc(_Checked):
             return None
         match = re.fullmatch(r"(\d\d)-(\d\d)", self.deadline)
         if match is None:
-            raise ValueError(f'deadline {self.deadline!r} is not MM-DD, e.g. "01-20"')
+            raise ValueError(
+                f"Hạn nộp “{self.deadline}” không đúng dạng tháng-ngày MM-DD, vd. “01-20”"
+            )
         month, day = int(match[1]), int(match[2])
         if (month, day) == (2, 29) and not calendar.isleap(year + 1):
             day = 28
-        return dt.date(year + 1, month, day)
+        try:
+            return dt.date(year + 1, month, day)
+        except ValueError:
+            raise ValueError(f"Hạn nộp “{self.deadline}” không phải là một ngày có thật") from None
 
     def member(self, name: str) -> Member:
         return next(m for m in self.members if m.name == name)
@@ -440,7 +467,7 @@ class YearOverYear(_Checked):
 
     def __post_init__(self) -> None:
         if self.jump_factor <= 1:
-            raise ValueError("jump_factor must be greater than 1")
+            raise ValueError(f"jump_factor ({self.jump_factor}) phải lớn hơn 1")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -455,15 +482,17 @@ class Contract(_Checked):
         known = self.form.by_code
         for ind in self.form.indicators:
             if ind.kind != "count" and self.units.dimension_of(ind.unit) is None:
-                raise ValueError(f"{ind.code}: unit {ind.unit!r} is not in units.toml")
+                raise ValueError(
+                    f"Chỉ tiêu “{ind.code}”: đơn vị “{ind.unit}” không có trong units.toml"
+                )
         for check in self.rules.checks:
             for code in check.codes:
                 if code not in known:
-                    raise ValueError(f"check {check.rule!r}: unknown indicator {code!r}")
+                    raise ValueError(f"Phép kiểm tra “{check.rule}”: không có chỉ tiêu “{code}”")
         comparison = self.comparison
         for code in (*comparison.headline, *comparison.cumulative, *comparison.flows):
             if code not in known:
-                raise ValueError(f"comparison.toml: unknown indicator {code!r}")
+                raise ValueError(f"comparison.toml: không có chỉ tiêu “{code}”")
 
     def severity(self, rule: str) -> Severity:
         return self.rules.rules[rule].severity
@@ -473,7 +502,7 @@ def _unique(items: list[str], what: str) -> None:
     seen: set[str] = set()
     for item in items:
         if item in seen:
-            raise ValueError(f"{what} {item!r} appears twice")
+            raise ValueError(f"{what} “{item}” xuất hiện hai lần")
         seen.add(item)
 
 
@@ -553,10 +582,13 @@ def checked(kind: type[T], raw: object, what: str) -> T:
     error names `what` and every field that is wrong."""
     from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415
 
+    from ipstat.contract.problems import problem_text  # noqa: PLC0415
+
     try:
         return TypeAdapter(kind).validate_python(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            ": ".join(filter(None, (".".join(str(p) for p in err["loc"]), problem_text(err))))
+            for err in exc.errors()
         )
         raise ContractError(f"{what} không hợp lệ: {problems}") from exc

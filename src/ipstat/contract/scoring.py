@@ -39,26 +39,28 @@ class Criterion(_Checked):
     bonus_max: Decimal | None = None
 
     def __post_init__(self) -> None:
-        where = f"criterion {self.code!r}"
+        where = f"Tiêu chí “{self.code}”"
         if self.max <= 0:
-            raise ValueError(f"{where}: `max` must be > 0")
+            raise ValueError(f"{where}: `max` phải lớn hơn 0")
         needs_indicator = self.method in ("plan", "growth")
         if needs_indicator != (self.indicator is not None):
-            verb = "needs" if needs_indicator else "takes no"
-            raise ValueError(f"{where}: method {self.method!r} {verb} `indicator`")
+            verb = "cần có" if needs_indicator else "không dùng"
+            raise ValueError(f"{where}: phương pháp “{self.method}” {verb} `indicator`")
         if (self.method == "growth") != (self.target is not None):
-            raise ValueError(f"{where}: `target` is for the growth method, and it needs one")
+            raise ValueError(f"{where}: `target` chỉ dùng và phải có cho phương pháp “growth”")
         if self.target is not None and self.target <= -100:
-            raise ValueError(f"{where}: `target` must be > -100")
+            raise ValueError(f"{where}: `target` phải lớn hơn -100")
         given = [getattr(self, name) is not None for name in _BONUS]
         if any(given) and (self.method != "plan" or not all(given)):
-            raise ValueError(f"{where}: give all of {', '.join(_BONUS)}, and only for `plan`")
+            raise ValueError(
+                f"{where}: hãy ghi đủ cả {', '.join(_BONUS)}, và chỉ cho phương pháp “plan”"
+            )
         if self.bonus_step is not None and self.bonus_step <= 0:
-            raise ValueError(f"{where}: `bonus_step` must be > 0")
+            raise ValueError(f"{where}: `bonus_step` phải lớn hơn 0")
         for name in ("bonus_points", "bonus_max"):
             value = getattr(self, name)
             if value is not None and value < 0:
-                raise ValueError(f"{where}: `{name}` must be ≥ 0")
+                raise ValueError(f"{where}: `{name}` không được âm")
 
     @property
     def ceiling(self) -> Decimal:
@@ -74,7 +76,7 @@ class Award(_Checked):
 
     def __post_init__(self) -> None:
         if self.max_count < 1:
-            raise ValueError(f"award {self.name!r}: `max_count` must be ≥ 1")
+            raise ValueError(f"Danh hiệu “{self.name}”: `max_count` phải từ 1 trở lên")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,16 +90,16 @@ class ScoringTable(_Checked):
 
     def __post_init__(self) -> None:
         if not 0 <= self.places <= 6:
-            raise ValueError("`places` must be between 0 and 6")
-        _unique([g.code for g in self.group], "group")
-        _unique([c.code for c in self.criterion], "criterion")
-        _unique([a.name for a in self.award], "award")
+            raise ValueError(f"`places` ({self.places}) phải từ 0 đến 6")
+        _unique([g.code for g in self.group], "Nhóm")
+        _unique([c.code for c in self.criterion], "Tiêu chí")
+        _unique([a.name for a in self.award], "Danh hiệu")
         groups = {g.code for g in self.group}
         for criterion in self.criterion:
             if criterion.group not in groups:
-                raise ValueError(f"criterion {criterion.code!r}: unknown group {criterion.group!r}")
+                raise ValueError(f"Tiêu chí “{criterion.code}”: không có nhóm “{criterion.group}”")
         if not self.criterion:
-            raise ValueError("the table has no criterion")
+            raise ValueError("Biểu chưa có tiêu chí nào (`criterion`)")
 
     @cached_property
     def by_code(self) -> dict[str, Criterion]:
@@ -155,6 +157,6 @@ def _check_indicators(table: ScoringTable, contract: Contract, path: Path) -> No
     for criterion in table.criterion:
         if criterion.indicator is not None and criterion.indicator not in known:
             raise ContractError(
-                f"Biểu tiêu chí chấm điểm {path} không hợp lệ: criterion {criterion.code!r}: "
-                f"unknown indicator {criterion.indicator!r}"
+                f"Biểu tiêu chí chấm điểm {path} không hợp lệ: tiêu chí “{criterion.code}”: "
+                f"không có chỉ tiêu “{criterion.indicator}”"
             )

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ipstat.contract.model import Contract
+from ipstat.contract.model import FIRST_YEAR, LAST_YEAR, Contract
 
 
 def submission_schema(contract: Contract) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def _info_type(kind: str, contract: Contract) -> dict[str, Any]:
     if kind == "member":
         return {"type": "string", "enum": contract.bloc.names}
     if kind == "year":
-        return {"type": "integer", "minimum": 1990, "maximum": 2200}
+        return {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
     if kind == "date":
         return {"type": "string", "format": "date"}
     return {"type": "string"}

@@ -12,13 +12,14 @@ from ipstat.errors import InputError, IpstatError, os_error_text
 from ipstat.outputs.atomic import TEMP_PREFIX, write_atomic
 from ipstat.outputs.paper import fit_row_heights, is_wide, print_on_a4
 from ipstat.reading.findings import FileReport, Finding
+from ipstat.reading.own import ANNOTATION_SHEET, has_annotation_sheet
 from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-SHEET = "Lỗi cần sửa"
+SHEET = ANNOTATION_SHEET
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}  # Excel's own "bad" red and "neutral" yellow
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
 AUTHOR = "ipstat"
@@ -64,7 +65,7 @@ def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
             )
             continue
         except IpstatError as exc:
-            result.problems.append(f"Không tạo được bản có ghi chú cho {report.path}: {exc}")
+            result.problems.append(f"Không tạo được bản có ghi chú cho {report.path}. {exc}")
             continue
         except (KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
             result.problems.append(
@@ -129,7 +130,9 @@ def _copies_in(folder: Path) -> list[Path]:
         return sorted(
             p
             for p in folder.glob("*.xlsx")
-            if p.is_file() and not p.name.startswith(("~$", TEMP_PREFIX))
+            if p.is_file()
+            and not p.name.startswith(("~$", TEMP_PREFIX))
+            and has_annotation_sheet(p)  # a blank form or a consolidated workbook is no copy
         )
     except OSError:
         return []
@@ -187,7 +190,7 @@ def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
         del book[SHEET]
     sheet = book.create_sheet(SHEET, 0)
     errors = sum(f.is_error for f in findings)
-    sheet["A1"] = f"Biểu có {errors} lỗi và {len(findings) - errors} cảnh báo cần xem lại"
+    sheet["A1"] = headline(errors, len(findings) - errors)
     sheet["A1"].font = Font(name="Calibri", bold=True, size=13)
     sheet["A2"] = "Bấm vào ô ở cột “Ô” để đến chỗ cần sửa; các ô cần sửa được tô màu và có ghi chú."
     for column, title in enumerate(["Mức", "Trang", "Ô", "Mã chỉ tiêu", "Quy tắc", "Nội dung"], 1):
@@ -213,6 +216,13 @@ def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
         sheet.column_dimensions[letter].width = width
     book.active = 0
     _printable_findings(sheet)
+
+
+def headline(errors: int, warnings: int) -> str:
+    """`Biểu có 2 lỗi cần sửa`: a count of zero is not written."""
+    parts = [f"{errors} lỗi cần sửa"] if errors else []
+    parts += [f"{warnings} cảnh báo cần xem lại"] if warnings else []
+    return "Biểu có " + " và ".join(parts)
 
 
 def _printable_findings(sheet: "Worksheet") -> None:

@@ -19,6 +19,7 @@ from ipstat.outputs.consolidated import (
     workbook_styles,
 )
 from ipstat.outputs.paper import wrapped_height
+from ipstat.outputs.render import join_vi
 from ipstat.reading.sheetarea import a1
 
 BLOC_SHEET = "Khối"
@@ -41,9 +42,9 @@ def write_history_book(path: Path, history: History) -> None:
     styles["mapped"] = book.add_format({"italic": True, "font_color": "#7F6000"})
     styles["note"] = book.add_format({"italic": True})
     styles["top"] = book.add_format({"valign": "top"})
-    rows = _bloc_sheet(book, styles, history)
+    header, rows = _bloc_sheet(book, styles, history)
     _section_sheets(book, styles, history)
-    _charts(book, history, rows)
+    _charts(book, history, header, rows)
     _sources_sheet(book, styles, history)
     book.close()
 
@@ -64,9 +65,16 @@ def _notes(history: History) -> list[str]:
         parts = "; ".join(f"{m} = {' + '.join(olds)}" for m, olds in history.merged.items())
         notes.append(f"Số liệu năm {years} được cộng theo thành viên hiện nay: {parts}.")
         notes += [
-            f"{member} còn gồm {', '.join(units)}, không có trong số liệu năm {years}."
+            f"Số liệu năm {years} của {member} chưa gồm {join_vi(units)}, vốn không thuộc Khối cũ."
             for member, units in history.absorbed.items()
         ]
+    short = [d for d in history.documents if d.missing]
+    if short:
+        years = ", ".join(str(d.year) for d in short)
+        notes.append(
+            f"Năm {years} chưa nhận đủ báo cáo: tổng Khối năm đó chỉ gồm các thành viên đã gửi "
+            "(dòng “Thành viên chưa gửi báo cáo”), không so sánh trực tiếp được với các năm khác."
+        )
     return notes
 
 
@@ -80,13 +88,15 @@ def _number(sheet: Any, row: int, col: int, value: Decimal | None, style: Any) -
         sheet.write_number(row, col, float(value), style)
 
 
-def _bloc_sheet(book: Any, styles: dict[str, Any], history: History) -> dict[str, int]:
-    """Indicators × years of bloc totals, then the derived ratios; returns each code's row."""
+def _bloc_sheet(book: Any, styles: dict[str, Any], history: History) -> tuple[int, dict[str, int]]:
+    """Indicators × years of bloc totals, then the derived ratios, then who did not report;
+    returns the header's row and each code's row."""
     sheet = book.add_worksheet(BLOC_SHEET)
     sheet.write_string(0, 0, _title(history), styles["title"])
-    for offset, note in enumerate(_notes(history), start=1):
+    notes = _notes(history)
+    for offset, note in enumerate(notes, start=1):
         sheet.write_string(offset, 0, note, styles["note"])
-    header = 4
+    header = max(4, len(notes) + 2)
     for col, title in enumerate(["Mã", "Chỉ tiêu", "Đơn vị tính"]):
         sheet.write_string(header, col, title, styles["header"])
     _year_header(sheet, header, FIRST_YEAR_COL, history, styles["header"])
@@ -113,13 +123,19 @@ def _bloc_sheet(book: Any, styles: dict[str, Any], history: History) -> dict[str
             else:
                 _number(sheet, row, FIRST_YEAR_COL + offset, value, style)
         row += 1
+    missing = {d.year: d.missing for d in history.documents if d.missing}
+    if missing:
+        sheet.write_string(row, 1, "Thành viên chưa gửi báo cáo", styles["note"])
+        for offset, year in enumerate(history.span):
+            if year in missing:
+                sheet.write_string(row, FIRST_YEAR_COL + offset, ", ".join(missing[year]))
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, 2, 12)
     sheet.set_column(FIRST_YEAR_COL, FIRST_YEAR_COL + len(history.span) - 1, 12)
     sheet.freeze_panes(header + 1, FIRST_YEAR_COL)
     printable(sheet, header + 1)
-    return where
+    return header, where
 
 
 def _section_sheets(book: Any, styles: dict[str, Any], history: History) -> None:
@@ -167,7 +183,7 @@ def _section_sheets(book: Any, styles: dict[str, Any], history: History) -> None
         printable(sheet, 1)
 
 
-def _charts(book: Any, history: History, rows: dict[str, int]) -> None:
+def _charts(book: Any, history: History, header: int, rows: dict[str, int]) -> None:
     """A native line chart per headline indicator, from the bloc totals on the `Khối` sheet,
     four a page with a break between pages, so no chart prints cut in two."""
     sheet = book.add_worksheet(CHART_SHEET)
@@ -179,7 +195,7 @@ def _charts(book: Any, history: History, rows: dict[str, int]) -> None:
         chart.add_series(
             {
                 "name": labels[code]["label"],
-                "categories": [BLOC_SHEET, 4, FIRST_YEAR_COL, 4, last_col],
+                "categories": [BLOC_SHEET, header, FIRST_YEAR_COL, header, last_col],
                 "values": [BLOC_SHEET, rows[code], FIRST_YEAR_COL, rows[code], last_col],
                 "line": {"color": "#2E75B6", "width": 2.25},
                 "marker": {"type": "circle", "size": 6},

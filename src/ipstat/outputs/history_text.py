@@ -8,8 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.bloc.history import History, MemberGrowth, Trend, trends
-from ipstat.outputs.render import _join_vi, merger_notes, render_template
+from ipstat.bloc.history import History, MemberGrowth, Shortfall, Trend, comparable, trends
+from ipstat.outputs.render import join_vi, merger_notes, render_template
+from ipstat.reading.formatting import format_percent
 from ipstat.resources import data_dir
 
 HISTORY_TEMPLATE = "lich-su.md.j2"
@@ -34,20 +35,43 @@ def direction(change: Decimal | None) -> str:
     return "tăng" if change > 0 else "giảm"
 
 
-def _member(growth: MemberGrowth | None) -> dict[str, Any] | None:
-    if growth is None or growth.growth is None:
-        return None
+# How a group of members is named by its place and direction: never "fastest … (falling)".
+TOP = {"tăng": "tăng nhanh nhất", "giảm": "giảm ít nhất", "không đổi": "không đổi"}
+BOTTOM = {"tăng": "tăng chậm nhất", "giảm": "giảm nhiều nhất", "không đổi": "không đổi"}
+
+
+def _shown(growth: MemberGrowth) -> tuple[str, str]:
+    """What a reader sees of a member's growth: members who read the same are tied."""
+    assert growth.growth is not None
+    return direction(growth.growth), format_percent(abs(growth.growth))
+
+
+def _group(members: list[MemberGrowth], names: dict[str, str]) -> dict[str, Any]:
+    growth = members[0].growth
+    assert growth is not None
+    huong = direction(growth)
     return {
-        "ten": growth.member,
-        "huong": direction(growth.growth),
-        "binh_quan": abs(growth.growth),
-        "so_dau": growth.first,
-        "so_cuoi": growth.last,
+        "ten": join_vi([m.member for m in members]),
+        "cac_ten": [m.member for m in members],
+        "nhan": names[huong],
+        "huong": huong,
+        "binh_quan": abs(growth),
     }
 
 
+def _ranking(ranked: tuple[MemberGrowth, ...]) -> dict[str, Any]:
+    """The fastest and the slowest members, ties named together; `nhu_nhau` when all read
+    the same, so no member is called fastest or slowest."""
+    if len(ranked) < 2:
+        return {"nhanh_nhat": None, "cham_nhat": None, "nhu_nhau": None}
+    top = [m for m in ranked if _shown(m) == _shown(ranked[0])]
+    bottom = [m for m in ranked if _shown(m) == _shown(ranked[-1])]
+    if len(top) == len(ranked):
+        return {"nhanh_nhat": None, "cham_nhat": None, "nhu_nhau": _group(top, TOP)}
+    return {"nhanh_nhat": _group(top, TOP), "cham_nhat": _group(bottom, BOTTOM), "nhu_nhau": None}
+
+
 def _trend(trend: Trend, indicator: dict[str, Any]) -> dict[str, Any]:
-    ranked = trend.members
     return {
         "ma": trend.code,
         "ten": lower_first(str(indicator["label"])),
@@ -60,9 +84,32 @@ def _trend(trend: Trend, indicator: dict[str, Any]) -> dict[str, Any]:
         "thay_doi": abs(trend.change),
         "thay_doi_phan_tram": None if trend.change_percent is None else abs(trend.change_percent),
         "binh_quan": None if trend.growth is None else abs(trend.growth),
-        "nhanh_nhat": _member(ranked[0]) if len(ranked) >= 2 else None,
-        "cham_nhat": _member(ranked[-1]) if len(ranked) >= 2 else None,
+        **_ranking(trend.members),
     }
+
+
+def _reason(short: Shortfall) -> str:
+    """`năm 2019 chưa gửi báo cáo`, `năm 2019 chưa nhận được báo cáo của Hải Dương`, …"""
+    said = []
+    if short.unreported == (short.member,):
+        said.append(f"năm {short.year} chưa gửi báo cáo")
+    elif short.unreported:
+        said.append(
+            f"năm {short.year} chưa nhận được báo cáo của {join_vi(list(short.unreported))}"
+        )
+    if short.not_included == (short.member,):
+        said.append(f"không có trong số liệu năm {short.year}")
+    elif short.not_included:
+        said.append(f"số liệu năm {short.year} chưa gồm {join_vi(list(short.not_included))}")
+    return " và ".join(said)
+
+
+def left_out(shortfalls: list[Shortfall]) -> list[str]:
+    """`Hải Dương (năm 2019 chưa gửi báo cáo)`: each member left out, once, with why."""
+    reasons: dict[str, list[str]] = {}
+    for short in shortfalls:
+        reasons.setdefault(short.member, []).append(_reason(short))
+    return [f"{member} ({'; '.join(why)})" for member, why in reasons.items()]
 
 
 def history_context(history: History) -> dict[str, Any]:
@@ -71,7 +118,7 @@ def history_context(history: History) -> dict[str, Any]:
     labels.update({d["code"]: d for d in history.derived_indicators})
     span = history.span
     mapped_years = history.mapped_years
-    years_text = _join_vi(mapped_years)
+    years_text = join_vi(mapped_years)
     notes = (
         merger_notes(
             {"previous_year": years_text, "merged": history.merged, "absorbed": history.absorbed}
@@ -80,6 +127,7 @@ def history_context(history: History) -> dict[str, Any]:
         else []
     )
     blocs = list(dict.fromkeys(d.bloc for d in history.documents))
+    compared, shortfalls = comparable(history)
     codes = [str(i["code"]) for i in history.indicators]
     return {
         "khoi": history.bloc or history.documents[-1].bloc,
@@ -103,5 +151,7 @@ def history_context(history: History) -> dict[str, Any]:
             for y in span
         },
         "xu_huong": [_trend(t, labels[t.code]) for t in trends(history)],
+        "so_sanh_duoc": compared,
+        "khong_so_sanh": left_out(shortfalls),
         "tai_lieu": history.documents,
     }

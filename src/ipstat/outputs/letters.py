@@ -35,17 +35,52 @@ def letter_filename(status: MemberStatus, year: int) -> str:
     return f"thu-nhac-{status.member.slug}-{year}"
 
 
-def _cells(findings: list[Finding], errors: bool) -> list[dict[str, str | None]]:
+def _cells(
+    findings: list[Finding], errors: bool, labels: dict[str, str]
+) -> list[dict[str, str | None]]:
     return [
         {
             "trang": f.sheet or "",
             "o": f.cell,
             "ma": f.code,
             "quy_tac": f.rule,
-            "noi_dung": f.message,
+            "noi_dung": _formal(f, labels),
         }
         for f in findings
         if f.is_error == errors
+    ]
+
+
+def _formal(finding: Finding, labels: dict[str, str]) -> str:
+    """The message of `validate` for a formal letter: an indicator's internal code
+    (`Ô D26 (zones_operating): …`) becomes its label (`Ô D26 (Số KCN đã đi vào hoạt động): …`)."""
+    label = labels.get(finding.code or "")
+    if label is None:
+        return finding.message
+    return finding.message.replace(f"({finding.code})", f"({label})", 1)
+
+
+def _labels(contract: Contract) -> dict[str, str]:
+    form = contract.form
+    labels = {f.code: f.label for f in form.info_fields}
+    labels.update((i.code, i.label) for i in form.indicators)
+    labels.update((d.code, d.label) for d in form.derived)
+    return labels
+
+
+def count(n: int) -> str:
+    """`01 lỗi`: counts in a letter take two digits, as in the award proposal."""
+    return f"{n:02d}"
+
+
+def no_letter(inbox: InboxStatus, contract: Contract) -> list[str]:
+    """Members not `da-tiep-nhan` who get no letter, with why: the Khối trưởng sends the
+    letters, so it writes none to itself."""
+    lead = contract.bloc.lead
+    return [
+        f"Không soạn thư cho {entry.member.name}: đây là Khối trưởng, nơi gửi thư."
+        for entry in inbox.members
+        if entry.status != "da-tiep-nhan" and entry.member.name == lead
     ]
 
 
@@ -57,6 +92,8 @@ def letter_context(
     lead = bloc.member(bloc.lead) if bloc.lead else None
     version = entry.version
     findings = version.findings if version else []
+    labels = _labels(contract)
+    errors, warnings = _cells(findings, True, labels), _cells(findings, False, labels)
     return {
         "nam": inbox.year,
         "khoi": bloc.name,
@@ -71,23 +108,28 @@ def letter_context(
         "dung_han": entry.on_time,
         "tep": version.file.name if version else None,
         "nhan_luc": format_datetime(version.received) if version else None,
+        # on time is judged by the first version: when it is not the one in force, say when
+        "nhan_dau_luc": format_datetime(entry.superseded[0].received) if entry.superseded else None,
         "ban_ghi_chu": version.file.name if version else None,  # as `--annotate` names it
-        "loi": _cells(findings, errors=True),
-        "canh_bao": _cells(findings, errors=False),
+        "loi": errors,
+        "canh_bao": warnings,
+        "so_loi": count(len(errors)),
+        "so_canh_bao": count(len(warnings)),
     }
 
 
 def render_letters(
     inbox: InboxStatus, contract: Contract, template: Path | None, today: dt.date
 ) -> dict[str, str]:
-    """File stem → Markdown text, for each member not yet `da-tiep-nhan`, in bloc order."""
+    """File stem → Markdown text, for each member not yet `da-tiep-nhan`, in bloc order; none
+    for the Khối trưởng (see `no_letter`)."""
     path = template or data_dir("templates") / DEFAULT_LETTER
     return {
         letter_filename(entry, inbox.year): render_template(
             path, letter_context(entry, inbox, contract, today)
         )
         for entry in inbox.members
-        if entry.status != "da-tiep-nhan"
+        if entry.status != "da-tiep-nhan" and entry.member.name != contract.bloc.lead
     }
 
 

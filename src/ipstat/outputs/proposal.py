@@ -7,7 +7,7 @@ from typing import Any
 
 from ipstat.bloc.document import Document
 from ipstat.errors import os_error_text
-from ipstat.outputs.render import TemplateProblem, environment
+from ipstat.outputs.render import TemplateProblem, environment, markdown_text
 from ipstat.outputs.score_workbook import METHODS
 from ipstat.outputs.template_errors import template_error
 from ipstat.reading.formatting import format_number
@@ -33,7 +33,7 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
 
     def unit(name: str) -> str:
         member = document["members"][name]
-        return f"{member['unit']} ({points(member['total'])} điểm)"
+        return f"{markdown_text(member['unit'])} ({points(member['total'])} điểm)"
 
     env.filters.update({"diem": points, "so_luong": count_text, "ten_dv": unit})
     try:
@@ -46,13 +46,18 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
 
 def _context(document: Document) -> dict[str, Any]:
     members = document["members"]
-    adjustments = [
-        {"member": name, "code": code, **point["adjustment"]}
-        for name, member in members.items()
-        for code, point in member["criteria"].items()
-        if point["adjustment"]
-    ]
     criteria = {c["code"]: c for c in document["table"]["criteria"]}
+    order = list(criteria)
+    adjustments = sorted(  # by criterion, so that each criterion is named once
+        (
+            {"member": name, "code": code, **point["adjustment"]}
+            for name, member in members.items()
+            for code, point in member["criteria"].items()
+            if point["adjustment"]
+        ),
+        key=lambda a: order.index(a["code"]),
+    )
+    bonus = sum((c["ceiling"] - c["max"] for c in criteria.values()), Decimal(0))
     groups = {
         name: {
             g["code"]: sum(
@@ -74,4 +79,24 @@ def _context(document: Document) -> dict[str, Any]:
         "dieu_chinh": adjustments,
         "nhom": groups,
         "so_thanh_vien": len(members),
+        "diem_thuong": bonus,
+        "cho_bieu_quyet": _waiting(document),
+    }
+
+
+def _waiting(document: Document) -> dict[str, list[dict[str, Any]]]:
+    """By award: the members tied for a higher one (§5: not proposed for any lower award)
+    who reach its minimum, so that its places left are explained truly."""
+    members, awards = document["members"], document["awards"]
+    return {
+        award["name"]: [
+            {"award": higher["name"], "members": reaching}
+            for higher in awards[:index]
+            if (
+                reaching := [
+                    m for m in higher["tied"] if members[m]["total"] >= award["min_points"]
+                ]
+            )
+        ]
+        for index, award in enumerate(awards)
     }

@@ -6,6 +6,7 @@ filters registered here and nowhere else.
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ from ipstat.contract.cache import cache_folder
 from ipstat.errors import IpstatError, os_error_text
 from ipstat.outputs.template_errors import template_at, template_error
 from ipstat.reading.formatting import format_number, format_percent
+from ipstat.reading.visible import visible
 from ipstat.resources import data_dir
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ def _percent(value: Decimal | None) -> str:
     return "–" if value is None else format_percent(value)
 
 
-def _join_vi(items: list[Any]) -> str:
+def join_vi(items: list[Any]) -> str:
     """`A, B và C`."""
     texts = [str(item) for item in _defined(items)]
     if len(texts) <= 1:
@@ -69,10 +71,33 @@ def _appended(words: str) -> str:
     return f", {words}" if words else ""
 
 
+# Backslash-escaped wherever they stand: what makes emphasis, code, links, HTML, table cells
+# (`_` between two letters or digits, as in `budget_vnd`, cannot make emphasis: left alone).
+_MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<>|~#]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
+# At the start of a line they would open a list, a quote, a heading or a rule.
+_MARKDOWN_LEADING = re.compile(r"^(?:[-+=]|\d+(?=[.)]))")
+
+
+def markdown_text(value: Any) -> str:
+    """Text from input (a cell, a file or sheet name, a message quoting a cell) as literal
+    Markdown: one line, controls made visible, every character that Markdown or HTML would
+    read as structure backslash-escaped, so it reads the same in the `.md` and the `.docx`."""
+    value = _defined(value)
+    text = visible(" ".join(("" if value is None else str(value)).split()), keep="")
+    text = _MARKDOWN_INLINE.sub(lambda m: "\\" + m[0], text)
+    leading = _MARKDOWN_LEADING.match(text)
+    if leading is None:
+        return text
+    if leading[0][0].isdigit():
+        return leading[0] + "\\" + text[len(leading[0]) :]
+    return "\\" + text
+
+
 FILTERS = {
+    "nguyen_van": markdown_text,
     "so": _number,
     "phan_tram": _percent,
-    "noi": _join_vi,
+    "noi": join_vi,
     "ngoac": _in_brackets,
     "them": _appended,
 }
@@ -164,13 +189,21 @@ def sentence_changes(totals: dict[str, Any], year: int | None) -> Callable[..., 
 
 
 def merger_notes(comparison: dict[str, Any]) -> list[str]:
-    """How last year's provinces were summed into this year's members, in words."""
+    """How last year's provinces were summed into this year's members, one clause a member:
+    `Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình không
+    có trong số liệu năm 2016`. A unit named as the member it is part of now comes first, `(cũ)`."""
     year = comparison["previous_year"]
-    notes = [f"{new} gồm {_join_vi(olds)}" for new, olds in comparison["merged"].items()]
-    notes += [
-        f"{member} còn gồm {_join_vi(units)}, không có trong số liệu năm {year}"
-        for member, units in comparison["absorbed"].items()
-    ]
+    merged: dict[str, list[str]] = comparison["merged"]
+    absorbed: dict[str, list[str]] = comparison["absorbed"]
+    notes = []
+    for member in dict.fromkeys([*merged, *absorbed]):
+        parts = sorted(merged.get(member, [member]), key=lambda old: old != member)
+        olds = [f"{old} (cũ)" if old == member else old for old in parts]
+        units = absorbed.get(member, [])
+        note = f"{member} gồm {join_vi(olds + units)}"
+        if units:
+            note += f", trong đó {join_vi(units)} không có trong số liệu năm {year}"
+        notes.append(note)
     return notes
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from ipstat.bloc.document import Document
 from ipstat.outputs.consolidated import printable
 from ipstat.outputs.paper import wrapped_height
+from ipstat.reading.adjustments import Adjustment
 from ipstat.reading.formatting import format_exact, format_number
 
 METHODS = {
@@ -40,7 +41,8 @@ def inputs_text(inputs: dict[str, Decimal | None]) -> str:
     )
 
 
-def write_score_workbook(path: Path, document: Document) -> None:
+def write_score_workbook(path: Path, document: Document, held: Sequence[Adjustment] = ()) -> None:
+    """`held`: adjustments of members not scored (no yearly workbook), kept in `Điều chỉnh`."""
     import xlsxwriter  # noqa: PLC0415
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
@@ -62,7 +64,7 @@ def write_score_workbook(path: Path, document: Document) -> None:
     }
     _scores(book, styles, document)
     _proposal(book, styles, document)
-    _adjustments(book, styles, document)
+    _adjustments(book, styles, document, held)
     _sources(book, styles, document)
     book.close()
 
@@ -160,8 +162,11 @@ def _proposal(book: Any, styles: dict[str, Any], document: Document) -> None:
     printable(sheet, 3)
 
 
-def _adjustments(book: Any, styles: dict[str, Any], document: Document) -> None:
-    """Laid out as `--adjustments` reads it: the header row, then one row per adjustment."""
+def _adjustments(
+    book: Any, styles: dict[str, Any], document: Document, held: Sequence[Adjustment]
+) -> None:
+    """Laid out as `--adjustments` reads it: the header row, then one row per adjustment, those
+    in force and then those `held` until the member is scored."""
     sheet = book.add_worksheet("Điều chỉnh")
     sheet.write(
         0,
@@ -171,17 +176,19 @@ def _adjustments(book: Any, styles: dict[str, Any], document: Document) -> None:
         styles["bold"],
     )
     _header(sheet, styles["header"], list(ADJUSTMENT_HEADER), list(ADJUSTMENT_WIDTHS))
-    row = 2
-    for name, member in document["members"].items():
-        for code, point in member["criteria"].items():
-            if point["adjustment"]:
-                row += 1
-                reason = point["adjustment"]["reason"]
-                sheet.write(row, 0, name, styles["top"])
-                sheet.write(row, 1, code, styles["top"])
-                sheet.write_number(row, 2, float(point["adjustment"]["points"]), styles["points"])
-                sheet.write(row, 3, reason, styles["wrap"])
-                _fit_row(sheet, row, [(reason, ADJUSTMENT_WIDTHS[3])])
+    rows = [
+        (name, code, point["adjustment"]["points"], point["adjustment"]["reason"])
+        for name, member in document["members"].items()
+        for code, point in member["criteria"].items()
+        if point["adjustment"]
+    ]
+    rows += [(a.member, a.criterion, a.points, a.reason) for a in held]
+    for row, (name, code, points, reason) in enumerate(rows, start=3):
+        sheet.write(row, 0, name, styles["top"])
+        sheet.write(row, 1, code, styles["top"])
+        sheet.write_number(row, 2, float(points), styles["points"])
+        sheet.write(row, 3, reason, styles["wrap"])
+        _fit_row(sheet, row, [(reason, ADJUSTMENT_WIDTHS[3])])
     for column, width in enumerate(ADJUSTMENT_WIDTHS):
         sheet.set_column(column, column, width)
     printable(sheet, 3)

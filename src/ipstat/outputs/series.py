@@ -73,6 +73,16 @@ def to_json(history: History) -> str:
                     {"member": m.member, "first": m.first, "last": m.last, "growth": m.growth}
                     for m in t.members
                 ],
+                "compared": list(t.compared),
+                "left_out": [
+                    {
+                        "member": s.member,
+                        "year": s.year,
+                        "unreported": list(s.unreported),
+                        "not_included": list(s.not_included),
+                    }
+                    for s in t.left_out
+                ],
             }
             for t in trends(history)
         ],

@@ -52,7 +52,7 @@ def findings_table(findings: list[Finding], with_file: bool = False) -> Table:
     table.add_column("Trang")
     table.add_column("Mức")
     table.add_column("Quy tắc")
-    table.add_column("Nội dung cần sửa", overflow="fold")
+    table.add_column("Nội dung", overflow="fold")  # notes and warnings need no fixing
     for f in findings:
         row = [shown(f.sheet or ""), SEVERITY_WORDS[f.severity], shown(f.rule), shown(f.message)]
         if with_file:
@@ -159,7 +159,7 @@ def status_table(status: "InboxStatus") -> Table:
     for title in ("Thành viên", "Trạng thái"):
         table.add_column(title, no_wrap=True)
     table.add_column("Tệp", overflow="fold")
-    table.add_column("Nhận lúc")
+    table.add_column("Nhận lúc", min_width=16)  # `08/01/2018 08:15`, never cut on a terminal
     table.add_column("Hạn nộp", no_wrap=True)
     table.add_column("Bản cũ", justify="right")
     for entry in status.members:
@@ -188,7 +188,7 @@ def print_status(console: Console, status: "InboxStatus") -> None:
         table = Table(
             title="Tệp không tính cho thành viên nào", show_header=True, header_style="bold"
         )
-        table.add_column("Tệp")
+        table.add_column("Tệp", overflow="fold")
         table.add_column("Lý do", overflow="fold")
         for item in status.unmatched:
             table.add_row(shown(item.file.name), shown(item.reason))

@@ -1,8 +1,8 @@
 """The report draft as a Word document, because analysts finish drafts in Word.
 
 Converts the Markdown that report templates produce (headings, paragraphs, quotes, `**bold**`,
-`*italic*`, pipe tables) into real Word headings, paragraphs and tables, in Times New Roman
-13 pt as official documents use, with margins for A4.
+`*italic*`, pipe tables, backslash escapes) into real Word headings, paragraphs and tables, in
+Times New Roman 13 pt as official documents use, with margins for A4.
 """
 
 import math
@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 FONT = "Times New Roman"
 SIZE_PT = 13
 TABLE_SIZE_PT = 11
-_INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
+# A backslash escape (`\*`, `\[`: text from input, see render.markdown_text) is one literal
+# character: it neither opens emphasis nor ends a table cell.
+_INLINE = re.compile(
+    r"(?P<bold>\*\*(?:\\.|[^*\\])+\*\*)|(?P<italic>\*(?:\\.|[^*\\])+\*)|(?:\\.|[^*\\])+|."
+)
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CELL_END = re.compile(r"\\.|\|")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 WIDE_TABLE_COLUMNS = 6  # wider tables go on a landscape page, as official annexes do
@@ -148,20 +154,28 @@ def _new_section(document: "WordDocument", landscape: bool) -> None:
     section.left_margin, section.right_margin = (Cm(2), Cm(2)) if landscape else (Cm(3), Cm(2))
 
 
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(`bold` | `italic` | ``, literal text) in order, the escapes undone."""
+    pieces = []
+    for match in _INLINE.finditer(text):
+        style = match.lastgroup or ""
+        inner = match[0][2:-2] if style == "bold" else match[0][1:-1] if style else match[0]
+        pieces.append((style, _ESCAPED.sub(r"\1", inner)))
+    return pieces
+
+
 def _plain(text: str) -> str:
-    return text.replace("**", "").replace("*", "")
+    return "".join(piece for _, piece in _pieces(text))
 
 
 def _runs(target: Any, text: str, italic: bool = False) -> None:
-    for part in _INLINE.split(text):
-        if not part:
-            continue
-        if part.startswith("**") and part.endswith("**"):
-            target.add_run(part[2:-2]).bold = True
-        elif part.startswith("*") and part.endswith("*") and len(part) > 2:
-            target.add_run(part[1:-1]).italic = True
+    for style, piece in _pieces(text):
+        if style == "bold":
+            target.add_run(piece).bold = True
+        elif style == "italic":
+            target.add_run(piece).italic = True
         else:
-            target.add_run(part).italic = italic or None
+            target.add_run(piece).italic = italic or None
 
 
 def _paragraph(document: "WordDocument", text: str, italic: bool = False) -> None:
@@ -173,7 +187,18 @@ def _paragraph(document: "WordDocument", text: str, italic: bool = False) -> Non
 
 
 def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    """The cells of a table row, split at each pipe that is not escaped (`\\|`)."""
+    text, cells, start = line.strip(), [], 0
+    for match in _CELL_END.finditer(text):
+        if match[0] == "|":
+            cells.append(text[start : match.start()].strip())
+            start = match.end()
+    cells.append(text[start:].strip())
+    if text.startswith("|"):
+        cells = cells[1:]
+    if len(cells) > 1 and not cells[-1]:
+        cells = cells[:-1]
+    return cells
 
 
 def _table(document: "WordDocument", block: list[str]) -> None:
@@ -191,7 +216,10 @@ def _table(document: "WordDocument", block: list[str]) -> None:
         for c, text in enumerate(row):
             cell = table.cell(r, c)
             paragraph = cell.paragraphs[0]
-            _runs(paragraph, f"**{_plain(text)}**" if r == 0 and text else text)
+            if r == 0 and text:
+                paragraph.add_run(_plain(text)).bold = True
+            else:
+                _runs(paragraph, text)
             for run in paragraph.runs:
                 run.font.size = Pt(TABLE_SIZE_PT)
             if r > 0 and c > 0:

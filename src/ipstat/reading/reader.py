@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ipstat.contract.model import Contract, Indicator, SheetSpec
+from ipstat.contract.model import FIRST_YEAR, LAST_YEAR, Contract, Indicator, SheetSpec
 from ipstat.contract.textnorm import fold
 from ipstat.errors import WorkbookError
 from ipstat.reading.excel_errors import error_meaning
@@ -31,8 +31,10 @@ from ipstat.reading.numbers import (
     parse_vi_number,
     significant_digits,
 )
+from ipstat.reading.own import ANNOTATED_ACTION, ANNOTATED_REASON, OwnOutputError, is_annotated
 from ipstat.reading.sheetarea import Place, a1, position
 from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
+from ipstat.reading.visible import visible
 from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
 
 if TYPE_CHECKING:
@@ -116,7 +118,8 @@ class _Reading:
 def read_submission(
     path: Path, contract: Contract, scoring: "ScoringTable | None" = None
 ) -> tuple[Submission | None, list[Finding]]:
-    """Read one workbook. The submission is None when the file could not be read at all.
+    """Read one workbook. The submission is None when the file could not be read at all;
+    `OwnOutputError` when it is an annotated copy ipstat wrote.
     A workbook with a registration sheet is a registration (emulation-scoring.md §1); with
     a scoring table, a yearly workbook's self-scoring sheet is read too."""
     from ipstat.reading import emulation  # noqa: PLC0415  (it builds on this module)
@@ -124,6 +127,8 @@ def read_submission(
     reading = _Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
+        if is_annotated(book.sheet_names):
+            raise OwnOutputError(ANNOTATED_REASON, ANNOTATED_ACTION)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
         xml = WorkbookXml(book.content)
@@ -323,6 +328,8 @@ def _read_info(table: _Table, reading: _Reading) -> None:
         assert found is not None
         reading.submission.info[code] = text
         cell = table.ref(found, "value")
+        if spec.max_length is not None:
+            _check_name(text, spec.label, spec.max_length, (table.sheet, cell, code), reading)
         if spec.kind == "member":
             _read_member(text, table.sheet, cell, reading)
         elif spec.kind == "year":
@@ -354,6 +361,32 @@ def _text(raw: Cell) -> str:
     if isinstance(raw, dt.datetime | dt.date):
         return raw.strftime("%d/%m/%Y")
     return str(raw).strip()
+
+
+_MARKUP = frozenset("<>[]{}|*#`_~\\")
+
+
+def _check_name(
+    text: str, label: str, limit: int, where: tuple[str, str, str], reading: _Reading
+) -> None:
+    """A name the bloc's documents print: printed literally in any case (never as markup),
+    but a line break, a markup character or a paragraph is usually a slip worth a look."""
+    odd = [f"dài {len(text)} ký tự (tối đa {limit})"] if len(text) > limit else []
+    if any(c in "\r\n\u2028\u2029" for c in text):
+        odd.append("có xuống dòng")
+    marks = sorted({c for c in text if c in _MARKUP or not c.isprintable()} - set("\r\n"))
+    if marks:
+        odd.append("có ký tự " + ", ".join(f"“{visible(c, keep='')}”" for c in marks))
+    if odd:
+        sheet, cell, code = where
+        reading.add(
+            "unusual-name",
+            f"“{label}” {'; '.join(odd)}; ô này được in trong văn bản của Khối, hãy chỉ ghi tên "
+            "đơn vị trên một dòng (vd. “Ban Quản lý các KCN tỉnh Hà Nam”).",
+            sheet=sheet,
+            cell=cell,
+            code=code,
+        )
 
 
 def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
@@ -391,10 +424,11 @@ def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
 def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -> None:
     plain_digits = text.isascii() and text.isdigit()  # not `²⁰¹⁶`, `٢٠١٦` or `２０１６`
     year = int(text) if plain_digits and not isinstance(raw, bool) else None
-    if year is None or not 1990 <= year <= 2200:
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         reading.add(
             "invalid-year",
-            f"Năm báo cáo “{text}” không hợp lệ; hãy ghi năm bằng bốn chữ số, ví dụ 2016.",
+            f"Năm báo cáo “{text}” không hợp lệ; hãy ghi năm báo cáo bằng bốn chữ số "
+            f"(từ {FIRST_YEAR} đến {LAST_YEAR}).",
             sheet=sheet,
             cell=cell,
             code="nam",
