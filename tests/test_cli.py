@@ -124,6 +124,34 @@ def test_validate_imports_neither_pandas_nor_openpyxl(make_workbook: Make) -> No
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_help_loads_neither_the_contract_nor_rich() -> None:
+    script = (
+        "import sys\nfrom ipstat.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "loaded = {m for m in sys.modules if m.startswith(('ipstat.contract', 'rich'))}\n"
+        "print(sorted(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert "Cách dùng" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_template_writes_forms_without_numpy(tmp_path: Path) -> None:
+    script = (
+        "import sys\nfrom ipstat.cli import app\n"
+        "try:\n    app(['template', '--year', '2016', '--all', '-o', sys.argv[1]])\n"
+        "except SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules, 'openpyxl' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False True"
+    assert len(list(tmp_path.glob("*.xlsx"))) > 1
+
+
 def test_template_then_validate(tmp_path: Path) -> None:
     code, _, _ = run(
         "template", "--year", "2016", "--member", "tp. hai phong", "-o", str(tmp_path / "hp.xlsx")
@@ -231,16 +259,17 @@ def test_an_output_path_that_cannot_be_written_is_a_message(tmp_path: Path) -> N
     assert code == 2 and "Không ghi được" in err
 
 
-def test_the_command_line_collects_garbage_less_often() -> None:
+def test_the_command_line_freezes_its_imports_and_collects_as_usual() -> None:
     script = (
-        "import gc, sys\nfrom ipstat import cli\nsys.argv = ['ipstat', '--help']\n"
+        "import gc, sys\nusual = gc.get_threshold()\nfrom ipstat import cli\n"
+        "sys.argv = ['ipstat', '--help']\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
-        "print(gc.get_threshold() == cli.GC_THRESHOLDS, gc.isenabled())\n"
+        "print(gc.get_threshold() == usual, gc.isenabled(), gc.get_freeze_count() > 0)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip().splitlines()[-1] == "True True"
+    assert result.stdout.strip().splitlines()[-1] == "True True True"
 
 
 @pytest.mark.parametrize("content", [b"x", b"[1]", b"\xc2\x00PK"])

@@ -96,3 +96,29 @@ def test_changes_sit_in_the_bracket_already_open(document: Document, tmp_path: P
     )
     out = render_report(document, template(tmp_path, text))
     assert out == "(FDI, giảm 1%) 5 (tăng 2%) 6(DDI)\n"
+
+
+def test_templates_compiled_once_are_read_from_the_cache(
+    document: Document, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    path = template(tmp_path, "Năm {{ year }}: {{ t.workers | so(0) }} người.\n")
+    first = render_report(document, path)
+    [entry] = (cache / "ipstat" / "templates").glob("*.cache")
+    compiled = entry.read_bytes()
+    assert render_report(document, path) == first == "Năm 2016: 771.112 người.\n"
+    path.write_text("{{ year }}\n", encoding="utf-8")  # an edited template is compiled again
+    assert render_report(document, path) == "2016\n"
+    for damage in (b"", b"j2garbage", compiled[:30]):
+        entry.write_bytes(damage)
+        assert render_report(document, path) == "2016\n"
+
+
+def test_no_compiled_templates_kept_when_asked(
+    document: Document, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("IPSTAT_NO_CACHE", "1")
+    assert render_report(document, template(tmp_path, "{{ year }}\n")) == "2016\n"
+    assert not (tmp_path / "cache").exists()

@@ -11,22 +11,17 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from ipstat.contract.model import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    Contract,
-    ContractError,
-    Member,
-    load_contract,
-)
 from ipstat.errors import IpstatError
 from ipstat.i18n import VietnameseGroup
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from rich.console import Console
     from rich.text import Text
 
     from ipstat.checks.previous import LastYear
+    from ipstat.contract.model import Contract, Member
     from ipstat.contract.scoring import ScoringTable
     from ipstat.outputs.annotate import Annotated as AnnotatedCopies
     from ipstat.reading.findings import ValidationReport
@@ -64,6 +59,8 @@ Paths = Annotated[
 
 
 def _year(value: int | None) -> int | None:
+    from ipstat.contract.model import FIRST_YEAR, LAST_YEAR  # noqa: PLC0415
+
     if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
         raise typer.BadParameter(f"năm {value} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.")
     return value
@@ -140,14 +137,18 @@ def _options(
     pass
 
 
-def _contract(schemas: Path | None, bloc: str | None) -> Contract:
+def _contract(schemas: Path | None, bloc: str | None) -> "Contract":
+    """The contract, loaded only by the commands that need it (not `--help`)."""
+    from ipstat.contract.model import ContractError, load_contract  # noqa: PLC0415
+
     try:
         return load_contract(schemas, bloc)
     except ContractError as exc:
         _fail(str(exc))
 
 
-def _scoring(contract: Contract, name: str | None, schemas: Path | None) -> "ScoringTable | None":
+def _scoring(contract: "Contract", name: str | None, schemas: Path | None) -> "ScoringTable | None":
+    from ipstat.contract.model import ContractError  # noqa: PLC0415
     from ipstat.contract.scoring import load_scoring  # noqa: PLC0415
 
     try:
@@ -184,7 +185,13 @@ def validate(
         last_year = _last_year(previous, contract)
         exclude = [annotate] if annotate is not None and annotate.is_dir() else []
         report = validate_paths(
-            paths, contract, year, scoring=scoring, last_year=last_year, exclude=exclude
+            paths,
+            contract,
+            year,
+            scoring=scoring,
+            last_year=last_year,
+            exclude=exclude,
+            keep_submissions=False,
         ).report
     except IpstatError as exc:
         _fail(str(exc))
@@ -204,7 +211,7 @@ def validate(
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
-def _last_year(previous: Path | None, contract: Contract) -> "LastYear | None":
+def _last_year(previous: Path | None, contract: "Contract") -> "LastYear | None":
     if previous is None:
         return None
     from ipstat.bloc.compare import read_last_year  # noqa: PLC0415
@@ -276,7 +283,7 @@ def template(
     ] = False,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
-    from ipstat.outputs import form  # noqa: PLC0415
+    form = _forms()
     from ipstat.reading.members import match_member  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
@@ -328,6 +335,21 @@ def template(
         except IpstatError as exc:
             _fail(str(exc))
         console.print(_written(path), soft_wrap=True)
+
+
+def _forms() -> "ModuleType":
+    """outputs.form, with openpyxl imported without numpy: openpyxl imports it (about 70 ms)
+    only to accept numpy numbers in cells, and blank forms hold none. Only when neither is
+    loaded yet, so nothing else is affected."""
+    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails meanwhile
+        try:
+            import openpyxl  # noqa: F401, PLC0415
+        finally:
+            del sys.modules["numpy"]
+    from ipstat.outputs import form  # noqa: PLC0415
+
+    return form
 
 
 def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
@@ -728,15 +750,11 @@ def history(
         console.print(_written(path), soft_wrap=True)
 
 
-# A command builds many long-lived objects (pandas alone, hundreds of thousands while it is
-# imported) and exits; collecting every 700 allocations rescans them for nothing. Like mypy,
-# the command line collects less often: measured on `aggregate`, 1.22 s -> 1.14 s. Inputs are
-# bounded by the limits in form.toml, so memory cannot run away.
-GC_THRESHOLDS = (100_000, 50, 100)
-
-
 def main() -> None:
-    gc.set_threshold(*GC_THRESHOLDS)
+    # The modules imported so far live as long as the process: moved out of the collector's
+    # sight, they are not rescanned, while garbage is still collected at the usual pace (higher
+    # thresholds kept it: `validate` grew to 103 MiB on 5,000 files, and was slower).
+    gc.freeze()
     _reconfigure_streams()
     app()
 

@@ -22,6 +22,12 @@ def _folder() -> Path | None:
     return Path(base) / "ipstat"
 
 
+def cache_folder() -> Path | None:
+    """ipstat's folder in the user's cache (compiled templates live there too); None when
+    IPSTAT_NO_CACHE is set."""
+    return _folder()
+
+
 def key(contents: Iterable[bytes], code: Path) -> str:
     """The schema files' bytes and the source of the module defining the cached types."""
     digest = hashlib.sha256(code.read_bytes())

@@ -223,6 +223,9 @@ class Dimension(_Checked):
     accepted: dict[str, Decimal]
 
 
+KEYS_KEPT = 4096  # unit texts whose folded key Units.key remembers
+
+
 @dataclass(frozen=True, kw_only=True)
 class Units(_Checked):
     aliases: dict[str, str]
@@ -232,10 +235,21 @@ class Units(_Checked):
     def _folded_aliases(self) -> dict[str, str]:
         return {fold(k): fold(v) for k, v in self.aliases.items()}
 
+    @cached_property
+    def _keys(self) -> dict[str, str]:
+        return {}
+
     def key(self, text: str) -> str:
-        """A unit's text folded for comparison, with aliases applied word by word."""
-        alias = self._folded_aliases
-        return "".join(alias.get(word, word) for word in fold_words(text))
+        """A unit's text folded for comparison, with aliases applied word by word; each text
+        is folded once (every figure's unit cell asks, and a bloc writes the same few)."""
+        keys = self._keys
+        found = keys.get(text)
+        if found is None:
+            alias = self._folded_aliases
+            found = "".join(alias.get(word, word) for word in fold_words(text))
+            if len(keys) < KEYS_KEPT:
+                keys[text] = found
+        return found
 
     @cached_property
     def factors(self) -> dict[str, tuple[Dimension, Decimal]]:

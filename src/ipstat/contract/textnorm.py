@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _D = str.maketrans({"đ": "d", "Đ": "d"})
 _SPACES = re.compile(r"\s+")
@@ -13,6 +14,7 @@ def strip_marks(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=4096)  # run for every header and label cell: the same few texts each file
 def fold(text: str) -> str:
     """NFC, case, diacritics and spaces away: `Chỉ tiêu`, `CHI TIEU` and `ChiTieu` are equal."""
     return _SPACES.sub("", strip_marks(unicodedata.normalize("NFC", text)).casefold())
