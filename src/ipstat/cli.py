@@ -15,13 +15,11 @@ from ipstat.errors import IpstatError
 from ipstat.i18n import VietnameseGroup
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from rich.console import Console
     from rich.text import Text
 
     from ipstat.checks.previous import LastYear
-    from ipstat.contract.model import Contract, Member
+    from ipstat.contract.model import Contract
     from ipstat.contract.scoring import ScoringTable
     from ipstat.outputs.annotate import Annotated as AnnotatedCopies
     from ipstat.reading.findings import ValidationReport
@@ -283,86 +281,27 @@ def template(
     ] = False,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
-    form = _forms()
-    from ipstat.reading.members import match_member  # noqa: PLC0415
+    from ipstat.forms import FormRequest, write_forms  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     scoring = _scoring(contract, None, schemas)
-    if all_members and member:
-        _fail("chỉ dùng một trong hai: --member hoặc --all.")
-    if (registration or adjustments) and scoring is None:
-        _fail(f"{contract.bloc.name} chưa có biểu tiêu chí chấm điểm (mục `scoring` của khối).")
-    if registration and adjustments:
-        _fail("chỉ dùng một trong hai: --registration hoặc --adjustments.")
-    if adjustments:
-        assert scoring is not None
-        path = output or Path(f"dieu-chinh-{year}.xlsx")
-        _refuse_existing([path], overwrite)
-        try:
-            form.write_adjustment_form(path, contract, scoring, year)
-        except IpstatError as exc:
-            _fail(str(exc))
-        _console().print(_written(path), soft_wrap=True)
-        return
-    filename = form.registration_filename if registration else form.form_filename
-    targets: list[tuple[Member | None, Path]]
-    if all_members:
-        folder = output or Path(".")
-        targets = [(m, folder / filename(year, m)) for m in contract.bloc.members]
-    else:
-        chosen = None
-        if member:
-            chosen = match_member(member, contract.bloc, contract.form.member_prefixes)
-            if chosen is None:
-                _fail(f"“{member}” không phải là thành viên của {contract.bloc.name}.")
-        targets = [(chosen, output or Path(filename(year, chosen)))]
-    if previous is not None and not (member or all_members):
-        _fail("--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên.")
-    _refuse_existing([path for _, path in targets], overwrite)
+    request = FormRequest(
+        year=year,
+        member=member,
+        all_members=all_members,
+        output=output,
+        registration=registration,
+        adjustments=adjustments,
+        previous=previous,
+        overwrite=overwrite,
+    )
     try:
-        last_year = _last_year(previous, contract)
+        written = write_forms(request, contract, scoring)
     except IpstatError as exc:
         _fail(str(exc))
     console = _console()
-    for chosen, path in targets:
-        figures = last_year.figures(chosen.name) if last_year and chosen else None
-        try:
-            if registration:
-                assert scoring is not None
-                form.write_registration_form(path, contract, scoring, year, chosen)
-            else:
-                form.write_form(path, contract, year, chosen, scoring=scoring, previous=figures)
-        except IpstatError as exc:
-            _fail(str(exc))
+    for path in written:
         console.print(_written(path), soft_wrap=True)
-
-
-def _forms() -> "ModuleType":
-    """outputs.form, with openpyxl imported without numpy: openpyxl imports it (about 70 ms)
-    only to accept numpy numbers in cells, and blank forms hold none. Only when neither is
-    loaded yet, so nothing else is affected."""
-    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
-        sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails meanwhile
-        try:
-            import openpyxl  # noqa: F401, PLC0415
-        finally:
-            del sys.modules["numpy"]
-    from ipstat.outputs import form  # noqa: PLC0415
-
-    return form
-
-
-def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
-    """A blank form never replaces a file (a member's filled workbook, say) unasked."""
-    existing = [p for p in paths if p.exists() and not p.is_dir()]
-    if existing and not overwrite:
-        from ipstat.reading.visible import visible  # noqa: PLC0415
-
-        names = ", ".join(visible(str(p)) for p in existing)
-        _fail(
-            f"không ghi biểu mẫu vì đã có {len(existing)} tệp: {names}. Hãy chọn thư mục khác "
-            "(-o), hoặc thêm --overwrite nếu chắc chắn muốn ghi đè. Không tệp nào bị thay."
-        )
 
 
 def _written(path: Path) -> "Text":

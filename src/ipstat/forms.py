@@ -1,0 +1,115 @@
+"""The forms the secretariat sends out in one call: the yearly form, the registration form, or
+the blank adjustments sheet, for one member or all of them, never over a file unasked."""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipstat.bloc.compare import read_last_year
+from ipstat.contract.model import Contract, Member
+from ipstat.errors import InputError
+from ipstat.reading.members import match_member
+from ipstat.reading.visible import visible
+
+if TYPE_CHECKING:
+    from ipstat.contract.scoring import ScoringTable
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormRequest:
+    year: int
+    member: str | None = None
+    all_members: bool = False
+    output: Path | None = None
+    registration: bool = False
+    adjustments: bool = False
+    previous: Path | None = None
+    overwrite: bool = False
+
+
+def write_forms(
+    request: FormRequest, contract: Contract, scoring: "ScoringTable | None"
+) -> list[Path]:
+    """Every form asked for, or none: a request that cannot be met, or a file already there
+    (a member's filled workbook, say) without `overwrite`, is an `InputError` before anything
+    is written."""
+    _check(request, contract, scoring)
+    _import_openpyxl_without_numpy()
+    from ipstat.outputs import form  # noqa: PLC0415
+
+    if request.adjustments:
+        assert scoring is not None
+        path = request.output or Path(f"dieu-chinh-{request.year}.xlsx")
+        _refuse_existing([path], request.overwrite)
+        return [form.write_adjustment_form(path, contract, scoring, request.year)]
+    targets = _targets(request, contract)
+    _refuse_existing([path for _, path in targets], request.overwrite)
+    last_year = read_last_year(request.previous, contract) if request.previous else None
+    written = []
+    for member, path in targets:
+        if request.registration:
+            assert scoring is not None
+            written.append(
+                form.write_registration_form(path, contract, scoring, request.year, member)
+            )
+            continue
+        figures = last_year.figures(member.name) if last_year and member else None
+        written.append(
+            form.write_form(path, contract, request.year, member, scoring=scoring, previous=figures)
+        )
+    return written
+
+
+def _check(request: FormRequest, contract: Contract, scoring: "ScoringTable | None") -> None:
+    if request.all_members and request.member:
+        raise InputError("chỉ dùng một trong hai: --member hoặc --all.")
+    if request.registration and request.adjustments:
+        raise InputError("chỉ dùng một trong hai: --registration hoặc --adjustments.")
+    if (request.registration or request.adjustments) and scoring is None:
+        raise InputError(
+            f"{contract.bloc.name} chưa có biểu tiêu chí chấm điểm (mục `scoring` của khối)."
+        )
+    if request.previous is not None and not (request.member or request.all_members):
+        raise InputError(
+            "--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên."
+        )
+
+
+def _targets(request: FormRequest, contract: Contract) -> list[tuple[Member | None, Path]]:
+    from ipstat.outputs.form import form_filename, registration_filename  # noqa: PLC0415
+
+    filename = registration_filename if request.registration else form_filename
+    if request.all_members:
+        folder = request.output or Path(".")
+        return [(m, folder / filename(request.year, m)) for m in contract.bloc.members]
+    chosen = None
+    if request.member:
+        chosen = match_member(request.member, contract.bloc, contract.form.member_prefixes)
+        if chosen is None:
+            raise InputError(
+                f"“{visible(request.member)}” không phải là thành viên của {contract.bloc.name}."
+            )
+    return [(chosen, request.output or Path(filename(request.year, chosen)))]
+
+
+def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
+    """A blank form never replaces a file (a member's filled workbook, say) unasked."""
+    existing = [p for p in paths if p.exists() and not p.is_dir()]
+    if existing and not overwrite:
+        names = ", ".join(visible(str(p)) for p in existing)
+        raise InputError(
+            f"không ghi biểu mẫu vì đã có {len(existing)} tệp: {names}. Hãy chọn thư mục khác "
+            "(-o), hoặc thêm --overwrite nếu chắc chắn muốn ghi đè. Không tệp nào bị thay."
+        )
+
+
+def _import_openpyxl_without_numpy() -> None:
+    """openpyxl imports numpy (about 70 ms) only to accept numpy numbers in cells, and blank
+    forms hold none. Only when neither is loaded yet, so nothing else is affected."""
+    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails meanwhile
+        try:
+            import openpyxl  # noqa: F401, PLC0415
+        finally:
+            del sys.modules["numpy"]
