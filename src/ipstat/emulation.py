@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipstat.bloc.aggregate import _keep_latest
+from ipstat.bloc.aggregate import keep_latest
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, dumps, read_document
 from ipstat.bloc.inbox import received_times
@@ -63,9 +63,9 @@ def score(
     report = validation.report
     received = _received(validation, latest)
     if latest and received is not None:
-        _keep_latest(validation, received, contract)
+        keep_latest(validation, received, contract)
         registered_only = Validation(report, validation.registrations)
-        _keep_latest(registered_only, received, contract)
+        keep_latest(registered_only, received, contract)
         validation.registrations = registered_only.submissions
     findings, agreed = check_bloc(validation.submissions, contract, year, received=received)
     report.bloc_findings.extend(findings)

@@ -142,7 +142,7 @@ def aggregate_paths(
         received = received_times(validation.submissions)
     superseded: list[Superseded] = []
     if latest and received is not None:
-        superseded = _keep_latest(validation, received, contract)
+        superseded = keep_latest(validation, received, contract)
     bloc_findings, agreed = check_bloc(
         validation.submissions,
         contract,
@@ -160,7 +160,7 @@ def aggregate_paths(
     return AggregateRun(validation, aggregate)
 
 
-def _keep_latest(
+def keep_latest(
     validation: Validation, received: dict[Path, dt.datetime], contract: Contract
 ) -> list[Superseded]:
     """Leave out every workbook but each member's latest: from the submissions, and from the

@@ -85,14 +85,14 @@ class ContractError(Exception):
     """`schemas/` (or a bloc file given by the user) is not a valid contract."""
 
 
-class _Checked:
+class Checked:
     """Base of the contract's types: pydantic refuses a key it does not know (a typo)."""
 
     __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
 
 
 @dataclass(frozen=True, kw_only=True)
-class SheetSpec(_Checked):
+class SheetSpec(Checked):
     name: str
     columns: dict[str, str]
     optional: dict[str, bool] = field(default_factory=dict)
@@ -103,7 +103,7 @@ class SheetSpec(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class InfoField(_Checked):
+class InfoField(Checked):
     code: str
     label: str
     required: bool = False
@@ -113,13 +113,13 @@ class InfoField(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Section(_Checked):
+class Section(Checked):
     id: str
     title: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class Indicator(_Checked):
+class Indicator(Checked):
     code: str
     label: str
     unit: str
@@ -132,7 +132,7 @@ class Indicator(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Derived(_Checked):
+class Derived(Checked):
     code: str
     label: str
     unit: str
@@ -153,7 +153,7 @@ class Derived(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Limits(_Checked):
+class Limits(Checked):
     """Bounds on a workbook, checked before anything is parsed (see `reading/workbook.py`)."""
 
     max_file_bytes: int
@@ -177,7 +177,7 @@ class Limits(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Form(_Checked):
+class Form(Checked):
     version: str
     title: str
     header_search_rows: int
@@ -197,7 +197,7 @@ class Form(_Checked):
 
     def __post_init__(self) -> None:
         codes = [i.code for i in self.indicators] + [d.code for d in self.derived]
-        _unique(codes, "Mã chỉ tiêu")
+        unique(codes, "Mã chỉ tiêu")
         sections = {s.id for s in self.sections}
         for ind in self.indicators:
             if ind.section not in sections:
@@ -217,7 +217,7 @@ class Form(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Dimension(_Checked):
+class Dimension(Checked):
     name: str
     unit: str
     accepted: dict[str, Decimal]
@@ -227,7 +227,7 @@ KEYS_KEPT = 4096  # unit texts whose folded key Units.key remembers
 
 
 @dataclass(frozen=True, kw_only=True)
-class Units(_Checked):
+class Units(Checked):
     aliases: dict[str, str]
     dimensions: tuple[Dimension, ...]
 
@@ -280,7 +280,7 @@ Term = str | Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
-class Comparison(_Checked):
+class Comparison(Checked):
     """`a + b <= c`: sums of indicator codes and numbers, compared."""
 
     left: tuple[Term, ...]
@@ -321,7 +321,7 @@ def _sum(terms: Iterable[Term], values: dict[str, Decimal]) -> Decimal:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Check(_Checked):
+class Check(Checked):
     rule: str
     expect: str
     when: str | None = None
@@ -349,13 +349,13 @@ class Check(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rule(_Checked):
+class Rule(Checked):
     severity: Severity
     title: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rules(_Checked):
+class Rules(Checked):
     rules: dict[str, Rule]
     checks: tuple[Check, ...]
 
@@ -377,7 +377,7 @@ class Rules(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Member(_Checked):
+class Member(Checked):
     name: str
     slug: str
     aliases: tuple[str, ...] = ()
@@ -395,7 +395,7 @@ FIRST_YEAR, LAST_YEAR = 1990, 2200
 
 
 @dataclass(frozen=True, kw_only=True)
-class Bloc(_Checked):
+class Bloc(Checked):
     id: str
     name: str
     region: str = ""
@@ -411,8 +411,8 @@ class Bloc(_Checked):
     lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
 
     def __post_init__(self) -> None:
-        _unique([m.name for m in self.members], "Thành viên")
-        _unique([m.slug for m in self.members], "Tên viết tắt (slug)")
+        unique([m.name for m in self.members], "Thành viên")
+        unique([m.slug for m in self.members], "Tên viết tắt (slug)")
         for old, new in self.predecessors.items():
             if new not in self.names:
                 raise ValueError(
@@ -456,7 +456,7 @@ class Bloc(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class YearOverYear(_Checked):
+class YearOverYear(Checked):
     """What `aggregate --previous` compares, and how far a cumulative figure may fall."""
 
     headline: tuple[str, ...]
@@ -471,7 +471,7 @@ class YearOverYear(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Contract(_Checked):
+class Contract(Checked):
     form: Form
     units: Units
     rules: Rules
@@ -498,7 +498,7 @@ class Contract(_Checked):
         return self.rules.rules[rule].severity
 
 
-def _unique(items: list[str], what: str) -> None:
+def unique(items: list[str], what: str) -> None:
     seen: set[str] = set()
     for item in items:
         if item in seen:
@@ -506,14 +506,14 @@ def _unique(items: list[str], what: str) -> None:
         seen.add(item)
 
 
-def _read(path: Path) -> bytes:
+def read_schema(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
         raise ContractError(f"Không đọc được tệp {path}: {os_error_text(exc)}.") from exc
 
 
-def _parse(path: Path, content: bytes) -> dict[str, Any]:
+def parse_toml(path: Path, content: bytes) -> dict[str, Any]:
     import tomllib  # noqa: PLC0415
 
     try:
@@ -562,12 +562,12 @@ def load_contract(schemas: Path | None = None, bloc: str | Path | None = None) -
         "comparison": folder / "comparison.toml",
         "bloc": bloc_path(bloc, folder),
     }
-    contents = {name: _read(path) for name, path in parts.items()}
+    contents = {name: read_schema(path) for name, path in parts.items()}
     key = contract_cache.key(contents.values(), Path(__file__))
     cached = contract_cache.get(key, Contract)
     if cached is not None:
         return cached
-    raw = {name: _parse(parts[name], content) for name, content in contents.items()}
+    raw = {name: parse_toml(parts[name], content) for name, content in contents.items()}
     contract = _check(raw, folder)
     contract_cache.put(key, contract)
     return contract

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Literal
 
 from ipstat.contract import cache as contract_cache
-from ipstat.contract.model import Contract, ContractError, _Checked, _parse, _read, _unique, checked
+from ipstat.contract.model import (
+    Checked,
+    Contract,
+    ContractError,
+    checked,
+    parse_toml,
+    read_schema,
+    unique,
+)
 from ipstat.resources import data_dir
 
 Method = Literal["plan", "growth", "self", "manual"]
@@ -20,13 +28,13 @@ _BONUS = ("bonus_step", "bonus_points", "bonus_max")
 
 
 @dataclass(frozen=True, kw_only=True)
-class Group(_Checked):
+class Group(Checked):
     code: str
     label: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class Criterion(_Checked):
+class Criterion(Checked):
     code: str
     group: str
     label: str
@@ -69,7 +77,7 @@ class Criterion(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Award(_Checked):
+class Award(Checked):
     name: str
     max_count: int
     min_points: Decimal
@@ -80,7 +88,7 @@ class Award(_Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ScoringTable(_Checked):
+class ScoringTable(Checked):
     name: str
     places: int
     authority: str = ""  # who is asked to confer the awards, as the proposal names it
@@ -91,9 +99,9 @@ class ScoringTable(_Checked):
     def __post_init__(self) -> None:
         if not 0 <= self.places <= 6:
             raise ValueError(f"`places` ({self.places}) phải từ 0 đến 6")
-        _unique([g.code for g in self.group], "Nhóm")
-        _unique([c.code for c in self.criterion], "Tiêu chí")
-        _unique([a.name for a in self.award], "Danh hiệu")
+        unique([g.code for g in self.group], "Nhóm")
+        unique([c.code for c in self.criterion], "Tiêu chí")
+        unique([a.name for a in self.award], "Danh hiệu")
         groups = {g.code for g in self.group}
         for criterion in self.criterion:
             if criterion.group not in groups:
@@ -138,11 +146,11 @@ def load_scoring(
     if name is None:
         return None
     path = scoring_path(name, schemas or data_dir("schemas"))
-    content = _read(path)
+    content = read_schema(path)
     key = contract_cache.key([content], Path(__file__))
     table = contract_cache.get(key, ScoringTable)
     if table is None:
-        table = _check(_parse(path, content), path)
+        table = _check(parse_toml(path, content), path)
         contract_cache.put(key, table)
     _check_indicators(table, contract, path)
     return table

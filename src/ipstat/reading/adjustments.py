@@ -12,7 +12,7 @@ from ipstat.reading.emulation import read_points
 from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_exact
 from ipstat.reading.members import match_member
-from ipstat.reading.reader import _Reading, _table, _text
+from ipstat.reading.reader import Reading, cell_text, read_table
 from ipstat.reading.sheetxml import WorkbookXml
 from ipstat.reading.workbook import open_workbook
 
@@ -35,10 +35,10 @@ def read_adjustments(
     path: Path, contract: Contract, scoring: "ScoringTable"
 ) -> tuple[list[Adjustment], list[Finding]]:
     """Every row in force; a row with neither points nor reason is a blank line of the form."""
-    reading = _Reading(path, contract)
+    reading = Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
-        table = _table(book, WorkbookXml(book.content), contract.form.adjustment_sheet, reading)
+        table = read_table(book, WorkbookXml(book.content), contract.form.adjustment_sheet, reading)
     except WorkbookError as exc:
         reading.add("unreadable-file", str(exc))
         return [], reading.findings
@@ -47,9 +47,12 @@ def read_adjustments(
     found: dict[tuple[str, str], Adjustment] = {}
     adjustments: list[Adjustment] = []
     for index in range(table.header_row + 1, len(table.rows)):
-        who, code = _text(table.cell(index, "member")), _text(table.cell(index, "criterion"))
-        raw, reason = table.cell(index, "points"), _text(table.cell(index, "reason"))
-        if not _text(raw) and not reason:
+        who, code = (
+            cell_text(table.cell(index, "member")),
+            cell_text(table.cell(index, "criterion")),
+        )
+        raw, reason = table.cell(index, "points"), cell_text(table.cell(index, "reason"))
+        if not cell_text(raw) and not reason:
             continue
         cell = table.ref(index, "points")
         problems = len(reading.findings)
@@ -74,7 +77,7 @@ def read_adjustments(
                 table.ref(index, "criterion"),
             )
         points = read_points(raw, add, "adjustment-out-of-range")
-        if points is None and _text(raw) == "":
+        if points is None and cell_text(raw) == "":
             add("adjustment-out-of-range", "chưa ghi điểm điều chỉnh; hãy ghi số điểm.")
         if points is not None and criterion is not None and not 0 <= points <= criterion.ceiling:
             add(

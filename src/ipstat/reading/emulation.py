@@ -13,12 +13,12 @@ from ipstat.reading.formatting import format_exact
 from ipstat.reading.numbers import NotANumber, decimal_from_float, parse_vi_number
 from ipstat.reading.reader import (
     Figure,
-    _coded_rows,
-    _read_figures,
-    _read_info,
-    _Reading,
-    _table,
-    _text,
+    Reading,
+    cell_text,
+    coded_rows,
+    read_figures,
+    read_info,
+    read_table,
 )
 from ipstat.reading.sheetxml import WorkbookXml
 from ipstat.reading.workbook import Cell, RawWorkbook
@@ -39,21 +39,21 @@ def is_registration(book: RawWorkbook, contract: Contract) -> bool:
 
 
 def read_registration(
-    book: RawWorkbook, xml: WorkbookXml, reading: _Reading, scoring: "ScoringTable | None"
+    book: RawWorkbook, xml: WorkbookXml, reading: Reading, scoring: "ScoringTable | None"
 ) -> None:
     """Who registers, for which year, and the planned figures; with a scoring table, each
     indicator its `plan` criteria use must be there, and every plan must be > 0."""
     form = reading.contract.form
     submission = reading.submission
     submission.kind = "registration"
-    info = _table(book, xml, form.info_sheet, reading)
+    info = read_table(book, xml, form.info_sheet, reading)
     if info is not None:
-        _read_info(info, reading)
-    plans = _table(book, xml, form.registration_sheet, reading)
+        read_info(info, reading)
+    plans = read_table(book, xml, form.registration_sheet, reading)
     if plans is None:
         return
     start = len(reading.findings)
-    rows = _read_figures(plans, book, reading, require_all=False)
+    rows = read_figures(plans, book, reading, require_all=False)
     for index in range(start, len(reading.findings)):  # a plan of 0 is refused: never say "ghi 0"
         finding = reading.findings[index]
         if finding.rule == "missing-value" and finding.code in form.by_code:
@@ -90,19 +90,19 @@ def read_registration(
 
 
 def read_self_scores(
-    book: RawWorkbook, xml: WorkbookXml, reading: _Reading, scoring: "ScoringTable"
+    book: RawWorkbook, xml: WorkbookXml, reading: Reading, scoring: "ScoringTable"
 ) -> None:
     """The optional `Tự chấm điểm` sheet: each `self` criterion's points, 0 ≤ points ≤ the
     table's maximum (the sheet's own `Điểm tối đa` column is never trusted)."""
     spec = reading.contract.form.self_score_sheet
     if not has_sheet(book, spec.name):
         return
-    table = _table(book, xml, spec, reading)
+    table = read_table(book, xml, spec, reading)
     if table is None:
         return
     first_row: dict[str, int] = {}
     scores = reading.submission.self_scores
-    for index, code in _coded_rows(table):
+    for index, code in coded_rows(table):
         code_cell = table.ref(index, "code")
         criterion = scoring.by_code.get(code)
         if criterion is None or criterion.method != "self":
@@ -151,7 +151,7 @@ def read_points(raw: Cell, add: _Add, rule: str) -> Decimal | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        _not_a_number(_text(raw), add, rule)
+        _not_a_number(cell_text(raw), add, rule)
         return None
     if isinstance(raw, float):
         try:

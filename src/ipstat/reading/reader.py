@@ -68,7 +68,7 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class _Table:
+class Table:
     sheet: str
     header_row: int
     columns: dict[str, int]
@@ -84,7 +84,7 @@ class _Table:
         return a1(row, self.columns[role])
 
 
-class _Reading:
+class Reading:
     """Collects the findings of one workbook as it is read."""
 
     def __init__(self, path: Path, contract: Contract) -> None:
@@ -124,7 +124,7 @@ def read_submission(
     a scoring table, a yearly workbook's self-scoring sheet is read too."""
     from ipstat.reading import emulation  # noqa: PLC0415  (it builds on this module)
 
-    reading = _Reading(path, contract)
+    reading = Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
         if is_annotated(book.sheet_names):
@@ -136,7 +136,7 @@ def read_submission(
             emulation.read_registration(book, xml, reading, scoring)
             return reading.submission, reading.findings
         tables = [
-            _table(book, xml, spec, reading) for spec in (form.info_sheet, form.figures_sheet)
+            read_table(book, xml, spec, reading) for spec in (form.info_sheet, form.figures_sheet)
         ]
     except WorkbookError as exc:
         reading.findings.clear()  # what was found before the file proved unreadable is moot
@@ -144,9 +144,9 @@ def read_submission(
         return None, reading.findings
     info, figures = tables
     if info is not None:
-        _read_info(info, reading)
+        read_info(info, reading)
     if figures is not None:
-        _read_figures(figures, book, reading)
+        read_figures(figures, book, reading)
     if scoring is not None:
         try:
             emulation.read_self_scores(book, xml, reading, scoring)
@@ -155,9 +155,9 @@ def read_submission(
     return reading.submission, reading.findings
 
 
-def _table(
-    book: RawWorkbook, book_xml: WorkbookXml, spec: SheetSpec, reading: _Reading
-) -> _Table | None:
+def read_table(
+    book: RawWorkbook, book_xml: WorkbookXml, spec: SheetSpec, reading: Reading
+) -> Table | None:
     wanted = fold(spec.name)
     candidates = [n for n in book.sheet_names if fold(n) == wanted]
     if len(candidates) > 1:
@@ -205,7 +205,7 @@ def _table(
             if twice:
                 return None
             columns = {role: cols[0] for role, cols in by_role.items()}
-            return _Table(name, index, columns, rows, xml)
+            return Table(name, index, columns, rows, xml)
     needed = ", ".join(f"“{t}”" for t in spec.required_columns.values())
     reading.add(
         "missing-header",
@@ -227,7 +227,7 @@ def _legacy_fonts(book: RawWorkbook, xml: SheetXml, name: str) -> dict[Place, st
 
 
 def _decode_legacy(
-    rows: list[list[Cell]], fonts: dict[Place, str] | None, sheet: str, reading: _Reading
+    rows: list[list[Cell]], fonts: dict[Place, str] | None, sheet: str, reading: Reading
 ) -> None:
     """Text typed in a TCVN3 or VNI font becomes Unicode before anything reads it (names,
     codes, labels, units, text numbers), each cell with a warning showing both texts."""
@@ -277,7 +277,7 @@ def _rows(book: RawWorkbook, name: str, xml: SheetXml) -> list[list[Cell]]:
     return RawWorkbook(book.path, book.content, readable, book.limits).rows(name)
 
 
-def _coded_rows(table: _Table) -> list[tuple[int, str]]:
+def coded_rows(table: Table) -> list[tuple[int, str]]:
     coded = []
     for index in range(table.header_row + 1, len(table.rows)):
         code = table.cell(index, "code")
@@ -287,11 +287,11 @@ def _coded_rows(table: _Table) -> list[tuple[int, str]]:
     return coded
 
 
-def _read_info(table: _Table, reading: _Reading) -> None:
+def read_info(table: Table, reading: Reading) -> None:
     form = reading.contract.form
     fields = {f.code: f for f in form.info_fields}
     seen: dict[str, list[int]] = {}
-    for index, code in _coded_rows(table):
+    for index, code in coded_rows(table):
         key = code.casefold()
         if key in fields:
             seen.setdefault(key, []).append(index)
@@ -310,7 +310,7 @@ def _read_info(table: _Table, reading: _Reading) -> None:
             continue
         found = rows[0] if rows else None
         raw = table.cell(found, "value") if found is not None else ""
-        text = _text(raw)
+        text = cell_text(raw)
         if not text and found is not None and _error_value(table, found, reading, code):
             continue
         if not text:
@@ -336,7 +336,7 @@ def _read_info(table: _Table, reading: _Reading) -> None:
             _read_year(raw, text, table.sheet, cell, reading)
 
 
-def _error_value(table: _Table, row: int, reading: _Reading, code: str) -> bool:
+def _error_value(table: Table, row: int, reading: Reading, code: str) -> bool:
     """An empty-looking value cell that holds an Excel error value: say which, as Excel shows it."""
     cell = table.ref(row, "value")
     error = table.xml.errors.get(cell)
@@ -353,7 +353,7 @@ def _error_value(table: _Table, row: int, reading: _Reading, code: str) -> bool:
     return True
 
 
-def _text(raw: Cell) -> str:
+def cell_text(raw: Cell) -> str:
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
@@ -367,7 +367,7 @@ _MARKUP = frozenset("<>[]{}|*#`_~\\")
 
 
 def _check_name(
-    text: str, label: str, limit: int, where: tuple[str, str, str], reading: _Reading
+    text: str, label: str, limit: int, where: tuple[str, str, str], reading: Reading
 ) -> None:
     """A name the bloc's documents print: printed literally in any case (never as markup),
     but a line break, a markup character or a paragraph is usually a slip worth a look."""
@@ -389,7 +389,7 @@ def _check_name(
         )
 
 
-def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
+def _read_member(text: str, sheet: str, cell: str, reading: Reading) -> None:
     contract = reading.contract
     member = match_member(text, contract.bloc, contract.form.member_prefixes)
     if member is not None:
@@ -421,7 +421,7 @@ def _read_member(text: str, sheet: str, cell: str, reading: _Reading) -> None:
     )
 
 
-def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -> None:
+def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: Reading) -> None:
     plain_digits = text.isascii() and text.isdigit()  # not `²⁰¹⁶`, `٢٠١٦` or `２０１６`
     year = int(text) if plain_digits and not isinstance(raw, bool) else None
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
@@ -452,13 +452,13 @@ def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: _Reading) -
     )
 
 
-def _read_figures(
-    table: _Table, book: RawWorkbook, reading: _Reading, require_all: bool = True
+def read_figures(
+    table: Table, book: RawWorkbook, reading: Reading, require_all: bool = True
 ) -> dict[str, int]:
     """The indicators' rows, each read once; returns the row of each code found."""
     catalogue = reading.contract.form.by_code
     first_row: dict[str, int] = {}
-    for index, code in _coded_rows(table):
+    for index, code in coded_rows(table):
         code_cell = table.ref(index, "code")
         indicator = catalogue.get(code) or catalogue.get(code.casefold())
         if indicator is None:
@@ -501,11 +501,11 @@ def _read_figures(
 class _ValueCell:
     """The value cell of one indicator's row, read with its unit."""
 
-    table: _Table
+    table: Table
     row: int
     indicator: Indicator
     book: RawWorkbook
-    reading: _Reading
+    reading: Reading
 
     @property
     def cell(self) -> str:
@@ -545,7 +545,7 @@ class _ValueCell:
         if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
             self.add(
                 "non-numeric-value",
-                f"ô chứa “{_text(raw)}”, không phải là số; hãy nhập số ({unit}).",
+                f"ô chứa “{cell_text(raw)}”, không phải là số; hãy nhập số ({unit}).",
             )
             return None
         if isinstance(raw, float):
@@ -645,7 +645,7 @@ class _ValueCell:
     def convert_unit(self, value: Decimal) -> Decimal | None:
         """Into the catalogue's unit; another dimension (USD for tỷ đồng) is refused."""
         table, indicator = self.table, self.indicator
-        text = _text(table.cell(self.row, "unit")) if "unit" in table.columns else ""
+        text = cell_text(table.cell(self.row, "unit")) if "unit" in table.columns else ""
         if indicator.is_count or not text:
             return value
         units = self.reading.contract.units
