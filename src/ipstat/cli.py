@@ -7,7 +7,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -366,8 +366,6 @@ def aggregate(
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
     from ipstat.outputs.terminal import (  # noqa: PLC0415
-        findings_table,
-        print_report,
         print_skipped,
         print_summary,
     )
@@ -390,21 +388,34 @@ def aggregate(
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
-    if published.document is None:
-        print_report(console, published.run.validation.report)
-        console.print(
-            "[red]Chưa tổng hợp: hãy sửa các lỗi trên rồi chạy lại. Không ghi tệp nào.[/]"
-        )
+    report = published.run.validation.report
+    _outcome(console, report, published.document, as_json, "Chưa tổng hợp")
+    assert published.document is not None
+    print_skipped(console, published.run.validation.report.skipped)
+    print_summary(console, published.document, contract.comparison.headline, published.files)
+
+
+def _outcome(
+    console: "Console",
+    report: "ValidationReport",
+    document: dict[str, Any] | None,
+    as_json: bool,
+    not_done: str,
+) -> None:
+    """What a job that writes outputs says first: the findings and exit 1 when nothing was
+    written; otherwise the document on stdout with `--json`, and the warnings by file."""
+    from ipstat.outputs.terminal import findings_table, print_report  # noqa: PLC0415
+
+    if document is None:
+        print_report(console, report)
+        console.print(f"[red]{not_done}: hãy sửa các lỗi trên rồi chạy lại. Không ghi tệp nào.[/]")
         raise typer.Exit(1)
     if as_json:
         from ipstat.bloc.document import dumps  # noqa: PLC0415
 
-        print(dumps(published.document))
-    warnings = published.run.validation.report.warnings
-    if warnings:
-        console.print(findings_table(warnings, with_file=True))
-    print_skipped(console, published.run.validation.report.skipped)
-    print_summary(console, published.document, contract.comparison.headline, published.files)
+        print(dumps(document))
+    if report.warnings:
+        console.print(findings_table(report.warnings, with_file=True))
 
 
 @app.command()
@@ -449,7 +460,6 @@ def score(
 ) -> None:
     """Chấm điểm thi đua, xếp hạng và dự thảo đề nghị khen thưởng."""
     from ipstat.emulation import score as score_bloc  # noqa: PLC0415
-    from ipstat.outputs.terminal import findings_table, print_report  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     table = _scoring(contract, scoring, schemas)
@@ -471,18 +481,8 @@ def score(
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
-    if scored.document is None:
-        print_report(console, scored.report)
-        console.print(
-            "[red]Chưa chấm điểm: hãy sửa các lỗi trên rồi chạy lại. Không ghi tệp nào.[/]"
-        )
-        raise typer.Exit(1)
-    if as_json:
-        from ipstat.bloc.document import dumps  # noqa: PLC0415
-
-        print(dumps(scored.document))
-    if scored.report.warnings:
-        console.print(findings_table(scored.report.warnings, with_file=True))
+    _outcome(console, scored.report, scored.document, as_json, "Chưa chấm điểm")
+    assert scored.document is not None
     from ipstat.reading.formatting import format_number  # noqa: PLC0415
 
     places = scored.document["table"]["places"]

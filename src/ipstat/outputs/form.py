@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from ipstat.contract.model import Contract, Member
+from ipstat.contract.model import Contract, Indicator, Member
 from ipstat.outputs.atomic import write_atomic
 from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, is_wide, print_on_a4
 
@@ -194,14 +194,29 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
         title.font = _font(bold=True)
         for indicator in (i for i in contract.form.indicators if i.section == section.id):
             row += 1
-            sheet.cell(row=row, column=1, value=indicator.code)
-            sheet.cell(row=row, column=2, value=indicator.label)
-            sheet.cell(row=row, column=3, value=indicator.unit)
-            value = sheet.cell(row=row, column=4)
-            value.number_format = COUNT_FORMAT if indicator.is_count else DECIMAL_FORMAT
-            (whole if indicator.is_count else decimal).add(value.coordinate)
-            _unlock(sheet, value.coordinate)
-            _unlock(sheet, f"E{row}")
+            _indicator_row(sheet, row, indicator, whole, decimal)
+    _finish_indicator_sheet(sheet, header_row)
+
+
+def _indicator_row(
+    sheet: "Worksheet",
+    row: int,
+    indicator: Indicator,
+    whole: "DataValidation",
+    decimal: "DataValidation",
+) -> None:
+    """Code, label and unit locked; the value (checked by Excel) and the note to fill."""
+    sheet.cell(row=row, column=1, value=indicator.code)
+    sheet.cell(row=row, column=2, value=indicator.label)
+    sheet.cell(row=row, column=3, value=indicator.unit)
+    value = sheet.cell(row=row, column=4)
+    value.number_format = COUNT_FORMAT if indicator.is_count else DECIMAL_FORMAT
+    (whole if indicator.is_count else decimal).add(value.coordinate)
+    _unlock(sheet, value.coordinate)
+    _unlock(sheet, f"E{row}")
+
+
+def _finish_indicator_sheet(sheet: "Worksheet", header_row: int) -> None:
     for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
         sheet.column_dimensions[column].width = width
     _grey_codes(sheet, header_row + 1)
@@ -297,20 +312,8 @@ def build_registration_form(
     _header(sheet, header_row, titles)
     whole, decimal = _number_rules(sheet, "greaterThan", ">", "Kế hoạch không hợp lệ")
     for row, code in enumerate(scoring.plan_indicators, start=header_row + 1):
-        indicator = contract.form.by_code[code]
-        sheet.cell(row=row, column=1, value=code)
-        sheet.cell(row=row, column=2, value=indicator.label)
-        sheet.cell(row=row, column=3, value=indicator.unit)
-        value = sheet.cell(row=row, column=4)
-        value.number_format = COUNT_FORMAT if indicator.is_count else DECIMAL_FORMAT
-        (whole if indicator.is_count else decimal).add(value.coordinate)
-        _unlock(sheet, value.coordinate)
-        _unlock(sheet, f"E{row}")
-    for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
-        sheet.column_dimensions[column].width = width
-    _grey_codes(sheet, header_row + 1)
-    _protect(sheet)
-    print_on_a4(sheet, header_row, landscape=True)
+        _indicator_row(sheet, row, contract.form.by_code[code], whole, decimal)
+    _finish_indicator_sheet(sheet, header_row)
     book.active = 2
     return book
 
