@@ -152,6 +152,19 @@ def test_on_time_is_judged_by_the_first_version_received(
     assert (late.on_time, late.days_late) == (False, 2)
 
 
+def test_saving_over_the_first_file_keeps_the_member_on_time(
+    send: Callable[..., Path], inbox: Path, contract: Contract
+) -> None:
+    """Excel's Ctrl+S replaces the first version's bytes under the same name: the ledger
+    still knows when the first version came (QA, second pass)."""
+    send("hai-phong.xlsx", "2018-01-10 08:00", member="Hải Phòng")
+    status_of(inbox, contract)
+    send("hai-phong.xlsx", "2018-03-01 08:00", member="Hải Phòng", values={"workers": 34701})
+    entry = member(status_of(inbox, contract), "Hải Phòng")
+    assert entry.version is not None and entry.version.received == dt.datetime(2018, 3, 1, 8, 0)
+    assert (entry.on_time, entry.days_late) == (True, 0)
+
+
 def test_equal_bytes_are_one_version(
     send: Callable[..., Path], inbox: Path, contract: Contract
 ) -> None:

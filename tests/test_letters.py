@@ -269,3 +269,12 @@ def test_a_late_correction_letter_says_when_the_first_version_came(
         in letter
     )
     assert "sau hạn" not in letter
+
+
+def test_day_counts_are_written_the_vietnamese_way(inbox: Path, contract: Contract) -> None:
+    """Thousands are grouped in day counts as in every other number (3.231, not 3231)."""
+    late = track(inbox, contract, now=dt.datetime(2026, 11, 25, 9, 0)).status
+    out = inbox.parent / "thu"
+    write_letters(late, contract, out, today=dt.date(2026, 11, 25))
+    text = (out / "thu-nhac-ha-noi-2017.md").read_text(encoding="utf-8")
+    assert "đã quá hạn 3.231 ngày" in text

@@ -54,8 +54,17 @@ def test_the_word_draft_shows_input_text_literally(text: str) -> None:
 def test_a_hostile_cell() -> None:
     escaped = markdown_text(HOSTILE)
     assert escaped == (
-        r"Ban QL \[bấm vào\](http://evil.example) \<b\>x\</b\> \# Tiêu đề giả \| \*đậm\* \`mã\`"
+        r"Ban QL \[bấm vào\](http\://evil.example) \<b\>x\</b\> \# Tiêu đề giả \| \*đậm\* \`mã\`"
     )
     assert parse(escaped).texts[1] == HOSTILE_SHOWN
     assert markdown_text("budget_vnd") == "budget_vnd"  # `_` inside a word makes no emphasis
     assert markdown_text("- 1. x") == r"\- 1. x" and markdown_text("2) x") == r"2\) x"
+
+
+def test_bare_addresses_are_not_autolinked() -> None:
+    """GitHub-style renderers link a bare `http://…`, `www.…` or e-mail address."""
+    from ipstat.outputs.render import markdown_text
+
+    text = markdown_text("Ban QL http://evil.example, www.evil.vn, thu@evil.vn")
+    assert "http://" not in text and "www.e" not in text and "thu@" not in text
+    assert text.replace("\\", "") == "Ban QL http://evil.example, www.evil.vn, thu@evil.vn"

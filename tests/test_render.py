@@ -122,3 +122,16 @@ def test_no_compiled_templates_kept_when_asked(
     monkeypatch.setenv("IPSTAT_NO_CACHE", "1")
     assert render_report(document, template(tmp_path, "{{ year }}\n")) == "2016\n"
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("missing", ["nothere.j2", ""])
+def test_a_template_that_is_not_there_is_named_as_such(tmp_path: Path, missing: str) -> None:
+    from ipstat.bloc.document import loads
+    from ipstat.outputs.render import TemplateProblem, render_report
+
+    document = loads(GOLDEN_JSON.read_text(encoding="utf-8"))
+    path = tmp_path / missing if missing else tmp_path
+    with pytest.raises(TemplateProblem) as caught:
+        render_report(document, path)
+    assert "include" not in str(caught.value)
+    assert ("không có tệp mẫu này" if missing else "là một thư mục") in str(caught.value)

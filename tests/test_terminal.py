@@ -1,6 +1,7 @@
 """Text from input reaches the terminal as text: no markup, no link, no escape sequence."""
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import given
@@ -48,17 +49,17 @@ def printed(out: Console) -> str:
 def test_any_text_is_printed_as_it_is_shown(text: str) -> None:
     out = console()
     out.print(shown(text), end="")
-    assert printed(out) == visible(text, keep="\n")
+    assert printed(out) == visible(text, keep="")
     out = console()
     out.print(Text.assemble("[bold]", shown(text), "[/]"), end="")
-    assert printed(out) == "[bold]" + visible(text, keep="\n") + "[/]"
+    assert printed(out) == "[bold]" + visible(text, keep="") + "[/]"
 
 
 @given(TEXT)
 def test_a_file_name_is_printed_as_it_is(text: str) -> None:
     out = console()
     out.print(written(Path(text or "x")), end="")
-    assert printed(out) == "Đã ghi " + visible(str(Path(text or "x")), keep="\n")
+    assert printed(out) == "Đã ghi " + visible(str(Path(text or "x")), keep="")
 
 
 def test_visible_shows_what_a_terminal_would_obey() -> None:
@@ -66,7 +67,24 @@ def test_visible_shows_what_a_terminal_would_obey() -> None:
     assert visible("a\x7f\x85\u202e") == "a␡<U+0085><U+202E>"
     assert visible("a\u2028b\u2029") == "a<U+2028>b<U+2029>"  # line breaks to splitlines()
     assert visible("bad\udcff.xlsx") == "bad\\xff.xlsx"
-    assert visible("tab\tand\nline") == "tab\tand\nline"
+    assert visible("tab\tand\nline") == "tab\tand␊line"  # a new line could start a command
+    assert visible("tab\tand\nline", keep="\t\n") == "tab\tand\nline"
+
+
+def test_a_line_break_in_a_file_name_starts_no_line_in_text_output(
+    make_workbook: Callable[..., Path], tmp_path: Path
+) -> None:
+    """`x\n::error file=evil.py::pwned.xlsx` would be a GitHub command at a line's start."""
+    from typer.testing import CliRunner
+
+    from ipstat.cli import app
+
+    name = "x\n::error file=evil.py::pwned.xlsx"
+    make_workbook(name, values={"workers": -1})
+    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert not any(line.startswith("::") for line in result.output.splitlines())
+    assert "x␊::error file=evil.py::pwned.xlsx" in result.output
 
 
 def test_a_report_with_hostile_text_prints_it_literally() -> None:
@@ -108,3 +126,19 @@ def test_a_notice_is_not_headed_as_something_to_fix() -> None:
     out = console()
     out.print(findings_table([notice], with_file=True))
     assert "Nội dung" in printed(out) and "cần sửa" not in printed(out)
+
+
+def test_the_summary_keeps_one_number_of_decimals_per_kind() -> None:
+    """`42.986,0` beside `4.461,5`, and `56,0%` beside `45,9%`: never a dropped decimal."""
+    from decimal import Decimal
+
+    from ipstat.bloc.document import loads
+    from ipstat.outputs.terminal import print_summary
+
+    golden = Path(__file__).parent / "golden" / "tong-hop-2016.json"
+    document = loads(golden.read_text(encoding="utf-8"))
+    document["totals"]["revenue_usd"] = Decimal("42986")
+    out = console()
+    print_summary(out, document, ["revenue_usd", "workers"], [])
+    text = printed(out)
+    assert "42.986,0" in text and "771.112" in text and "56,0%" in text and "45,9%" in text

@@ -211,8 +211,10 @@ def inbox_status(
         paths.sort(key=lambda p: p.name != entry.file)  # the name first seen, if still here
         version = Version(sha, entry.member, entry.year, paths, entry.received, report)
         versions.setdefault(entry.member, []).append(version)
+    earliest = first_received(ledger.entries, year)
     members = [
-        _member_status(m, versions.get(m.name, []), deadline, now) for m in contract.bloc.members
+        _member_status(m, versions.get(m.name, []), deadline, now, earliest.get(m.name))
+        for m in contract.bloc.members
     ]
     named_paths = {s.path for s in named}
     unmatched = [
@@ -235,8 +237,27 @@ def _agreed_year(subs: Sequence[Submission]) -> int:
     raise InputError(f"Các tệp thuộc nhiều năm khác nhau ({listing}); hãy chọn năm bằng --year.")
 
 
+ONE = dt.timedelta(seconds=1)
+
+
+def first_received(entries: Iterable[Entry], year: int) -> dict[str, dt.datetime]:
+    """Each member's first version of the year in the ledger, whether or not its file is still
+    in the folder: saving over a file in Excel replaces the first version's bytes."""
+    first: dict[str, dt.datetime] = {}
+    for entry in entries:
+        if entry.year == year and (
+            entry.member not in first or entry.received < first[entry.member]
+        ):
+            first[entry.member] = entry.received
+    return first
+
+
 def _member_status(
-    member: Member, versions: list[Version], deadline: dt.date, now: dt.datetime
+    member: Member,
+    versions: list[Version],
+    deadline: dt.date,
+    now: dt.datetime,
+    first: dt.datetime | None = None,
 ) -> MemberStatus:
     if not versions:
         late = max((now.date() - deadline).days, 0)
@@ -244,8 +265,10 @@ def _member_status(
     ordered = sorted(versions, key=lambda v: order_key(v.received, v.file))
     current = ordered[-1]
     # The contract does not say which version is judged on time: the first received, so that
-    # a member who sent on time and then corrected (or re-saved) the report is not late.
-    late = (ordered[0].received.date() - deadline).days
+    # a member who sent on time and then corrected (or re-saved) the report is not late; the
+    # ledger remembers it even when a re-save replaced its file.
+    earliest = min(ordered[0].received, first) if first is not None else ordered[0].received
+    late = (earliest.date() - deadline).days
     status: Status = "can-sua" if current.counts[0] else "da-tiep-nhan"
     return MemberStatus(member, status, current, ordered[:-1], late <= 0, max(late, 0))
 

@@ -14,6 +14,7 @@ from ipstat.errors import InputError, os_error_text
 from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
 from ipstat.reading.own import OUTPUT_ACTION, OwnOutputError, output_by_name
 from ipstat.reading.reader import Submission, read_submission
+from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
     from ipstat.contract.scoring import ScoringTable
@@ -85,7 +86,7 @@ def collect_workbooks(
         except OSError as exc:  # a name too long, a folder we may not read
             raise InputError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
     if not found:
-        listing = "".join(f"\n  {s.file}: {s.reason}; {s.action}." for s in skipped)
+        listing = "".join(f"\n  {visible(s.file)}: {s.reason}; {s.action}." for s in skipped)
         raise InputError(
             f"Không có tệp {', '.join(sorted(READ_SUFFIXES))} nào trong các đường dẫn đã cho."
             + (f" Các tệp đã bỏ qua:{listing}" if listing else "")

@@ -153,7 +153,7 @@ def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":
         worst = "error" if any(f.is_error for f in found) else "warning"
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         text = "\n\n".join(f"{SEVERITY_WORDS[f.severity]} ({f.rule}): {f.message}" for f in found)
-        cell.comment = Comment(visible(text), AUTHOR, width=360, height=160)
+        cell.comment = Comment(visible(text, keep="\t\n"), AUTHOR, width=360, height=160)
     _findings_sheet(book, findings)
     _printable_copy(book)
     return book

@@ -73,7 +73,10 @@ def _appended(words: str) -> str:
 
 # Backslash-escaped wherever they stand: what makes emphasis, code, links, HTML, table cells
 # (`_` between two letters or digits, as in `budget_vnd`, cannot make emphasis: left alone).
-_MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<>|~#]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
+_MARKDOWN_INLINE = re.compile(
+    r"[\\`*\[\]<>|~#]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)"
+    r"|:(?=//)|(?<=www)\.|@(?=\w)"  # what a renderer would autolink: `http://`, `www.`, e-mail
+)
 # At the start of a line they would open a list, a quote, a heading or a rule.
 _MARKDOWN_LEADING = re.compile(r"^(?:[-+=]|\d+(?=[.)]))")
 
@@ -237,6 +240,9 @@ def render_template(path: Path, values: dict[str, Any]) -> str:
     """Any template in the one environment; a problem names the template and line."""
     from jinja2 import TemplateError, UndefinedError  # noqa: PLC0415
 
+    if not path.is_file():  # the template named by the user: no include, import or extends
+        what = "là một thư mục, không phải tệp mẫu" if path.is_dir() else "không có tệp mẫu này"
+        raise TemplateProblem(f"Mẫu {path}: {what}; hãy chỉ đúng tệp mẫu .j2 (--template).")
     env = environment(path.parent)
     try:
         return env.get_template(path.name).render(values)

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ipstat.contract.model import Contract
 from ipstat.reading.findings import Finding, Skipped, ValidationReport, count_by_severity
-from ipstat.reading.formatting import format_date, format_datetime, format_number, format_percent
+from ipstat.reading.formatting import format_date, format_datetime, format_number
 from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
@@ -29,9 +29,10 @@ SEVERITY_WORDS = {
 
 
 def shown(text: object, style: str = "") -> Text:
-    """Input text printed as it is: not markup, and an escape sequence is shown (`␛[2J`)
-    instead of reaching the terminal."""
-    return Text(visible(str(text), keep="\n"), style)
+    """Input text printed as it is: not markup, and an escape sequence or a line break is
+    shown (`␛[2J`, `␊`) instead of reaching the terminal (a line that starts anew could be
+    read as a command, `::error` in a CI log)."""
+    return Text(visible(str(text), keep=""), style)
 
 
 def verdict(name: str, findings: Iterable[Finding]) -> Text:
@@ -124,15 +125,17 @@ def print_summary(
     table.add_column("Chỉ tiêu")
     table.add_column("Tổng Khối", justify="right")
     table.add_column("Đơn vị")
-    for code in headline:
+    for code in headline:  # one number of decimals per kind, as in the report's tables
+        decimals = 0 if labels[code]["kind"] == "count" else 1
         table.add_row(
             shown(labels[code]["label"]),
-            format_number(document["totals"][code]),
+            format_number(document["totals"][code], decimals, fixed=True),
             shown(labels[code]["unit"]),
         )
     for ratio in (d for d in document["derived_indicators"] if d["unit"] == "%"):
         value = document["derived"][ratio["code"]]
-        table.add_row(shown(ratio["label"]), "–" if value is None else format_percent(value), "")
+        shown_value = "–" if value is None else format_number(value, 1, fixed=True) + "%"
+        table.add_row(shown(ratio["label"]), shown_value, "")
     console.print(table)
     for path in files:
         console.print(written(path), soft_wrap=True)
@@ -166,11 +169,12 @@ def status_table(status: "InboxStatus") -> Table:
         version = entry.version
         words = STATUS_WORDS[entry.status].format(errors=version.counts[0] if version else 0)
         if version is None:
-            timing = f"[red]quá hạn {entry.days_late} ngày[/]" if entry.days_late else "–"
+            days = format_number(entry.days_late or 0, 0)
+            timing = f"[red]quá hạn {days} ngày[/]" if entry.days_late else "–"
         elif entry.on_time:
             timing = "đúng hạn"
         else:
-            timing = f"[yellow]trễ {entry.days_late} ngày[/]"
+            timing = f"[yellow]trễ {format_number(entry.days_late or 0, 0)} ngày[/]"
         table.add_row(
             shown(entry.member.name),
             words,

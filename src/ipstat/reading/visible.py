@@ -27,7 +27,7 @@ def _shown(char: str) -> str:
     return f"<U+{code:04X}>"
 
 
-def visible(text: str, keep: str = "\t\n") -> str:
+def visible(text: str, keep: str = "\t") -> str:
     """`text` with every control character not in `keep` made visible."""
     return _DANGEROUS.sub(lambda m: m[0] if m[0] in keep else _shown(m[0]), text)
 
