@@ -282,6 +282,8 @@ def test_annotated_copy_of_a_legacy_file_is_xlsx(make_workbook: Make, tmp_path: 
     assert (out / "ha-nam.xlsx").is_file() and "ghi dạng .xlsx" in result.stderr
     copy = openpyxl.load_workbook(out / "ha-nam.xlsx")
     assert copy.sheetnames[0] == "Lỗi cần sửa"
+    info = copy["Thông tin"]  # a values-only copy gets widths from its text: nothing cut
+    assert (info.column_dimensions["C"].width or 0) >= len("Ban Quản lý các KCN tỉnh Hà Nam")
     assert any(cell.comment is not None for row in copy["Chỉ tiêu"].iter_rows() for cell in row)
 
 

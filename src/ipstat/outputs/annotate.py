@@ -122,7 +122,22 @@ def _source_book(path: Path) -> "Workbook":
                         _text(sheet.cell(row=r, column=c), value)
                 else:
                     sheet.cell(row=r, column=c, value=value)
+        _fit_columns(sheet)
     return book
+
+
+def _fit_columns(sheet: "Worksheet") -> None:
+    """Columns as wide as their text (within reason): the values-only copy has no widths of
+    its own, and a name cut at the column's edge cannot be read or printed."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), len(str(cell.value)))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
 
 
 def _copies_in(folder: Path) -> list[Path]:
