@@ -28,6 +28,8 @@ def test_hook_declaration() -> None:
     assert entry["language"] == "python"
     assert entry["entry"] == "ipstat validate"
     assert re.search(entry["files"], "nop/2017/bieu-ha-nam.xlsx")
+    assert re.search(entry["files"], "nop/2017/bieu-ha-noi.xls")
+    assert re.search(entry["files"], "nop/2017/bieu-nam-dinh.ods")
     assert re.search(entry["exclude"], "nop/2017/~$bieu-ha-nam.xlsx")
     assert not re.search(entry["files"], "ghi-chu.docx")
 
