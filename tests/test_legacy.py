@@ -348,3 +348,124 @@ def test_mutated_legacy_files_never_crash(
     assert time.perf_counter() - started < 5
     if submission is None:
         assert [f.rule for f in findings] == ["unreadable-file"]
+
+
+def test_a_copy_never_lands_beside_its_original(make_workbook: Make, tmp_path: Path) -> None:
+    """`ha-nam.xls` annotated into its own folder would replace the member's `ha-nam.xlsx`."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    clean = make_workbook()
+    shutil.copyfile(clean, folder / "ha-nam.xlsx")
+    before = (folder / "ha-nam.xlsx").read_bytes()
+    source = to_xls(make_workbook(values={"workers": -1}), folder / "ha-nam.xls")
+    result = runner.invoke(app, ["validate", str(source), "--annotate", str(folder)])
+    assert result.exit_code == 2 and "thư mục khác" in result.stderr
+    assert (folder / "ha-nam.xlsx").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda x: x[:3000],
+        lambda x: x.replace(
+            b"<table:table-row", b'<table:table-row table:number-rows-repeated="x"', 1
+        ),
+    ],
+    ids=["truncated", "repeat not a number"],
+)
+def test_a_damaged_ods_content_is_one_finding(
+    make_workbook: Make, contract: Contract, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    with zipfile.ZipFile(to_ods(make_workbook())) as source:
+        content = source.read("content.xml")
+    path = tmp_path / "hong.ods"
+    path.write_bytes(_ods_with(make_workbook, "content.xml", damage(content)))
+    submission, findings = read_submission(path, contract)
+    assert submission is None and [f.rule for f in findings] == ["unreadable-file"]
+    assert "bị hỏng" in findings[0].message
+
+
+def test_a_form_typed_wholly_in_tcvn3_is_read(
+    contract: Contract, sample_totals: dict[str, Decimal], tmp_path: Path
+) -> None:
+    """Headers whose letters Unicode also uses (`Néi dung`) are converted with the sheet."""
+    book = openpyxl.load_workbook(SAMPLE / "bieu-ha-nam-2016.xlsx")
+    fonts = {}
+    for name in ("Thông tin", "Chỉ tiêu"):
+        for row in book[name].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and not cell.value.isascii():
+                    cell.value = encode(cell.value, "tcvn3")
+                    fonts[(name, cell.coordinate)] = ".VnTime"
+    book.save(tmp_path / "all.xlsx")
+    xls = to_xls(tmp_path / "all.xlsx", tmp_path / "all.xls", fonts=fonts)
+    submission, findings = read_submission(xls, contract)
+    assert submission is not None and submission.member == "Hà Nam"
+    assert len(submission.figures) == 32
+    assert {f.rule for f in findings} == {"legacy-encoding"}
+
+
+def test_cells_of_the_default_style_are_judged_by_its_font(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """Excel leaves `s=` out for style 0: its font is the workbook's default font."""
+    import re
+
+    source = make_workbook(member=encode("Hà Nam", "tcvn3"))
+    with zipfile.ZipFile(source) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    styles = parts["xl/styles.xml"]
+    parts["xl/styles.xml"] = re.sub(rb'<name val="[^"]*"', b'<name val=".VnTime"', styles, count=1)
+    info = next(
+        n for n in parts if (n.startswith("xl/worksheets/") and b"tinh" in parts[n]) or False
+    )
+    del info
+    path = tmp_path / "default.xlsx"
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, re.sub(rb'(<c r="C4") s="[0-9]+"', rb"\1", data))
+    submission, _ = read_submission(path, contract)
+    assert submission is not None and submission.member == "Hà Nam"
+
+
+def test_an_annotated_copy_keeps_every_cell_in_its_place(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    """calamine would drop an empty first column; the copy keeps the file's own layout."""
+
+    def shift(book: openpyxl.Workbook) -> None:
+        book["Chỉ tiêu"].insert_cols(1)
+
+    source = to_xls(make_workbook(edit=shift, values={"workers": -1}), tmp_path / "shifted.xls")
+    out = tmp_path / "out"
+    runner.invoke(app, ["validate", str(source), "--annotate", str(out)])
+    copy = openpyxl.load_workbook(out / "shifted.xlsx")
+    original = openpyxl.load_workbook(make_workbook(edit=shift))
+    assert copy["Chỉ tiêu"]["B10"].value == original["Chỉ tiêu"]["B10"].value
+
+
+def test_a_long_sheet_name_is_cut_to_what_excel_takes(make_workbook: Make, tmp_path: Path) -> None:
+    def long_name(book: openpyxl.Workbook) -> None:
+        book["Hướng dẫn"].title = "Hướng dẫn điền biểu"
+        book.create_sheet("x")
+
+    source = to_ods(make_workbook(edit=long_name, values={"workers": -1}))
+    content_renamed = _rename_sheet(source, "Hướng dẫn điền biểu", "H" * 40)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["validate", str(content_renamed), "--annotate", str(out)])
+    assert "Warning" not in result.stderr and "characters" not in result.stderr
+    copy = openpyxl.load_workbook(next(out.glob("*.xlsx")))
+    assert all(len(name) <= 31 for name in copy.sheetnames)
+
+
+def _rename_sheet(path: Path, old: str, new: str) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "content.xml":
+                data = data.replace(old.encode(), new.encode())
+            out.writestr(info, data)
+    target = path.with_name("renamed.ods")
+    target.write_bytes(buffer.getvalue())
+    return target

@@ -142,3 +142,15 @@ def test_the_summary_keeps_one_number_of_decimals_per_kind() -> None:
     print_summary(out, document, ["revenue_usd", "workers"], [])
     text = printed(out)
     assert "42.986,0" in text and "771.112" in text and "56,0%" in text and "45,9%" in text
+
+
+def test_a_line_break_in_a_path_of_an_error_message_is_shown() -> None:
+    """`ipstat validate $'nofile\\n::error::boom.xlsx'`: the path must not start a new line."""
+    from typer.testing import CliRunner
+
+    from ipstat.cli import app
+
+    result = CliRunner().invoke(app, ["validate", "nofile\n::error::boom.xlsx"])
+    assert result.exit_code == 2
+    assert not any(line.startswith("::") for line in result.stderr.splitlines())
+    assert "nofile␊::error::boom.xlsx" in result.stderr

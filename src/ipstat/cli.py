@@ -111,8 +111,7 @@ def _console(stderr: bool = False) -> "Console":
 def _fail(message: str, code: int = 2) -> NoReturn:
     from ipstat.reading.visible import visible  # noqa: PLC0415
 
-    shown = visible(message, keep="\t\n")  # our messages list files on lines of their own
-    print(f"ipstat: {shown}", file=sys.stderr)
+    print(f"ipstat: {visible(message)}", file=sys.stderr)  # a line break from input: ␊
     raise typer.Exit(code)
 
 

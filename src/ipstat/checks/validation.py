@@ -86,10 +86,10 @@ def collect_workbooks(
         except OSError as exc:  # a name too long, a folder we may not read
             raise InputError(f"Không đọc được {path}: {os_error_text(exc)}.") from exc
     if not found:
-        listing = "".join(f"\n  {visible(s.file)}: {s.reason}; {s.action}." for s in skipped)
+        listing = " ".join(f"{visible(s.file)}: {s.reason}; {s.action}." for s in skipped)
         raise InputError(
             f"Không có tệp {', '.join(sorted(READ_SUFFIXES))} nào trong các đường dẫn đã cho."
-            + (f" Các tệp đã bỏ qua:{listing}" if listing else "")
+            + (f" Các tệp đã bỏ qua: {listing}" if listing else "")
         )
     return list(dict.fromkeys(found)), list(dict.fromkeys(skipped))
 

@@ -2,6 +2,7 @@
 and a first sheet listing what to fix with links to the cells. The original is never modified."""
 
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,7 +52,9 @@ def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
     earlier = _copies_in(folder)
     targets = _unique_targets([r for r, _ in wanted], folder)
     for (report, findings), target in zip(wanted, targets, strict=True):
-        if target.resolve() == report.path.resolve():
+        if target.resolve() == report.path.resolve() or target.parent.resolve() == (
+            report.path.parent.resolve()  # `x.xls` would be copied over a member's `x.xlsx`
+        ):
             raise InputError(
                 f"Thư mục --annotate trùng với thư mục chứa {report.path}; hãy chọn thư mục khác "
                 "để không ghi đè lên tệp gốc."
@@ -114,8 +117,11 @@ def _source_book(path: Path) -> "Workbook":
     book = Workbook()
     book.remove(book.worksheets[0])
     for name in source.sheet_names:
-        sheet = book.create_sheet(name)
-        for r, row in enumerate(source.get_sheet_by_name(name).to_python(), start=1):
+        with warnings.catch_warnings():  # a name over Excel's 31 characters: cut below instead
+            warnings.simplefilter("ignore")
+            sheet = book.create_sheet(_sheet_title(name, book.sheetnames))
+        rows = source.get_sheet_by_name(name).to_python(skip_empty_area=False)  # cells stay put
+        for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
                 if isinstance(value, str):
                     if value:
@@ -124,6 +130,15 @@ def _source_book(path: Path) -> "Workbook":
                     sheet.cell(row=r, column=c, value=value)
         _fit_columns(sheet)
     return book
+
+
+def _sheet_title(name: str, taken: list[str]) -> str:
+    """A sheet name Excel accepts: 31 characters at most, and not one already used."""
+    title, number = name[:31], 1
+    while title.casefold() in (t.casefold() for t in taken):
+        number += 1
+        title = f"{name[: 31 - len(str(number)) - 1]}~{number}"
+    return title
 
 
 def _fit_columns(sheet: "Worksheet") -> None:

@@ -63,13 +63,27 @@ def ods_extent(content: IO[bytes], max_rows: int, max_columns: int) -> None:
     A spreadsheet program writes the empty rest of a sheet as one row repeated a million
     times; only rows and cells that hold something count. The scan is a streaming parse, so
     its cost is linear in the part, which is already bounded in size."""
+    from xml.etree.ElementTree import ParseError  # noqa: PLC0415
+
     from defusedxml.ElementTree import iterparse  # noqa: PLC0415
 
+    try:
+        _ods_extent(
+            iterparse(content, events=("start", "end"), forbid_dtd=True), max_rows, max_columns
+        )
+    except (ParseError, ValueError) as exc:  # a damaged part, a repeat count that is no number
+        raise WorkbookError(
+            "Bảng tính .ods bị hỏng (nội dung content.xml sai); hãy mở bằng LibreOffice hoặc "
+            "Excel, lưu lại rồi gửi lại."
+        ) from exc
+
+
+def _ods_extent(events: Any, max_rows: int, max_columns: int) -> None:
     table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
     office = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
     rows = columns = 0
     name = ""
-    for event, element in iterparse(content, events=("start", "end"), forbid_dtd=True):
+    for event, element in events:
         tag = element.tag
         if event == "start":
             if tag == table + "table":

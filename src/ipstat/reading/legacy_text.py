@@ -73,9 +73,13 @@ def looks_legacy(text: str, encoding: str) -> bool:
     return encoding == VNI and _VNI_PAIRS.search(text) is not None
 
 
-def convert(text: str, encoding: str, upper: bool = False) -> str | None:
-    """The Unicode text, or None when the text is not in that encoding (already Unicode)."""
-    if not looks_legacy(text, encoding):
+def convert(text: str, encoding: str, upper: bool = False, sure: bool = False) -> str | None:
+    """The Unicode text, or None when the text is not in that encoding (already Unicode).
+    `sure`: the sheet is known to be typed in that encoding (other cells of its font show it),
+    so a cell whose letters are all ones Unicode also uses (`Néi dung`) is converted too."""
+    if any(ord(ch) > 0xFF for ch in text) or text.isascii():
+        return None
+    if not sure and not looks_legacy(text, encoding):
         return None
     from viparse import fix  # noqa: PLC0415  (150 ms to import: only for a legacy cell)
 

@@ -20,7 +20,7 @@ from ipstat.reading.excel_errors import error_meaning
 from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_exact, format_number
 from ipstat.reading.legacy_text import NAMES as ENCODING_NAMES
-from ipstat.reading.legacy_text import convert, font_encoding, is_upper_font
+from ipstat.reading.legacy_text import convert, font_encoding, is_upper_font, looks_legacy
 from ipstat.reading.legacy_text import guess as guess_encoding
 from ipstat.reading.members import closest_member, former_member, is_exact_name, match_member
 from ipstat.reading.numbers import (
@@ -229,27 +229,33 @@ def _legacy_fonts(book: RawWorkbook, xml: SheetXml, name: str) -> dict[Place, st
 def _decode_legacy(
     rows: list[list[Cell]], fonts: dict[Place, str] | None, sheet: str, reading: Reading
 ) -> None:
-    """Text typed in a TCVN3 or VNI font becomes Unicode before anything reads it (names,
-    codes, labels, units, text numbers), each cell with a warning showing both texts."""
+    """Text typed in a TCVN3 or VNI font becomes Unicode before anything reads them (names,
+    codes, labels, units, text numbers), each cell with a warning showing both texts. A cell
+    is judged with the rest of its sheet: where one cell in that font can only be legacy text,
+    every cell in it is (a sheet typed in TCVN3 has `Néi dung` beside `Hµ Nam`)."""
     if fonts == {}:
         return
+    cells = []
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if not isinstance(value, str) or value.isascii():
-                continue
-            font = fonts.get((r, c)) if fonts is not None else None
-            encoding = font_encoding(font) if fonts is not None else guess_encoding(value)
-            converted = convert(value, encoding, is_upper_font(font)) if encoding else None
-            if converted is None or encoding is None:
-                continue
-            row[c] = converted
-            reading.add(
-                "legacy-encoding",
-                f"chữ mã {ENCODING_NAMES[encoding]} “{value}” đã đọc là “{converted}”; "
-                "hãy chọn lại phông chữ Unicode (ví dụ Times New Roman) cho ô này rồi gửi lại.",
-                sheet=sheet,
-                cell=a1(r, c),
-            )
+            if isinstance(value, str) and not value.isascii():
+                font = fonts.get((r, c)) if fonts is not None else None
+                encoding = font_encoding(font) if fonts is not None else guess_encoding(value)
+                if encoding is not None:
+                    cells.append((r, c, value, font, encoding))
+    sure = {e for _, _, value, _, e in cells if fonts is not None and looks_legacy(value, e)}
+    for r, c, value, font, encoding in cells:
+        converted = convert(value, encoding, is_upper_font(font), sure=encoding in sure)
+        if converted is None:
+            continue
+        rows[r][c] = converted
+        reading.add(
+            "legacy-encoding",
+            f"chữ mã {ENCODING_NAMES[encoding]} “{value}” đã đọc là “{converted}”; "
+            "hãy chọn lại phông chữ Unicode (ví dụ Times New Roman) cho ô này rồi gửi lại.",
+            sheet=sheet,
+            cell=a1(r, c),
+        )
 
 
 def _hidden_sheets(book: RawWorkbook) -> set[str]:

@@ -204,7 +204,7 @@ class SheetXml:
                 if element.get("t") == "e":
                     value = next((c.text for c in element if _local(c.tag) == "v"), None)
                     errors[where] = (value or "").strip()
-                style = element.get("s")
+                style = element.get("s", "0")  # Excel leaves out the default style
                 if style and style.isdigit() and int(style) in styles:
                     formats[where] = styles[int(style)]
         except (ParseError, ValueError):
