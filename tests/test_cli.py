@@ -294,3 +294,19 @@ def test_o_is_short_for_out_in_every_command_that_writes_a_folder(tmp_path: Path
     assert list((tmp_path / "ls").iterdir())
     for command in ("score", "history", "aggregate"):
         assert "-o, --out" in run(command, "--help")[1]
+
+
+def test_template_writes_every_form_or_none(tmp_path: Path) -> None:
+    """A folder standing where one form goes: no other form of the set is left behind."""
+    out = tmp_path / "bieu"
+    (out / "bieu-ha-nam-2017.xlsx").mkdir(parents=True)
+    code, _, err = run("template", "--year", "2017", "--all", "-o", str(out))
+    assert code == 2 and "bieu-ha-nam-2017.xlsx" in err
+    assert [p.name for p in out.iterdir()] == ["bieu-ha-nam-2017.xlsx"]
+
+
+@pytest.mark.parametrize("extra", [["--member", "Hà Nam"], ["--all"]])
+def test_the_adjustments_sheet_is_one_for_the_bloc(tmp_path: Path, extra: list[str]) -> None:
+    code, _, err = run("template", "--adjustments", "--year", "2017", *extra, "-o", str(tmp_path))
+    assert code == 2 and "cả Khối" in err
+    assert list(tmp_path.iterdir()) == []

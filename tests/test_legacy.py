@@ -469,3 +469,25 @@ def _rename_sheet(path: Path, old: str, new: str) -> Path:
     target = path.with_name("renamed.ods")
     target.write_bytes(buffer.getvalue())
     return target
+
+
+def test_a_zip_is_read_as_what_its_parts_say(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """A real .xlsx named .ods, or a real .ods named .xlsx, is read: nothing is guessed."""
+    xlsx_as_ods = tmp_path / "a.ods"
+    shutil.copyfile(make_workbook(), xlsx_as_ods)
+    ods_as_xlsx = tmp_path / "b.xlsx"
+    shutil.copyfile(to_ods(make_workbook()), ods_as_xlsx)
+    for path in (xlsx_as_ods, ods_as_xlsx):
+        submission, findings = read_submission(path, contract)
+        assert submission is not None and findings == [], path.name
+
+
+def test_an_old_xls_under_another_suffix_names_that_suffix(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    path = tmp_path / "bieu.ods"
+    path.write_bytes(to_xls(make_workbook()).read_bytes())
+    _, findings = read_submission(path, contract)
+    assert "được đổi tên thành .ods" in findings[0].message

@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING
 from ipstat.bloc.compare import read_last_year
 from ipstat.contract.model import Contract, Member
 from ipstat.errors import InputError
+from ipstat.outputs.atomic import write_all_atomic
 from ipstat.reading.members import match_member
 from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from ipstat.contract.scoring import ScoringTable
 
 
@@ -33,32 +36,30 @@ def write_forms(
 ) -> list[Path]:
     """Every form asked for, or none: a request that cannot be met, or a file already there
     (a member's filled workbook, say) without `overwrite`, is an `InputError` before anything
-    is written."""
+    is written, and the forms are replaced together (`write_all_atomic`)."""
     _check(request, contract, scoring)
     _import_openpyxl_without_numpy()
     from ipstat.outputs import form  # noqa: PLC0415
 
+    books: dict[Path, Workbook] = {}
     if request.adjustments:
         assert scoring is not None
         path = request.output or Path(f"dieu-chinh-{request.year}.xlsx")
-        _refuse_existing([path], request.overwrite)
-        return [form.write_adjustment_form(path, contract, scoring, request.year)]
-    targets = _targets(request, contract)
-    _refuse_existing([path for _, path in targets], request.overwrite)
-    last_year = read_last_year(request.previous, contract) if request.previous else None
-    written = []
-    for member, path in targets:
-        if request.registration:
-            assert scoring is not None
-            written.append(
-                form.write_registration_form(path, contract, scoring, request.year, member)
+        books[path] = form.build_adjustment_form(contract, scoring, request.year)
+    else:
+        last_year = read_last_year(request.previous, contract) if request.previous else None
+        for member, path in _targets(request, contract):
+            if request.registration:
+                assert scoring is not None
+                books[path] = form.build_registration_form(contract, scoring, request.year, member)
+                continue
+            figures = last_year.figures(member.name) if last_year and member else None
+            books[path] = form.build_form(
+                contract, request.year, member, scoring=scoring, previous=figures
             )
-            continue
-        figures = last_year.figures(member.name) if last_year and member else None
-        written.append(
-            form.write_form(path, contract, request.year, member, scoring=scoring, previous=figures)
-        )
-    return written
+    _refuse_existing(list(books), request.overwrite)
+    write_all_atomic({path: book.save for path, book in books.items()})
+    return list(books)
 
 
 def _check(request: FormRequest, contract: Contract, scoring: "ScoringTable | None") -> None:
@@ -69,6 +70,11 @@ def _check(request: FormRequest, contract: Contract, scoring: "ScoringTable | No
     if (request.registration or request.adjustments) and scoring is None:
         raise InputError(
             f"{contract.bloc.name} chưa có biểu tiêu chí chấm điểm (mục `scoring` của khối)."
+        )
+    if request.adjustments and (request.member or request.all_members or request.previous):
+        raise InputError(
+            "--adjustments ghi một trang “Điều chỉnh” cho cả Khối: không dùng với --member, "
+            "--all hay --previous."
         )
     if request.previous is not None and not (request.member or request.all_members):
         raise InputError(

@@ -360,6 +360,11 @@ def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> No
 def write_adjustment_form(
     path: Path, contract: Contract, scoring: "ScoringTable", year: int
 ) -> Path:
+    write_atomic(path, build_adjustment_form(contract, scoring, year).save)
+    return path
+
+
+def build_adjustment_form(contract: Contract, scoring: "ScoringTable", year: int) -> "Workbook":
     """A blank `Điều chỉnh` sheet for `ipstat score --adjustments`, with a row for each member
     and each criterion only the secretariat scores; rows left without points are ignored."""
     from openpyxl import Workbook  # noqa: PLC0415
@@ -382,8 +387,7 @@ def write_adjustment_form(
     for column, width in zip("ABCD", (16, 12, 10, 60), strict=True):
         sheet.column_dimensions[column].width = width
     print_on_a4(sheet, header_row, landscape=is_wide(sheet))
-    write_atomic(path, book.save)
-    return path
+    return book
 
 
 PREVIOUS_TITLE = "Năm trước"

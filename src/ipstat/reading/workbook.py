@@ -152,14 +152,20 @@ def _kind(content: bytes, path: Path) -> Kind:
         if suffix == ".xls":
             return "xls"
         raise WorkbookError(
-            "Đây là tệp Excel cũ (.xls) được đổi tên thành .xlsx; hãy mở bằng Excel và chọn "
-            "Lưu thành > Sổ làm việc Excel (.xlsx)."
+            f"Đây là tệp Excel cũ (.xls) được đổi tên thành {suffix or 'tệp không đuôi'}; hãy mở "
+            "bằng Excel và chọn Lưu thành > Sổ làm việc Excel (.xlsx)."
         )
     if not content.startswith(b"PK"):
         raise WorkbookError(
             "Tệp không phải là sổ làm việc Excel (.xlsx, .xls) hay bảng tính .ods; hãy gửi đúng "
             "biểu mẫu dạng .xlsx."
         )
+    # A zip is what its parts say (their names stand uncompressed in the local headers): a
+    # real .xlsx named .ods, or the other way round, is read as what it is.
+    if b"xl/workbook.xml" in content:
+        return "xlsx"
+    if b"content.xml" in content and b"opendocument.spreadsheet" in content:
+        return "ods"
     return "ods" if suffix == ".ods" else "xlsx"
 
 
