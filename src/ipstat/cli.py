@@ -52,7 +52,9 @@ class SchemaFormat(StrEnum):
 
 Paths = Annotated[
     list[Path],
-    typer.Argument(metavar="ĐƯỜNG_DẪN...", help="Tệp .xlsx hoặc thư mục chứa các tệp."),
+    typer.Argument(
+        metavar="ĐƯỜNG_DẪN...", help="Tệp biểu (.xlsx, .xls, .ods) hoặc thư mục chứa các tệp."
+    ),
 ]
 
 
