@@ -73,6 +73,12 @@ BlocOption = Annotated[
     str | None,
     typer.Option("--bloc", help="Khối thi đua: mã trong schemas/blocs (dbsh-2016) hoặc tệp .toml."),
 ]
+OutOption = Annotated[
+    Path | None, typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
+]
 SchemasOption = Annotated[
     Path | None, typer.Option("--schemas", help="Thư mục bộ quy ước thay cho bản kèm theo.")
 ]
@@ -336,13 +342,8 @@ def schema(
 def aggregate(
     paths: Paths,
     year: YearOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>)."),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
-    ] = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
     previous: Annotated[
         Path | None,
         typer.Option("--previous", help="Tệp tổng hợp JSON của năm trước, để so sánh hai năm."),
@@ -440,13 +441,8 @@ def score(
         typer.Option("--scoring", help="Biểu chấm điểm: tên trong schemas/scoring hoặc tệp .toml."),
     ] = None,
     year: YearOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>)."),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
-    ] = False,
+    out: OutOption = None,
+    as_json: JsonOption = False,
     docx: Annotated[
         bool, typer.Option("--docx", help="Ghi thêm dự thảo đề nghị khen thưởng dạng Word.")
     ] = False,

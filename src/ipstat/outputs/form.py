@@ -225,7 +225,6 @@ def _finish_indicator_sheet(sheet: "Worksheet", header_row: int) -> None:
 
 
 def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
-    from openpyxl.styles import Alignment  # noqa: PLC0415
 
     info, figures = contract.form.info_sheet.name, contract.form.figures_sheet.name
     lines = [
@@ -242,6 +241,13 @@ def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
         "7. Nếu dùng công thức, hãy mở và lưu tệp bằng Excel trước khi gửi để lưu kết quả.",
         "8. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối.",
     ]
+    _write_guide(sheet, lines)
+
+
+def _write_guide(sheet: "Worksheet", lines: list[str]) -> None:
+    """A guide's lines, the first as its title, wrapped inside a portrait A4 page."""
+    from openpyxl.styles import Alignment  # noqa: PLC0415
+
     for row, text in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -331,7 +337,6 @@ def write_registration_form(
 
 
 def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
-    from openpyxl.styles import Alignment  # noqa: PLC0415
 
     info, plans = contract.form.info_sheet.name, contract.form.registration_sheet.name
     lines = [
@@ -347,14 +352,7 @@ def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> No
         "6. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối cùng bản giao "
         "ước thi đua.",
     ]
-    for row, text in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=text)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if row == 1:
-            cell.font = _font(bold=True, size=13)
-    sheet.column_dimensions["A"].width = GUIDE_WIDTH
-    fit_row_heights(sheet, 2)
-    print_on_a4(sheet)
+    _write_guide(sheet, lines)
 
 
 def write_adjustment_form(
