@@ -17,8 +17,9 @@ Tables:
 3. generated blocs of 500 and 2,000 members, a workbook each: `aggregate`, and the ratio of the
    two (linear cost gives 4).
 
-`BENCH_RUNS` (default 15) sets the rounds of table 1; the others run fewer rounds (table 2:
-3, one for 5,000 files; table 3: BLOC_RUNS), so that the whole bench takes a few minutes.
+`BENCH_TABLES` (default `1,2,3`) picks the tables. `BENCH_RUNS` (default 15) sets the rounds of
+table 1; the others run fewer rounds (table 2: 3, one for 5,000 files; table 3: BLOC_RUNS), so
+that the whole bench takes a few minutes.
 """
 
 import compileall
@@ -38,6 +39,7 @@ SAMPLE = ROOT / "sample_data" / "2016"
 BIN = Path(sys.executable).parent
 IPSTAT = str(BIN / ("ipstat.exe" if os.name == "nt" else "ipstat"))
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+TABLES = {int(t) for t in os.environ.get("BENCH_TABLES", "1,2,3").split(",")}
 BLOC_RUNS = 2  # after one warm-up run each: the 2,000-member bloc takes seconds a run
 
 CALAMINE_FLOOR = """
@@ -131,58 +133,72 @@ def generated_bloc(members: int, folder: Path) -> tuple[Path, Path]:
     return bloc, books
 
 
+def sample_table(python: str, work: Path) -> None:
+    sample = str(SAMPLE)
+    results = medians(
+        {
+            "naive pandas.read_excel + sum": [
+                python,
+                str(ROOT / "scripts" / "naive_pandas.py"),
+                sample,
+            ],
+            "calamine floor (bare read)": [python, "-c", CALAMINE_FLOOR, sample],
+            "import pandas (aggregate's floor)": [python, "-c", "import pandas"],
+            "ipstat validate (text)": [IPSTAT, "validate", sample],
+            "ipstat validate --format json": [IPSTAT, "validate", "--format", "json", sample],
+            "ipstat aggregate (3 outputs)": [
+                IPSTAT,
+                "aggregate",
+                sample,
+                "--out",
+                str(work / "out"),
+            ],
+        },
+        RUNS,
+    )
+    table("1. The 11 sample workbooks", results, "naive pandas.read_excel + sum")
+
+
+def copies_table(python: str, work: Path) -> None:
+    scale: dict[str, Sample] = {}
+    for count in (100, 1000, 5000):
+        folder = str(copies(count, work / f"copies-{count}"))
+        runs = 3 if count < 5000 else 1
+        scale |= {
+            f"calamine floor, {count} files": medians(
+                {"": [python, "-c", CALAMINE_FLOOR, folder]}, runs
+            )[""],
+            f"validate --format json, {count} files": medians(
+                {"": [IPSTAT, "validate", "--format", "json", folder]}, runs
+            )[""],
+        }
+    table("2. Copies of the sample workbooks", scale, "calamine floor, 1000 files")
+    floor = scale["calamine floor, 1000 files"][0]
+    ours = scale["validate --format json, 1000 files"][0]
+    print(f"validate ÷ calamine floor on 1,000 files: {ours / floor:.2f}x")
+
+
+def blocs_table(python: str, work: Path) -> None:
+    blocs: dict[str, list[str]] = {}
+    for members in (500, 2000):
+        bloc, books = generated_bloc(members, work / f"bloc-{members}")
+        out = str(work / "out")
+        command = [IPSTAT, "aggregate", str(books), "--bloc", str(bloc), "--out", out]
+        blocs[f"aggregate, {members} members"] = command
+    results = medians(blocs, BLOC_RUNS)
+    table("3. Generated blocs", results, "aggregate, 500 members")
+    small = results["aggregate, 500 members"][0]
+    large = results["aggregate, 2000 members"][0]
+    print(f"2,000 members ÷ 500 members: {large / small:.2f}x (linear: 4)")
+
+
 def main() -> None:
     compileall.compile_dir(ROOT / "src" / "ipstat", quiet=1)
-    python = sys.executable
     print(f"ipstat bytecode compiled (the installed case); {RUNS} rounds for the sample data")
+    tables = {1: sample_table, 2: copies_table, 3: blocs_table}
     with tempfile.TemporaryDirectory() as temporary:
-        work = Path(temporary)
-        out = str(work / "out")
-        sample = str(SAMPLE)
-        results = medians(
-            {
-                "naive pandas.read_excel + sum": [
-                    python,
-                    str(ROOT / "scripts" / "naive_pandas.py"),
-                    sample,
-                ],
-                "calamine floor (bare read)": [python, "-c", CALAMINE_FLOOR, sample],
-                "import pandas (aggregate's floor)": [python, "-c", "import pandas"],
-                "ipstat validate (text)": [IPSTAT, "validate", sample],
-                "ipstat validate --format json": [IPSTAT, "validate", "--format", "json", sample],
-                "ipstat aggregate (3 outputs)": [IPSTAT, "aggregate", sample, "--out", out],
-            },
-            RUNS,
-        )
-        table("1. The 11 sample workbooks", results, "naive pandas.read_excel + sum")
-
-        scale: dict[str, Sample] = {}
-        for count in (100, 1000, 5000):
-            folder = str(copies(count, work / f"copies-{count}"))
-            runs = 3 if count < 5000 else 1
-            scale |= {
-                f"calamine floor, {count} files": medians(
-                    {"": [python, "-c", CALAMINE_FLOOR, folder]}, runs
-                )[""],
-                f"validate --format json, {count} files": medians(
-                    {"": [IPSTAT, "validate", "--format", "json", folder]}, runs
-                )[""],
-            }
-        table("2. Copies of the sample workbooks", scale, "calamine floor, 1000 files")
-        floor = scale["calamine floor, 1000 files"][0]
-        ours = scale["validate --format json, 1000 files"][0]
-        print(f"validate ÷ calamine floor on 1,000 files: {ours / floor:.2f}x")
-
-        blocs: dict[str, list[str]] = {}
-        for members in (500, 2000):
-            bloc, books = generated_bloc(members, work / f"bloc-{members}")
-            command = [IPSTAT, "aggregate", str(books), "--bloc", str(bloc), "--out", out]
-            blocs[f"aggregate, {members} members"] = command
-        blocs_results = medians(blocs, BLOC_RUNS)
-        table("3. Generated blocs", blocs_results, "aggregate, 500 members")
-        small = blocs_results["aggregate, 500 members"][0]
-        large = blocs_results["aggregate, 2000 members"][0]
-        print(f"2,000 members ÷ 500 members: {large / small:.2f}x (linear: 4)")
+        for number in sorted(TABLES):
+            tables[number](sys.executable, Path(temporary))
 
 
 if __name__ == "__main__":
