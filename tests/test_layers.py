@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "ipstat"
 # Lowest first; the modules at the package's top level (errors, resources) are below everything,
 # publish and cli above everything.
 FLOORS = ["contract", "reading", "checks", "bloc", "outputs"]
-BASE = {"errors", "resources", "__init__"}
+BASE = {"errors", "resources", "imports", "ahead", "__init__"}
 
 
 def floor(module: str) -> int:

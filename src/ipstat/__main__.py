@@ -1,3 +1,3 @@
-from ipstat.cli import main
+from ipstat.entry import main
 
 main()

@@ -368,10 +368,6 @@ def aggregate(
     ] = False,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
-    from ipstat.outputs.terminal import (  # noqa: PLC0415
-        print_skipped,
-        print_summary,
-    )
     from ipstat.publish import publish  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
@@ -390,6 +386,8 @@ def aggregate(
         )
     except IpstatError as exc:
         _fail(str(exc))
+    from ipstat.outputs.terminal import print_skipped, print_summary  # noqa: PLC0415
+
     console = _console(stderr=as_json)
     report = published.run.validation.report
     _outcome(console, report, published.document, as_json, "Chưa tổng hợp")

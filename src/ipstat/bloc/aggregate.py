@@ -1,17 +1,21 @@
 """`aggregate`: validate everything, check the bloc, then add up the members exactly."""
 
 import datetime as dt
+import os
+import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from ipstat.ahead import Ahead
 from ipstat.bloc.inbox import latest_versions, received_times
 from ipstat.checks.previous import LastYear
 from ipstat.checks.rules import check_bloc
 from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
+from ipstat.imports import collector_paused
 from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_datetime
 from ipstat.reading.reader import Submission
@@ -64,7 +68,8 @@ def sum_members(
     provinces: dict[str, dict[str, Decimal]], codes: Iterable[str]
 ) -> dict[str, Decimal]:
     """Column totals with pandas over `Decimal` objects: exact, whatever the order of the rows."""
-    import pandas as pd  # noqa: PLC0415  (0.3 s to import: only aggregate needs it)
+    with collector_paused():
+        import pandas as pd  # noqa: PLC0415  (0.3 s to import: only aggregate needs it)
 
     columns = list(codes)
     frame = pd.DataFrame.from_dict(provinces, orient="index", dtype=object).reindex(columns=columns)
@@ -93,14 +98,36 @@ def derive(totals: dict[str, Decimal], contract: Contract) -> dict[str, Decimal 
     return derived
 
 
+def summing_ahead() -> Ahead[dict[str, Decimal]]:
+    """`sum_members` in a child process forked now, that imports pandas (most of `aggregate`'s
+    time) while this process reads the workbooks. Where pandas is already imported there is
+    nothing to gain: the sum is then made here."""
+    return Ahead(sum_members, _import_pandas, fork="pandas" not in sys.modules)
+
+
+def _import_pandas() -> None:
+    """BLAS's thread pool is not started in the child: a sum multiplies no matrices, and those
+    threads would take the core this process is reading on."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    with collector_paused():
+        import pandas  # noqa: F401, PLC0415
+
+
+Sum = Callable[[dict[str, dict[str, Decimal]], list[str]], dict[str, Decimal]]
+
+
 def build_aggregate(
-    subs: list[Submission], contract: Contract, year: int, warnings: list[Finding]
+    subs: list[Submission],
+    contract: Contract,
+    year: int,
+    warnings: list[Finding],
+    add_up: Sum = sum_members,
 ) -> Aggregate:
     order = {name: i for i, name in enumerate(contract.bloc.names)}
     ordered = sorted(subs, key=lambda s: order[str(s.member)])
     provinces = {str(s.member): s.values() for s in ordered}
     codes = [i.code for i in contract.form.indicators]
-    totals = sum_members(provinces, codes)
+    totals = add_up(provinces, codes)
     sources = [
         Source(
             file=encodable(s.path.name),  # a name that is not UTF-8 cannot be written as is
@@ -130,11 +157,13 @@ def aggregate_paths(
     latest: bool = False,
     last_year: LastYear | None = None,
     exclude: Iterable[Path] = (),
+    add_up: Sum = sum_members,
 ) -> AggregateRun:
     """Validate each workbook and the bloc; add up only when there is no error at all.
 
     With `latest`, each member's workbook received last is used and the others are left out
-    with a warning; `last_year` checks the flow figures against last year's."""
+    with a warning; `last_year` checks the flow figures against last year's. `add_up` sums
+    the members (`sum_members`, or the same run ahead in a child by `summing_ahead`)."""
     validation = validate_paths(paths, contract, year, last_year=last_year, exclude=exclude)
     members = Counter(s.member for s in validation.submissions if s.member is not None)
     received = None
@@ -154,7 +183,7 @@ def aggregate_paths(
     if validation.report.errors or agreed is None:
         return AggregateRun(validation, None)
     aggregate = build_aggregate(
-        validation.submissions, contract, agreed, validation.report.warnings
+        validation.submissions, contract, agreed, validation.report.warnings, add_up
     )
     aggregate.superseded = superseded
     return AggregateRun(validation, aggregate)

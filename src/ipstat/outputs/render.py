@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from ipstat.reading.visible import visible
 from ipstat.resources import data_dir
 
 if TYPE_CHECKING:
-    from jinja2 import BytecodeCache, Environment
+    from jinja2 import BytecodeCache, Environment, Template
 
 DEFAULT_TEMPLATE = "bao-cao.md.j2"
 
@@ -106,7 +107,9 @@ FILTERS = {
 }
 
 
+@cache
 def environment(folder: Path) -> "Environment":
+    """One environment a folder of templates, so a template is compiled once a process."""
     from jinja2 import FileSystemLoader, StrictUndefined  # noqa: PLC0415
     from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415
 
@@ -230,6 +233,12 @@ def context(document: Document) -> dict[str, Any]:
         "quy_doi": merger_notes(comparison) if comparison else [],
         "ke_hoach": document.get("plan") or {},  # `aggregate --registrations`
     }
+
+
+def default_template() -> "Template":
+    """The shipped report template, compiled (or loaded from the cache) once a process."""
+    path = data_dir("templates") / DEFAULT_TEMPLATE
+    return environment(path.parent).get_template(path.name)
 
 
 def render_report(document: Document, template: Path | None = None) -> str:

@@ -1,0 +1,121 @@
+"""A function run in a child process forked before its arguments exist.
+
+`aggregate` sums with pandas, whose import is most of the command's time; the workbooks are read
+meanwhile. The child makes ready (imports) on the other core while this process reads; one call
+later sends it the arguments and takes back the result. Where forking is unavailable or unsafe
+(Windows, macOS, a process with threads, or one that has already done the slow part), the
+function simply runs here when called. A child that dies or answers nothing is not trusted:
+the call is then made here too, so the result never depends on the child.
+"""
+
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+Result = TypeVar("Result")
+
+
+def can_fork() -> bool:
+    """Fork is safe only in a single-threaded process on a system whose libraries expect it."""
+    return (
+        hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
+    )
+
+
+class Ahead(Generic[Result]):
+    """`Ahead(function, prepare)`: `prepare()` starts now in a forked child; calling the object
+    runs `function(*args)` there and returns its value, or raises its exception here. Used as a
+    context manager, the child is ended on leaving if it was never called."""
+
+    def __init__(
+        self, function: Callable[..., Result], prepare: Callable[[], object], *, fork: bool
+    ) -> None:
+        self._function = function
+        self._pid: int | None = None
+        if not (fork and can_fork()):
+            return
+        to_child, from_parent = os.pipe()[::-1]
+        to_parent, from_child = os.pipe()[::-1]
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(to_child)
+            os.close(from_child)
+            _serve(from_parent, to_parent, function, prepare)
+        os.close(from_parent)
+        os.close(to_parent)
+        self._pid, self._send, self._receive = pid, to_child, from_child
+
+    def __call__(self, *args: Any) -> Result:
+        if self._pid is None:
+            return self._function(*args)
+        try:
+            with os.fdopen(self._send, "wb") as out:
+                pickle.dump(args, out, pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(self._receive, "rb") as back:
+                done, value = pickle.load(back)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            done, value = None, None  # the child died: no answer to trust
+        finally:
+            self._reap()
+        if done is None:
+            return self._function(*args)
+        if done:
+            return value  # type: ignore[no-any-return]
+        raise value
+
+    def close(self) -> None:
+        """End a child that was never called: it reads end-of-file and exits."""
+        if self._pid is not None:
+            os.close(self._send)
+            os.close(self._receive)
+            self._reap()
+
+    def _reap(self) -> None:
+        assert self._pid is not None
+        os.waitpid(self._pid, 0)
+        self._pid = None
+
+    def __enter__(self) -> "Ahead[Result]":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _serve(
+    receive: int, send: int, function: Callable[..., object], prepare: Callable[[], object]
+) -> None:
+    """The child's whole life. It ends with os._exit, so nothing the parent inherited (its
+    buffered output, its atexit work) runs twice; Ctrl+C ends it at once, as it does the parent."""
+    import signal  # noqa: PLC0415
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        answer: tuple[bool, object]
+        try:
+            prepare()
+            with os.fdopen(receive, "rb") as arguments:
+                args = pickle.load(arguments)
+        except EOFError:  # never called
+            os._exit(0)
+        try:
+            answer = (True, function(*args))
+        except Exception as error:  # raised again in the parent
+            answer = (False, error)
+        try:
+            data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # unpicklable: no answer, the parent calls it itself
+            data = b""
+        with os.fdopen(send, "wb") as out:
+            out.write(data)
+    finally:
+        os._exit(0)
