@@ -509,3 +509,90 @@ def test_the_sheet_scan_is_linear_on_malformed_xml(xml: bytes, contract: Contrac
 def test_text_in_cdata_is_not_a_cell(contract: Contract) -> None:
     xml = b'<sheetData><c r="A1"><is><t><![CDATA[<c r="XFD1048576">]]></t></is></c></sheetData>'
     sheetarea.bound_sheet(xml, "S", contract.form.limits)
+
+
+SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
+
+
+def _ref(row: int, column: int) -> bytes:
+    return a1(row, column).encode()
+
+
+_places = st.tuples(
+    st.one_of(st.integers(0, 60), st.integers(0, 1_048_575)),
+    st.one_of(st.integers(0, 12), st.integers(0, 16_383)),
+)
+
+
+def _cell(place: tuple[int, int], closed: bool, odd: bool, value: bytes, r: bytes = b"") -> bytes:
+    return (
+        b"<c"
+        + (r or b' r="' + _ref(*place) + b'"')
+        + (b' a=">"' if odd else b' s="1"')
+        + (b"/>" if closed else b"><v>" + value + b"</v></c>")
+    )
+
+
+_values = st.sampled_from([b"1", b"", b"a &lt; b"])
+# What Excel and the libraries write, and the rest, mixed in a few at a time.
+_plain = st.one_of(
+    st.builds(_cell, _places, st.booleans(), st.booleans(), _values),
+    st.builds(lambda r: b'<row r="%d">' % r, st.integers(1, 80)),
+    st.just(b"</row>"),
+    st.just(b'<row r="3"/>'),
+    st.builds(lambda p: b'<dimension ref="A1:' + _ref(*p) + b'"/>', _places),
+    st.just(b"<f>SUM(A1:A2)</f>"),
+)
+ODD = [
+    b"<c s='2'><v>1</v></c>",
+    b'<c r="B2" r="XFD1048576"><v>1</v></c>',
+    b"<c r=\"C3\"\tr='XFD9'><v>1</v></c>",
+    b'<c r = "XFD9"><v>1</v></c>',
+    b'<c\nr="XFD9"><v>1</v></c>',
+    b'<c r="XFD9" s="1"><v>1</v></c>',
+    b'<c r="A0"><v>1</v></c>',
+    b'<c r="XFE1"/>',
+    b'<c r="A1048577"/>',
+    b'<row r="0">',
+    b'<row r="2000000">',
+    b"<row>",
+    b'<dimension ref="A0"/>',
+    b'<dimension ref="A1:XFD1048576"/>',
+    b'<!-- <c r="XFD1048576"><v>1</v></c> -->',
+    b'<x:c r="XFD1048576"><v>1</v></x:c>',
+    b'<c r="D7"><v>1</v></c><x:c><v>1</v></x:c>',
+    b"<![CDATA[ <c r='A1'> ]]>",
+    b"<?pi <c r='XFD9'> ?>",
+    b"<c",
+    b"",
+]
+
+
+@pytest.mark.parametrize("odd", ODD)
+@given(plain=st.lists(_plain, max_size=20), at=st.integers(0, 20))
+def test_the_plain_scan_never_finds_less_than_the_walk(
+    plain: list[bytes], at: int, odd: bytes, contract: Contract
+) -> None:
+    """The quick scan decides only sheets the walk accepts, and never sees a smaller area."""
+    limits = contract.form.limits
+    pieces = [*plain[:at], odd, *plain[at:]]
+    xml = b'<?xml version="1.0"?><worksheet><sheetData>' + b"".join(pieces) + b"</sheetData>"
+    found = sheetarea.plain_extent(xml, limits)
+    if found is None:
+        return
+    row, column = sheetarea.walked_extent(xml + b"</worksheet>", "S", limits)
+    assert row <= found[0] and column <= found[1]
+
+
+def test_the_plain_scan_reads_the_sample_sheets_as_the_walk(contract: Contract) -> None:
+    """Every sheet of the sample is plain, and its area is the walk's, exactly."""
+    scanned = 0
+    for path in sorted(SAMPLE.glob("*.xlsx")):
+        with zipfile.ZipFile(path) as book:
+            for name in book.namelist():
+                if name.startswith("xl/worksheets/sheet"):
+                    xml = book.read(name)
+                    walked = sheetarea.walked_extent(xml, name, contract.form.limits)
+                    assert sheetarea.plain_extent(xml, contract.form.limits) == walked
+                    scanned += 1
+    assert scanned >= 22

@@ -128,6 +128,12 @@ def _walk(
 
 def bound_sheet(xml: bytes, sheet: str, limits: Limits) -> None:
     """The declared dimension and every cell that may hold a value within the limits."""
+    if plain_extent(xml, limits) is None:
+        walked_extent(xml, sheet, limits)
+
+
+def walked_extent(xml: bytes, sheet: str, limits: Limits) -> Place:
+    """The farthest row and column with a value, each tag placed by the walk."""
     last_row = last_column = -1
     for name, place, attributes, text in _walk(xml, sheet, limits):
         if name == b"dimension":
@@ -142,6 +148,72 @@ def bound_sheet(xml: bytes, sheet: str, limits: Limits) -> None:
             f"Trang tính “{sheet}” dùng vùng {last_row + 1} dòng × {last_column + 1} cột, quá "
             f"giới hạn {limits.max_cells} ô của biểu; hãy xóa các dòng, cột thừa rồi gửi lại."
         )
+    return last_row, last_column
+
+
+# The sheets Excel and the usual libraries write: every `<c>` and `<row>` has its `r` first, in
+# double quotes; no comment, CDATA, instruction or prefixed tag could hide or fake a tag.
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)>')
+_PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
+_PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
+_UNUSUAL = re.compile(rb"<[!?]|<[A-Za-z_][\w.-]*:(?:row|c|dimension|f)[\s/>]")
+_ANY_R = re.compile(rb"\sr\s*=")
+
+
+def plain_extent(xml: bytes, limits: Limits) -> Place | None:
+    """The farthest row and column with a value, from a few searches in C rather than the walk
+    (a third of the time `validate` spent on a workbook), for a plain sheet within every limit.
+    None for any other sheet: the walk decides it, so whatever is refused, is refused by the
+    walk, with its message. What this finds is never less than what the walk finds: a tag it
+    could miss makes the counts differ; a `>` quoted in a cell's attributes can only make it
+    count a `<c/>` as holding a value."""
+    start = xml.find(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    if _UNUSUAL.search(xml, start) or xml.rfind(b"<") > xml.rfind(b">"):  # or cut short
+        return None
+    cells = _PLAIN_CELL.findall(xml)
+    rows = _PLAIN_ROW.findall(xml)
+    dimensions = _PLAIN_DIMENSION.findall(xml)
+    if (
+        len(cells) != len(_ANY_CELL.findall(xml))
+        or len(dimensions) != len(_ANY_DIMENSION.findall(xml))
+        or len(_ANY_R.findall(xml)) != len(cells) + len(rows)  # no second `r` in a tag
+    ):
+        return None
+    tags = len(cells) + len(rows) + len(dimensions) + xml.count(b"<f") + xml.count(b"</row")
+    if tags > 3 * limits.max_cells + limits.max_rows:  # as the walk counts them, or more
+        return None
+    numbers = [int(r) for r in rows] + [int(c[1]) for c in cells]
+    if numbers and not 1 <= min(numbers) <= max(numbers) <= 1_048_576:
+        return None
+    if cells and _column(max((c[0] for c in cells), key=_column_order)) > 16_384:
+        return None
+    try:
+        for ref in dimensions:
+            _bound_dimension(ref, "", limits)
+    except WorkbookError:
+        return None
+    valued = [c for c in cells if not c[2].endswith(b"/")]
+    last_row = max((int(c[1]) for c in valued), default=0) - 1
+    last_column = _column(max((c[0] for c in valued), key=_column_order, default=b"")) - 1
+    if last_row >= limits.max_rows or last_column >= limits.max_columns:
+        return None
+    if (last_row + 1) * (last_column + 1) > limits.max_cells:
+        return None
+    return last_row, last_column
+
+
+def _column_order(letters: bytes) -> tuple[int, bytes]:
+    return len(letters), letters
+
+
+def _column(letters: bytes) -> int:
+    """`A` → 1, `XFD` → 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def formulas(xml: bytes, sheet: str, limits: Limits) -> dict[Place, str]:
