@@ -28,14 +28,16 @@ def can_fork() -> bool:
 
 class Ahead(Generic[Result]):
     """`Ahead(function, prepare)`: `prepare()` starts now in a forked child; calling the object
-    runs `function(*args)` there and returns its value, or raises its exception here. Used as a
-    context manager, the child is ended on leaving if it was never called."""
+    runs `function(*args)` there and returns its value, or raises its exception here. `start`
+    and `result` split the call, for a job the child does while this process does another.
+    Used as a context manager, the child is ended on leaving if it was never called."""
 
     def __init__(
         self, function: Callable[..., Result], prepare: Callable[[], object], *, fork: bool
     ) -> None:
         self._function = function
         self._pid: int | None = None
+        self._args: tuple[Any, ...] | None = None
         if not (fork and can_fork()):
             return
         to_child, from_parent = os.pipe()[::-1]
@@ -49,12 +51,32 @@ class Ahead(Generic[Result]):
         os.close(to_parent)
         self._pid, self._send, self._receive = pid, to_child, from_child
 
+    @property
+    def forked(self) -> bool:
+        return self._pid is not None
+
     def __call__(self, *args: Any) -> Result:
+        self.start(*args)
+        return self.result()
+
+    def start(self, *args: Any) -> None:
+        """Send the arguments; the child runs the function while this process goes on."""
+        self._args = args
         if self._pid is None:
-            return self._function(*args)
+            return
         try:
             with os.fdopen(self._send, "wb") as out:
                 pickle.dump(args, out, pickle.HIGHEST_PROTOCOL)
+        except OSError:  # the child died: `result` will find no answer
+            pass
+
+    def result(self) -> Result:
+        """The function's value for the arguments `start` sent, or its exception, raised here."""
+        assert self._args is not None, "start comes first"
+        args, self._args = self._args, None
+        if self._pid is None:
+            return self._function(*args)
+        try:
             with os.fdopen(self._receive, "rb") as back:
                 done, value = pickle.load(back)
         except (OSError, EOFError, pickle.UnpicklingError):
@@ -68,9 +90,11 @@ class Ahead(Generic[Result]):
         raise value
 
     def close(self) -> None:
-        """End a child that was never called: it reads end-of-file and exits."""
+        """End a child that was never called (it reads end-of-file and exits), or wait for the
+        one that was started and not asked for its result."""
         if self._pid is not None:
-            os.close(self._send)
+            if self._args is None:
+                os.close(self._send)
             os.close(self._receive)
             self._reap()
 

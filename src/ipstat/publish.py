@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from ipstat.bloc.aggregate import AggregateRun, aggregate_paths, summing_ahead
@@ -96,14 +97,20 @@ def publish(
         document["plan"] = plan_completion(run.aggregate, registered.registrations)
     folder = out or Path("ket-qua") / str(run.aggregate.year)
     targets = output_paths(folder, run.aggregate.year)
-    json_text = dumps(document) + "\n"
-    report = render_report(loads(json_text))  # exactly what `ipstat report` will give
+
+    @cache
+    def json_text() -> str:
+        return dumps(document) + "\n"
+
+    @cache
+    def report() -> str:
+        return render_report(loads(json_text()))  # exactly what `ipstat report` will give
 
     def write_json(path: Path) -> None:
-        path.write_text(json_text, encoding="utf-8", newline="\n")
+        path.write_text(json_text(), encoding="utf-8", newline="\n")
 
     def write_report(path: Path) -> None:
-        path.write_text(report, encoding="utf-8", newline="\n")
+        path.write_text(report(), encoding="utf-8", newline="\n")
 
     def write_book(path: Path) -> None:
         write_consolidated(path, document)
@@ -114,6 +121,6 @@ def publish(
         targets["md"]: write_report,
     }
     if word:
-        writers[targets["docx"]] = lambda path: write_word(path, report)
-    write_all_atomic(writers)
+        writers[targets["docx"]] = lambda path: write_word(path, report())
+    write_all_atomic(writers, in_child=targets["xlsx"])  # the largest, beside the others
     return Published(run, document, list(writers))

@@ -11,8 +11,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from ipstat.ahead import Ahead
 from ipstat.errors import IpstatError, os_error_text
 
 Writer = Callable[[Path], None]
@@ -26,20 +28,46 @@ class OutputError(IpstatError):
     """An output could not be written (no such folder, no permission, a folder in the way)."""
 
 
-def write_all_atomic(outputs: dict[Path, Writer]) -> None:
+def write_all_atomic(outputs: dict[Path, Writer], *, in_child: Path | None = None) -> None:
     """All the outputs are replaced together, or none is; the message names the file that
-    failed and says in Vietnamese what to do."""
+    failed and says in Vietnamese what to do. The output `in_child` (the largest) is written
+    by a forked child while this process writes the others, where the system forks."""
     staged: dict[Path, Path] = {}
+    aside = in_child if in_child in outputs else None
+    job = outputs[aside] if aside is not None else None
+    child = Ahead(partial(_filled, aside, job), _ready, fork=aside is not None)
     try:
-        for target, write in outputs.items():
-            try:
-                staged[target] = _stage(target, write)
-            except OSError as exc:  # a name too long to look up, a folder we may not read
-                raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
+        with child:
+            if aside is not None and child.forked:
+                staged[aside] = _staged(aside, _ready)  # its name is ours: never left behind
+                child.start(staged[aside])
+            for target, write in outputs.items():
+                if target not in staged:
+                    staged[target] = _staged(target, write)
+            if child.forked:
+                child.result()
+        # Leaving `with child` waited for the child: every file in `staged` is done with.
         _replace_all(staged)
     finally:
         for temporary in staged.values():
             temporary.unlink(missing_ok=True)
+
+
+def _ready(*_: object) -> None:
+    """Nothing to make ready (the child's job starts when it is sent); nothing to write."""
+
+
+def _staged(target: Path, write: Writer) -> Path:
+    try:
+        return _stage(target, write)
+    except OSError as exc:  # a name too long to look up, a folder we may not read
+        raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
+
+
+def _filled(target: Path | None, write: Writer | None, temporary: Path) -> None:
+    """`write` into a temporary file made for `target`, as `_stage` does after making it."""
+    assert target is not None and write is not None
+    _fill(target, temporary, write)
 
 
 def _stage(target: Path, write: Writer) -> Path:
@@ -64,6 +92,11 @@ def _stage(target: Path, write: Writer) -> Path:
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
     os.close(handle)
     temporary = Path(name)
+    _fill(target, temporary, write)
+    return temporary
+
+
+def _fill(target: Path, temporary: Path, write: Writer) -> None:
     try:
         write(temporary)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
@@ -73,7 +106,6 @@ def _stage(target: Path, write: Writer) -> Path:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return temporary
 
 
 def _replace_all(staged: dict[Path, Path]) -> None:
