@@ -97,11 +97,13 @@ def test_aggregate_sums_in_the_child_and_writes_the_golden_outputs(tmp_path: Pat
     """The command imports pandas only in its child, and writes what the golden files hold."""
     out = tmp_path / "ket-qua"
     code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: sys.stderr.write(f'pandas={\"pandas\" in sys.modules}'))\n"
+        "import sys\n"
         f"sys.argv = ['ipstat', 'aggregate', {str(SAMPLE)!r}, '--out', {str(out)!r}]\n"
-        "from ipstat.entry import main\n"
-        "main()\n"
+        "from ipstat.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    sys.stderr.write(f'pandas={\"pandas\" in sys.modules}')\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
     assert done.returncode == 0, done.stderr.decode()
