@@ -12,6 +12,7 @@ user can reach and fails on any English word.
 import re
 import sys
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import typer
@@ -26,34 +27,32 @@ HEADINGS = {
 }
 
 # Whole messages of click's, tried in order; `{0}`, `{1}` are the groups, themselves translated.
-MESSAGES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p, re.DOTALL), r)
-    for p, r in [
-        (r"Missing argument '(.+?)(?:\.\.\.)?'\.", "thiếu tham số {0}."),
-        (r"Missing option '(.+?)'\.", "thiếu tùy chọn {0}."),
-        (r"Missing parameter: (.+)", "thiếu {0}."),
-        (r"Missing command\.", "thiếu tên lệnh."),
-        (
-            r"No such command '(.+?)'\. Did you mean (.+)\?",
-            "không có lệnh “{0}”; có phải lệnh {1}?",
-        ),
-        (r"No such command '(.+?)'\.", "không có lệnh “{0}”."),
-        (
-            r"No such option: (\S+) \(Possible options: (.+)\)",
-            "không có tùy chọn {0}; có phải {1}?",
-        ),
-        (r"No such option: (\S+)", "không có tùy chọn {0}."),
-        (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", "thừa tham số: {0}."),
-        (r"Option '(.+?)' does not take a value\.", "tùy chọn {0} không nhận giá trị."),
-        (r"Option '(.+?)' requires an argument\.", "tùy chọn {0} cần một giá trị."),
-        (r"Option '(.+?)' requires (\d+) arguments\.", "tùy chọn {0} cần {1} giá trị."),
-        (r"Invalid value for (.+?): (.*)", "giá trị của {0} không dùng được: {1}"),
-        (r"Invalid value: (.*)", "giá trị không dùng được: {0}"),
-        (r"'(.*)' is not a valid int(?:eger)?\.", "“{0}” không phải là số nguyên."),
-        (r"'(.*)' is not a valid float\.", "“{0}” không phải là số."),
-        (r"'(.*)' is not a valid bool(?:ean)?\..*", "“{0}” không phải là giá trị có/không."),
-        (r"'(.*)' is not one of (.*)\.", "“{0}” không phải là một trong: {1}."),
-    ]
+# Patterns are compiled on first use: a command that runs well never needs them.
+MESSAGES: list[tuple[str, str]] = [
+    (r"Missing argument '(.+?)(?:\.\.\.)?'\.", "thiếu tham số {0}."),
+    (r"Missing option '(.+?)'\.", "thiếu tùy chọn {0}."),
+    (r"Missing parameter: (.+)", "thiếu {0}."),
+    (r"Missing command\.", "thiếu tên lệnh."),
+    (
+        r"No such command '(.+?)'\. Did you mean (.+)\?",
+        "không có lệnh “{0}”; có phải lệnh {1}?",
+    ),
+    (r"No such command '(.+?)'\.", "không có lệnh “{0}”."),
+    (
+        r"No such option: (\S+) \(Possible options: (.+)\)",
+        "không có tùy chọn {0}; có phải {1}?",
+    ),
+    (r"No such option: (\S+)", "không có tùy chọn {0}."),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", "thừa tham số: {0}."),
+    (r"Option '(.+?)' does not take a value\.", "tùy chọn {0} không nhận giá trị."),
+    (r"Option '(.+?)' requires an argument\.", "tùy chọn {0} cần một giá trị."),
+    (r"Option '(.+?)' requires (\d+) arguments\.", "tùy chọn {0} cần {1} giá trị."),
+    (r"Invalid value for (.+?): (.*)", "giá trị của {0} không dùng được: {1}"),
+    (r"Invalid value: (.*)", "giá trị không dùng được: {0}"),
+    (r"'(.*)' is not a valid int(?:eger)?\.", "“{0}” không phải là số nguyên."),
+    (r"'(.*)' is not a valid float\.", "“{0}” không phải là số."),
+    (r"'(.*)' is not a valid bool(?:ean)?\..*", "“{0}” không phải là giá trị có/không."),
+    (r"'(.*)' is not one of (.*)\.", "“{0}” không phải là một trong: {1}."),
 ]
 
 # The help click and typer give their own options (`--help`, completion), set on the options
@@ -67,25 +66,32 @@ HELP_TEXTS = {
 }
 
 # Inside a usage line or an option's line: metavars and the notes click adds to our help.
-FRAGMENTS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), r)
-    for p, r in [
-        (r"\[default: (.*?)\]", r"[mặc định: \1]"),
-        (r"\[required\]", "[bắt buộc]"),
-        (r"\[env var: (.*?)\]", r"[biến môi trường: \1]"),
-        (r"\[OPTIONS\]", "[TÙY_CHỌN]"),
-        (r"COMMAND \[ARGS\]\.\.\.", "LỆNH [THAM_SỐ]..."),
-        (r"<int>|\bINTEGER\b", "<số>"),
-        (r"<path>|\bPATH\b", "<đường_dẫn>"),
-        (r"<str>|\bTEXT\b", "<chữ>"),
-    ]
+FRAGMENTS: list[tuple[str, str]] = [
+    (r"\[default: (.*?)\]", r"[mặc định: \1]"),
+    (r"\[required\]", "[bắt buộc]"),
+    (r"\[env var: (.*?)\]", r"[biến môi trường: \1]"),
+    (r"\[OPTIONS\]", "[TÙY_CHỌN]"),
+    (r"COMMAND \[ARGS\]\.\.\.", "LỆNH [THAM_SỐ]..."),
+    (r"<int>|\bINTEGER\b", "<số>"),
+    (r"<path>|\bPATH\b", "<đường_dẫn>"),
+    (r"<str>|\bTEXT\b", "<chữ>"),
 ]
+
+
+@cache
+def _messages() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(p, re.DOTALL), r) for p, r in MESSAGES]
+
+
+@cache
+def _fragments() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(p), r) for p, r in FRAGMENTS]
 
 
 def translate(message: str) -> str:
     """One of click's messages in Vietnamese; one it does not know is left as it is, and a
     test fails on it."""
-    for pattern, template in MESSAGES:
+    for pattern, template in _messages():
         match = pattern.fullmatch(message.strip())
         if match:
             # click quotes names and values with ' ; Vietnamese text quotes a value with “ ”.
@@ -94,7 +100,7 @@ def translate(message: str) -> str:
 
 
 def translate_fragments(text: str) -> str:
-    for pattern, replacement in FRAGMENTS:
+    for pattern, replacement in _fragments():
         text = pattern.sub(replacement, text)
     return text
 

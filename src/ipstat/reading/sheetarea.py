@@ -7,9 +7,9 @@ limits of `schemas/form.toml`, before calamine is asked for the sheet. The same 
 formulas of cells whose result was never saved, once per sheet, without openpyxl.
 """
 
-import html
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from ipstat.contract.model import Limits
 from ipstat.errors import WorkbookError
@@ -20,24 +20,31 @@ _ROW_REF = re.compile(r"[A-Za-z]{0,3}([0-9]{1,7})")
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _WANTED = _PREFIX + rb"(?:row|c|dimension|f)(?=[\s/>])"
 _BODY = rb"""(?:[^>"']|"[^"]*"|'[^']*')*+"""  # a start tag's attributes: `>` may stand in quotes
+
+
 # A lexer of the sheet's XML that skips, inside the regular-expression engine, everything but
 # the tags the walk needs, as quick-xml (calamine's parser) splits a document: comments, CDATA,
 # instructions and end tags to their end, start tags to the first `>` outside quotes. Each match
 # is the next wanted tag, or the end; possessive quantifiers keep it linear on any input.
-_LEXER = re.compile(
-    rb"(?:[^<]++"
-    rb"|<!--.*?-->"
-    rb"|<!\[CDATA\[.*?\]\]>"
-    rb"|<![^>]*+>"
-    rb"|<\?.*?\?>"
-    rb"|</(?!" + _PREFIX + rb"row\s*>)[^>]*+>"
-    rb"|<(?!" + _WANTED + rb")[^!?/]" + _BODY + rb">"
-    rb")*+"
-    rb"(?:(</" + _PREFIX + rb"row\s*>)"
-    rb"|<" + _PREFIX + rb"(row|c|dimension|f)(?=[\s/>])(" + _BODY + rb")>([^<]*+)"
-    rb"|\Z)",
-    re.DOTALL,
-)
+# Compiled on first use: a plain sheet (`plain_extent`) never needs it.
+@cache
+def _lexer() -> re.Pattern[bytes]:
+    return re.compile(
+        rb"(?:[^<]++"
+        rb"|<!--.*?-->"
+        rb"|<!\[CDATA\[.*?\]\]>"
+        rb"|<![^>]*+>"
+        rb"|<\?.*?\?>"
+        rb"|</(?!" + _PREFIX + rb"row\s*>)[^>]*+>"
+        rb"|<(?!" + _WANTED + rb")[^!?/]" + _BODY + rb">"
+        rb")*+"
+        rb"(?:(</" + _PREFIX + rb"row\s*>)"
+        rb"|<" + _PREFIX + rb"(row|c|dimension|f)(?=[\s/>])(" + _BODY + rb")>([^<]*+)"
+        rb"|\Z)",
+        re.DOTALL,
+    )
+
+
 _ATTRIBUTE = re.compile(rb"""([^\s=/]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 Place = tuple[int, int]
@@ -86,7 +93,7 @@ def _walk(
     tags = 0
     at = 0
     while True:
-        match = _LEXER.match(xml, at)
+        match = _lexer().match(xml, at)
         if match is None:
             raise damaged("một thẻ XML của trang tính không có dấu đóng")
         if match.end() == at == len(xml) or not (match[1] or match[2]):
@@ -153,7 +160,8 @@ def walked_extent(xml: bytes, sheet: str, limits: Limits) -> Place:
 
 # The sheets Excel and the usual libraries write: every `<c>` and `<row>` has its `r` first, in
 # double quotes; no comment, CDATA, instruction or prefixed tag could hide or fake a tag.
-_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)>')
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^>]*[^/>])?>')  # not a `<c/>`
 _PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
 _ANY_CELL = re.compile(rb"<c[\s/>]")
 _ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
@@ -184,19 +192,24 @@ def plain_extent(xml: bytes, limits: Limits) -> Place | None:
     tags = len(cells) + len(rows) + len(dimensions) + xml.count(b"<f") + xml.count(b"</row")
     if tags > 3 * limits.max_cells + limits.max_rows:  # as the walk counts them, or more
         return None
-    numbers = [int(r) for r in rows] + [int(c[1]) for c in cells]
-    if numbers and not 1 <= min(numbers) <= max(numbers) <= 1_048_576:
+    # Sets first: a sheet has a few distinct rows and columns, and no loop runs per cell.
+    letters, numbers = (set(found) for found in zip(*cells, strict=True)) if cells else ((), ())
+    rows_used = {int(n) for n in set(rows).union(numbers)}
+    if rows_used and not 1 <= min(rows_used) <= max(rows_used) <= 1_048_576:
         return None
-    if cells and _column(max((c[0] for c in cells), key=_column_order)) > 16_384:
+    if letters and _column(max(letters, key=_column_order)) > 16_384:
         return None
     try:
         for ref in dimensions:
             _bound_dimension(ref, "", limits)
     except WorkbookError:
         return None
-    valued = [c for c in cells if not c[2].endswith(b"/")]
-    last_row = max((int(c[1]) for c in valued), default=0) - 1
-    last_column = _column(max((c[0] for c in valued), key=_column_order, default=b"")) - 1
+    last_row = last_column = -1
+    valued = _VALUED_CELL.findall(xml)
+    if valued:
+        letters, numbers = (set(found) for found in zip(*valued, strict=True))
+        last_row = max(map(int, numbers)) - 1
+        last_column = _column(max(letters, key=_column_order)) - 1
     if last_row >= limits.max_rows or last_column >= limits.max_columns:
         return None
     if (last_row + 1) * (last_column + 1) > limits.max_cells:
@@ -219,12 +232,14 @@ def _column(letters: bytes) -> int:
 def formulas(xml: bytes, sheet: str, limits: Limits) -> dict[Place, str]:
     """Every cell's formula (`=SUM(D6:D8)`); a shared formula's followers get the leader's
     formula moved to their place."""
+    from html import unescape  # noqa: PLC0415  (its entity table: only for unsaved formulas)
+
     found: dict[Place, str] = {}
     leaders: dict[bytes, tuple[str, Place]] = {}
     for name, place, attributes, text in _walk(xml, sheet, limits):
         if name != b"f":
             continue
-        formula = html.unescape((text or b"").decode("utf-8", "replace"))
+        formula = unescape((text or b"").decode("utf-8", "replace"))
         shared = attributes.get(b"si")
         if formula and shared is not None and attributes.get(b"t") == b"shared":
             leaders[shared] = (formula, place)
