@@ -8,6 +8,7 @@ import sys
 import time
 import tracemalloc
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -596,3 +597,33 @@ def test_the_plain_scan_reads_the_sample_sheets_as_the_walk(contract: Contract) 
                     assert sheetarea.plain_extent(xml, contract.form.limits) == walked
                     scanned += 1
     assert scanned >= 22
+
+
+def test_each_part_of_a_workbook_is_inflated_once(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The container check keeps what it inflated; reading cells and formats reuses it."""
+    path = SAMPLE / "bieu-ha-nam-2016.xlsx"
+    with zipfile.ZipFile(path) as book:
+        deflated = sum(i.compress_type == zipfile.ZIP_DEFLATED for i in book.infolist())
+    made: list[int] = []
+    real = zlib.decompressobj
+
+    def counted(wbits: int = zlib.MAX_WBITS) -> object:
+        made.append(1)
+        return real(wbits)
+
+    monkeypatch.setattr(zlib, "decompressobj", counted)  # the zip module's and ours
+    submission, findings = read_submission(path, contract)
+    assert submission is not None and findings == []
+    assert len(made) == deflated
+
+
+def test_a_large_part_is_inflated_again_rather_than_kept(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(container, "KEPT_BYTES", 0)
+    path = SAMPLE / "bieu-ha-nam-2016.xlsx"
+    parts = workbook.open_workbook(path, contract.form.limits).parts
+    assert all(part.data is None for part in parts.values())
+    assert read_submission(path, contract)[0] is not None

@@ -38,7 +38,9 @@ def read_adjustments(
     reading = Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
-        table = read_table(book, WorkbookXml(book.content), contract.form.adjustment_sheet, reading)
+        table = read_table(
+            book, WorkbookXml(book.content, book.parts), contract.form.adjustment_sheet, reading
+        )
     except WorkbookError as exc:
         reading.add("unreadable-file", str(exc))
         return [], reading.findings

@@ -14,7 +14,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import IO
 
 from ipstat.contract.model import Limits
@@ -24,6 +24,9 @@ _DIRECTORY_ENTRY = b"PK\x01\x02"
 _LOCAL_HEADER = b"PK\x03\x04"
 _XML_PARTS = (".xml", ".rels", ".vml")
 _CHUNK = 1 << 16
+# Parts a workbook reads again (its sheets, styles, relationships) are kept once inflated, up
+# to this many bytes in all: a form's are a few tens of kilobytes.
+KEPT_BYTES = 4_000_000
 RESAVE = "hãy mở tệp bằng Excel, lưu lại rồi gửi lại"
 
 
@@ -64,6 +67,8 @@ class Part:
     packed: int
     size: int
     crc: int
+    # Its bytes, inflated and checked once, where small enough to keep (KEPT_BYTES).
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
 
 ODS_ROOT = "content.xml"
@@ -78,15 +83,23 @@ def check_parts(
     if root not in parts:
         what = "bảng tính OpenDocument (.ods)" if root == ODS_ROOT else "sổ làm việc Excel"
         raise WorkbookError(f"Tệp nén không chứa {what}; hãy gửi đúng biểu mẫu dạng .xlsx.")
-    for part in parts.values():
+    kept = 0
+    for key, part in parts.items():
         # Every part is scanned: calamine parses a sheet under any name its relationship
         # gives. One that does not look like XML needs the parser only if it is named so.
         scan = _Prolog()
         done = False
+        keep = kept + part.size <= KEPT_BYTES
+        chunks = []
         for chunk in inflate(content, part, clock):
             done = done or scan.feed(chunk)
+            if keep:
+                chunks.append(chunk)
         if not scan.root and part.name.lower().endswith(_XML_PARTS):
             _parse_prolog(inflate(content, part, clock), part.name)
+        if keep:
+            kept += part.size
+            parts[key] = replace(part, data=b"".join(chunks))
     return parts
 
 
@@ -143,7 +156,11 @@ def _part(content: bytes, info: zipfile.ZipInfo) -> Part:
 
 
 def inflate(content: bytes, part: Part, clock: Clock) -> Iterator[bytes]:
-    """The part's bytes, chunk by chunk; never more than it declares, and checked at the end."""
+    """The part's bytes, chunk by chunk; never more than it declares, and checked at the end
+    (or at once, when `check_parts` kept them)."""
+    if part.data is not None:
+        yield part.data
+        return
     packed = memoryview(content)[part.start : part.start + part.packed]
     crc = 0
     total = 0

@@ -131,7 +131,7 @@ def read_submission(
             raise OwnOutputError(ANNOTATED_REASON, ANNOTATED_ACTION)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
-        xml = WorkbookXml(book.content)
+        xml = WorkbookXml(book.content, book.parts)
         if emulation.is_registration(book, contract):
             emulation.read_registration(book, xml, reading, scoring)
             return reading.submission, reading.findings

@@ -9,7 +9,7 @@ formulas of cells whose result was never saved, once per sheet, without openpyxl
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from ipstat.contract.model import Limits
 from ipstat.errors import WorkbookError
@@ -261,6 +261,7 @@ def _moved(formula: str, origin: Place, place: Place) -> str:
     return moved[1:]
 
 
+@lru_cache(maxsize=4)  # asked by the reading of the cells and of their formats, same bytes
 def sheet_paths(workbook: bytes, relationships: bytes) -> dict[str, list[str]]:
     """Sheet name → the parts it may be read from, resolved as calamine resolves them (a target
     under `/xl/` or `xl/` as is, any other under `xl/`), calamine's choice first. A name given

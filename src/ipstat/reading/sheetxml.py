@@ -23,6 +23,8 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
+    from ipstat.reading.container import Part
+
 # The error values python-calamine reads (as an empty cell); any other makes it refuse the sheet.
 CALAMINE_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in number formats that mislead
@@ -76,14 +78,19 @@ class WorkbookXml:
     """The parts of one workbook that say where each sheet is and how its cells are shown;
     the zip is opened once, and each part parsed at most once."""
 
-    def __init__(self, content: bytes) -> None:
+    def __init__(self, content: bytes, parts: "Mapping[str, Part] | None" = None) -> None:
         self.content = content
+        self.parts = parts or {}
 
     @cached_property
     def archive(self) -> zipfile.ZipFile:
         return zipfile.ZipFile(io.BytesIO(self.content))
 
-    def _read(self, name: str) -> bytes:
+    def read_part(self, name: str) -> bytes:
+        """A part's bytes: those the container check kept, else from the zip."""
+        kept = self.parts.get(name.lower())
+        if kept is not None and kept.data is not None:
+            return kept.data
         try:
             return self.archive.read(name)
         except (KeyError, zipfile.BadZipFile, OSError):
@@ -93,20 +100,22 @@ class WorkbookXml:
         from xml.etree.ElementTree import XML, ParseError  # noqa: PLC0415  (only when needed)
 
         try:
-            return XML(self._read(name) if data is None else data)
+            return XML(self.read_part(name) if data is None else data)
         except ParseError:
             return None
 
     @cached_property
     def sheet_parts(self) -> dict[str, str]:
         """Sheet name → the zip entry calamine reads it from (`sheetarea.sheet_paths`)."""
-        paths = sheet_paths(self._read("xl/workbook.xml"), self._read("xl/_rels/workbook.xml.rels"))
+        paths = sheet_paths(
+            self.read_part("xl/workbook.xml"), self.read_part("xl/_rels/workbook.xml.rels")
+        )
         return {name: candidates[0] for name, candidates in paths.items() if candidates}
 
     @cached_property
     def styles(self) -> dict[int, NumberFormat]:
         """Cell style index (`s=`) → the misleading number format it applies."""
-        data = self._read("xl/styles.xml")
+        data = self.read_part("xl/styles.xml")
         codes_written = (
             _unescape(b"".join(found).decode("utf-8", "replace"))
             for found in _FORMAT_CODE.findall(data)
@@ -135,7 +144,7 @@ class WorkbookXml:
     def legacy_fonts(self) -> dict[int, str]:
         """Cell style index (`s=`) → the TCVN3 or VNI font it sets (`.VnTime`); decided
         without parsing when no font of the workbook is one, as in nearly every file."""
-        data = self._read("xl/styles.xml")
+        data = self.read_part("xl/styles.xml")
         if not _LEGACY_FONT.search(data):
             return {}
         root = self._xml("xl/styles.xml", data)
@@ -172,10 +181,7 @@ class SheetXml:
 
     @cached_property
     def _data(self) -> bytes:
-        try:
-            return self.book.archive.read(self.part) if self.part else b""
-        except (KeyError, zipfile.BadZipFile, OSError):
-            return b""
+        return self.book.read_part(self.part) if self.part else b""
 
     def _scan(self, styles: Mapping[int, T]) -> tuple[dict[str, str], dict[str, T]]:
         from xml.etree.ElementTree import ParseError, iterparse  # noqa: PLC0415
