@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,15 @@ def test_a_child_never_called_is_ended_and_reaped() -> None:
         assert child is not None
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)
+
+
+@forks
+def test_a_child_whose_result_is_not_wanted_is_not_waited_for() -> None:
+    """A run that fails before its sum does not wait for the child to finish preparing."""
+    started = time.perf_counter()
+    with Ahead(_where, lambda: time.sleep(30), fork=True):
+        pass
+    assert time.perf_counter() - started < 5
 
 
 def test_without_fork_it_runs_here() -> None:

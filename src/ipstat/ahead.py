@@ -10,9 +10,11 @@ the call is then made here too, so the result never depends on the child.
 
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -90,12 +92,15 @@ class Ahead(Generic[Result]):
         raise value
 
     def close(self) -> None:
-        """End a child that was never called (it reads end-of-file and exits), or wait for the
-        one that was started and not asked for its result."""
+        """End a child whose result will not be asked for, at once: a run that fails before
+        its sum must not wait for pandas to load. Its work is thrown away, and whatever file
+        it wrote to is its parent's to remove."""
         if self._pid is not None:
             if self._args is None:
                 os.close(self._send)
             os.close(self._receive)
+            with suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
             self._reap()
 
     def _reap(self) -> None:
@@ -120,8 +125,6 @@ def _serve(
 ) -> None:
     """The child's whole life. It ends with os._exit, so nothing the parent inherited (its
     buffered output, its atexit work) runs twice; Ctrl+C ends it at once, as it does the parent."""
-    import signal  # noqa: PLC0415
-
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         answer: tuple[bool, object]
