@@ -83,6 +83,58 @@ def test_a_child_whose_result_is_not_wanted_is_not_waited_for() -> None:
     assert time.perf_counter() - started < 5
 
 
+@forks
+def test_a_started_child_whose_result_is_not_taken_is_ended() -> None:
+    started = time.perf_counter()
+    with Ahead(lambda: time.sleep(30), _prepare, fork=True) as run:
+        run.start()
+    assert time.perf_counter() - started < 5
+
+
+class _TwoPart(Exception):
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f"{what}: {why}")
+
+
+def _raises_two_part() -> None:
+    raise _TwoPart("tệp", "hỏng")
+
+
+@forks
+def test_an_error_that_cannot_be_rebuilt_here_is_raised_by_running_here() -> None:
+    with Ahead(_raises_two_part, _prepare, fork=True) as run, pytest.raises(_TwoPart):
+        run()
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@forks
+@pytest.mark.parametrize("failing", ["pipe", "fork"])
+def test_no_pipe_or_no_process_runs_here(failing: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise OSError(24, "Too many open files")
+
+    before = _open_fds()
+    if failing == "pipe":
+        real, made = os.pipe, []
+
+        def second_fails() -> tuple[int, int]:
+            made.append(1)
+            if len(made) > 1:  # the first pipe is made: it must be closed again
+                refuse()
+            return real()
+
+        monkeypatch.setattr(os, "pipe", second_fails)
+    else:
+        monkeypatch.setattr(os, "fork", refuse)
+    with Ahead(_where, _prepare, fork=True) as run:
+        assert not run.forked
+        assert run("x")[0] == os.getpid()
+    assert _open_fds() == before
+
+
 def test_without_fork_it_runs_here() -> None:
     with Ahead(_where, _prepare, fork=False) as run:
         pid, times, _ = run()

@@ -482,10 +482,18 @@ FAR = b'<c r="XFD1048576"><v>1</v></c>'
         b'<sheetData><?pi <c a=" ?>' + FAR + b"</sheetData>",
         b'<sheetData><c r="A1"><v>a < b</v></c>' + FAR + b"</sheetData>",
         b'<x:sheetData><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:sheetData>',
+        b'<sheetData><row r="1048576"><c r="XFD1048576" s="/>"><v>1</v></c></row></sheetData>',
     ],
 )
 def test_the_sheet_scan_sees_the_cells_calamine_sees(xml: bytes, contract: Contract) -> None:
     with pytest.raises(WorkbookError, match="XFD1048576"):
+        sheetarea.bound_sheet(xml, "S", contract.form.limits)
+
+
+def test_a_second_reference_in_a_cell_is_refused(contract: Contract) -> None:
+    """calamine would place the cell by the second one: at XFD1048576, 512 GiB away."""
+    xml = b'<sheetData><row r="20"><c r="A20"r="XFD1048576"><v>1</v></c></row></sheetData>'
+    with pytest.raises(WorkbookError, match="trùng tên"):
         sheetarea.bound_sheet(xml, "S", contract.form.limits)
 
 
@@ -565,6 +573,11 @@ ODD = [
     b"<![CDATA[ <c r='A1'> ]]>",
     b"<?pi <c r='XFD9'> ?>",
     b"<c",
+    b'<c r="Z99" s="/>"><v>1</v></c>',
+    b'<c r="B2" s="<c r="Z9"/>4"><v>1</v></c>',
+    b'<c r="A20"r="XFD1048576"><v>1</v></c>',
+    b'<c r="A20" s=\'1\'r="XFD9"><v>1</v></c>',
+    b'<c r="A1" s="1><v>1</v></c>',
     b"",
 ]
 
@@ -627,3 +640,30 @@ def test_a_large_part_is_inflated_again_rather_than_kept(
     parts = workbook.open_workbook(path, contract.form.limits).parts
     assert all(part.data is None for part in parts.values())
     assert read_submission(path, contract)[0] is not None
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<c r="A1" a="' * 300_000 + b">",
+        b'<c r="A1"' + b' a="x"' * 300_000,
+        b'<c r="A1" ' + b" " * 2_000_000 + b"x>",
+        b'<dimension ref="' + b"A" * 2_000_000 + b">",
+        b"<c r=" * 400_000 + b">",
+    ],
+)
+def test_the_plain_scan_is_linear(xml: bytes, contract: Contract) -> None:
+    started = time.perf_counter()
+    sheetarea.plain_extent(xml, contract.form.limits)
+    assert time.perf_counter() - started < 1
+
+
+def test_what_the_walk_refuses_goes_to_the_walk(contract: Contract) -> None:
+    """A declaration never closed, or more tags than the walk takes: the walk's messages."""
+    limits = replace(contract.form.limits, max_cells=10, max_rows=10)
+    many_rows = b"<sheetData>" + b"<row/>" * 100 + b"</sheetData>"
+    unclosed = b'<?xml version="1.0" <worksheet><sheetData></sheetData></worksheet>'
+    for xml in (many_rows, unclosed):
+        assert sheetarea.plain_extent(xml, limits) is None
+        with pytest.raises(WorkbookError):
+            sheetarea.walked_extent(xml, "S", limits)

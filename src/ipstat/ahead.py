@@ -32,7 +32,7 @@ class Ahead(Generic[Result]):
     """`Ahead(function, prepare)`: `prepare()` starts now in a forked child; calling the object
     runs `function(*args)` there and returns its value, or raises its exception here. `start`
     and `result` split the call, for a job the child does while this process does another.
-    Used as a context manager, the child is ended on leaving if it was never called."""
+    Used as a context manager, a child whose result was not taken is ended on leaving."""
 
     def __init__(
         self, function: Callable[..., Result], prepare: Callable[[], object], *, fork: bool
@@ -40,11 +40,23 @@ class Ahead(Generic[Result]):
         self._function = function
         self._pid: int | None = None
         self._args: tuple[Any, ...] | None = None
-        if not (fork and can_fork()):
+        self._send: int | None = None
+        self._receive: int | None = None
+        if fork and can_fork():
+            self._fork(function, prepare)
+
+    def _fork(self, function: Callable[..., Result], prepare: Callable[[], object]) -> None:
+        """No pipe or no process to be had (a limit of files or processes): all runs here."""
+        fds: list[int] = []
+        try:
+            fds += os.pipe()  # from_parent, to_child
+            fds += os.pipe()  # from_child, to_parent
+            pid = os.fork()
+        except OSError:
+            for fd in fds:
+                os.close(fd)
             return
-        to_child, from_parent = os.pipe()[::-1]
-        to_parent, from_child = os.pipe()[::-1]
-        pid = os.fork()
+        from_parent, to_child, from_child, to_parent = fds
         if pid == 0:  # the child: never returns
             os.close(to_child)
             os.close(from_child)
@@ -64,10 +76,11 @@ class Ahead(Generic[Result]):
     def start(self, *args: Any) -> None:
         """Send the arguments; the child runs the function while this process goes on."""
         self._args = args
-        if self._pid is None:
+        send, self._send = self._send, None
+        if send is None:
             return
         try:
-            with os.fdopen(self._send, "wb") as out:
+            with os.fdopen(send, "wb") as out:
                 pickle.dump(args, out, pickle.HIGHEST_PROTOCOL)
         except OSError:  # the child died: `result` will find no answer
             pass
@@ -76,15 +89,18 @@ class Ahead(Generic[Result]):
         """The function's value for the arguments `start` sent, or its exception, raised here."""
         assert self._args is not None, "start comes first"
         args, self._args = self._args, None
-        if self._pid is None:
+        receive, self._receive = self._receive, None
+        if receive is None:
             return self._function(*args)
         try:
-            with os.fdopen(self._receive, "rb") as back:
+            with os.fdopen(receive, "rb") as back:
                 done, value = pickle.load(back)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            done, value = None, None  # the child died: no answer to trust
-        finally:
-            self._reap()
+        except Exception:  # the child died, or its answer cannot be rebuilt here: not trusted
+            done, value = None, None
+        except BaseException:  # Ctrl+C: the child is ended with this process
+            self._end(kill=True)
+            raise
+        self._end(kill=False)
         if done is None:
             return self._function(*args)
         if done:
@@ -92,21 +108,30 @@ class Ahead(Generic[Result]):
         raise value
 
     def close(self) -> None:
-        """End a child whose result will not be asked for, at once: a run that fails before
-        its sum must not wait for pandas to load. Its work is thrown away, and whatever file
-        it wrote to is its parent's to remove."""
-        if self._pid is not None:
-            if self._args is None:
-                os.close(self._send)
-            os.close(self._receive)
-            with suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            self._reap()
+        """End a child whose result will not be taken, at once: a run that fails before its
+        sum must not wait for pandas to load. Its work is thrown away; whatever file it wrote
+        to is its parent's to remove, once it is gone."""
+        for fd in (self._send, self._receive):
+            if fd is not None:
+                os.close(fd)
+        self._send = self._receive = None
+        self._end(kill=True)
 
-    def _reap(self) -> None:
-        assert self._pid is not None
-        os.waitpid(self._pid, 0)
-        self._pid = None
+    def _end(self, *, kill: bool) -> None:
+        """Reap the child (killed first if `kill`); an interrupted wait kills it and waits
+        again, so no child outlives this process."""
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return
+        try:
+            if kill:
+                _kill(pid)
+            os.waitpid(pid, 0)
+        except BaseException:
+            _kill(pid)
+            with suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            raise
 
     def __enter__(self) -> "Ahead[Result]":
         return self
@@ -120,12 +145,19 @@ class Ahead(Generic[Result]):
         self.close()
 
 
+def _kill(pid: int) -> None:
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
 def _serve(
     receive: int, send: int, function: Callable[..., object], prepare: Callable[[], object]
 ) -> None:
     """The child's whole life. It ends with os._exit, so nothing the parent inherited (its
-    buffered output, its atexit work) runs twice; Ctrl+C ends it at once, as it does the parent."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    buffered output, its atexit work) runs twice; Ctrl+C ends it at once, as it does the parent
+    (unless the parent ignores it: then so does the child)."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         answer: tuple[bool, object]
         try:

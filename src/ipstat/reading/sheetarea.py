@@ -158,27 +158,38 @@ def walked_extent(xml: bytes, sheet: str, limits: Limits) -> Place:
     return last_row, last_column
 
 
-# The sheets Excel and the usual libraries write: every `<c>` and `<row>` has its `r` first, in
-# double quotes; no comment, CDATA, instruction or prefixed tag could hide or fake a tag.
-_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^>]*[^/>])?>')  # not a `<c/>`
+# The sheets Excel and the usual libraries write: each `<c>` and `<row>` has its `r` first, in
+# double quotes; a cell's attributes are `name="value"` with no `<`, `>` or `/` in a value; no
+# comment, CDATA, instruction or prefixed tag could hide or fake a tag. Every pattern here is
+# possessive, so a search stays linear on any input.
+_ATTRIBUTES = rb'(?:\s++[\w:.-]++="[^"<>/]*+")*+\s*+'
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRIBUTES + rb"/?>")
+_VALUED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRIBUTES + rb">")
 _PLAIN_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
 _ANY_CELL = re.compile(rb"<c[\s/>]")
+_ANY_ROW = re.compile(rb"<row[\s/>]")
 _ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
-_PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
-_UNUSUAL = re.compile(rb"<[!?]|<[A-Za-z_][\w.-]*:(?:row|c|dimension|f)[\s/>]")
-_ANY_R = re.compile(rb"\sr\s*=")
+_PLAIN_DIMENSION = re.compile(rb'<dimension ref="([^"]*+)"\s*+/>')
+_UNUSUAL = re.compile(rb"<[!?]|<[A-Za-z_][\w.-]*+:(?:row|c|dimension|f)[\s/>]")
+_ANY_R = re.compile(rb"""[\s"']r\s*+=""")
 
 
 def plain_extent(xml: bytes, limits: Limits) -> Place | None:
     """The farthest row and column with a value, from a few searches in C rather than the walk
     (a third of the time `validate` spent on a workbook), for a plain sheet within every limit.
     None for any other sheet: the walk decides it, so whatever is refused, is refused by the
-    walk, with its message. What this finds is never less than what the walk finds: a tag it
-    could miss makes the counts differ; a `>` quoted in a cell's attributes can only make it
-    count a `<c/>` as holding a value."""
-    start = xml.find(b"?>") + 2 if xml.startswith(b"<?xml") else 0
-    if _UNUSUAL.search(xml, start) or xml.rfind(b"<") > xml.rfind(b">"):  # or cut short
+    walk, with its message. What this finds is never less than what the walk finds: every cell
+    tag must match the plain pattern, and a second `r` anywhere makes the counts differ."""
+    start = 0
+    if xml.startswith(b"<?xml"):
+        start = xml.find(b"?>") + 2
+        if start == 1:  # a declaration never closed
+            return None
+    if (
+        _UNUSUAL.search(xml, start)
+        or xml.rfind(b"<") > xml.rfind(b">")  # cut short
+        or xml.count(b'"') % 2  # a quote never closed
+    ):
         return None
     cells = _PLAIN_CELL.findall(xml)
     rows = _PLAIN_ROW.findall(xml)
@@ -189,9 +200,9 @@ def plain_extent(xml: bytes, limits: Limits) -> Place | None:
         or len(_ANY_R.findall(xml)) != len(cells) + len(rows)  # no second `r` in a tag
     ):
         return None
-    tags = len(cells) + len(rows) + len(dimensions) + xml.count(b"<f") + xml.count(b"</row")
-    if tags > 3 * limits.max_cells + limits.max_rows:  # as the walk counts them, or more
-        return None
+    tags = len(cells) + len(dimensions) + xml.count(b"<f") + xml.count(b"</row")
+    if tags + len(_ANY_ROW.findall(xml)) > 3 * limits.max_cells + limits.max_rows:
+        return None  # as the walk counts its tags, or more
     # Sets first: a sheet has a few distinct rows and columns, and no loop runs per cell.
     letters, numbers = (set(found) for found in zip(*cells, strict=True)) if cells else ((), ())
     rows_used = {int(n) for n in set(rows).union(numbers)}
@@ -205,7 +216,7 @@ def plain_extent(xml: bytes, limits: Limits) -> Place | None:
     except WorkbookError:
         return None
     last_row = last_column = -1
-    valued = _VALUED_CELL.findall(xml)
+    valued = _VALUED_CELL.findall(xml)  # not a `<c/>`: calamine keeps no value for one
     if valued:
         letters, numbers = (set(found) for found in zip(*valued, strict=True))
         last_row = max(map(int, numbers)) - 1
