@@ -29,13 +29,18 @@ def can_fork() -> bool:
 
 
 class Ahead(Generic[Result]):
-    """`Ahead(function, prepare)`: `prepare()` starts now in a forked child; calling the object
-    runs `function(*args)` there and returns its value, or raises its exception here. `start`
-    and `result` split the call, for a job the child does while this process does another.
-    Used as a context manager, a child whose result was not taken is ended on leaving."""
+    """`Ahead(function, prepare)`: `prepare()`, if given, starts now in a forked child; calling
+    the object runs `function(*args)` there and returns its value, or raises its exception
+    here. `start` and `result` split the call, for a job the child does while this process
+    does another. Used as a context manager, a child whose result was not taken is ended on
+    leaving."""
 
     def __init__(
-        self, function: Callable[..., Result], prepare: Callable[[], object], *, fork: bool
+        self,
+        function: Callable[..., Result],
+        prepare: Callable[[], object] | None = None,
+        *,
+        fork: bool,
     ) -> None:
         self._function = function
         self._pid: int | None = None
@@ -45,7 +50,7 @@ class Ahead(Generic[Result]):
         if fork and can_fork():
             self._fork(function, prepare)
 
-    def _fork(self, function: Callable[..., Result], prepare: Callable[[], object]) -> None:
+    def _fork(self, function: Callable[..., Result], prepare: Callable[[], object] | None) -> None:
         """No pipe or no process to be had (a limit of files or processes): all runs here."""
         fds: list[int] = []
         try:
@@ -151,7 +156,7 @@ def _kill(pid: int) -> None:
 
 
 def _serve(
-    receive: int, send: int, function: Callable[..., object], prepare: Callable[[], object]
+    receive: int, send: int, function: Callable[..., object], prepare: Callable[[], object] | None
 ) -> None:
     """The child's whole life. It ends with os._exit, so nothing the parent inherited (its
     buffered output, its atexit work) runs twice; Ctrl+C ends it at once, as it does the parent
@@ -161,7 +166,8 @@ def _serve(
     try:
         answer: tuple[bool, object]
         try:
-            prepare()
+            if prepare is not None:
+                prepare()
             with os.fdopen(receive, "rb") as arguments:
                 args = pickle.load(arguments)
         except EOFError:  # never called

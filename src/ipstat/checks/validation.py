@@ -247,14 +247,10 @@ def _read_in_halves(workbooks: list[Path], job: Job) -> list[Checked]:
     first = _check(workbooks[0], job)
     rest = workbooks[1:]
     half = rest[: len(rest) // 2]
-    with Ahead(lambda: [_check(path, job) for path in half], _nothing, fork=True) as child:
+    with Ahead(lambda: [_check(path, job) for path in half], fork=True) as child:
         child.start()
         others = [_check(path, job) for path in rest[len(half) :]]
         return [first, *child.result(), *others]
-
-
-def _nothing() -> None:
-    """The child has nothing to make ready: it reads when started."""
 
 
 def _workers(files: int, parallel_from: int | None) -> int:

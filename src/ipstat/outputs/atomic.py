@@ -11,7 +11,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 from ipstat.ahead import Ahead
@@ -33,44 +32,49 @@ def write_all_atomic(outputs: dict[Path, Writer], *, in_child: Path | None = Non
     failed and says in Vietnamese what to do. The output `in_child` (the largest) is written
     by a forked child while this process writes the others, where the system forks."""
     staged: dict[Path, Path] = {}
-    aside = in_child if in_child in outputs else None
-    job = outputs[aside] if aside is not None else None
-    child = Ahead(partial(_filled, aside, job), _ready, fork=aside is not None)
     try:
-        with child:
-            if aside is not None and child.forked:
-                staged[aside] = _staged(aside, _ready)  # its name is ours: never left behind
-                child.start(staged[aside])
+        if in_child is not None and in_child in outputs:
+            _stage_beside_child(in_child, outputs, staged)
+        else:
             for target, write in outputs.items():
-                if target not in staged:
-                    staged[target] = _staged(target, write)
-            if child.forked:
-                child.result()
-        # Leaving `with child` waited for the child: every file in `staged` is done with.
+                staged[target] = _stage(target, write)
         _replace_all(staged)
     finally:
         for temporary in staged.values():
             temporary.unlink(missing_ok=True)
 
 
-def _ready(*_: object) -> None:
-    """Nothing to make ready (the child's job starts when it is sent); nothing to write."""
+def _stage_beside_child(aside: Path, outputs: dict[Path, Writer], staged: dict[Path, Path]) -> None:
+    """`aside` written by a child into a temporary file made here (so its name is never lost,
+    whatever becomes of the child), the others here meanwhile. Leaving `with` ends the child:
+    every file in `staged` is done with before anyone removes it."""
+    write = outputs[aside]
+    with Ahead(lambda temporary: _fill(aside, temporary, write), fork=True) as child:
+        if child.forked:
+            staged[aside] = _temporary(aside)
+            child.start(staged[aside])
+        for target, other in outputs.items():
+            if target not in staged:
+                staged[target] = _stage(target, other)
+        if child.forked:
+            child.result()
 
 
-def _staged(target: Path, write: Writer) -> Path:
+def _stage(target: Path, write: Writer) -> Path:
+    temporary = _temporary(target)
+    _fill(target, temporary, write)
+    return temporary
+
+
+def _temporary(target: Path) -> Path:
+    """An empty file beside `target`, with our prefix; the folder made if need be."""
     try:
-        return _stage(target, write)
+        return _make_temporary(target)
     except OSError as exc:  # a name too long to look up, a folder we may not read
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
 
 
-def _filled(target: Path | None, write: Writer | None, temporary: Path) -> None:
-    """`write` into a temporary file made for `target`, as `_stage` does after making it."""
-    assert target is not None and write is not None
-    _fill(target, temporary, write)
-
-
-def _stage(target: Path, write: Writer) -> Path:
+def _make_temporary(target: Path) -> Path:
     folder = target.parent
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"Không ghi được {target}: {folder} là một tệp chứ không phải thư mục.")
@@ -91,9 +95,7 @@ def _stage(target: Path, write: Writer) -> Path:
     except OSError as exc:
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
     os.close(handle)
-    temporary = Path(name)
-    _fill(target, temporary, write)
-    return temporary
+    return Path(name)
 
 
 def _fill(target: Path, temporary: Path, write: Writer) -> None:
