@@ -79,6 +79,12 @@ OutOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
 ]
+LatestOption = Annotated[
+    bool,
+    typer.Option(
+        "--latest", help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ."
+    ),
+]
 SchemasOption = Annotated[
     Path | None, typer.Option("--schemas", help="Thư mục bộ quy ước thay cho bản kèm theo.")
 ]
@@ -360,13 +366,7 @@ def aggregate(
             "--registrations", help="Các bản đăng ký thi đua: báo cáo ghi mức đạt kế hoạch."
         ),
     ] = None,
-    latest: Annotated[
-        bool,
-        typer.Option(
-            "--latest",
-            help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ.",
-        ),
-    ] = False,
+    latest: LatestOption = False,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
     from ipstat.publish import publish  # noqa: PLC0415
@@ -447,13 +447,7 @@ def score(
     ] = False,
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
-    latest: Annotated[
-        bool,
-        typer.Option(
-            "--latest",
-            help="Thành viên gửi nhiều bản: dùng bản nhận sau cùng, liệt kê các bản cũ.",
-        ),
-    ] = False,
+    latest: LatestOption = False,
 ) -> None:
     """Chấm điểm thi đua, xếp hạng và dự thảo đề nghị khen thưởng."""
     from ipstat.emulation import score as score_bloc  # noqa: PLC0415
