@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ipstat import ahead
 from ipstat.cli import app
 from ipstat.errors import os_error_text
 from ipstat.outputs.atomic import (
@@ -227,54 +226,3 @@ def test_aggregate_names_the_output_open_in_another_program(
 def _failing(path: Path) -> None:
     path.write_text("một nửa", encoding="utf-8")
     raise OutputError(f"Không ghi được {path.name}.")
-
-
-forks = pytest.mark.skipif(not ahead.can_fork(), reason="this system does not fork")
-
-
-@forks
-def test_the_output_written_in_a_child_lands_with_the_others(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("cũ", encoding="utf-8")
-    parent = os.getpid()
-    outputs = {
-        tmp_path / "a.txt": writer("mới"),
-        tmp_path / "b.txt": lambda p: p.write_text(str(os.getpid()), encoding="utf-8"),
-    }
-    write_all_atomic(outputs, in_child=tmp_path / "b.txt")
-    written = contents(tmp_path)
-    assert written["a.txt"] == "mới" and written["b.txt"] != str(parent)
-    assert set(written) == {"a.txt", "b.txt"}  # no temporary file left
-
-
-@forks
-@pytest.mark.parametrize("in_child", ["a.txt", "b.txt"])
-def test_a_failure_on_either_side_replaces_nothing_and_leaves_nothing(
-    tmp_path: Path, in_child: str
-) -> None:
-    """The child's output failing, or one of ours while the child writes: no file replaced,
-    no temporary file of either process left behind."""
-    for name in ("a.txt", "b.txt", "c.txt"):
-        (tmp_path / name).write_text("cũ", encoding="utf-8")
-    outputs = {
-        tmp_path / "a.txt": writer("mới"),
-        tmp_path / "b.txt": _failing,
-        tmp_path / "c.txt": writer("mới"),
-    }
-    with pytest.raises(OutputError, match="Không ghi được"):
-        write_all_atomic(outputs, in_child=tmp_path / in_child)
-    assert contents(tmp_path) == {"a.txt": "cũ", "b.txt": "cũ", "c.txt": "cũ"}
-
-
-@forks
-def test_an_output_whose_child_died_is_written_here(tmp_path: Path) -> None:
-    dead: list[int] = []
-
-    def once(path: Path) -> None:
-        if os.getpid() != parent:
-            os._exit(7)  # the child dies; here, the second time, it is written
-        dead.append(1)
-        path.write_text("mới", encoding="utf-8")
-
-    parent = os.getpid()
-    write_all_atomic({tmp_path / "a.txt": once}, in_child=tmp_path / "a.txt")
-    assert contents(tmp_path) == {"a.txt": "mới"} and dead == [1]

@@ -1,6 +1,5 @@
 """Many workbooks are read on every core, with exactly the results of one process."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -9,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ipstat import ahead
 from ipstat.checks import validation
 from ipstat.checks.validation import Checked, Job, validate_paths
 from ipstat.contract.model import Contract
@@ -89,23 +87,3 @@ def test_spawned_workers_as_on_windows(folder: Path) -> None:
         [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "True 14"
-
-
-@pytest.mark.skipif(not ahead.can_fork(), reason="this system does not fork")
-def test_a_few_workbooks_split_with_one_forked_child_give_the_same_report(
-    folder: Path, contract: Contract, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    readers: list[int] = []
-    check = validation._check
-
-    def spy(path: Path, job: Job) -> Checked:
-        readers.append(os.getpid())
-        return check(path, job)
-
-    serial = validate_paths([folder], contract)
-    monkeypatch.setattr(validation, "_check", spy)
-    split = validate_paths([folder], contract, split=True)
-    assert to_json(split.report) == to_json(serial.report)
-    assert [s.values() for s in split.submissions] == [s.values() for s in serial.submissions]
-    here = readers.count(os.getpid())  # the child's reads are not seen by this process's spy
-    assert 0 < here < len(split.report.files)

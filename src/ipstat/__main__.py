@@ -1,3 +1,3 @@
-from ipstat.entry import main
+from ipstat.cli import main
 
 main()

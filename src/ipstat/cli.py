@@ -204,7 +204,6 @@ def validate(
             last_year=last_year,
             exclude=exclude,
             keep_submissions=False,
-            split=True,
         ).report
     except IpstatError as exc:
         _fail(str(exc))

@@ -1,7 +1,6 @@
 """The forms the secretariat sends out in one call: the yearly form, the registration form, or
 the blank adjustments sheet, for one member or all of them, never over a file unasked."""
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +37,6 @@ def write_forms(
     (a member's filled workbook, say) without `overwrite`, is an `InputError` before anything
     is written, and the forms are replaced together (`write_all_atomic`)."""
     _check(request, contract, scoring)
-    _import_openpyxl_without_numpy()
     from ipstat.outputs import form  # noqa: PLC0415
 
     books: dict[Path, Workbook] = {}
@@ -108,14 +106,3 @@ def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
             f"không ghi biểu mẫu vì đã có {len(existing)} tệp: {names}. Hãy chọn thư mục khác "
             "(-o), hoặc thêm --overwrite nếu chắc chắn muốn ghi đè. Không tệp nào bị thay."
         )
-
-
-def _import_openpyxl_without_numpy() -> None:
-    """openpyxl imports numpy (about 70 ms) only to accept numpy numbers in cells, and blank
-    forms hold none. Only when neither is loaded yet, so nothing else is affected."""
-    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
-        sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails meanwhile
-        try:
-            import openpyxl  # noqa: F401, PLC0415
-        finally:
-            del sys.modules["numpy"]

@@ -2,11 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from ipstat.bloc.aggregate import AggregateRun, aggregate_paths, summing_ahead
+from ipstat.bloc.aggregate import AggregateRun, aggregate_paths
 from ipstat.bloc.compare import compare_years, last_year_figures
 from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
 from ipstat.bloc.plans import plan_completion
@@ -16,9 +15,8 @@ from ipstat.contract.model import Contract
 from ipstat.contract.scoring import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.consolidated import write_consolidated
-from ipstat.outputs.render import default_template, render_report
+from ipstat.outputs.render import render_report
 from ipstat.outputs.word import write_word
-from ipstat.reading.formatting import format_number
 
 
 @dataclass
@@ -26,18 +24,6 @@ class Published:
     run: AggregateRun
     document: Document | None = None
     files: list[Path] = field(default_factory=list)
-
-
-def _make_ready() -> None:
-    """What the outputs need whatever the figures, done while the child imports pandas, whose
-    import this process would otherwise wait for: the spreadsheet writer, Babel's locale data,
-    the report's compiled template, and the terminal module the command line prints with."""
-    import xlsxwriter  # noqa: F401, PLC0415
-
-    import ipstat.outputs.terminal  # noqa: F401, PLC0415
-
-    format_number(Decimal(0))
-    default_template()
 
 
 def output_paths(folder: Path, year: int) -> dict[str, Path]:
@@ -70,11 +56,7 @@ def publish(
     # This run's output folder is never an input (a second run would read its own workbook).
     own = out or (Path("ket-qua") / str(year) if year is not None else None)
     exclude = [own] if own is not None and own.is_dir() else []
-    with summing_ahead() as add_up:
-        _make_ready()
-        run = aggregate_paths(
-            paths, contract, year, latest=latest, last_year=figures, exclude=exclude, add_up=add_up
-        )
+    run = aggregate_paths(paths, contract, year, latest=latest, last_year=figures, exclude=exclude)
     registered = None
     if registrations is not None and run.aggregate is not None:
         registered = validate_paths([registrations], contract, run.aggregate.year, scoring=scoring)
@@ -122,5 +104,5 @@ def publish(
     }
     if word:
         writers[targets["docx"]] = lambda path: write_word(path, report())
-    write_all_atomic(writers, in_child=targets["xlsx"])  # the largest, beside the others
+    write_all_atomic(writers)
     return Published(run, document, list(writers))

@@ -1,21 +1,17 @@
 """`aggregate`: validate everything, check the bloc, then add up the members exactly."""
 
 import datetime as dt
-import os
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from ipstat.ahead import Ahead
 from ipstat.bloc.inbox import latest_versions, received_times
 from ipstat.checks.previous import LastYear
 from ipstat.checks.rules import check_bloc
 from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
-from ipstat.imports import collector_paused
 from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_datetime
 from ipstat.reading.reader import Submission
@@ -68,8 +64,7 @@ def sum_members(
     provinces: dict[str, dict[str, Decimal]], codes: Iterable[str]
 ) -> dict[str, Decimal]:
     """Column totals with pandas over `Decimal` objects: exact, whatever the order of the rows."""
-    with collector_paused():
-        import pandas as pd  # noqa: PLC0415  (0.3 s to import: only aggregate needs it)
+    import pandas as pd  # noqa: PLC0415  (0.3 s to import: only aggregate needs it)
 
     columns = list(codes)
     frame = pd.DataFrame.from_dict(provinces, orient="index", dtype=object).reindex(columns=columns)
@@ -96,21 +91,6 @@ def derive(totals: dict[str, Decimal], contract: Contract) -> dict[str, Decimal 
             continue
         derived[d.code] = percent(totals[str(d.numerator)], totals[str(d.denominator)])
     return derived
-
-
-def summing_ahead() -> Ahead[dict[str, Decimal]]:
-    """`sum_members` in a child process forked now, that imports pandas (most of `aggregate`'s
-    time) while this process reads the workbooks. Where pandas is already imported there is
-    nothing to gain: the sum is then made here."""
-    return Ahead(sum_members, _import_pandas, fork="pandas" not in sys.modules)
-
-
-def _import_pandas() -> None:
-    """BLAS's thread pool is not started in the child: a sum multiplies no matrices, and those
-    threads would take the core this process is reading on."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    with collector_paused():
-        import pandas  # noqa: F401, PLC0415
 
 
 Sum = Callable[[dict[str, dict[str, Decimal]], list[str]], dict[str, Decimal]]
@@ -163,7 +143,7 @@ def aggregate_paths(
 
     With `latest`, each member's workbook received last is used and the others are left out
     with a warning; `last_year` checks the flow figures against last year's. `add_up` sums
-    the members (`sum_members`, or the same run ahead in a child by `summing_ahead`)."""
+    the members (`sum_members`, unless a test gives another)."""
     validation = validate_paths(paths, contract, year, last_year=last_year, exclude=exclude)
     members = Counter(s.member for s in validation.submissions if s.member is not None)
     received = None

@@ -19,7 +19,6 @@ from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, parse_document
 from ipstat.contract.model import Contract
 from ipstat.errors import IpstatError, os_error_text
-from ipstat.imports import collector_paused
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -450,8 +449,7 @@ def joined(mapped_from: list[str]) -> str:
 
 def frame(history: History) -> "pd.DataFrame":
     """The tidy table: one row per year × member × indicator, `value` as exact `Decimal`."""
-    with collector_paused():
-        import pandas as pd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
 
     rows = [{**r, "mapped_from": joined(r["mapped_from"])} for r in records(history)]
     table = pd.DataFrame.from_records(rows, columns=list(COLUMNS))

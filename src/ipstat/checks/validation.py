@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipstat.ahead import Ahead
 from ipstat.checks.previous import LastYear, jump_findings
 from ipstat.checks.rules import check_registration, check_submission
 from ipstat.contract.model import Contract
@@ -172,7 +171,6 @@ def workbook_rules(contract: Contract) -> list[str]:
 # 20 files 1.62x, 40 files 1.19x, 100 files 0.82x. Hence, with margin:
 PARALLEL_FROM = 50
 PARALLEL_FROM_SPAWN = 150
-SPLIT_FROM = 4
 
 
 Checked = tuple[Submission | None, list[Finding]] | Skipped  # Skipped: a workbook ipstat wrote
@@ -189,7 +187,6 @@ def validate_paths(
     parallel_from: int | None = None,
     keep_submissions: bool = True,
     exclude: Iterable[Path] = (),
-    split: bool = False,
 ) -> Validation:
     """Read and check every workbook; findings of all files, never stopping at the first.
     Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; with
@@ -206,8 +203,6 @@ def validate_paths(
     results: Iterable[Checked]
     if workers > 1:
         results = _read_in_pool(workbooks, job, workers)
-    elif split and len(workbooks) >= SPLIT_FROM:
-        results = _read_in_halves(workbooks, job)
     else:
         results = (_check(path, job) for path in workbooks)
     for path, result in zip(workbooks, results, strict=True):
@@ -237,20 +232,6 @@ def _check(path: Path, job: Job) -> Checked:
         if last_year is not None:
             findings.extend(jump_findings(submission, last_year, contract))
     return submission if keep else None, findings
-
-
-def _read_in_halves(workbooks: list[Path], job: Job) -> list[Checked]:
-    """Half the workbooks read by a forked child while this process reads the others: a fork
-    costs a few milliseconds, where the pool costs tens. The first is read before the fork,
-    so that what reading loads on first use is loaded once, for both. Where it cannot fork,
-    all are read here."""
-    first = _check(workbooks[0], job)
-    rest = workbooks[1:]
-    half = rest[: len(rest) // 2]
-    with Ahead(lambda: [_check(path, job) for path in half], fork=True) as child:
-        child.start()
-        others = [_check(path, job) for path in rest[len(half) :]]
-        return [first, *child.result(), *others]
 
 
 def _workers(files: int, parallel_from: int | None) -> int:

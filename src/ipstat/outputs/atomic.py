@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ipstat.ahead import Ahead
 from ipstat.errors import IpstatError, os_error_text
 
 Writer = Callable[[Path], None]
@@ -27,37 +26,17 @@ class OutputError(IpstatError):
     """An output could not be written (no such folder, no permission, a folder in the way)."""
 
 
-def write_all_atomic(outputs: dict[Path, Writer], *, in_child: Path | None = None) -> None:
+def write_all_atomic(outputs: dict[Path, Writer]) -> None:
     """All the outputs are replaced together, or none is; the message names the file that
-    failed and says in Vietnamese what to do. The output `in_child` (the largest) is written
-    by a forked child while this process writes the others, where the system forks."""
+    failed and says in Vietnamese what to do."""
     staged: dict[Path, Path] = {}
     try:
-        if in_child is not None and in_child in outputs:
-            _stage_beside_child(in_child, outputs, staged)
-        else:
-            for target, write in outputs.items():
-                staged[target] = _stage(target, write)
+        for target, write in outputs.items():
+            staged[target] = _stage(target, write)
         _replace_all(staged)
     finally:
         for temporary in staged.values():
             temporary.unlink(missing_ok=True)
-
-
-def _stage_beside_child(aside: Path, outputs: dict[Path, Writer], staged: dict[Path, Path]) -> None:
-    """`aside` written by a child into a temporary file made here (so its name is never lost,
-    whatever becomes of the child), the others here meanwhile. Leaving `with` ends the child:
-    every file in `staged` is done with before anyone removes it."""
-    write = outputs[aside]
-    with Ahead(lambda temporary: _fill(aside, temporary, write), fork=True) as child:
-        if child.forked:
-            staged[aside] = _temporary(aside)
-            child.start(staged[aside])
-        for target, other in outputs.items():
-            if target not in staged:
-                staged[target] = _stage(target, other)
-        if child.forked:
-            child.result()
 
 
 def _stage(target: Path, write: Writer) -> Path:
