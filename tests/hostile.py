@@ -105,6 +105,32 @@ def with_cell(source: Path, target: Path, ref: str, name: str = FIGURES) -> Path
     return change_part(source, target, name, lambda data: data.replace(b"</sheetData>", cell))
 
 
+def with_prefixed_cell(
+    source: Path, target: Path, ref: str, prefix: str, name: str = FIGURES
+) -> Path:
+    """A value cell at `ref` written with a namespace prefix (`<é:c>`), bound to the sheet's
+    own namespace, in a row of its own: calamine finds cells by their local name."""
+    row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    ns = MAIN_NS.decode()
+    cell = (
+        f'<row r="{row}"><{prefix}:c xmlns:{prefix}="{ns}" r="{ref}"><{prefix}:v>1</{prefix}:v>'
+        f"</{prefix}:c></row></sheetData>"
+    ).encode()
+    return change_part(source, target, name, lambda data: data.replace(b"</sheetData>", cell))
+
+
+def with_prefixed_row(
+    source: Path, target: Path, row: int, prefix: str, name: str = FIGURES
+) -> Path:
+    """A row written with a namespace prefix (`<é:row r="1048576">`) holding a cell without a
+    reference: calamine places the cell in that row."""
+    ns = MAIN_NS.decode()
+    cells = (
+        f'<{prefix}:row xmlns:{prefix}="{ns}" r="{row}"><c><v>1</v></c></{prefix}:row></sheetData>'
+    ).encode()
+    return change_part(source, target, name, lambda data: data.replace(b"</sheetData>", cells))
+
+
 def with_dimension(source: Path, target: Path, ref: str, name: str = FIGURES) -> Path:
     def change(data: bytes) -> bytes:
         head, _, rest = data.partition(b"<dimension ref=")
@@ -184,12 +210,18 @@ ISSUE_CASES: dict[str, Callable[[Path, Path], Path]] = {
     "comment-100MiB": lambda source, target: leading_comment(source, target, 100 * 2**20),
     "comment-19MB-read": lambda source, target: leading_comment(source, target, 19_000_000),
     "duplicate-entry": duplicated_entry,
+    # issue 17: tags with a prefix, which calamine finds by their local name
+    "prefixed-cell-XFD1000-é": lambda s, t: with_prefixed_cell(s, t, "XFD1000", "é"),
+    "prefixed-cell-XFD1048576-é": lambda s, t: with_prefixed_cell(s, t, "XFD1048576", "é"),
+    "prefixed-cell-XFD1048576-x": lambda s, t: with_prefixed_cell(s, t, "XFD1048576", "x"),
+    "prefixed-row-1048576-é": lambda s, t: with_prefixed_row(s, t, 1_048_576, "é"),
+    "prefixed-row-1048576-x": lambda s, t: with_prefixed_row(s, t, 1_048_576, "x"),
 }
 
 
 def probe(paths: list[str]) -> None:
     """Run in a fresh process: read and check each workbook, print one JSON line each with
-    its time, and the process's peak resident memory so far (MiB; POSIX only)."""
+    its wall and CPU time, and the process's peak resident memory so far (MiB; POSIX only)."""
     import json
     import time
 
@@ -199,21 +231,50 @@ def probe(paths: list[str]) -> None:
 
     contract = load_contract()
     for path in paths:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         submission, findings = read_submission(Path(path), contract)
         if submission is not None:
             findings += check_submission(submission, contract, None)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         peak = _peak_mib()
         first = findings[0] if findings else None
         line = {
             "file": Path(path).name,
             "seconds": round(seconds, 3),
+            "cpu_seconds": round(cpu, 3),
             "peak_mib": round(peak),
             "rule": first.rule if first else None,
             "message": first.message if first else None,
         }
         print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+def serve() -> None:
+    """Run in a fresh process: for each line of standard input, a workbook's path, read and
+    check it, and answer one JSON line: whether it was read, its rules and messages, the
+    error that escaped (a defect), and the process's peak resident memory so far (MiB)."""
+    import json
+    import sys
+    import traceback
+
+    from ipstat.checks.rules import check_submission
+    from ipstat.contract.model import load_contract
+    from ipstat.reading.reader import read_submission
+
+    contract = load_contract()
+    for line in sys.stdin:
+        answer: dict[str, object] = {}
+        try:
+            submission, findings = read_submission(Path(line.rstrip("\n")), contract)
+            if submission is not None:
+                findings += check_submission(submission, contract, None)
+            answer["read"] = submission is not None
+            answer["rules"] = [f.rule for f in findings]
+            answer["messages"] = [f.message for f in findings]
+        except Exception:
+            answer["escaped"] = traceback.format_exc()
+        answer["peak_mib"] = _peak_mib()
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
 
 
 def _peak_mib() -> float:

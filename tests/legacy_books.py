@@ -79,7 +79,7 @@ def encode(text: str, encoding: str) -> str:
 
 
 def _a1(row: int, column: int) -> str:
-    from ipstat.reading.sheetarea import a1
+    from ipstat.reading.sheetscan import a1
 
     return a1(row, column)
 

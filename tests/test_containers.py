@@ -5,11 +5,9 @@ import os
 import re
 import subprocess
 import sys
-import time
-import tracemalloc
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,28 +17,18 @@ from hypothesis import strategies as st
 
 from ipstat.contract.model import Contract, Limits
 from ipstat.errors import WorkbookError
-from ipstat.reading import container, sheetarea, workbook
+from ipstat.reading import container, workbook
 from ipstat.reading.reader import read_submission
-from ipstat.reading.sheetarea import a1
+from ipstat.reading.sheetscan import SheetScan, a1, scan_sheet
 from tests import hostile
 
 Make = Callable[..., Path]
-# Well under the 10 s and 200 MiB of the issue, on a busy machine.
-SECONDS = 3.0
-MEMORY = 100 * 2**20
 
 
 def refused(path: Path, contract: Contract) -> str:
-    """The one finding for the file, in Vietnamese, found in bounded time and memory."""
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        submission, findings = read_submission(path, contract)
-    finally:
-        elapsed = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    assert elapsed < SECONDS and peak < MEMORY
+    """The one finding for the file, in Vietnamese (time and memory: in a fresh process, in
+    `test_issue_sizes_in_a_fresh_process` and test_sheetscan.py)."""
+    submission, findings = read_submission(path, contract)
     assert submission is None
     assert [(f.rule, f.severity) for f in findings] == [("unreadable-file", "error")]
     message = findings[0].message
@@ -220,11 +208,6 @@ def test_empty_far_cells_and_rows_are_harmless(
     assert submission is not None and findings == []
 
 
-def test_lying_dimension(make_workbook: Make, contract: Contract, tmp_path: Path) -> None:
-    path = hostile.with_dimension(make_workbook(), tmp_path / "dim.xlsx", "A1:XFD1048576")
-    assert "A1:XFD1048576" in refused(path, contract)
-
-
 @pytest.mark.parametrize("ref", ["A0", "ZZZZ1", "A99999999", "1A", "$A$1", "A1:B2:C3"])
 def test_malformed_references(
     make_workbook: Make, contract: Contract, tmp_path: Path, ref: str
@@ -238,15 +221,11 @@ def test_malformed_references(
     assert "tham chiếu ô" in refused(path, contract)
 
 
-def test_leading_comment_is_read_in_linear_time(
-    make_workbook: Make, contract: Contract, tmp_path: Path
-) -> None:
-    """A comment before the root is valid XML: the file is read, and fast."""
+def test_leading_comment_is_read(make_workbook: Make, contract: Contract, tmp_path: Path) -> None:
+    """A comment before the root is valid XML: the file is read."""
     source = make_workbook()
     path = hostile.leading_comment(source, tmp_path / "comment.xlsx", 8_000_000)
-    started = time.perf_counter()
     assert same_reading(path, source, contract)
-    assert time.perf_counter() - started < SECONDS
 
 
 def test_time_limit(make_workbook: Make, contract: Contract) -> None:
@@ -347,19 +326,18 @@ def test_shared_formula_followers_read_the_moved_formula(
 def test_formulas_are_parsed_once_per_sheet(
     make_workbook: Make, contract: Contract, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each empty value cell asks for its formula; the sheet's XML is parsed only once."""
+    """Each empty value cell asks for its formula; the sheet's XML is read only once."""
     codes = [indicator.code for indicator in contract.form.indicators]
     path = make_workbook(values={code: f"=1+{n}" for n, code in enumerate(codes)})
     calls = []
-    parse = sheetarea.formulas
 
-    def counted(xml: bytes, sheet: str, limits: Limits) -> dict[tuple[int, int], str]:
+    def counted(xml: bytes, sheet: str, limits: Limits, styles: Collection[int] = ()) -> SheetScan:
         calls.append(sheet)
-        return parse(xml, sheet, limits)
+        return scan_sheet(xml, sheet, limits, styles)
 
-    monkeypatch.setattr("ipstat.reading.workbook.formulas", counted)
+    monkeypatch.setattr(workbook, "scan_sheet", counted)
     found = [f for f in read_submission(path, contract)[1] if f.rule == "formula-without-value"]
-    assert len(found) == len(codes) and len(calls) == 1
+    assert len(found) == len(codes) and calls.count(contract.form.figures_sheet.name) == 1
     assert all(f"=1+{n}" in f.message for n, f in enumerate(found))
 
 
@@ -380,7 +358,7 @@ def test_issue_sizes_in_a_fresh_process(make_workbook: Make, tmp_path: Path) -> 
     )
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["file"] for line in lines] == [f"{n}.xlsx" for n in names]
-    assert all(line["seconds"] < 10 for line in lines), lines
+    assert all(line["cpu_seconds"] < 10 for line in lines), lines
     assert lines[-1]["peak_mib"] < 200, lines
     assert [line["rule"] for line in lines] == ["unreadable-file", "unreadable-file", None, None]
 
@@ -398,24 +376,6 @@ def test_an_unreadable_sheet_leaves_only_the_unreadable_finding(
     )
     path = hostile.with_cell(headless, tmp_path / "both.xlsx", "XFD5000")
     assert "XFD5000" in refused(path, contract)
-
-
-def test_ordinary_workbooks_need_no_xml_parser_for_the_dtd_check(make_workbook: Make) -> None:
-    """The byte scan decides for the parts Excel writes; the parser is only a fallback."""
-    script = (
-        "import sys; from pathlib import Path\n"
-        "from ipstat.contract.model import load_contract\n"
-        "from ipstat.reading.reader import read_submission\n"
-        "assert read_submission(Path(sys.argv[1]), load_contract())[1] == []\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('defusedxml', 'xml.etree'))))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(make_workbook())],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.strip() == "[]"
 
 
 def test_dtd_in_a_sheet_under_another_name(
@@ -453,11 +413,7 @@ def test_a_sheet_name_given_twice_bounds_both_parts(
         return data.replace(b"</sheets>", decoy + b"</sheets>")
 
     path = hostile.change_part(far, tmp_path / "twice.xlsx", hostile.WORKBOOK, twice)
-    tracemalloc.start()
     findings = read_submission(path, contract)[1]
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    assert peak < MEMORY
     assert "ambiguous-sheet" in {f.rule for f in findings}
     assert (
         workbook.open_workbook(path, contract.form.limits).sheet_names.count(
@@ -483,133 +439,17 @@ FAR = b'<c r="XFD1048576"><v>1</v></c>'
         b'<sheetData><c r="A1"><v>a < b</v></c>' + FAR + b"</sheetData>",
         b'<x:sheetData><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:sheetData>',
         b'<sheetData><row r="1048576"><c r="XFD1048576" s="/>"><v>1</v></c></row></sheetData>',
+        b'<sheetData><row r="20"><c r="A20"r="XFD1048576"><v>1</v></c></row></sheetData>',
+        b'<sheetData><row r="20"><c r="A20" r="XFD1048576"><v>1</v></c></row></sheetData>',
     ],
 )
-def test_the_sheet_scan_sees_the_cells_calamine_sees(xml: bytes, contract: Contract) -> None:
-    with pytest.raises(WorkbookError, match="XFD1048576"):
-        sheetarea.bound_sheet(xml, "S", contract.form.limits)
-
-
-def test_a_second_reference_in_a_cell_is_refused(contract: Contract) -> None:
-    """calamine would place the cell by the second one: at XFD1048576, 512 GiB away."""
-    xml = b'<sheetData><row r="20"><c r="A20"r="XFD1048576"><v>1</v></c></row></sheetData>'
-    with pytest.raises(WorkbookError, match="trùng tên"):
-        sheetarea.bound_sheet(xml, "S", contract.form.limits)
-
-
-@pytest.mark.parametrize(
-    "xml",
-    [
-        b'<c a="x' * 300_000,
-        b"<c " * 600_000,
-        b"<c '\"" * 400_000,
-        b"<!--" * 500_000,
-        b"</row" + b" " * 2_000_000,
-        b'<c a="' + b"x" * 2_000_000,
-    ],
-)
-def test_the_sheet_scan_is_linear_on_malformed_xml(xml: bytes, contract: Contract) -> None:
-    started = time.perf_counter()
-    with pytest.raises(WorkbookError, match="bị hỏng"):
-        sheetarea.bound_sheet(xml, "S", contract.form.limits)
-    assert time.perf_counter() - started < 1
-
-
-def test_text_in_cdata_is_not_a_cell(contract: Contract) -> None:
-    xml = b'<sheetData><c r="A1"><is><t><![CDATA[<c r="XFD1048576">]]></t></is></c></sheetData>'
-    sheetarea.bound_sheet(xml, "S", contract.form.limits)
+def test_a_far_cell_is_refused_however_it_is_written(xml: bytes, contract: Contract) -> None:
+    """Refused as beyond the limits, or as XML that is not well-formed: never read."""
+    with pytest.raises(WorkbookError):
+        scan_sheet(xml, "S", contract.form.limits)
 
 
 SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
-
-
-def _ref(row: int, column: int) -> bytes:
-    return a1(row, column).encode()
-
-
-_places = st.tuples(
-    st.one_of(st.integers(0, 60), st.integers(0, 1_048_575)),
-    st.one_of(st.integers(0, 12), st.integers(0, 16_383)),
-)
-
-
-def _cell(place: tuple[int, int], closed: bool, odd: bool, value: bytes, r: bytes = b"") -> bytes:
-    return (
-        b"<c"
-        + (r or b' r="' + _ref(*place) + b'"')
-        + (b' a=">"' if odd else b' s="1"')
-        + (b"/>" if closed else b"><v>" + value + b"</v></c>")
-    )
-
-
-_values = st.sampled_from([b"1", b"", b"a &lt; b"])
-# What Excel and the libraries write, and the rest, mixed in a few at a time.
-_plain = st.one_of(
-    st.builds(_cell, _places, st.booleans(), st.booleans(), _values),
-    st.builds(lambda r: b'<row r="%d">' % r, st.integers(1, 80)),
-    st.just(b"</row>"),
-    st.just(b'<row r="3"/>'),
-    st.builds(lambda p: b'<dimension ref="A1:' + _ref(*p) + b'"/>', _places),
-    st.just(b"<f>SUM(A1:A2)</f>"),
-)
-ODD = [
-    b"<c s='2'><v>1</v></c>",
-    b'<c r="B2" r="XFD1048576"><v>1</v></c>',
-    b"<c r=\"C3\"\tr='XFD9'><v>1</v></c>",
-    b'<c r = "XFD9"><v>1</v></c>',
-    b'<c\nr="XFD9"><v>1</v></c>',
-    b'<c r="XFD9" s="1"><v>1</v></c>',
-    b'<c r="A0"><v>1</v></c>',
-    b'<c r="XFE1"/>',
-    b'<c r="A1048577"/>',
-    b'<row r="0">',
-    b'<row r="2000000">',
-    b"<row>",
-    b'<dimension ref="A0"/>',
-    b'<dimension ref="A1:XFD1048576"/>',
-    b'<!-- <c r="XFD1048576"><v>1</v></c> -->',
-    b'<x:c r="XFD1048576"><v>1</v></x:c>',
-    b'<c r="D7"><v>1</v></c><x:c><v>1</v></x:c>',
-    b"<![CDATA[ <c r='A1'> ]]>",
-    b"<?pi <c r='XFD9'> ?>",
-    b"<c",
-    b'<c r="Z99" s="/>"><v>1</v></c>',
-    b'<c r="B2" s="<c r="Z9"/>4"><v>1</v></c>',
-    b'<c r="A20"r="XFD1048576"><v>1</v></c>',
-    b'<c r="A20" s=\'1\'r="XFD9"><v>1</v></c>',
-    b'<c r="A1" s="1><v>1</v></c>',
-    b"",
-]
-
-
-@pytest.mark.parametrize("odd", ODD)
-@given(plain=st.lists(_plain, max_size=20), at=st.integers(0, 20))
-def test_the_plain_scan_never_finds_less_than_the_walk(
-    plain: list[bytes], at: int, odd: bytes, contract: Contract
-) -> None:
-    """The quick scan decides only sheets the walk accepts, and never sees a smaller area."""
-    limits = contract.form.limits
-    pieces = [*plain[:at], odd, *plain[at:]]
-    xml = b'<?xml version="1.0"?><worksheet><sheetData>' + b"".join(pieces) + b"</sheetData>"
-    found = sheetarea.plain_extent(xml, limits)
-    if found is None:
-        return
-    row, column = sheetarea.walked_extent(xml + b"</worksheet>", "S", limits)
-    assert row <= found[0] and column <= found[1]
-
-
-def test_the_plain_scan_reads_the_sample_sheets_as_the_walk(contract: Contract) -> None:
-    """Every sheet of the sample is plain, and its area is the walk's, exactly."""
-    scanned = 0
-    for path in sorted(SAMPLE.glob("*.xlsx")):
-        with zipfile.ZipFile(path) as book:
-            for name in book.namelist():
-                if name.startswith("xl/worksheets/sheet"):
-                    xml = book.read(name)
-                    walked = sheetarea.walked_extent(xml, name, contract.form.limits)
-                    assert sheetarea.plain_extent(xml, contract.form.limits) == walked
-                    scanned += 1
-    assert scanned >= 22
 
 
 def test_each_part_of_a_workbook_is_inflated_once(
@@ -640,30 +480,3 @@ def test_a_large_part_is_inflated_again_rather_than_kept(
     parts = workbook.open_workbook(path, contract.form.limits).parts
     assert all(part.data is None for part in parts.values())
     assert read_submission(path, contract)[0] is not None
-
-
-@pytest.mark.parametrize(
-    "xml",
-    [
-        b'<c r="A1" a="' * 300_000 + b">",
-        b'<c r="A1"' + b' a="x"' * 300_000,
-        b'<c r="A1" ' + b" " * 2_000_000 + b"x>",
-        b'<dimension ref="' + b"A" * 2_000_000 + b">",
-        b"<c r=" * 400_000 + b">",
-    ],
-)
-def test_the_plain_scan_is_linear(xml: bytes, contract: Contract) -> None:
-    started = time.perf_counter()
-    sheetarea.plain_extent(xml, contract.form.limits)
-    assert time.perf_counter() - started < 1
-
-
-def test_what_the_walk_refuses_goes_to_the_walk(contract: Contract) -> None:
-    """A declaration never closed, or more tags than the walk takes: the walk's messages."""
-    limits = replace(contract.form.limits, max_cells=10, max_rows=10)
-    many_rows = b"<sheetData>" + b"<row/>" * 100 + b"</sheetData>"
-    unclosed = b'<?xml version="1.0" <worksheet><sheetData></sheetData></worksheet>'
-    for xml in (many_rows, unclosed):
-        assert sheetarea.plain_extent(xml, limits) is None
-        with pytest.raises(WorkbookError):
-            sheetarea.walked_extent(xml, "S", limits)

@@ -2,12 +2,8 @@
 TCVN3 and VNI fonts converted and warned, each unreadable kind one clear finding."""
 
 import io
-import json
 import shutil
 import struct
-import subprocess
-import sys
-import time
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -288,21 +284,6 @@ def test_annotated_copy_of_a_legacy_file_is_xlsx(make_workbook: Make, tmp_path: 
     assert any(cell.comment is not None for row in copy["Chỉ tiêu"].iter_rows() for cell in row)
 
 
-def test_a_folder_of_xlsx_pays_nothing_new(tmp_path: Path) -> None:
-    shutil.copytree(SAMPLE, tmp_path / "in")
-    script = (
-        "import sys\nfrom ipstat.cli import main\n"
-        f"sys.argv = ['ipstat', 'validate', '--format', 'json', {str(tmp_path / 'in')!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('xlrd', 'viparse', 'openpyxl', 'odf'))), file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", "import json\n" + script], capture_output=True, text=True, check=True
-    )
-    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
-
-
 @pytest.fixture(scope="module")
 def legacy_bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     folder = tmp_path_factory.mktemp("bases")
@@ -343,9 +324,7 @@ def test_mutated_legacy_files_never_crash(
             data[at:at] = bytes([byte]) * (byte % 16 + 1)
     path = tmp_path / f"mutant{suffix}"
     path.write_bytes(bytes(data))
-    started = time.perf_counter()
     submission, findings = read_submission(path, contract)
-    assert time.perf_counter() - started < 5
     if submission is None:
         assert [f.rule for f in findings] == ["unreadable-file"]
 

@@ -10,7 +10,7 @@ import pytest
 from ipstat.contract.model import Contract
 from ipstat.reading.findings import Finding
 from ipstat.reading.reader import read_submission
-from ipstat.reading.sheetarea import a1
+from ipstat.reading.sheetscan import a1
 from tests.conftest import DELETE
 
 Make = Callable[..., Path]

@@ -1,6 +1,5 @@
 """Every kind of unreadable file gives exactly one clear error for that file."""
 
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -92,10 +91,7 @@ def test_entity_bomb_fails_at_once(
         return data
 
     path = rewrite(make_workbook(), tmp_path / "bomb.xlsx", inject)
-    started = time.perf_counter()
-    message = only_error(path, contract)
-    assert time.perf_counter() - started < 5
-    assert "DTD" in message
+    assert "DTD" in only_error(path, contract)
 
 
 def test_dtd_anywhere_in_any_part_is_refused(

@@ -79,12 +79,13 @@ def dumps(value: Any, indent: int = 2, _level: int = 0) -> str:
     pad, inner = " " * indent * _level, " " * indent * (_level + 1)
     if isinstance(value, Decimal):
         return plain(value)
+    if isinstance(value, str):
+        return _string(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
         items = [
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {dumps(v, indent, _level + 1)}"
-            for k, v in value.items()
+            f"{inner}{_string(str(k))}: {dumps(v, indent, _level + 1)}" for k, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + f"\n{pad}}}"
     if isinstance(value, list | tuple):
@@ -93,6 +94,9 @@ def dumps(value: Any, indent: int = 2, _level: int = 0) -> str:
         items = [f"{inner}{dumps(v, indent, _level + 1)}" for v in value]
         return "[\n" + ",\n".join(items) + f"\n{pad}]"
     return json.dumps(value, ensure_ascii=False)
+
+
+_string = json.encoder.encode_basestring  # what `json.dumps(text, ensure_ascii=False)` writes
 
 
 def read_document(path: Path) -> Document:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.document import Document
-from ipstat.reading.sheetarea import a1
+from ipstat.reading.sheetscan import a1
 
 # One number of decimals per column. Money and areas show two: members write them to two
 # decimals, and this workbook is where their figures are checked against their files and seen
@@ -250,7 +250,7 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     for col, title in enumerate(titles):
         sheet.write(row, col, title, styles["header"])
     header_row = row
-    labels = {i["code"]: i for i in document["indicators"]}
+    shown = {i["code"]: (i["label"], styles[number_kind(i)]) for i in document["indicators"]}
     text, number = sheet.write_string, sheet.write_number  # 6 cells a figure: the most cells
     for source in document["sources"]:
         member, file, values = (
@@ -260,10 +260,10 @@ def _sources_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
         )
         for code, where in source["cells"].items():
             row += 1
-            ind = labels[code]
-            for col, value in enumerate((member, code, ind["label"], file, where)):
+            label, style = shown[code]
+            for col, value in enumerate((member, code, label, file, where)):
                 text(row, col, value)
-            number(row, 5, float(values[code]), styles[number_kind(ind)])
+            number(row, 5, float(values[code]), style)
     sheet.set_column(0, 0, 26)
     sheet.set_column(1, 1, 34)  # a SHA-256 on two lines keeps the page readable
     sheet.set_column(2, 2, 44)

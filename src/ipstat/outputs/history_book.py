@@ -20,7 +20,7 @@ from ipstat.outputs.consolidated import (
 )
 from ipstat.outputs.paper import wrapped_height
 from ipstat.outputs.render import join_vi
-from ipstat.reading.sheetarea import a1
+from ipstat.reading.sheetscan import a1
 
 BLOC_SHEET = "Khối"
 CHART_SHEET = "Biểu đồ"

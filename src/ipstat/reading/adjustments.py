@@ -13,7 +13,6 @@ from ipstat.reading.findings import Finding
 from ipstat.reading.formatting import format_exact
 from ipstat.reading.members import match_member
 from ipstat.reading.reader import Reading, cell_text, read_table
-from ipstat.reading.sheetxml import WorkbookXml
 from ipstat.reading.workbook import open_workbook
 
 if TYPE_CHECKING:
@@ -38,9 +37,7 @@ def read_adjustments(
     reading = Reading(path, contract)
     try:
         book = open_workbook(path, contract.form.limits)
-        table = read_table(
-            book, WorkbookXml(book.content, book.parts), contract.form.adjustment_sheet, reading
-        )
+        table = read_table(book, contract.form.adjustment_sheet, reading)
     except WorkbookError as exc:
         reading.add("unreadable-file", str(exc))
         return [], reading.findings

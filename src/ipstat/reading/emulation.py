@@ -20,7 +20,6 @@ from ipstat.reading.reader import (
     read_info,
     read_table,
 )
-from ipstat.reading.sheetxml import WorkbookXml
 from ipstat.reading.workbook import Cell, RawWorkbook
 
 if TYPE_CHECKING:
@@ -38,22 +37,20 @@ def is_registration(book: RawWorkbook, contract: Contract) -> bool:
     return has_sheet(book, contract.form.registration_sheet.name)
 
 
-def read_registration(
-    book: RawWorkbook, xml: WorkbookXml, reading: Reading, scoring: "ScoringTable | None"
-) -> None:
+def read_registration(book: RawWorkbook, reading: Reading, scoring: "ScoringTable | None") -> None:
     """Who registers, for which year, and the planned figures; with a scoring table, each
     indicator its `plan` criteria use must be there, and every plan must be > 0."""
     form = reading.contract.form
     submission = reading.submission
     submission.kind = "registration"
-    info = read_table(book, xml, form.info_sheet, reading)
+    info = read_table(book, form.info_sheet, reading)
     if info is not None:
         read_info(info, reading)
-    plans = read_table(book, xml, form.registration_sheet, reading)
+    plans = read_table(book, form.registration_sheet, reading)
     if plans is None:
         return
     start = len(reading.findings)
-    rows = read_figures(plans, book, reading, require_all=False)
+    rows = read_figures(plans, reading, require_all=False)
     for index in range(start, len(reading.findings)):  # a plan of 0 is refused: never say "ghi 0"
         finding = reading.findings[index]
         if finding.rule == "missing-value" and finding.code in form.by_code:
@@ -89,15 +86,13 @@ def read_registration(
             )
 
 
-def read_self_scores(
-    book: RawWorkbook, xml: WorkbookXml, reading: Reading, scoring: "ScoringTable"
-) -> None:
+def read_self_scores(book: RawWorkbook, reading: Reading, scoring: "ScoringTable") -> None:
     """The optional `Tự chấm điểm` sheet: each `self` criterion's points, 0 ≤ points ≤ the
     table's maximum (the sheet's own `Điểm tối đa` column is never trusted)."""
     spec = reading.contract.form.self_score_sheet
     if not has_sheet(book, spec.name):
         return
-    table = read_table(book, xml, spec, reading)
+    table = read_table(book, spec, reading)
     if table is None:
         return
     first_row: dict[str, int] = {}

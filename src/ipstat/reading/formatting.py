@@ -9,10 +9,19 @@ LOCALE = "vi"
 
 
 @cache
-def _babel() -> Any:
-    from babel import numbers  # noqa: PLC0415  (Babel's locale data costs time; load it on first use)
+def _locale() -> Any:
+    from babel import Locale  # noqa: PLC0415  (Babel's locale data costs time; load it on first use)
 
-    return numbers
+    return Locale.parse(LOCALE)
+
+
+@cache
+def _pattern(decimals: int, fixed: bool) -> Any:
+    """Babel's parsed pattern, once: parsing it is half the time of formatting a number, and
+    the outputs of a large bloc format tens of thousands."""
+    from babel.numbers import parse_pattern  # noqa: PLC0415
+
+    return parse_pattern("#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else ""))
 
 
 def format_number(value: Decimal | int, decimals: int = 1, *, fixed: bool = False) -> str:
@@ -24,8 +33,7 @@ def format_number(value: Decimal | int, decimals: int = 1, *, fixed: bool = Fals
         ctx.rounding = ROUND_HALF_UP
         ctx.prec = max(ctx.prec, number.adjusted() + decimals + 2)  # room for every digit shown
         rounded = number.quantize(quantum)
-        pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
-        text: str = _babel().format_decimal(rounded, format=pattern, locale=LOCALE)
+        text: str = _pattern(decimals, fixed).apply(rounded, _locale())
     return text
 
 

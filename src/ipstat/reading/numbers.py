@@ -36,9 +36,10 @@ def decimal_from_float(value: float) -> Decimal:
     float, rounded half-up to 15 significant digits (`=1.1*3` is 3.3, not 3.3000000000000003)."""
     if not math.isfinite(value):
         raise NotANumber(repr(value))
-    exact = Decimal(repr(value))
-    if significant_digits(exact) <= SHOWN_DIGITS:
-        return exact
+    text = repr(value)
+    exact = Decimal(text)
+    if len(text) <= SHOWN_DIGITS or significant_digits(exact) <= SHOWN_DIGITS:
+        return exact  # (a repr of 15 characters has at most 15 digits)
     with localcontext() as ctx:
         ctx.prec = SHOWN_DIGITS
         ctx.rounding = ROUND_HALF_UP

@@ -6,7 +6,6 @@ are `rules.py`'s.
 
 import datetime as dt
 import hashlib
-import io
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,8 +31,8 @@ from ipstat.reading.numbers import (
     significant_digits,
 )
 from ipstat.reading.own import ANNOTATED_ACTION, ANNOTATED_REASON, OwnOutputError, is_annotated
-from ipstat.reading.sheetarea import Place, a1, position
-from ipstat.reading.sheetxml import NumberFormat, SheetXml, WorkbookXml
+from ipstat.reading.sheetscan import Place, SheetScan, a1, position
+from ipstat.reading.styles import NumberFormat
 from ipstat.reading.visible import visible
 from ipstat.reading.workbook import Cell, RawWorkbook, open_workbook
 
@@ -73,7 +72,15 @@ class Table:
     header_row: int
     columns: dict[str, int]
     rows: list[list[Cell]]
-    xml: SheetXml
+    book: RawWorkbook
+
+    @property
+    def scan(self) -> SheetScan:
+        return self.book.scan(self.sheet)
+
+    def number_format(self, cell: str) -> NumberFormat | None:
+        style = self.scan.styles.get(cell)
+        return None if style is None else self.book.styles.formats.get(style)
 
     def cell(self, row: int, role: str) -> Cell:
         column = self.columns.get(role)
@@ -131,13 +138,10 @@ def read_submission(
             raise OwnOutputError(ANNOTATED_REASON, ANNOTATED_ACTION)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         form = contract.form
-        xml = WorkbookXml(book.content, book.parts)
         if emulation.is_registration(book, contract):
-            emulation.read_registration(book, xml, reading, scoring)
+            emulation.read_registration(book, reading, scoring)
             return reading.submission, reading.findings
-        tables = [
-            read_table(book, xml, spec, reading) for spec in (form.info_sheet, form.figures_sheet)
-        ]
+        tables = [read_table(book, spec, reading) for spec in (form.info_sheet, form.figures_sheet)]
     except WorkbookError as exc:
         reading.findings.clear()  # what was found before the file proved unreadable is moot
         reading.add("unreadable-file", str(exc))
@@ -146,22 +150,20 @@ def read_submission(
     if info is not None:
         read_info(info, reading)
     if figures is not None:
-        read_figures(figures, book, reading)
+        read_figures(figures, reading)
     if scoring is not None:
         try:
-            emulation.read_self_scores(book, xml, reading, scoring)
+            emulation.read_self_scores(book, reading, scoring)
         except WorkbookError as exc:
             reading.add("unreadable-file", str(exc))
     return reading.submission, reading.findings
 
 
-def read_table(
-    book: RawWorkbook, book_xml: WorkbookXml, spec: SheetSpec, reading: Reading
-) -> Table | None:
+def read_table(book: RawWorkbook, spec: SheetSpec, reading: Reading) -> Table | None:
     wanted = fold(spec.name)
     candidates = [n for n in book.sheet_names if fold(n) == wanted]
     if len(candidates) > 1:
-        hidden = _hidden_sheets(book)
+        hidden = book.hidden_sheets()
         named = " và ".join(f"“{n}”" + (" (đang ẩn)" if n in hidden else "") for n in candidates)
         reading.add(
             "ambiguous-sheet",
@@ -180,9 +182,8 @@ def read_table(
         )
         return None
     name = candidates[0]
-    xml = book_xml.sheet(name)
-    rows = _rows(book, name, xml)
-    _decode_legacy(rows, _legacy_fonts(book, xml, name), name, reading)
+    rows = book.rows(name)
+    _decode_legacy(rows, _legacy_fonts(book, name), name, reading)
     limit = reading.contract.form.header_search_rows
     titles = {fold(title): role for role, title in spec.columns.items()}
     for index, row in enumerate(rows[:limit]):
@@ -205,7 +206,7 @@ def read_table(
             if twice:
                 return None
             columns = {role: cols[0] for role, cols in by_role.items()}
-            return Table(name, index, columns, rows, xml)
+            return Table(name, index, columns, rows, book)
     needed = ", ".join(f"“{t}”" for t in spec.required_columns.values())
     reading.add(
         "missing-header",
@@ -216,14 +217,19 @@ def read_table(
     return None
 
 
-def _legacy_fonts(book: RawWorkbook, xml: SheetXml, name: str) -> dict[Place, str] | None:
+def _legacy_fonts(book: RawWorkbook, name: str) -> dict[Place, str] | None:
     """The cells set in a TCVN3 or VNI font; None when the format's fonts are not read (`.ods`,
     where the text itself is judged)."""
     if book.kind == "ods":
         return None
     if book.kind == "xls":
         return book.legacy_fonts.get(name, {})
-    return {p: font for ref, font in xml.legacy_fonts.items() if (p := position(ref)) is not None}
+    fonts = book.styles.fonts
+    return {
+        place: fonts[style]
+        for ref, style in book.scan(name).styles.items()
+        if style in fonts and (place := position(ref)) is not None
+    }
 
 
 def _decode_legacy(
@@ -256,31 +262,6 @@ def _decode_legacy(
             sheet=sheet,
             cell=a1(r, c),
         )
-
-
-def _hidden_sheets(book: RawWorkbook) -> set[str]:
-    try:
-        return {m.name for m in book.book.sheets_metadata if not str(m.visible).endswith("Visible")}
-    except AttributeError:
-        return set()
-
-
-def _rows(book: RawWorkbook, name: str, xml: SheetXml) -> list[list[Cell]]:
-    """The sheet's rows; an error value calamine does not know (`#GETTING_DATA`) makes it refuse
-    the sheet, so such values are read as a known one and named from the XML instead."""
-    try:
-        return book.rows(name)
-    except WorkbookError:
-        copy = xml.readable_copy()
-        if copy is None:
-            raise
-    from python_calamine import CalamineError, CalamineWorkbook  # noqa: PLC0415
-
-    try:
-        readable = CalamineWorkbook.from_filelike(io.BytesIO(copy))
-    except CalamineError as exc:
-        raise WorkbookError(f"Không đọc được trang tính “{name}”.") from exc
-    return RawWorkbook(book.path, book.content, readable, book.limits).rows(name)
 
 
 def coded_rows(table: Table) -> list[tuple[int, str]]:
@@ -345,7 +326,7 @@ def read_info(table: Table, reading: Reading) -> None:
 def _error_value(table: Table, row: int, reading: Reading, code: str) -> bool:
     """An empty-looking value cell that holds an Excel error value: say which, as Excel shows it."""
     cell = table.ref(row, "value")
-    error = table.xml.errors.get(cell)
+    error = table.scan.errors.get(cell)
     if error is None:
         return False
     reading.add(
@@ -458,9 +439,7 @@ def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: Reading) ->
     )
 
 
-def read_figures(
-    table: Table, book: RawWorkbook, reading: Reading, require_all: bool = True
-) -> dict[str, int]:
+def read_figures(table: Table, reading: Reading, require_all: bool = True) -> dict[str, int]:
     """The indicators' rows, each read once; returns the row of each code found."""
     catalogue = reading.contract.form.by_code
     first_row: dict[str, int] = {}
@@ -488,7 +467,7 @@ def read_figures(
             reading.submission.figures.pop(indicator.code, None)
             continue
         first_row[indicator.code] = index
-        figure = _ValueCell(table, index, indicator, book, reading).read()
+        figure = _ValueCell(table, index, indicator, reading).read()
         if figure is not None:
             reading.submission.figures[indicator.code] = figure
     for indicator in reading.contract.form.indicators if require_all else ():
@@ -510,7 +489,6 @@ class _ValueCell:
     table: Table
     row: int
     indicator: Indicator
-    book: RawWorkbook
     reading: Reading
 
     @property
@@ -603,7 +581,7 @@ class _ValueCell:
         so, and how to fix."""
         if _error_value(self.table, self.row, self.reading, self.indicator.code):
             return
-        formula = self.book.formula(self.table.sheet, self.cell)
+        formula = self.table.scan.formula(self.cell)
         if formula is None:
             self.add("missing-value", self.missing())
             return
@@ -631,7 +609,7 @@ class _ValueCell:
 
     def shown_otherwise(self, value: Decimal) -> None:
         """A percentage or scaling format shows the clerk another number than the one read."""
-        number_format = self.table.xml.formats.get(self.cell)
+        number_format = self.table.number_format(self.cell)
         if number_format is None:
             return
         shown = _as_shown(value, number_format)

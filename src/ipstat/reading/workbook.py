@@ -1,16 +1,18 @@
 """Opening a workbook safely: every way a file can be unreadable becomes one `WorkbookError`.
 
 python-calamine reads the cells, but it trusts the file: the container is vetted first
-(`container.py`: entries, inflated sizes, CRCs, DTDs) and each sheet's area is bounded from its
-XML before calamine is asked for it (`sheetarea.py`), against the limits of `schemas/form.toml`
-and within their time. A hostile file is refused at once, with a message in Vietnamese, instead
-of hanging, filling memory or ending in a library's traceback.
+(`container.py`: entries, declared sizes, CRCs, DTDs) and each sheet is read once from its XML
+(`sheetscan.py`: its area bounded as calamine would place its cells, its formulas, error values
+and styles kept) before calamine is asked for it, against the limits of `schemas/form.toml` and
+within their time. A hostile file is refused at once, with a message in Vietnamese, instead of
+hanging, filling memory or ending in a library's traceback.
 """
 
 import io
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +20,8 @@ from ipstat.contract.model import Limits
 from ipstat.errors import WorkbookError, os_error_text
 from ipstat.reading.container import ODS_ROOT, RESAVE, Clock, Part, check_parts, inflate
 from ipstat.reading.legacy_formats import PASSWORD, Fonts, ods_extent, xls_fonts
-from ipstat.reading.sheetarea import Place, bound_sheet, formulas, position, sheet_paths
+from ipstat.reading.sheetscan import SheetScan, local, scan_sheet, walk
+from ipstat.reading.styles import Styles, read_styles
 
 Cell = object
 Kind = Literal["xlsx", "xls", "ods"]
@@ -26,80 +29,137 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
-@dataclass(frozen=True)
 class RawWorkbook:
     """A workbook's sheets as rows of cell values (row 0 is Excel's row 1, column 0 is A)."""
 
-    path: Path
-    content: bytes
-    book: Any
-    limits: Limits
-    parts: dict[str, Part] = field(default_factory=dict, repr=False)
-    clock: Clock = field(default_factory=lambda: Clock(60), repr=False)
-    _formulas: dict[str, dict[Place, str]] = field(default_factory=dict, repr=False)
-    _paths: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    kind: Kind = "xlsx"
-    # `.xls`: the text cells set in a TCVN3 or VNI font, by sheet (xlrd reads the styles).
-    legacy_fonts: Fonts = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        path: Path,
+        content: bytes,
+        book: Any,
+        limits: Limits,
+        *,
+        parts: dict[str, Part] | None = None,
+        clock: Clock | None = None,
+        kind: Kind = "xlsx",
+        legacy_fonts: Fonts | None = None,
+    ) -> None:
+        self.path = path
+        self.content = content
+        self.book = book
+        self.limits = limits
+        self.parts = parts or {}
+        self.clock = clock or Clock(limits.max_seconds)
+        self.kind = kind
+        # `.xls`: the text cells set in a TCVN3 or VNI font, by sheet (xlrd reads the styles).
+        self.legacy_fonts = legacy_fonts or {}
+        self._scans: dict[str, SheetScan] = {}
 
     @property
     def sheet_names(self) -> list[str]:
         names: list[str] = self.book.sheet_names
         return names
 
+    @cached_property
+    def styles(self) -> Styles:
+        part = self.parts.get("xl/styles.xml")
+        return read_styles(self._inflated(part)) if part is not None else Styles()
+
+    def scan(self, sheet: str) -> SheetScan:
+        """The sheet's one reading (`sheetscan.py`), before calamine reads it: every part
+        calamine may read for it is bounded. An `.xls` or `.ods` has none: its whole file was
+        bounded when opened, since calamine reads it whole."""
+        if sheet not in self._scans:
+            self.clock.check()
+            scans = [
+                scan_sheet(self._inflated(self.parts[key]), sheet, self.limits, self.styles.wanted)
+                for key in self._sheet_parts(sheet)
+            ]
+            self._scans[sheet] = scans[0] if scans else SheetScan()
+            self.clock.check()
+        return self._scans[sheet]
+
     def rows(self, sheet: str) -> list[list[Cell]]:
-        """The sheet as a dense table from A1, after its area was found within the limits."""
-        self.clock.check()
-        for part in self._sheet_parts(sheet):
-            bound_sheet(self._inflated(part), sheet, self.limits)
-        self.clock.check()
+        """The sheet as a dense table from A1, once its area was found within the limits."""
+        scan = self.scan(sheet)
+        book = self._readable(sheet, scan) if scan.unknown_errors else self.book
         with _calamine(f"trang tính “{sheet}”"):
-            data = self.book.get_sheet_by_name(sheet)
-            if data.total_height > self.limits.max_rows:
-                raise WorkbookError(
-                    f"Trang tính “{sheet}” có {data.total_height} dòng, quá giới hạn "
-                    f"{self.limits.max_rows} dòng của biểu; hãy xóa các dòng thừa rồi gửi lại."
-                )
-            rows: list[list[Cell]] = data.to_python(skip_empty_area=False)
+            rows: list[list[Cell]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         self.clock.check()
         return rows
 
-    def formula(self, sheet: str, cell: str) -> str | None:
-        """The formula in a cell (`=SUM(D6:D8)`), if it has one; each sheet is parsed once."""
-        if sheet not in self._formulas:
-            found: dict[Place, str] = {}
-            try:
-                for part in self._sheet_parts(sheet, exact=True):
-                    found.update(formulas(self._inflated(part), sheet, self.limits))
-            except WorkbookError:  # `rows` refused the sheet already: there is nothing to add
-                found = {}
-            self._formulas[sheet] = found
-        place = position(cell)
-        return self._formulas[sheet].get(place) if place else None
+    def hidden_sheets(self) -> set[str]:
+        try:
+            return {
+                m.name for m in self.book.sheets_metadata if not str(m.visible).endswith("Visible")
+            }
+        except AttributeError:
+            return set()
 
     def _inflated(self, part: Part) -> bytes:
         return b"".join(inflate(self.content, part, self.clock))
 
-    def _sheet_parts(self, sheet: str, exact: bool = False) -> list[Part]:
-        """The parts calamine may read for a sheet, found as it finds them. If none can be
-        resolved: every part calamine could read as a worksheet (bounding too much is safe,
-        too little is not). `exact`: only calamine's choice, if it is known."""
-        if (
-            not self._paths
-            and {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= self.parts.keys()
+    @cached_property
+    def _sheet_paths(self) -> dict[str, list[str]]:
+        names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+        if not set(names) <= self.parts.keys():
+            return {}
+        return sheet_paths(*(self._inflated(self.parts[name]) for name in names))
+
+    def _sheet_parts(self, sheet: str) -> list[str]:
+        """The parts calamine may read for a sheet (their keys in `parts`), found as it finds
+        them, its choice first. If none can be resolved: every part calamine could read as a
+        worksheet (bounding too much is safe, too little is not)."""
+        if self.kind != "xlsx":
+            return []
+        paths = [path.lower() for path in self._sheet_paths.get(sheet, [])]
+        resolved = [path for path in paths if path in self.parts]
+        return resolved or [key for key in self.parts if key.startswith("xl/worksheets/")]
+
+    def _readable(self, sheet: str, scan: SheetScan) -> Any:
+        """A copy of the workbook whose sheet reads `#N/A` where calamine knows no error value
+        (`#GETTING_DATA`): calamine would refuse the whole sheet for it."""
+        key = self._sheet_parts(sheet)[0]
+        patched = scan.readable(self._inflated(self.parts[key]))
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(self.content)) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy,
         ):
-            found = sheet_paths(
-                self._inflated(self.parts["xl/workbook.xml"]),
-                self._inflated(self.parts["xl/_rels/workbook.xml.rels"]),
-            )
-            self._paths.update(found)
-        paths = [path.lower() for path in self._paths.get(sheet, [])]
-        if exact:
-            return [self.parts[paths[0]]] if paths and paths[0] in self.parts else []
-        resolved = [self.parts[path] for path in paths if path in self.parts]
-        if resolved:
-            return resolved
-        return [p for key, p in self.parts.items() if key.startswith("xl/worksheets/")]
+            for info in source.infolist():
+                same = info.filename.replace("\\", "/").lower() == key
+                copy.writestr(info.filename, patched if same else source.read(info))
+        return _load(out.getvalue())
+
+
+@lru_cache(maxsize=4)  # the members' workbooks come from one form: the same two parts
+def sheet_paths(workbook: bytes, relationships: bytes) -> dict[str, list[str]]:
+    """Sheet name → the parts it may be read from, resolved as calamine resolves them (a target
+    under `/xl/` or `xl/` as is, any other under `xl/`), calamine's choice first. A name given
+    twice, or an id with two targets, gives every candidate: each one is bounded."""
+    sheets: list[tuple[str, list[str]]] = []
+    targets: dict[str, list[str]] = {}
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        what = local(name)
+        if what == "sheet":  # its `r:id`, or an `id` under any prefix, the last one given
+            ids = [v for k, v in attributes.items() if k.rpartition(":")[2] == "id"][-1:]
+            sheets.append((attributes.get("name", ""), ids))
+        elif what == "Relationship":
+            targets.setdefault(attributes.get("Id", ""), []).append(attributes.get("Target", ""))
+
+    try:
+        walk(workbook, "sổ làm việc", start)
+        walk(relationships, "danh mục trang tính", start)
+    except WorkbookError:
+        return {}  # calamine says what is wrong with them
+    paths: dict[str, list[str]] = {}
+    for name, ids in sheets:  # calamine takes a name's first sheet, an id's last target
+        for rel in reversed(ids):
+            for target in reversed(targets.get(rel, [])):
+                path = target[1:] if target.startswith("/xl/") else target
+                paths.setdefault(name, []).append(path if path.startswith("xl/") else f"xl/{path}")
+    return paths
 
 
 def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
@@ -117,7 +177,7 @@ def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
         raise WorkbookError(f"Không mở được tệp: {os_error_text(exc)}.") from exc
     kind = _kind(content, path)
     if kind == "xls":
-        fonts = xls_fonts(content, limits.max_rows, limits.max_columns)
+        fonts = xls_fonts(content, limits)
         clock.check()
         return RawWorkbook(
             path, content, _load(content), limits, clock=clock, kind=kind, legacy_fonts=fonts
@@ -128,7 +188,7 @@ def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
     clock.check()
     book = _load(content)
     clock.check()
-    return RawWorkbook(path, content, book, limits, parts, clock, kind=kind)
+    return RawWorkbook(path, content, book, limits, parts=parts, clock=clock, kind=kind)
 
 
 def _check_ods(content: bytes, parts: dict[str, Part], limits: Limits, clock: Clock) -> None:
@@ -136,8 +196,7 @@ def _check_ods(content: bytes, parts: dict[str, Part], limits: Limits, clock: Cl
     manifest = parts.get("meta-inf/manifest.xml")
     if manifest is not None and b"encryption-data" in b"".join(inflate(content, manifest, clock)):
         raise WorkbookError(PASSWORD)
-    table = b"".join(inflate(content, parts[ODS_ROOT], clock))
-    ods_extent(io.BytesIO(table), limits.max_rows, limits.max_columns)
+    ods_extent(b"".join(inflate(content, parts[ODS_ROOT], clock)), limits)
 
 
 def _kind(content: bytes, path: Path) -> Kind:
