@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ipstat.contract.model import Contract, load_contract
-from ipstat.outputs.form import build_form, form_filename
+from ipstat.outputs.forms import build_form, form_filename
 
 YEAR = 2016
 

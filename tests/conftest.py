@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from ipstat.base.findings import Vocabulary
 from ipstat.contract.model import Contract, load_contract
-from ipstat.outputs.form import build_form
+from ipstat.outputs.forms import build_form
 
 settings.register_profile("ci", deadline=None, max_examples=200, derandomize=True)
 settings.register_profile("dev", deadline=None, max_examples=100)
@@ -76,6 +77,11 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture(scope="session")
 def contract() -> Contract:
     return load_contract()
+
+
+@pytest.fixture(scope="session")
+def vocabulary(contract: Contract) -> Vocabulary:
+    return contract.vocabulary
 
 
 @pytest.fixture

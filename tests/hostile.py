@@ -227,7 +227,7 @@ def probe(paths: list[str]) -> None:
 
     from ipstat.checks.rules import check_submission
     from ipstat.contract.model import load_contract
-    from ipstat.reading.reader import read_submission
+    from ipstat.reading.submission import read_submission
 
     contract = load_contract()
     for path in paths:
@@ -259,7 +259,7 @@ def serve() -> None:
 
     from ipstat.checks.rules import check_submission
     from ipstat.contract.model import load_contract
-    from ipstat.reading.reader import read_submission
+    from ipstat.reading.submission import read_submission
 
     contract = load_contract()
     for line in sys.stdin:

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstat.bloc.aggregate import aggregate_paths, derive, sum_members
+from ipstat.base.formatting import format_number
+from ipstat.bloc.totals import aggregate_paths, derive, sum_members
 from ipstat.contract.model import Contract
-from ipstat.reading.formatting import format_number
 
 Make = Callable[..., Path]
 CODES = ["a", "b"]

@@ -6,12 +6,12 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
+from ipstat.base.errors import InputError
+from ipstat.base.findings import FileReport, Finding, Vocabulary
 from ipstat.checks.validation import validate_paths
 from ipstat.cli import app
 from ipstat.contract.model import Contract
-from ipstat.errors import InputError
 from ipstat.outputs.annotate import FILLS, SHEET, annotate_reports, annotated_copy
-from ipstat.reading.findings import FileReport, Finding
 
 Make = Callable[..., Path]
 
@@ -27,11 +27,13 @@ def values(path: Path) -> dict[tuple[str, str], object]:
     }
 
 
-def test_annotated_copy(make_workbook: Make, contract: Contract, tmp_path: Path) -> None:
+def test_annotated_copy(
+    make_workbook: Make, contract: Contract, tmp_path: Path, vocabulary: Vocabulary
+) -> None:
     source = make_workbook(values={"ddi_new_capital": -12.5, "fdi_new_capital": "217,85"})
     original = source.read_bytes()
     report = validate_paths([source], contract).report
-    [copy] = annotate_reports(report.files, tmp_path / "gui-lai").written
+    [copy] = annotate_reports(report.files, tmp_path / "gui-lai", vocabulary).written
     assert copy == tmp_path / "gui-lai" / source.name
     assert source.read_bytes() == original
     assert values(copy) == values(source)
@@ -42,31 +44,46 @@ def test_annotated_copy(make_workbook: Make, contract: Contract, tmp_path: Path)
     assert figures["D9"].fill.fgColor.rgb == "00" + FILLS["error"]
     assert figures["D7"].fill.fgColor.rgb == "00" + FILLS["warning"]
     assert "giá trị âm -12,5" in figures["D9"].comment.text
-    assert "negative-value" in figures["D9"].comment.text
+    assert "Giá trị âm" in figures["D9"].comment.text
     assert figures["D8"].comment is None
 
     listing = book[SHEET]
     rows = [[c.value for c in row] for row in listing.iter_rows(min_row=5)]
-    assert rows[0][:5] == ["Lỗi", "Chỉ tiêu", "D9", "ddi_new_capital", "negative-value"]
-    assert rows[1][:5] == ["Cảnh báo", "Chỉ tiêu", "D7", "fdi_new_capital", "text-number"]
+    assert rows[0][:5] == [
+        "Lỗi",
+        "Chỉ tiêu",
+        "D9",
+        "Vốn đăng ký của dự án DDI cấp mới",
+        "Giá trị âm",
+    ]
+    assert rows[1][:5] == [
+        "Cảnh báo",
+        "Chỉ tiêu",
+        "D7",
+        "Vốn đăng ký của dự án FDI cấp mới",
+        "Số được nhập dạng chữ",
+    ]
+    assert rows[0][5] == "giá trị âm -12,5; hãy nhập số ≥ 0."  # the place is in its own columns
     assert listing["C5"].hyperlink.location == "'Chỉ tiêu'!D9"
 
 
 def test_clean_and_unreadable_workbooks_get_no_copy(
-    make_workbook: Make, contract: Contract, tmp_path: Path
+    make_workbook: Make, contract: Contract, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     make_workbook()
     (make_workbook().parent / "broken.xlsx").write_bytes(b"not a workbook")
     report = validate_paths([tmp_path], contract).report
-    result = annotate_reports(report.files, tmp_path / "out")
+    result = annotate_reports(report.files, tmp_path / "out", vocabulary)
     assert result.written == [] and result.problems == []
 
 
-def test_never_overwrites_the_original(make_workbook: Make, contract: Contract) -> None:
+def test_never_overwrites_the_original(
+    make_workbook: Make, contract: Contract, vocabulary: Vocabulary
+) -> None:
     source = make_workbook(values={"workers": -1})
     report = validate_paths([source], contract).report
     with pytest.raises(InputError):
-        annotate_reports(report.files, source.parent)
+        annotate_reports(report.files, source.parent, vocabulary)
 
 
 def test_cli_annotate(make_workbook: Make, tmp_path: Path) -> None:
@@ -78,7 +95,11 @@ def test_cli_annotate(make_workbook: Make, tmp_path: Path) -> None:
 
 
 def test_a_workbook_openpyxl_cannot_open_is_skipped_with_a_message(
-    make_workbook: Make, contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_workbook: Make,
+    contract: Contract,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    vocabulary: Vocabulary,
 ) -> None:
     import ipstat.outputs.annotate
 
@@ -86,13 +107,13 @@ def test_a_workbook_openpyxl_cannot_open_is_skipped_with_a_message(
     report = validate_paths([bad, good], contract).report
     real = ipstat.outputs.annotate.annotated_copy
 
-    def picky(path: Path, findings: list) -> object:  # type: ignore[type-arg]
+    def picky(path: Path, findings: list, vocabulary: Vocabulary) -> object:  # type: ignore[type-arg]
         if path == bad:
             raise KeyError("xl/styles.xml")
-        return real(path, findings)
+        return real(path, findings, vocabulary)
 
     monkeypatch.setattr(ipstat.outputs.annotate, "annotated_copy", picky)
-    result = annotate_reports(report.files, tmp_path / "out")
+    result = annotate_reports(report.files, tmp_path / "out", vocabulary)
     assert result.written == [tmp_path / "out" / good.name]
     assert len(result.problems) == 1 and str(bad) in result.problems[0]
 
@@ -104,7 +125,7 @@ def hostile(
 
 
 def test_input_text_is_written_as_text_never_as_a_formula_or_a_link(
-    make_workbook: Make, tmp_path: Path
+    make_workbook: Make, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     source = make_workbook()
     messages = [
@@ -114,7 +135,7 @@ def test_input_text_is_written_as_text_never_as_a_formula_or_a_link(
         "mailto:a@example.com",
     ]
     report = FileReport(source, [hostile(source, message=m) for m in messages], [])
-    [copy] = annotate_reports([report], tmp_path / "out").written
+    [copy] = annotate_reports([report], tmp_path / "out", vocabulary).written
     book = openpyxl.load_workbook(copy)
     listing = book[SHEET]
     written = {str(listing.cell(row=r, column=6).value) for r in range(5, 9)}
@@ -126,7 +147,9 @@ def test_input_text_is_written_as_text_never_as_a_formula_or_a_link(
     assert "␛[2J" in book["Chỉ tiêu"]["D9"].comment.text
 
 
-def test_links_go_only_where_we_point_them(make_workbook: Make, tmp_path: Path) -> None:
+def test_links_go_only_where_we_point_them(
+    make_workbook: Make, tmp_path: Path, vocabulary: Vocabulary
+) -> None:
     def add_sheet(book: openpyxl.Workbook) -> None:
         book.create_sheet("Bà Rịa's")["B2"] = 1
 
@@ -137,7 +160,9 @@ def test_links_go_only_where_we_point_them(make_workbook: Make, tmp_path: Path) 
         hostile(source, cell="D9:Z99"),
         hostile(source, sheet="Không có", cell="A1"),
     ]
-    [copy] = annotate_reports([FileReport(source, findings, [])], tmp_path / "out").written
+    [copy] = annotate_reports(
+        [FileReport(source, findings, [])], tmp_path / "out", vocabulary
+    ).written
     listing = openpyxl.load_workbook(copy)[SHEET]
     links = {r: listing.cell(row=r, column=3).hyperlink for r in range(5, 9)}
     located = {r: link.location for r, link in links.items() if link is not None}
@@ -146,21 +171,21 @@ def test_links_go_only_where_we_point_them(make_workbook: Make, tmp_path: Path) 
 
 
 def test_a_finding_in_a_merged_cell_marks_the_merged_range(
-    make_workbook: Make, tmp_path: Path
+    make_workbook: Make, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     def merge(book: openpyxl.Workbook) -> None:
         book["Chỉ tiêu"].merge_cells("D9:E10")
 
     source = make_workbook(edit=merge)
     findings = [hostile(source, cell="E10", message="trong ô gộp")]
-    result = annotate_reports([FileReport(source, findings, [])], tmp_path / "out")
+    result = annotate_reports([FileReport(source, findings, [])], tmp_path / "out", vocabulary)
     assert result.problems == []
     sheet = openpyxl.load_workbook(result.written[0])["Chỉ tiêu"]
     assert "trong ô gộp" in sheet["D9"].comment.text
 
 
 def test_two_workbooks_with_one_name_get_two_copies(
-    make_workbook: Make, contract: Contract, tmp_path: Path
+    make_workbook: Make, contract: Contract, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     first = make_workbook(values={"workers": -1}, member="Hà Nam")
     second = make_workbook(values={"workers": -2}, member="Ninh Bình")
@@ -170,7 +195,7 @@ def test_two_workbooks_with_one_name_get_two_copies(
     sources = [tmp_path / "ha-nam" / "Bao cao.xlsx", tmp_path / "ninh-binh" / "BAO CAO.xlsx"]
     sources[1] = (tmp_path / "ninh-binh" / "Bao cao.xlsx").rename(sources[1])
     report = validate_paths(sources, contract).report
-    result = annotate_reports(report.files, tmp_path / "out")
+    result = annotate_reports(report.files, tmp_path / "out", vocabulary)
     out = tmp_path / "out"
     assert result.written == [out / "Bao cao.xlsx", out / "BAO CAO (2).xlsx"]
     assert [result.source_of[p] for p in result.written] == sources
@@ -179,7 +204,7 @@ def test_two_workbooks_with_one_name_get_two_copies(
 
 
 def test_a_name_too_long_fails_only_that_copy(
-    make_workbook: Make, contract: Contract, tmp_path: Path
+    make_workbook: Make, contract: Contract, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     name = "b" * 248 + ".xlsx"  # 253 bytes; its second copy would be named 257 bytes
     paths = []
@@ -187,21 +212,23 @@ def test_a_name_too_long_fails_only_that_copy(
         (tmp_path / folder).mkdir()
         paths.append(make_workbook(values={"workers": -1}).rename(tmp_path / folder / name))
     report = validate_paths(paths, contract).report
-    result = annotate_reports(report.files, tmp_path / "out")
+    result = annotate_reports(report.files, tmp_path / "out", vocabulary)
     assert result.written == [tmp_path / "out" / name]
     [problem] = result.problems
     assert str(paths[1]) in problem and "tên tệp hoặc đường dẫn quá dài" in problem
 
 
 def test_copies_of_an_earlier_run_are_listed_not_removed(
-    make_workbook: Make, contract: Contract, tmp_path: Path
+    make_workbook: Make, contract: Contract, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     fixed = make_workbook("ha-nam.xlsx", values={"workers": -1})
     other = make_workbook("ninh-binh.xlsx", values={"workers": -1}, member="Ninh Bình")
     out = tmp_path / "out"
-    annotate_reports(validate_paths([fixed, other], contract).report.files, out)
+    annotate_reports(validate_paths([fixed, other], contract).report.files, out, vocabulary)
     make_workbook("ha-nam.xlsx")  # the member sent a corrected workbook
-    result = annotate_reports(validate_paths([fixed, other], contract).report.files, out)
+    result = annotate_reports(
+        validate_paths([fixed, other], contract).report.files, out, vocabulary
+    )
     assert result.written == [out / "ninh-binh.xlsx"]
     assert result.stale == [out / "ha-nam.xlsx"] and (out / "ha-nam.xlsx").exists()
     cli = CliRunner().invoke(app, ["validate", str(fixed), str(other), "--annotate", str(out)])
@@ -211,13 +238,13 @@ def test_copies_of_an_earlier_run_are_listed_not_removed(
 def test_findings_are_shown_before_annotation_is_attempted(make_workbook: Make) -> None:
     source = make_workbook("ha-nam.xlsx", values={"workers": -1})
     result = CliRunner().invoke(app, ["validate", str(source), "--annotate", str(source.parent)])
-    assert result.exit_code == 2 and "negative-value" in result.stdout
+    assert result.exit_code == 2 and "Giá trị âm" in result.stdout
     assert "trùng với thư mục chứa" in result.stderr
 
 
 def printed_copy(source: Path, contract: Contract, folder: Path) -> openpyxl.Workbook:
     report = validate_paths([source], contract).report
-    [copy] = annotate_reports(report.files, folder).written
+    [copy] = annotate_reports(report.files, folder, contract.vocabulary).written
     return openpyxl.load_workbook(copy)
 
 
@@ -253,7 +280,9 @@ def test_copied_sheets_print_with_their_header_row(
     assert book["Chỉ tiêu"].print_title_rows == "$4:$4"
 
 
-def test_a_foreign_sheet_repeats_the_row_above_its_frozen_panes(tmp_path: Path) -> None:
+def test_a_foreign_sheet_repeats_the_row_above_its_frozen_panes(
+    tmp_path: Path, vocabulary: Vocabulary
+) -> None:
     source = openpyxl.Workbook()
     sheet = source.active
     assert sheet is not None
@@ -266,7 +295,7 @@ def test_a_foreign_sheet_repeats_the_row_above_its_frozen_panes(tmp_path: Path) 
     chosen.print_title_rows = "1:2"
     source.save(tmp_path / "x.xlsx")
     finding = Finding("x.xlsx", "negative-value", "error", "giá trị âm", "Số liệu", "B3", "workers")
-    book = annotated_copy(tmp_path / "x.xlsx", [finding])
+    book = annotated_copy(tmp_path / "x.xlsx", [finding], vocabulary)
     copy = book["Số liệu"]
     assert_a4_one_page_wide(copy)
     assert copy.print_title_rows == "$2:$2" and copy.page_setup.orientation == "portrait"
@@ -274,7 +303,7 @@ def test_a_foreign_sheet_repeats_the_row_above_its_frozen_panes(tmp_path: Path) 
 
 
 def test_only_annotated_copies_are_called_stale(
-    make_workbook: Make, contract: Contract, tmp_path: Path
+    make_workbook: Make, contract: Contract, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     """A blank form or a consolidated workbook in the folder is not a copy of ours (QA 16)."""
     source = make_workbook("ha-nam.xlsx", values={"workers": -1})
@@ -282,33 +311,33 @@ def test_only_annotated_copies_are_called_stale(
     out.mkdir()
     make_workbook("bieu-mau-2017.xlsx").rename(out / "bieu-mau-2017.xlsx")
     (out / "tong-hop-2017.xlsx").write_bytes(b"not even a zip")
-    annotate_reports(validate_paths([source], contract).report.files, out)
+    annotate_reports(validate_paths([source], contract).report.files, out, vocabulary)
     old = out / "ninh-binh.xlsx"
     (out / "ha-nam.xlsx").rename(old)  # a copy from an earlier run, of another workbook
-    result = annotate_reports(validate_paths([source], contract).report.files, out)
+    result = annotate_reports(validate_paths([source], contract).report.files, out, vocabulary)
     assert result.stale == [old]
 
 
 def test_the_findings_sheet_headline_leaves_out_a_zero_count(
-    make_workbook: Make, contract: Contract
+    make_workbook: Make, contract: Contract, vocabulary: Vocabulary
 ) -> None:
     source = make_workbook(values={"workers": -1})
     [report] = validate_paths([source], contract).report.files
     errors = [f for f in report.findings if f.is_error]
-    assert annotated_copy(source, errors)[SHEET]["A1"].value == "Biểu có 1 lỗi cần sửa"
+    assert annotated_copy(source, errors, vocabulary)[SHEET]["A1"].value == "Biểu có 1 lỗi cần sửa"
     warning = Finding(str(source), "text-number", "warning", "x")
-    both = annotated_copy(source, [*errors, warning])[SHEET]["A1"].value
+    both = annotated_copy(source, [*errors, warning], vocabulary)[SHEET]["A1"].value
     assert both == "Biểu có 1 lỗi cần sửa và 1 cảnh báo cần xem lại"
 
 
 def test_a_copy_that_cannot_be_written_is_one_sentence_then_the_reason(
-    make_workbook: Make, contract: Contract, tmp_path: Path
+    make_workbook: Make, contract: Contract, tmp_path: Path, vocabulary: Vocabulary
 ) -> None:
     """Not "… cho X: Không ghi được …" (QA 21)."""
     source = make_workbook("ha-nam.xlsx", values={"workers": -1})
     out = tmp_path / "out"
     (out / "ha-nam.xlsx").mkdir(parents=True)  # in the way of the copy
-    result = annotate_reports(validate_paths([source], contract).report.files, out)
+    result = annotate_reports(validate_paths([source], contract).report.files, out, vocabulary)
     [problem] = result.problems
     assert problem.startswith(f"Không tạo được bản có ghi chú cho {source}. ")
     assert ": Không" not in problem

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from ipstat.base.errors import os_error_text
 from ipstat.cli import app
-from ipstat.errors import os_error_text
 from ipstat.outputs.atomic import (
     STALE_SECONDS,
     TEMP_PREFIX,

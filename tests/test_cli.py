@@ -37,7 +37,7 @@ def test_errors_exit_1_with_a_verdict_per_file(make_workbook: Make) -> None:
     code, out, _ = run("validate", str(bad.parent))
     assert code == 1
     assert f"✗ {bad}: 1 lỗi, 0 cảnh báo" in out and f"✓ {good}" in out
-    assert "negative-value" in out
+    assert "Giá trị âm" in out
 
 
 def test_warnings_pass_unless_strict(make_workbook: Make) -> None:
@@ -105,7 +105,7 @@ def test_a_bad_workbook_never_gives_a_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
-    assert "unreadable-file" in result.stdout and "\x1b[" not in result.stdout
+    assert "Không đọc được tệp" in result.stdout and "\x1b[" not in result.stdout
 
 
 def test_validate_does_not_import_pandas(make_workbook: Make) -> None:
@@ -202,7 +202,7 @@ def test_aggregate_with_errors_exits_1_and_writes_nothing(
 ) -> None:
     path = make_workbook(values={"workers": -1})
     code, out, _ = run("aggregate", str(path), "--out", str(tmp_path / "out"))
-    assert code == 1 and "negative-value" in out and "Không ghi tệp nào" in out
+    assert code == 1 and "Giá trị âm" in out and "Không ghi tệp nào" in out
     assert not (tmp_path / "out").exists()
 
 

@@ -12,9 +12,9 @@ import pytest
 
 from ipstat.bloc.compare import change_percent
 from ipstat.bloc.document import dumps, loads
+from ipstat.commands.aggregate import output_paths, publish
 from ipstat.contract.model import Contract, load_contract
 from ipstat.outputs.render import change_phrase, change_words, sentence_changes
-from ipstat.publish import output_paths, publish
 from tests.test_publish import SAMPLE, check_golden
 
 Make = Callable[..., Path]
@@ -142,7 +142,7 @@ def test_the_2025_bloc_compares_merged_members_with_their_parts(
 def test_an_old_province_name_in_a_2025_workbook_says_where_it_went(
     make_workbook: Make, tmp_path: Path
 ) -> None:
-    from ipstat.reading.reader import read_submission
+    from ipstat.reading.submission import read_submission
 
     _, findings = read_submission(
         make_workbook(member="Hải Dương", year=2025), load_contract(bloc="dbsh-2025")

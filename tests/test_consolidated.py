@@ -9,9 +9,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from ipstat.bloc.document import loads
+from ipstat.commands.aggregate import output_paths, publish
 from ipstat.contract.model import Contract
 from ipstat.outputs.consolidated import CHART_ROWS, write_consolidated
-from ipstat.publish import output_paths, publish
 
 GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
 

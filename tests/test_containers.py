@@ -15,11 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstat.contract.model import Contract, Limits
-from ipstat.errors import WorkbookError
+from ipstat.base.errors import WorkbookError
+from ipstat.contract.catalogue import Limits
+from ipstat.contract.model import Contract
 from ipstat.reading import container, workbook
-from ipstat.reading.reader import read_submission
 from ipstat.reading.sheetscan import SheetScan, a1, scan_sheet
+from ipstat.reading.submission import read_submission
 from tests import hostile
 
 Make = Callable[..., Path]

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ipstat.contract.model import ContractError, load_contract
-from ipstat.resources import data_dir
+from ipstat.base.resources import data_dir
+from ipstat.contract.checked import ContractError
+from ipstat.contract.model import load_contract
 
 
 @pytest.fixture

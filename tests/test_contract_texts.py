@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ipstat.contract.model import Contract, ContractError, load_contract
+from ipstat.base.resources import data_dir
+from ipstat.contract.checked import ContractError
+from ipstat.contract.model import Contract, load_contract
 from ipstat.contract.problems import problem_text
-from ipstat.contract.scoring import load_scoring
-from ipstat.resources import data_dir
+from ipstat.contract.scoring_table import load_scoring
 from tests.test_error_texts import assert_vietnamese
 
 SHIPPED = data_dir("schemas")

@@ -8,12 +8,13 @@ from typing import Any
 import openpyxl
 import pytest
 
+from ipstat.base.resources import data_dir
 from ipstat.checks.validation import validate_paths
-from ipstat.contract.model import Contract, ContractError, load_contract
-from ipstat.contract.scoring import ScoringTable, load_scoring
-from ipstat.outputs.form import write_form, write_registration_form
+from ipstat.contract.checked import ContractError
+from ipstat.contract.model import Contract, load_contract
+from ipstat.contract.scoring_table import ScoringTable, load_scoring
+from ipstat.outputs.forms import write_form, write_registration_form
 from ipstat.reading.adjustments import read_adjustments
-from ipstat.resources import data_dir
 from tests.test_contract import edit
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from ipstat.base.errors import WorkbookError
 from ipstat.bloc.ledger import Entry, LedgerError, ledger_path, open_ledger, read_ledger
 from ipstat.cli import app
 from ipstat.contract.model import Contract
-from ipstat.errors import WorkbookError
 from ipstat.outputs.render import TemplateProblem, render_template
 from ipstat.reading.workbook import open_workbook
 from tests.test_i18n import ENGLISH

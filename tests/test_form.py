@@ -4,9 +4,9 @@ from pathlib import Path
 import openpyxl
 
 from ipstat.contract.model import Contract
-from ipstat.outputs.form import CODE_COLOR, INPUT_FILL, form_filename, write_form
+from ipstat.outputs.forms import CODE_COLOR, INPUT_FILL, form_filename, write_form
 from ipstat.outputs.paper import PORTRAIT_CHARACTERS
-from ipstat.reading.reader import read_submission
+from ipstat.reading.submission import read_submission
 from tests.conftest import VALID
 
 

@@ -19,17 +19,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ipstat.bloc.aggregate import Aggregate, Source, derive, percent, sum_members
+from ipstat.base.formatting import format_number, format_percent
 from ipstat.bloc.document import DocumentError, dumps, loads, to_document
-from ipstat.bloc.history import HistoryError, average_growth, build_history, load, trends
+from ipstat.bloc.series import HistoryError, average_growth, build_history, load, trends
+from ipstat.bloc.totals import Aggregate, Source, derive, percent, sum_members
 from ipstat.cli import app
+from ipstat.commands.aggregate import output_paths, publish
+from ipstat.commands.history import write_history
 from ipstat.contract.model import Contract, load_contract
-from ipstat.history import write_history
 from ipstat.outputs.atomic import OutputError
 from ipstat.outputs.history_text import lower_first, render_history
-from ipstat.outputs.series import to_csv
-from ipstat.publish import output_paths, publish
-from ipstat.reading.formatting import format_number, format_percent
+from ipstat.outputs.tidy import to_csv
 from tests.conftest import VALID
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -256,7 +256,7 @@ def test_a_member_outside_the_mapping_is_an_error(series: list[Path]) -> None:
 def test_average_growth_against_a_hand_computation(
     first: str, last: str, years: int, expected: str, shown: str
 ) -> None:
-    from ipstat.reading.formatting import format_percent
+    from ipstat.base.formatting import format_percent
 
     growth = average_growth(Decimal(first), Decimal(last), years)
     assert growth == Decimal(expected)
@@ -458,12 +458,12 @@ def test_all_outputs_are_written_together(
 def test_a_failed_output_writes_none(
     series: list[Path], contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ipstat.history
+    import ipstat.commands.history
 
     def broken(path: Path, history: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(ipstat.history, "write_history_book", broken)
+    monkeypatch.setattr(ipstat.commands.history, "write_history_book", broken)
     with pytest.raises(OutputError, match=r"lich-su-2016-2019\.xlsx: .*đầy"):
         write_history(series, contract, out=tmp_path / "out")
     assert not list((tmp_path / "out").glob("lich-su*"))
@@ -577,7 +577,7 @@ def test_an_analysts_history_template(
     )
     history = build_history(series, contract, mapped=False)
     [capital] = [t for t in trends(history) if t.code == "fdi_new_capital"]
-    from ipstat.reading.formatting import format_percent
+    from ipstat.base.formatting import format_percent
 
     assert capital.growth is not None
     expected = f"2016–2019: {format_percent(capital.growth)}/năm; –; 2017\n"

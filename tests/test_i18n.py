@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from ipstat import __version__
 from ipstat.cli import app
-from ipstat.i18n import translate
+from ipstat.cli.vietnamese import translate
 
 ROOT = Path(__file__).parents[1]
 runner = CliRunner()

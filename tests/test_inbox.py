@@ -13,14 +13,14 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from ipstat.base.errors import InputError
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.bloc.ledger import read_ledger
 from ipstat.checks.validation import LEDGER_NAME
 from ipstat.cli import app
+from ipstat.cli.terminal import print_status
+from ipstat.commands.status import track
 from ipstat.contract.model import Contract
-from ipstat.errors import InputError
-from ipstat.outputs.terminal import print_status
-from ipstat.tracking import track
 
 Make = Callable[..., Path]
 NOW = dt.datetime(2018, 1, 25, 10, 0)
@@ -328,7 +328,7 @@ def test_file_names_are_not_read_as_markup(
 ) -> None:
     from rich.console import Console
 
-    from ipstat.outputs.terminal import print_status
+    from ipstat.cli.terminal import print_status
 
     send("[red]ha-nam[bold].xlsx", "2018-01-15 09:30")
     console = Console(width=200, file=io.StringIO(), no_color=True)
@@ -376,7 +376,8 @@ def test_validate_and_aggregate_skip_the_ledger(
 def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
     tmp_path: Path, line: str, problem: str
 ) -> None:
-    from ipstat.contract.model import ContractError, load_contract
+    from ipstat.contract.checked import ContractError
+    from ipstat.contract.model import load_contract
 
     shipped = Path(__file__).resolve().parents[1] / "schemas" / "blocs" / "dbsh-2016.toml"
     bloc = tmp_path / "khoi.toml"
@@ -416,10 +417,10 @@ def test_aggregate_latest_on_the_command_line(
     send("ha-nam-sua.xlsx", "2018-01-18 14:05")
     out = tmp_path / "ket-qua"
     refused = runner.invoke(app, ["aggregate", str(inbox), "--out", str(out)])
-    assert refused.exit_code == 1 and "duplicate-member" in refused.stdout
+    assert refused.exit_code == 1 and "Hai tệp của cùng một thành viên" in refused.stdout
     result = runner.invoke(app, ["aggregate", str(inbox), "--latest", "--out", str(out)])
     assert result.exit_code == 0, result.stdout
-    assert "superseded-version" in result.stdout
+    assert "Bản báo cáo cũ đã được thay bằng bản nhận sau" in result.stdout
     assert (out / "tong-hop-2017.json").is_file()
 
 

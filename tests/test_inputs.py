@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from ipstat.bloc.aggregate import aggregate_paths
+from ipstat.base.errors import InputError
+from ipstat.bloc.totals import aggregate_paths
 from ipstat.checks.validation import READ_SUFFIXES, RESAVE, collect_workbooks
 from ipstat.cli import app
 from ipstat.contract.model import Contract
-from ipstat.errors import InputError
 
 Make = Callable[..., Path]
 SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
@@ -117,8 +117,10 @@ def test_aggregate_warnings_name_their_file(tmp_path: Path) -> None:
     code, out, _ = run("aggregate", str(inbox), "--out", str(tmp_path / "out"))
     assert code == 0
     lines = out.splitlines()
-    assert any("bieu-ha-nam-2016.xlsx" in line and "text-number" in line for line in lines)
-    assert any("Toàn Khối" in line and "missing-member" in line for line in lines)
+    assert any(
+        "bieu-ha-nam-2016.xlsx" in line and "Số được nhập dạng chữ" in line for line in lines
+    )
+    assert any("Toàn Khối" in line and "Thành viên chưa gửi báo cáo" in line for line in lines)
     assert "bieu-ha-noi-2016.xlsb: sổ làm việc nhị phân" in out
 
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
-from ipstat.bloc.aggregate import aggregate_paths
+from ipstat.bloc.totals import aggregate_paths
 from ipstat.cli import app
 from ipstat.contract.model import Contract
-from ipstat.reading.reader import read_submission
+from ipstat.reading.submission import read_submission
 from tests.legacy_books import encode, to_ods, to_xls
 
 Make = Callable[..., Path]

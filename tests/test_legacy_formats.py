@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ipstat.base.errors import WorkbookError
 from ipstat.contract.model import load_contract
-from ipstat.errors import WorkbookError
 from ipstat.reading.legacy_formats import ods_extent, xls_fonts
 from tests.legacy_books import to_xls
 

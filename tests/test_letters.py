@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 from ipstat.bloc.inbox import InboxStatus
 from ipstat.checks.validation import LEDGER_NAME
 from ipstat.cli import app
+from ipstat.commands.status import track
 from ipstat.contract.model import Contract
 from ipstat.outputs.letters import date_line, no_letter, render_letters, write_letters
 from ipstat.outputs.render import TemplateProblem
-from ipstat.tracking import track
 from tests.markup import HOSTILE, HOSTILE_SHOWN, INJECTED, parse
 
 Make = Callable[..., Path]

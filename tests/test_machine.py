@@ -6,15 +6,15 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ipstat.base.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.base.visible import encodable, visible
 from ipstat.outputs.machine import GITHUB_LIMIT, to_github, to_json, to_junit
-from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
-from ipstat.reading.visible import encodable, visible
 
 
 def finding(
     rule: str, severity: str = "error", cell: str | None = "D7", file: str = "a.xlsx"
 ) -> Finding:
-    return Finding(file, rule, severity, f"Ô {cell}: <sai> & “đúng”, 50%", "Chỉ tiêu", cell, "x")  # type: ignore[arg-type]
+    return Finding(file, rule, severity, "<sai> & “đúng”, 50%", "Chỉ tiêu", cell, "x")  # type: ignore[arg-type]
 
 
 def report(
@@ -32,10 +32,12 @@ def test_json_lists_the_findings_and_the_skipped_files() -> None:
             "file": "a.xlsx",
             "rule": "negative-value",
             "severity": "error",
-            "message": "Ô D7: <sai> & “đúng”, 50%",
+            "message": "Ô D7 (x): <sai> & “đúng”, 50%",
             "sheet": "Chỉ tiêu",
             "cell": "D7",
             "code": "x",
+            "text": "<sai> & “đúng”, 50%",
+            "values": {},
         }
     ]
 
@@ -68,7 +70,9 @@ def test_github_annotations_are_capped_and_summed_up() -> None:
     errors = [line for line in lines if line.startswith("::error ")]
     warnings = [line for line in lines if line.startswith("::warning ")]
     assert len(errors) == GITHUB_LIMIT and len(warnings) == 2
-    assert errors[0] == "::error file=a.xlsx,title=negative-value D7::Ô D7: <sai> & “đúng”, 50%25"
+    assert (
+        errors[0] == "::error file=a.xlsx,title=negative-value D7::Ô D7 (x): <sai> & “đúng”, 50%25"
+    )
     assert "còn 3 lỗi và 0 cảnh báo" in lines[-1]
 
 
@@ -88,7 +92,7 @@ TEXT = st.text(
 
 def hostile_report(file: str, sheet: str, message: str, rule: str) -> ValidationReport:
     found = [
-        Finding(file, rule, "error", message, sheet, "D7", "x"),
+        Finding(file, rule, "error", message, sheet),
         Finding(file, "text-number", "warning", message, sheet, None, None),
     ]
     return ValidationReport(

@@ -3,9 +3,9 @@
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from ipstat.base.visible import visible
 from ipstat.outputs.render import markdown_text
 from ipstat.outputs.word import markdown_to_word
-from ipstat.reading.visible import visible
 from tests.markup import HOSTILE, HOSTILE_SHOWN, INJECTED, parse
 
 # Text with every character Markdown or HTML reads as structure, among letters and spaces.

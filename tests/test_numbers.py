@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstat.reading.formatting import format_exact, format_number
-from ipstat.reading.numbers import (
+from ipstat.base.formatting import format_exact, format_number
+from ipstat.base.numbers import (
     SHOWN_DIGITS,
     NotANumber,
     decimal_from_float,

@@ -46,7 +46,7 @@ def test_hook_passes_good_and_fails_bad_workbooks(make_workbook: Callable[..., P
     bad = make_workbook(values={"workers": -1})
     assert run_hook(good).returncode == 0
     failed = run_hook(good, bad)
-    assert failed.returncode == 1 and "negative-value" in failed.stdout
+    assert failed.returncode == 1 and "Giá trị âm" in failed.stdout
 
 
 def readme_configs() -> list[dict[str, Any]]:
@@ -105,4 +105,4 @@ def test_readme_local_hook_through_pre_commit(
     bad = make_workbook(year=2017, values={"workers": -1})
     git("add", bad.name)
     failed = pre_commit()
-    assert failed.returncode == 1 and "negative-value" in failed.stdout, failed.stdout
+    assert failed.returncode == 1 and "Giá trị âm" in failed.stdout, failed.stdout

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ipstat import publish as publish_module
 from ipstat.bloc.document import read_document
+from ipstat.commands import aggregate as publish_module
+from ipstat.commands.aggregate import output_paths, publish
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import OutputError
 from ipstat.outputs.render import render_report
-from ipstat.publish import output_paths, publish
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "sample_data" / "2016"

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from ipstat.base.findings import Finding
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding
-from ipstat.reading.reader import read_submission
 from ipstat.reading.sheetscan import a1
+from ipstat.reading.submission import read_submission
 from tests.conftest import DELETE
 
 Make = Callable[..., Path]

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipstat.bloc.aggregate import aggregate_paths
+from ipstat.bloc.totals import aggregate_paths
+from ipstat.commands.aggregate import publish
+from ipstat.commands.status import track
 from ipstat.contract.model import Contract
-from ipstat.publish import publish
-from ipstat.tracking import track
 
 Make = Callable[..., Path]
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from ipstat.base.findings import Finding
 from ipstat.checks.rules import check_submission
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding
-from ipstat.reading.reader import read_submission
+from ipstat.reading.submission import read_submission
 
 Make = Callable[..., Path]
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipstat.bloc.score import (
+from ipstat.bloc.scoring import (
     MemberScore,
     divide_half_up,
     growth_points,
@@ -19,8 +19,8 @@ from ipstat.bloc.score import (
     shared_ranks,
 )
 from ipstat.contract.model import Contract
-from ipstat.contract.scoring import Award, Criterion, Group, ScoringTable
-from ipstat.reading.reader import Figure, Submission
+from ipstat.contract.scoring_table import Award, Criterion, Group, ScoringTable
+from ipstat.reading.located import Figure, Submission
 
 D = Decimal
 PLAN = Criterion(
@@ -146,15 +146,15 @@ TABLE = ScoringTable(
 
 def yearly(member: str, values: dict[str, Any], self_score: str | None = "4") -> Submission:
     sub = Submission(Path(f"{member}.xlsx"), member=member, year=2016)
-    sub.figures = {c: Figure(c, D(str(v)), "Chỉ tiêu", "D5", v) for c, v in values.items()}
+    sub.figures = {c: Figure(c, D(str(v)), "Chỉ tiêu", "D5") for c, v in values.items()}
     if self_score is not None:
-        sub.self_scores = {"II.1": Figure("II.1", D(self_score), "Tự chấm điểm", "D5", 4)}
+        sub.self_scores = {"II.1": Figure("II.1", D(self_score), "Tự chấm điểm", "D5")}
     return sub
 
 
 def registration(member: str, plan: str = "100") -> Submission:
     sub = Submission(Path(f"dk-{member}.xlsx"), member=member, year=2016, kind="registration")
-    sub.figures = {"fdi_new_capital": Figure("fdi_new_capital", D(plan), "Đăng ký", "D5", 1)}
+    sub.figures = {"fdi_new_capital": Figure("fdi_new_capital", D(plan), "Đăng ký", "D5")}
     return sub
 
 
@@ -272,7 +272,7 @@ def test_golden_proposal(contract: Contract) -> None:
     import os
 
     from ipstat.bloc.document import dumps, loads
-    from ipstat.bloc.score_document import score_document
+    from ipstat.bloc.scoring_document import score_document
     from ipstat.outputs.proposal import render_proposal
     from ipstat.reading.adjustments import Adjustment
 
@@ -317,7 +317,7 @@ def test_golden_proposal(contract: Contract) -> None:
 
 def test_proposal_says_this_unit_for_one_missing_member(contract: Contract) -> None:
     from ipstat.bloc.document import dumps, loads
-    from ipstat.bloc.score_document import score_document
+    from ipstat.bloc.scoring_document import score_document
     from ipstat.outputs.proposal import render_proposal
     from ipstat.reading.adjustments import Adjustment
 

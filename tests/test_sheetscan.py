@@ -20,11 +20,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from ipstat.contract.model import Contract, Limits
-from ipstat.errors import WorkbookError
+from ipstat.base.errors import WorkbookError
+from ipstat.contract.catalogue import Limits
+from ipstat.contract.model import Contract
 from ipstat.reading.container import Clock, check_parts
-from ipstat.reading.reader import read_submission
 from ipstat.reading.sheetscan import a1, scan_sheet
+from ipstat.reading.submission import read_submission
 from ipstat.reading.workbook import RawWorkbook
 from tests import hostile
 

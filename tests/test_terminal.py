@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from ipstat.outputs.terminal import findings_table, print_report, shown, written
-from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
-from ipstat.reading.visible import visible
+from ipstat.base.findings import FileReport, Finding, Skipped, ValidationReport, Vocabulary
+from ipstat.base.visible import visible
+from ipstat.cli.terminal import findings_table, print_report, shown, written
 
 HOSTILE = [
     "[/]",
@@ -87,7 +87,7 @@ def test_a_line_break_in_a_file_name_starts_no_line_in_text_output(
     assert "x␊::error file=evil.py::pwned.xlsx" in result.output
 
 
-def test_a_report_with_hostile_text_prints_it_literally() -> None:
+def test_a_report_with_hostile_text_prints_it_literally(vocabulary: Vocabulary) -> None:
     findings = [
         Finding(name, "negative-value", "error", f"Ô D9: “{name}”", name, "D9", "x")
         for name in HOSTILE
@@ -97,7 +97,7 @@ def test_a_report_with_hostile_text_prints_it_literally() -> None:
         skipped=[Skipped("[red]x.xls", "lý do [/]", "việc cần làm")],
     )
     out = console(terminal=True)
-    print_report(out, report)
+    print_report(out, report, vocabulary)
     text = printed(out)
     for name in HOSTILE:
         assert visible(name) in text.replace("\x1b[0m", "") or name.startswith("\x1b")
@@ -107,24 +107,26 @@ def test_a_report_with_hostile_text_prints_it_literally() -> None:
     assert "[red]x.xls: lý do [/]; việc cần làm." in text
 
 
-def test_the_warnings_table_names_the_file_of_each_warning() -> None:
+def test_the_warnings_table_names_the_file_of_each_warning(vocabulary: Vocabulary) -> None:
     warnings = [
         Finding("nhan-ve/bieu-ha-nam-2016.xlsx", "text-number", "warning", "…", "Chỉ tiêu"),
         Finding("", "missing-member", "warning", "Chưa nhận được báo cáo của Hà Nội."),
     ]
     out = console()
-    out.print(findings_table(warnings, with_file=True))
+    out.print(findings_table(warnings, vocabulary, with_file=True))
     lines = printed(out).splitlines()
     assert "Tệp" in lines[1]
-    assert any("bieu-ha-nam-2016.xlsx" in line and "text-number" in line for line in lines)
-    assert any("Toàn Khối" in line and "missing-member" in line for line in lines)
+    assert any(
+        "bieu-ha-nam-2016.xlsx" in line and "Số được nhập dạng chữ" in line for line in lines
+    )
+    assert any("Toàn Khối" in line and "Thành viên chưa gửi báo cáo" in line for line in lines)
 
 
-def test_a_notice_is_not_headed_as_something_to_fix() -> None:
+def test_a_notice_is_not_headed_as_something_to_fix(vocabulary: Vocabulary) -> None:
     """`superseded-version` and notes need no fixing: the column says `Nội dung` (QA 21)."""
     notice = Finding("", "superseded-version", "warning", "Bản cũ, không tổng hợp.")
     out = console()
-    out.print(findings_table([notice], with_file=True))
+    out.print(findings_table([notice], vocabulary, with_file=True))
     assert "Nội dung" in printed(out) and "cần sửa" not in printed(out)
 
 
@@ -133,7 +135,7 @@ def test_the_summary_keeps_one_number_of_decimals_per_kind() -> None:
     from decimal import Decimal
 
     from ipstat.bloc.document import loads
-    from ipstat.outputs.terminal import print_summary
+    from ipstat.cli.terminal import print_summary
 
     golden = Path(__file__).parent / "golden" / "tong-hop-2016.json"
     document = loads(golden.read_text(encoding="utf-8"))

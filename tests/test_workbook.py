@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ipstat.contract.model import Contract
-from ipstat.reading.reader import read_submission
+from ipstat.reading.submission import read_submission
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -5,9 +5,9 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# Short names for analysts (`ipstat.history.load`, `ipstat.document.load`), imported on first
-# use so that `import ipstat` stays light.
-_ALIASES = {"history": "ipstat.history", "document": "ipstat.bloc.document"}
+# Short names for analysts (`ipstat.history.load`, `ipstat.document.load`), imported on first use
+# so that `import ipstat` stays light.
+_ALIASES = {"history": "ipstat.bloc.series", "document": "ipstat.bloc.document"}
 
 
 def __getattr__(name: str) -> Any:

@@ -9,12 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.bloc.aggregate import Aggregate, percent
+from ipstat.base.findings import Finding
+from ipstat.base.formatting import format_exact, format_number
+from ipstat.base.numbers import plain
 from ipstat.bloc.document import Document, read_document
+from ipstat.bloc.totals import Aggregate, percent
 from ipstat.checks.previous import LastYear
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding
-from ipstat.reading.formatting import format_exact, format_number
 
 
 def change_percent(previous: Decimal | None, current: Decimal) -> Decimal | None:
@@ -113,13 +114,14 @@ def _drops(
                     file=source.file,
                     rule="cumulative-drop",
                     severity=contract.severity("cumulative-drop"),
-                    message=f"Ô {cell} ({code}): {labels[code].label} của {member} giảm "
-                    f"{format_number(-change)}% so với năm {year}, từ {format_exact(before)} "
-                    f"{unit} xuống {format_exact(now)} {unit}; số lũy kế thường không giảm quá "
-                    f"{format_number(limit)}%, hãy kiểm tra lại.",
+                    text=f"{labels[code].label} của {member} giảm {format_number(-change)}% so "
+                    f"với năm {year}, từ {format_exact(before)} {unit} xuống {format_exact(now)} "
+                    f"{unit}; số lũy kế thường không giảm quá {format_number(limit)}%, hãy kiểm "
+                    "tra lại.",
                     sheet=sheet,
                     cell=cell,
                     code=code,
+                    values=(("value", plain(now)), ("previous", plain(before))),
                 )
             )
     return findings

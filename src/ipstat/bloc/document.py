@@ -9,11 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.bloc.aggregate import Aggregate
+from ipstat.base.errors import IpstatError, os_error_text
+from ipstat.base.numbers import plain
+from ipstat.base.visible import encodable_data
+from ipstat.bloc.totals import Aggregate
 from ipstat.contract.model import Contract
-from ipstat.errors import IpstatError, os_error_text
-from ipstat.reading.numbers import plain
-from ipstat.reading.visible import encodable
 
 Document = dict[str, Any]
 DOCUMENT_VERSION = 1
@@ -57,8 +57,7 @@ def to_document(
             for s in agg.sources
         ],
         "warnings": [  # a file name that is not UTF-8 shown as its bytes, so it can be written
-            {k: v if v is None else encodable(v) for k, v in w.as_dict().items()}
-            for w in agg.warnings
+            encodable_data(w.as_dict()) for w in agg.warnings
         ],
         "comparison": comparison,
         "superseded": [

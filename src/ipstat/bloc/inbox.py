@@ -12,12 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ipstat.bloc.ledger import Entry, Ledger, read_ledger
-from ipstat.checks.previous import LastYear
-from ipstat.checks.validation import OWN_FILES, Validation, skip_reason, validate_paths
-from ipstat.contract.model import Contract, Member
-from ipstat.errors import InputError
-from ipstat.reading.findings import (
+from ipstat.base.errors import InputError
+from ipstat.base.findings import (
     Counts,
     FileReport,
     Finding,
@@ -25,8 +21,13 @@ from ipstat.reading.findings import (
     ValidationReport,
     count_by_severity,
 )
-from ipstat.reading.formatting import format_date
-from ipstat.reading.reader import Submission
+from ipstat.base.formatting import format_date
+from ipstat.bloc.ledger import Entry, Ledger, read_ledger
+from ipstat.checks.previous import LastYear
+from ipstat.checks.validation import OWN_FILES, Validation, skip_reason, validate_paths
+from ipstat.contract.blocs import Member
+from ipstat.contract.model import Contract
+from ipstat.reading.located import Submission
 
 Status = Literal["chua-nop", "can-sua", "da-tiep-nhan"]
 # Why a file names no member, most telling first.

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipstat.base.errors import IpstatError
 from ipstat.checks.validation import LEDGER_NAME
-from ipstat.errors import IpstatError
 
 # Step i brings a ledger of schema version i to version i + 1; version 0 is a new, empty file.
 _MIGRATIONS = (

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from ipstat.bloc.aggregate import Aggregate, percent
-from ipstat.reading.reader import Submission
+from ipstat.bloc.totals import Aggregate, percent
+from ipstat.reading.located import Submission
 
 
 def plan_completion(agg: Aggregate, registrations: Iterable[Submission]) -> dict[str, Any]:

@@ -4,10 +4,11 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ipstat.base.findings import Finding
+from ipstat.base.formatting import format_exact, format_number
+from ipstat.base.numbers import plain
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding
-from ipstat.reading.formatting import format_exact, format_number
-from ipstat.reading.reader import Submission
+from ipstat.reading.located import Submission
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,12 @@ def jump_findings(sub: Submission, last_year: LastYear, contract: Contract) -> l
                 file=str(sub.path),
                 rule="jump-vs-previous",
                 severity=contract.severity("jump-vs-previous"),
-                message=f"Ô {figure.cell} ({code}): {format_exact(now)} {how} năm "
-                f"{last_year.year} ({format_exact(before)}); hãy kiểm tra đơn vị tính.",
+                text=f"{format_exact(now)} {how} năm {last_year.year} "
+                f"({format_exact(before)}); hãy kiểm tra đơn vị tính.",
                 sheet=figure.sheet,
                 cell=figure.cell,
                 code=code,
+                values=(("value", plain(now)), ("previous", plain(before))),
             )
         )
     return findings

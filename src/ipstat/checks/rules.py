@@ -6,11 +6,13 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from ipstat.contract.model import Check, Comparison, Contract, Term
-from ipstat.reading.findings import Finding, Skipped
-from ipstat.reading.formatting import format_datetime, format_exact
+from ipstat.base.findings import Finding, Skipped
+from ipstat.base.formatting import format_datetime, format_exact
+from ipstat.base.numbers import plain
+from ipstat.contract.model import Contract
+from ipstat.contract.ruleset import Check, Comparison, Term
+from ipstat.reading.located import Submission
 from ipstat.reading.members import named_in
-from ipstat.reading.reader import Submission
 
 _OP_WORDS = {
     "<=": "không được lớn hơn",
@@ -55,8 +57,9 @@ def _year_finding(sub: Submission, contract: Contract, year: int) -> Finding:
         file=str(sub.path),
         rule="year-mismatch",
         severity=contract.severity("year-mismatch"),
-        message=f"Biểu ghi năm {sub.year} nhưng đang tổng hợp năm {year}; hãy gửi đúng biểu "
+        text=f"Biểu ghi năm {sub.year} nhưng đang tổng hợp năm {year}; hãy gửi đúng biểu "
         f"của năm {year} hoặc sửa ô “Năm báo cáo”.",
+        values=(("year", str(sub.year)), ("expected", str(year))),
         sheet=contract.form.info_sheet.name,
         code="nam",
     )
@@ -98,10 +101,11 @@ def _check_finding(
         file=str(sub.path),
         rule=check.rule,
         severity=severity,
-        message=f"Ô {figure.cell} ({check.anchor}): {sentence}{see}.{hint}",
+        text=f"{sentence}{see}.{hint}",
         sheet=figure.sheet,
         cell=figure.cell,
         code=check.anchor,
+        values=tuple((code, plain(values[code])) for code in dict.fromkeys(check.codes)),
     )
 
 
@@ -119,7 +123,7 @@ def check_bloc(
     findings: list[Finding] = []
 
     def add(rule: str, message: str, file: str = "") -> None:
-        findings.append(Finding(file, rule, contract.severity(rule), message))
+        findings.append(Finding(file, rule, contract.severity(rule), message))  # no place
 
     by_member: dict[str, list[Submission]] = defaultdict(list)
     for sub in subs:

@@ -7,17 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ipstat.base.errors import InputError, os_error_text
+from ipstat.base.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.base.visible import visible
 from ipstat.checks.previous import LastYear, jump_findings
 from ipstat.checks.rules import check_registration, check_submission
 from ipstat.contract.model import Contract
-from ipstat.errors import InputError, os_error_text
-from ipstat.reading.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.reading.located import Submission
 from ipstat.reading.own import OUTPUT_ACTION, OwnOutputError, output_by_name
-from ipstat.reading.reader import Submission, read_submission
-from ipstat.reading.visible import visible
+from ipstat.reading.submission import read_submission
 
 if TYPE_CHECKING:
-    from ipstat.contract.scoring import ScoringTable
+    from ipstat.contract.scoring_table import ScoringTable
 
 BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member", "superseded-version"})
 # Rules `ipstat score` checks across workbooks, not rules of one workbook.

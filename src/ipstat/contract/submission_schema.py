@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from ipstat.contract.model import FIRST_YEAR, LAST_YEAR, Contract
+from ipstat.contract.blocs import FIRST_YEAR, LAST_YEAR
+from ipstat.contract.model import Contract
 
 
 def submission_schema(contract: Contract) -> dict[str, Any]:

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipstat.errors import InputError, IpstatError, os_error_text
+from ipstat.base.errors import InputError, IpstatError, os_error_text
+from ipstat.base.findings import FileReport, Finding, Vocabulary
+from ipstat.base.visible import visible
 from ipstat.outputs.atomic import TEMP_PREFIX, write_atomic
 from ipstat.outputs.paper import fit_row_heights, is_wide, print_on_a4
-from ipstat.reading.findings import FileReport, Finding
 from ipstat.reading.own import ANNOTATION_SHEET, has_annotation_sheet
-from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -38,7 +38,9 @@ class Annotated:
     stale: list[Path] = field(default_factory=list)  # copies of an earlier run, left as they were
 
 
-def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
+def annotate_reports(
+    reports: Iterable[FileReport], folder: Path, vocabulary: Vocabulary
+) -> Annotated:
     """A copy in `folder` of each readable workbook that has findings. Two workbooks with one
     name (from two subfolders) get two copies (`Bao cao.xlsx`, `Bao cao (2).xlsx`). Copies of an
     earlier run that this run did not write again are left alone and listed in `stale`."""
@@ -60,7 +62,7 @@ def annotate_reports(reports: Iterable[FileReport], folder: Path) -> Annotated:
                 "để không ghi đè lên tệp gốc."
             )
         try:
-            book = annotated_copy(report.path, findings)
+            book = annotated_copy(report.path, findings, vocabulary)
             write_atomic(target, book.save)
         except OSError as exc:
             result.problems.append(
@@ -168,7 +170,11 @@ def _copies_in(folder: Path) -> list[Path]:
         return []
 
 
-def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":
+def annotated_copy(
+    path: Path, findings: list[Finding], vocabulary: Vocabulary
+) -> "Workbook":
+    """The copy a member gets back: names and rule titles where codes stood, since a person
+    reads it (`vocabulary`)."""
     from openpyxl.comments import Comment  # noqa: PLC0415
     from openpyxl.styles import PatternFill  # noqa: PLC0415
 
@@ -182,9 +188,11 @@ def annotated_copy(path: Path, findings: list[Finding]) -> "Workbook":
         cell = _anchor(book[sheet], ref)
         worst = "error" if any(f.is_error for f in found) else "warning"
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
-        text = "\n\n".join(f"{SEVERITY_WORDS[f.severity]} ({f.rule}): {f.message}" for f in found)
+        text = "\n\n".join(
+            f"{SEVERITY_WORDS[f.severity]} – {vocabulary.title(f.rule)}: {f.text}" for f in found
+        )
         cell.comment = Comment(visible(text, keep="\t\n"), AUTHOR, width=360, height=160)
-    _findings_sheet(book, findings)
+    _findings_sheet(book, findings, vocabulary)
     _printable_copy(book)
     return book
 
@@ -212,7 +220,7 @@ def _link_location(sheet: str, ref: str) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + ref
 
 
-def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
+def _findings_sheet(book: "Workbook", findings: list[Finding], vocabulary: Vocabulary) -> None:
     from openpyxl.styles import Font, PatternFill  # noqa: PLC0415
     from openpyxl.worksheet.hyperlink import Hyperlink  # noqa: PLC0415
 
@@ -223,7 +231,7 @@ def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
     sheet["A1"] = headline(errors, len(findings) - errors)
     sheet["A1"].font = Font(name="Calibri", bold=True, size=13)
     sheet["A2"] = "Bấm vào ô ở cột “Ô” để đến chỗ cần sửa; các ô cần sửa được tô màu và có ghi chú."
-    for column, title in enumerate(["Mức", "Trang", "Ô", "Mã chỉ tiêu", "Quy tắc", "Nội dung"], 1):
+    for column, title in enumerate(["Mức", "Trang", "Ô", "Chỉ tiêu", "Quy tắc", "Nội dung"], 1):
         sheet.cell(row=4, column=column, value=title).font = Font(name="Calibri", bold=True)
     ordered = sorted(findings, key=lambda f: (not f.is_error, f.sheet or "", _row_of(f.cell)))
     for row, finding in enumerate(ordered, start=5):
@@ -239,9 +247,9 @@ def _findings_sheet(book: "Workbook", findings: list[Finding]) -> None:
                 ref=link.coordinate, location=_link_location(finding.sheet, finding.cell)
             )
             link.style = "Hyperlink"
-        _text(sheet.cell(row=row, column=4), finding.code)
-        _text(sheet.cell(row=row, column=5), finding.rule)
-        _text(sheet.cell(row=row, column=6), finding.message)
+        _text(sheet.cell(row=row, column=4), vocabulary.name(finding.code))
+        _text(sheet.cell(row=row, column=5), vocabulary.title(finding.rule))
+        _text(sheet.cell(row=row, column=6), finding.text)
     for letter, width in zip("ABCDEF", (10, 12, 8, 24, 26, MESSAGE_WIDTH), strict=True):
         sheet.column_dimensions[letter].width = width
     book.active = 0

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ipstat.errors import IpstatError, os_error_text
+from ipstat.base.errors import IpstatError, os_error_text
 
 Writer = Callable[[Path], None]
 

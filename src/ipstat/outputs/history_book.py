@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.bloc.history import History
+from ipstat.bloc.series import History
 from ipstat.outputs.consolidated import (
     COUNT_FORMAT,
     fraction,

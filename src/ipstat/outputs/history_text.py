@@ -8,10 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.bloc.history import History, MemberGrowth, Shortfall, Trend, comparable, trends
+from ipstat.base.formatting import format_percent
+from ipstat.base.resources import data_dir
+from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend, comparable, trends
 from ipstat.outputs.render import join_vi, merger_notes, render_template
-from ipstat.reading.formatting import format_percent
-from ipstat.resources import data_dir
 
 HISTORY_TEMPLATE = "lich-su.md.j2"
 

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipstat.base.findings import Finding, Vocabulary
+from ipstat.base.formatting import format_date, format_datetime
+from ipstat.base.resources import data_dir
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.render import render_template
 from ipstat.outputs.word import markdown_to_word
-from ipstat.reading.findings import Finding
-from ipstat.reading.formatting import format_date, format_datetime
-from ipstat.resources import data_dir
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -36,36 +36,21 @@ def letter_filename(status: MemberStatus, year: int) -> str:
 
 
 def _cells(
-    findings: list[Finding], errors: bool, labels: dict[str, str]
+    findings: list[Finding], errors: bool, vocabulary: Vocabulary
 ) -> list[dict[str, str | None]]:
+    """Each finding as a letter lists it: its place with the indicator's name (`Ô D26 (Số KCN
+    đã đi vào hoạt động): …`), never the internal code, which stays in `ma`."""
     return [
         {
             "trang": f.sheet or "",
             "o": f.cell,
             "ma": f.code,
             "quy_tac": f.rule,
-            "noi_dung": _formal(f, labels),
+            "noi_dung": vocabulary.told(f),
         }
         for f in findings
         if f.is_error == errors
     ]
-
-
-def _formal(finding: Finding, labels: dict[str, str]) -> str:
-    """The message of `validate` for a formal letter: an indicator's internal code
-    (`Ô D26 (zones_operating): …`) becomes its label (`Ô D26 (Số KCN đã đi vào hoạt động): …`)."""
-    label = labels.get(finding.code or "")
-    if label is None:
-        return finding.message
-    return finding.message.replace(f"({finding.code})", f"({label})", 1)
-
-
-def _labels(contract: Contract) -> dict[str, str]:
-    form = contract.form
-    labels = {f.code: f.label for f in form.info_fields}
-    labels.update((i.code, i.label) for i in form.indicators)
-    labels.update((d.code, d.label) for d in form.derived)
-    return labels
 
 
 def count(n: int) -> str:
@@ -92,8 +77,8 @@ def letter_context(
     lead = bloc.member(bloc.lead) if bloc.lead else None
     version = entry.version
     findings = version.findings if version else []
-    labels = _labels(contract)
-    errors, warnings = _cells(findings, True, labels), _cells(findings, False, labels)
+    vocabulary = contract.vocabulary
+    errors, warnings = _cells(findings, True, vocabulary), _cells(findings, False, vocabulary)
     return {
         "nam": inbox.year,
         "khoi": bloc.name,

@@ -6,10 +6,9 @@ characters and GitHub's commands end at a newline, so those are shown visibly (`
 """
 
 import json
-from collections.abc import Mapping
 
-from ipstat.reading.findings import Finding, ValidationReport
-from ipstat.reading.visible import encodable, visible
+from ipstat.base.findings import Finding, ValidationReport
+from ipstat.base.visible import encodable_data, visible
 
 GITHUB_LIMIT = 10  # GitHub shows at most 10 annotations of each kind per step
 GITHUB_KINDS = {"error": "error", "warning": "warning", "note": "notice"}
@@ -18,14 +17,10 @@ GITHUB_KINDS = {"error": "error", "warning": "warning", "note": "notice"}
 def to_json(report: ValidationReport) -> str:
     """`{"findings": [...], "skipped": [...]}`: every finding, and every file not read."""
     data = {
-        "findings": [_encodable(f.as_dict()) for f in report],
-        "skipped": [_encodable(s.as_dict()) for s in report.skipped],
+        "findings": [encodable_data(f.as_dict()) for f in report],
+        "skipped": [encodable_data(s.as_dict()) for s in report.skipped],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-def _encodable(data: Mapping[str, str | None]) -> dict[str, str | None]:
-    return {k: None if v is None else encodable(v) for k, v in data.items()}
 
 
 def to_junit(report: ValidationReport) -> str:

@@ -5,13 +5,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ipstat.base.errors import os_error_text
+from ipstat.base.formatting import format_number
+from ipstat.base.resources import data_dir
 from ipstat.bloc.document import Document
-from ipstat.errors import os_error_text
 from ipstat.outputs.render import TemplateProblem, environment, markdown_text
 from ipstat.outputs.score_workbook import METHODS
 from ipstat.outputs.template_errors import template_error
-from ipstat.reading.formatting import format_number
-from ipstat.resources import data_dir
 
 PROPOSAL_TEMPLATE = "de-nghi-khen-thuong.md.j2"
 

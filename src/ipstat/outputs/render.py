@@ -13,13 +13,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipstat.base.errors import IpstatError, os_error_text
+from ipstat.base.formatting import format_number, format_percent
+from ipstat.base.resources import data_dir
+from ipstat.base.visible import visible
 from ipstat.bloc.document import Document
 from ipstat.contract.cache import cache_folder
-from ipstat.errors import IpstatError, os_error_text
 from ipstat.outputs.template_errors import template_at, template_error
-from ipstat.reading.formatting import format_number, format_percent
-from ipstat.reading.visible import visible
-from ipstat.resources import data_dir
 
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache, Environment, Template

@@ -6,11 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ipstat.base.formatting import format_exact, format_number
 from ipstat.bloc.document import Document
 from ipstat.outputs.consolidated import printable
 from ipstat.outputs.paper import wrapped_height
 from ipstat.reading.adjustments import Adjustment
-from ipstat.reading.formatting import format_exact, format_number
 
 METHODS = {
     "plan": "Kế hoạch đăng ký",

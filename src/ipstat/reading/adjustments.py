@@ -6,17 +6,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ipstat.base.errors import WorkbookError
+from ipstat.base.findings import Finding
+from ipstat.base.formatting import format_exact
 from ipstat.contract.model import Contract
-from ipstat.errors import WorkbookError
-from ipstat.reading.emulation import read_points
-from ipstat.reading.findings import Finding
-from ipstat.reading.formatting import format_exact
+from ipstat.reading.located import Reading
 from ipstat.reading.members import match_member
-from ipstat.reading.reader import Reading, cell_text, read_table
+from ipstat.reading.tables import read_table
+from ipstat.reading.values import cell_text, read_points
 from ipstat.reading.workbook import open_workbook
 
 if TYPE_CHECKING:
-    from ipstat.contract.scoring import ScoringTable
+    from ipstat.contract.scoring_table import ScoringTable
 
 
 @dataclass(frozen=True)

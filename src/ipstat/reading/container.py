@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO
 
-from ipstat.contract.model import Limits
-from ipstat.errors import WorkbookError
+from ipstat.base.errors import WorkbookError
+from ipstat.contract.catalogue import Limits
 
 _DIRECTORY_ENTRY = b"PK\x01\x02"
 _LOCAL_HEADER = b"PK\x03\x04"

@@ -10,8 +10,8 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from ipstat.contract.model import Limits
-from ipstat.errors import WorkbookError
+from ipstat.base.errors import WorkbookError
+from ipstat.contract.catalogue import Limits
 from ipstat.reading.container import shown
 from ipstat.reading.legacy_text import font_encoding
 from ipstat.reading.sheetscan import local, parse, xml_parser

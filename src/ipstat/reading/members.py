@@ -6,8 +6,8 @@ import unicodedata
 import weakref
 from dataclasses import dataclass, field
 
-from ipstat.contract.model import Bloc, Member
-from ipstat.contract.textnorm import fold, strip_marks
+from ipstat.base.text import fold, strip_marks
+from ipstat.contract.blocs import Bloc, Member
 
 
 def member_key(name: str, prefixes: tuple[str, ...]) -> str:

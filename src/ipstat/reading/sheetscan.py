@@ -23,8 +23,8 @@ from xml.parsers import expat
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from ipstat.contract.model import Limits
-from ipstat.errors import WorkbookError
+from ipstat.base.errors import WorkbookError
+from ipstat.contract.catalogue import Limits
 from ipstat.reading.container import RESAVE, damaged, shown
 
 Place = tuple[int, int]

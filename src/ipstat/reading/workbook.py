@@ -16,8 +16,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ipstat.contract.model import Limits
-from ipstat.errors import WorkbookError, os_error_text
+from ipstat.base.errors import WorkbookError, os_error_text
+from ipstat.base.text import fold
+from ipstat.contract.catalogue import Limits
 from ipstat.reading.container import ODS_ROOT, RESAVE, Clock, Part, check_parts, inflate
 from ipstat.reading.legacy_formats import PASSWORD, Fonts, ods_extent, xls_fonts
 from ipstat.reading.sheetscan import SheetScan, local, scan_sheet, walk
@@ -59,6 +60,10 @@ class RawWorkbook:
     def sheet_names(self) -> list[str]:
         names: list[str] = self.book.sheet_names
         return names
+
+    def has_sheet(self, name: str) -> bool:
+        """A sheet of that name, compared as the contract compares names (`CHI TIEU`)."""
+        return any(fold(n) == fold(name) for n in self.sheet_names)
 
     @cached_property
     def styles(self) -> Styles:

@@ -14,11 +14,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipstat.bloc.aggregate import RATIO_PLACES, derive, percent, sum_members
+from ipstat.base.errors import IpstatError, os_error_text
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, parse_document
+from ipstat.bloc.totals import RATIO_PLACES, derive, percent, sum_members
 from ipstat.contract.model import Contract
-from ipstat.errors import IpstatError, os_error_text
 
 if TYPE_CHECKING:
     import pandas as pd

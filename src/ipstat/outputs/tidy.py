@@ -10,9 +10,9 @@ import csv
 import io
 from pathlib import Path
 
+from ipstat.base.numbers import plain
 from ipstat.bloc.document import dumps
-from ipstat.bloc.history import COLUMNS, History, joined, records, trends
-from ipstat.reading.numbers import plain
+from ipstat.bloc.series import COLUMNS, History, joined, records, trends
 
 HISTORY_VERSION = 1
 BOM = "\ufeff"

@@ -11,18 +11,18 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from ipstat.errors import IpstatError
-from ipstat.i18n import VietnameseGroup
+from ipstat.base.errors import IpstatError
+from ipstat.cli.vietnamese import VietnameseGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+    from ipstat.base.findings import ValidationReport, Vocabulary
     from ipstat.checks.previous import LastYear
     from ipstat.contract.model import Contract
-    from ipstat.contract.scoring import ScoringTable
+    from ipstat.contract.scoring_table import ScoringTable
     from ipstat.outputs.annotate import Annotated as AnnotatedCopies
-    from ipstat.reading.findings import ValidationReport
 
 app = typer.Typer(
     cls=VietnameseGroup,
@@ -59,7 +59,7 @@ Paths = Annotated[
 
 
 def _year(value: int | None) -> int | None:
-    from ipstat.contract.model import FIRST_YEAR, LAST_YEAR  # noqa: PLC0415
+    from ipstat.contract.blocs import FIRST_YEAR, LAST_YEAR  # noqa: PLC0415
 
     if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
         raise typer.BadParameter(f"năm {value} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.")
@@ -123,7 +123,7 @@ def _console(stderr: bool = False) -> "Console":
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    from ipstat.reading.visible import visible  # noqa: PLC0415
+    from ipstat.base.visible import visible  # noqa: PLC0415
 
     print(f"ipstat: {visible(message)}", file=sys.stderr)  # a line break from input: ␊
     raise typer.Exit(code)
@@ -151,7 +151,8 @@ def _options(
 
 def _contract(schemas: Path | None, bloc: str | None) -> "Contract":
     """The contract, loaded only by the commands that need it (not `--help`)."""
-    from ipstat.contract.model import ContractError, load_contract  # noqa: PLC0415
+    from ipstat.contract.checked import ContractError  # noqa: PLC0415
+    from ipstat.contract.model import load_contract  # noqa: PLC0415
 
     try:
         return load_contract(schemas, bloc)
@@ -160,8 +161,8 @@ def _contract(schemas: Path | None, bloc: str | None) -> "Contract":
 
 
 def _scoring(contract: "Contract", name: str | None, schemas: Path | None) -> "ScoringTable | None":
-    from ipstat.contract.model import ContractError  # noqa: PLC0415
-    from ipstat.contract.scoring import load_scoring  # noqa: PLC0415
+    from ipstat.contract.checked import ContractError  # noqa: PLC0415
+    from ipstat.contract.scoring_table import load_scoring  # noqa: PLC0415
 
     try:
         return load_scoring(contract, name, schemas)
@@ -208,9 +209,9 @@ def validate(
     except IpstatError as exc:
         _fail(str(exc))
     if output_format is ValidateFormat.text:
-        from ipstat.outputs.terminal import print_report  # noqa: PLC0415
+        from ipstat.cli.terminal import print_report  # noqa: PLC0415
 
-        print_report(_console(), report)
+        print_report(_console(), report, contract.vocabulary)
     else:
         from ipstat.outputs import machine as outputs  # noqa: PLC0415
 
@@ -219,7 +220,7 @@ def validate(
         if text:
             print(text)
     if annotate is not None:  # after the findings: a copy that fails must not hide them
-        _annotate(report, annotate)
+        _annotate(report, annotate, contract.vocabulary)
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
@@ -231,18 +232,18 @@ def _last_year(previous: Path | None, contract: "Contract") -> "LastYear | None"
     return read_last_year(previous, contract)
 
 
-def _annotate(report: "ValidationReport", folder: Path) -> None:
+def _annotate(report: "ValidationReport", folder: Path, vocabulary: "Vocabulary") -> None:
     from ipstat.outputs.annotate import annotate_reports  # noqa: PLC0415
 
     try:
-        annotated = annotate_reports(report.files, folder)
+        annotated = annotate_reports(report.files, folder, vocabulary)
     except IpstatError as exc:
         _fail(str(exc))
     _print_annotated(annotated, folder)
 
 
 def _print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:
-    from ipstat.reading.visible import visible  # noqa: PLC0415
+    from ipstat.base.visible import visible  # noqa: PLC0415
 
     for path in annotated.written:
         source = annotated.source_of[path]
@@ -295,7 +296,7 @@ def template(
     ] = False,
 ) -> None:
     """Tạo biểu mẫu trống để gửi cho các thành viên."""
-    from ipstat.forms import FormRequest, write_forms  # noqa: PLC0415
+    from ipstat.commands.template import FormRequest, write_forms  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     scoring = _scoring(contract, None, schemas)
@@ -319,7 +320,7 @@ def template(
 
 
 def _written(path: Path) -> "Text":
-    from ipstat.outputs.terminal import written  # noqa: PLC0415
+    from ipstat.cli.terminal import written  # noqa: PLC0415
 
     return written(path)
 
@@ -339,7 +340,7 @@ def schema(
 
         print(json.dumps(submission_schema(contract), ensure_ascii=False, indent=2))
         return
-    from ipstat.outputs.terminal import catalogue_table  # noqa: PLC0415
+    from ipstat.cli.terminal import catalogue_table  # noqa: PLC0415
 
     _console().print(catalogue_table(contract))
 
@@ -368,7 +369,7 @@ def aggregate(
     latest: LatestOption = False,
 ) -> None:
     """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
-    from ipstat.publish import publish  # noqa: PLC0415
+    from ipstat.commands.aggregate import publish  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     scoring = _scoring(contract, None, schemas) if registrations else None
@@ -386,11 +387,11 @@ def aggregate(
         )
     except IpstatError as exc:
         _fail(str(exc))
-    from ipstat.outputs.terminal import print_skipped, print_summary  # noqa: PLC0415
+    from ipstat.cli.terminal import print_skipped, print_summary  # noqa: PLC0415
 
     console = _console(stderr=as_json)
     report = published.run.validation.report
-    _outcome(console, report, published.document, as_json, "Chưa tổng hợp")
+    _outcome(console, report, published.document, as_json, "Chưa tổng hợp", contract.vocabulary)
     assert published.document is not None
     print_skipped(console, published.run.validation.report.skipped)
     print_summary(console, published.document, contract.comparison.headline, published.files)
@@ -402,13 +403,14 @@ def _outcome(
     document: dict[str, Any] | None,
     as_json: bool,
     not_done: str,
+    vocabulary: "Vocabulary",
 ) -> None:
     """What a job that writes outputs says first: the findings and exit 1 when nothing was
     written; otherwise the document on stdout with `--json`, and the warnings by file."""
-    from ipstat.outputs.terminal import findings_table, print_report  # noqa: PLC0415
+    from ipstat.cli.terminal import findings_table, print_report  # noqa: PLC0415
 
     if document is None:
-        print_report(console, report)
+        print_report(console, report, vocabulary)
         console.print(f"[red]{not_done}: hãy sửa các lỗi trên rồi chạy lại. Không ghi tệp nào.[/]")
         raise typer.Exit(1)
     if as_json:
@@ -416,7 +418,7 @@ def _outcome(
 
         print(dumps(document))
     if report.warnings:
-        console.print(findings_table(report.warnings, with_file=True))
+        console.print(findings_table(report.warnings, vocabulary, with_file=True))
 
 
 @app.command()
@@ -449,7 +451,7 @@ def score(
     latest: LatestOption = False,
 ) -> None:
     """Chấm điểm thi đua, xếp hạng và dự thảo đề nghị khen thưởng."""
-    from ipstat.emulation import score as score_bloc  # noqa: PLC0415
+    from ipstat.commands.score import score as score_bloc  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     table = _scoring(contract, scoring, schemas)
@@ -471,9 +473,10 @@ def score(
     except IpstatError as exc:
         _fail(str(exc))
     console = _console(stderr=as_json)
-    _outcome(console, scored.report, scored.document, as_json, "Chưa chấm điểm")
+    vocabulary = contract.vocabulary.with_names(table.names)
+    _outcome(console, scored.report, scored.document, as_json, "Chưa chấm điểm", vocabulary)
     assert scored.document is not None
-    from ipstat.reading.formatting import format_number  # noqa: PLC0415
+    from ipstat.base.formatting import format_number  # noqa: PLC0415
 
     places = scored.document["table"]["places"]
     for name, member in scored.document["members"].items():
@@ -525,8 +528,8 @@ def status(
     """Ai đã nộp, ai cần sửa, ai chưa nộp; đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
     import datetime as dt  # noqa: PLC0415
 
-    from ipstat.reading.visible import visible  # noqa: PLC0415
-    from ipstat.tracking import track  # noqa: PLC0415
+    from ipstat.base.visible import visible  # noqa: PLC0415
+    from ipstat.commands.status import track  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     due = None
@@ -555,7 +558,7 @@ def status(
     if output_format is StatusFormat.json:
         print(json.dumps(tracked.status.as_dict(), ensure_ascii=False, indent=2))
     else:
-        from ipstat.outputs.terminal import print_status  # noqa: PLC0415
+        from ipstat.cli.terminal import print_status  # noqa: PLC0415
 
         print_status(_console(), tracked.status)
     for path in tracked.letters:
@@ -654,7 +657,7 @@ def history(
     schemas: SchemasOption = None,
 ) -> None:
     """Số liệu của Khối qua các năm: bảng dữ liệu, bảng tính có biểu đồ, và phần lời về xu hướng."""
-    from ipstat.history import FORMATS, write_history  # noqa: PLC0415
+    from ipstat.commands.history import FORMATS, write_history  # noqa: PLC0415
 
     contract = _contract(schemas, bloc)
     formats = [f.value for f in output_format] if output_format else list(FORMATS)

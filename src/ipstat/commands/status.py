@@ -5,11 +5,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ipstat.base.errors import InputError
 from ipstat.bloc.compare import read_last_year
 from ipstat.bloc.inbox import InboxStatus, inbox_status
 from ipstat.bloc.ledger import open_ledger
 from ipstat.contract.model import Contract
-from ipstat.errors import InputError
 from ipstat.outputs.annotate import Annotated, annotate_reports
 from ipstat.outputs.letters import no_letter, write_letters
 
@@ -50,5 +50,6 @@ def track(
             tracked.no_letter = no_letter(status, contract)
         if annotate is not None:
             to_fix = [m.version for m in status.members if m.status == "can-sua"]
-            tracked.annotated = annotate_reports([v.report for v in to_fix if v], annotate)
+            reports = [v.report for v in to_fix if v]
+            tracked.annotated = annotate_reports(reports, annotate, contract.vocabulary)
     return tracked

@@ -10,17 +10,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+from ipstat.base.resources import data_dir
 from ipstat.contract import cache as contract_cache
-from ipstat.contract.model import (
-    Checked,
-    Contract,
-    ContractError,
-    checked,
-    parse_toml,
-    read_schema,
-    unique,
-)
-from ipstat.resources import data_dir
+from ipstat.contract.checked import Checked, ContractError, checked, parse_toml, read_schema, unique
+from ipstat.contract.model import Contract
 
 Method = Literal["plan", "growth", "self", "manual"]
 METHODS: tuple[Method, ...] = ("plan", "growth", "self", "manual")
@@ -112,6 +105,11 @@ class ScoringTable(Checked):
     @cached_property
     def by_code(self) -> dict[str, Criterion]:
         return {c.code: c for c in self.criterion}
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Each criterion's label by its code, as people read them."""
+        return {c.code: c.label for c in self.criterion}
 
     @cached_property
     def quantum(self) -> Decimal:

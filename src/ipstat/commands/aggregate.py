@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ipstat.bloc.aggregate import AggregateRun, aggregate_paths
 from ipstat.bloc.compare import compare_years, last_year_figures
 from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
 from ipstat.bloc.plans import plan_completion
+from ipstat.bloc.totals import AggregateRun, aggregate_paths
 from ipstat.checks.rules import check_bloc
 from ipstat.checks.validation import validate_paths
 from ipstat.contract.model import Contract
-from ipstat.contract.scoring import ScoringTable
+from ipstat.contract.scoring_table import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.consolidated import write_consolidated
 from ipstat.outputs.render import render_report

@@ -1,18 +1,19 @@
 """`ipstat history`: the aggregate documents of several years as one series, written together.
 
-Also the analysts' short name: `ipstat.history.load(paths, bloc=None)` is the tidy table.
+The analysts' short name for the tidy table is `ipstat.history.load(paths, bloc=None)`
+(`bloc/series.py`).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipstat.bloc.history import History, build_history, load
+from ipstat.bloc.series import History, build_history, load
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.history_book import write_history_book
 from ipstat.outputs.history_text import render_history
-from ipstat.outputs.series import to_csv, to_json
+from ipstat.outputs.tidy import to_csv, to_json
 
 __all__ = ["FORMATS", "HistoryRun", "load", "output_paths", "write_history"]
 

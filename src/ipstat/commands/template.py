@@ -5,17 +5,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ipstat.base.errors import InputError
+from ipstat.base.visible import visible
 from ipstat.bloc.compare import read_last_year
-from ipstat.contract.model import Contract, Member
-from ipstat.errors import InputError
+from ipstat.contract.blocs import Member
+from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import write_all_atomic
 from ipstat.reading.members import match_member
-from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-    from ipstat.contract.scoring import ScoringTable
+    from ipstat.contract.scoring_table import ScoringTable
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,7 +38,7 @@ def write_forms(
     (a member's filled workbook, say) without `overwrite`, is an `InputError` before anything
     is written, and the forms are replaced together (`write_all_atomic`)."""
     _check(request, contract, scoring)
-    from ipstat.outputs import form  # noqa: PLC0415
+    from ipstat.outputs import forms as form  # noqa: PLC0415
 
     books: dict[Path, Workbook] = {}
     if request.adjustments:
@@ -81,7 +82,7 @@ def _check(request: FormRequest, contract: Contract, scoring: "ScoringTable | No
 
 
 def _targets(request: FormRequest, contract: Contract) -> list[tuple[Member | None, Path]]:
-    from ipstat.outputs.form import form_filename, registration_filename  # noqa: PLC0415
+    from ipstat.outputs.forms import form_filename, registration_filename  # noqa: PLC0415
 
     filename = registration_filename if request.registration else form_filename
     if request.all_members:

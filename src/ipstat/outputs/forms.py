@@ -6,7 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from ipstat.contract.model import Contract, Indicator, Member
+from ipstat.contract.blocs import Member
+from ipstat.contract.catalogue import Indicator
+from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import write_atomic
 from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, is_wide, print_on_a4
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ipstat.contract.scoring import ScoringTable
+    from ipstat.contract.scoring_table import ScoringTable
 
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0##"

@@ -7,22 +7,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipstat.bloc.aggregate import keep_latest
+from ipstat.base.findings import FileReport, Finding, ValidationReport
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, dumps, read_document
 from ipstat.bloc.inbox import received_times
-from ipstat.bloc.score import score_members
-from ipstat.bloc.score_document import score_document
+from ipstat.bloc.scoring import score_members
+from ipstat.bloc.scoring_document import score_document
+from ipstat.bloc.totals import keep_latest
 from ipstat.checks.rules import check_bloc, check_registration
 from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
-from ipstat.contract.scoring import ScoringTable
+from ipstat.contract.scoring_table import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.proposal import render_proposal
 from ipstat.outputs.score_workbook import write_score_workbook
 from ipstat.outputs.word import write_word
 from ipstat.reading.adjustments import Adjustment, read_adjustments
-from ipstat.reading.findings import FileReport, Finding, ValidationReport
 
 
 @dataclass
@@ -137,10 +137,9 @@ def _unscored(adjustment: Adjustment, contract: Contract) -> Finding:
         adjustment.file,
         rule,
         contract.severity(rule),
-        f"Ô {adjustment.cell}: điều chỉnh tiêu chí {adjustment.criterion} của "
-        f"{adjustment.member} chưa được áp dụng vì chưa có báo cáo năm của {adjustment.member} "
-        "nên thành viên này chưa được chấm điểm; dòng này vẫn được giữ trong trang "
-        "“Điều chỉnh” của tệp kết quả, để áp dụng khi có báo cáo.",
+        f"điều chỉnh của {adjustment.member} chưa được áp dụng vì chưa có báo cáo năm của "
+        f"{adjustment.member} nên thành viên này chưa được chấm điểm; dòng này vẫn được giữ "
+        "trong trang “Điều chỉnh” của tệp kết quả, để áp dụng khi có báo cáo.",
         sheet=adjustment.sheet,
         cell=adjustment.cell,
         code=adjustment.criterion,

@@ -13,10 +13,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ipstat.base.findings import (
+    Finding,
+    Skipped,
+    ValidationReport,
+    Vocabulary,
+    count_by_severity,
+)
+from ipstat.base.formatting import format_date, format_datetime, format_number
+from ipstat.base.visible import visible
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding, Skipped, ValidationReport, count_by_severity
-from ipstat.reading.formatting import format_date, format_datetime, format_number
-from ipstat.reading.visible import visible
 
 if TYPE_CHECKING:
     from ipstat.bloc.inbox import InboxStatus
@@ -45,32 +51,43 @@ def verdict(name: str, findings: Iterable[Finding]) -> Text:
     return Text.assemble(mark, " ", shown(name), f": {errors} lỗi, {warnings} cảnh báo{noted}")
 
 
-def findings_table(findings: list[Finding], with_file: bool = False) -> Table:
-    """With `with_file`, a first column says which file (or the whole bloc) each is about."""
+def findings_table(
+    findings: list[Finding], vocabulary: Vocabulary, with_file: bool = False
+) -> Table:
+    """Sheet, cell, severity, the rule's title and what to do, the indicator named (a clerk
+    reads this; the codes are in `--format json`). With `with_file`, a first column says which
+    file (or the whole bloc) each is about."""
     table = Table(show_header=True, header_style="bold", expand=False)
     if with_file:
         table.add_column("Tệp", overflow="fold")
     table.add_column("Trang")
+    table.add_column("Ô")
     table.add_column("Mức")
-    table.add_column("Quy tắc")
+    table.add_column("Quy tắc", overflow="fold", max_width=24)
     table.add_column("Nội dung", overflow="fold")  # notes and warnings need no fixing
     for f in findings:
-        row = [shown(f.sheet or ""), SEVERITY_WORDS[f.severity], shown(f.rule), shown(f.message)]
+        row = [
+            shown(f.sheet or ""),
+            shown(f.cell or ""),
+            SEVERITY_WORDS[f.severity],
+            shown(vocabulary.title(f.rule)),
+            shown(vocabulary.content(f)),
+        ]
         if with_file:
             row.insert(0, shown(Path(f.file).name) if f.file else Text("Toàn Khối"))
         table.add_row(*row)
     return table
 
 
-def print_report(console: Console, report: ValidationReport) -> None:
+def print_report(console: Console, report: ValidationReport, vocabulary: Vocabulary) -> None:
     for file_report in report.files:
         if file_report.findings:
             console.print()
             console.print(shown(file_report.path, "bold"), soft_wrap=True)
-            console.print(findings_table(file_report.findings))
+            console.print(findings_table(file_report.findings, vocabulary))
     if report.bloc_findings:
         console.print("\n[bold]Toàn Khối[/]")
-        console.print(findings_table(report.bloc_findings))
+        console.print(findings_table(report.bloc_findings, vocabulary))
     print_skipped(console, report.skipped)
     console.print()
     for file_report in report.files:

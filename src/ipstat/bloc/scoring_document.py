@@ -3,10 +3,10 @@ proposal are written from, with every number exact and every point's inputs and 
 
 from typing import Any
 
+from ipstat.base.findings import Finding
 from ipstat.bloc.document import Document
-from ipstat.bloc.score import Point, Scoring
+from ipstat.bloc.scoring import Point, Scoring
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding
 
 SCORE_DOCUMENT_VERSION = 1
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from ipstat.base.findings import Finding
+from ipstat.base.formatting import format_datetime
+from ipstat.base.visible import encodable
 from ipstat.bloc.inbox import latest_versions, received_times
 from ipstat.checks.previous import LastYear
 from ipstat.checks.rules import check_bloc
 from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
-from ipstat.reading.findings import Finding
-from ipstat.reading.formatting import format_datetime
-from ipstat.reading.reader import Submission
-from ipstat.reading.visible import encodable
+from ipstat.reading.located import Submission
 
 RATIO_PLACES = Decimal("0.000001")  # derived percentages keep 6 decimals; display rounds once
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 
-from ipstat.bloc.aggregate import percent
+from ipstat.base.findings import Finding
+from ipstat.bloc.totals import percent
 from ipstat.contract.model import Contract
-from ipstat.contract.scoring import Award, Criterion, ScoringTable
+from ipstat.contract.scoring_table import Award, Criterion, ScoringTable
 from ipstat.reading.adjustments import Adjustment
-from ipstat.reading.findings import Finding
-from ipstat.reading.reader import Figure, Submission
+from ipstat.reading.located import Figure, Submission
 
 Inputs = dict[str, Decimal | None]
 
@@ -210,7 +210,7 @@ def _point(
             file=str(submission.path),
             rule=rule,
             severity=contract.severity(rule),
-            message=f"{member}, tiêu chí {criterion.code} “{criterion.label}”: {gap}",
+            text=f"{member}, tiêu chí {criterion.code} “{criterion.label}”: {gap}",
             sheet=sheet,
             code=criterion.code,
         )

@@ -35,3 +35,14 @@ def visible(text: str, keep: str = "\t") -> str:
 def encodable(text: str) -> str:
     """Only the undecodable bytes made visible: for formats that escape controls themselves."""
     return re.sub("[\ud800-\udfff]", lambda m: _shown(m[0]), text)
+
+
+def encodable_data(value: object) -> object:
+    """`encodable` on every text inside lists and dicts: for data written as JSON."""
+    if isinstance(value, str):
+        return encodable(value)
+    if isinstance(value, dict):
+        return {key: encodable_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [encodable_data(item) for item in value]
+    return value

@@ -1,0 +1,1 @@
+"""The kernel every floor uses: findings, exact numbers, Vietnamese text and formatting."""

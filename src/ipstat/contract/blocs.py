@@ -1,0 +1,90 @@
+"""A bloc (`schemas/blocs/*.toml`): its members and their boards, the years it holds for, its
+deadline, and the provinces merged into its members."""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ipstat.contract.checked import Checked, unique
+
+DEFAULT_BLOC = "dbsh-2016"
+
+
+# The reporting years ipstat accepts, in a workbook and on the command line.
+@dataclass(frozen=True, kw_only=True)
+class Member(Checked):
+    name: str
+    slug: str
+    aliases: tuple[str, ...] = ()
+    absorbed: tuple[str, ...] = ()  # merged in from outside the bloc's earlier membership
+    board: str = ""  # the board's own name, where it is not "Ban Quản lý các KCN tỉnh <name>"
+
+    @property
+    def board_name(self) -> str:
+        """Whom letters are addressed to."""
+        return self.board or f"Ban Quản lý các KCN tỉnh {self.name}"
+
+
+FIRST_YEAR, LAST_YEAR = 1990, 2200
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bloc(Checked):
+    id: str
+    name: str
+    region: str = ""
+    members: tuple[Member, ...]
+    predecessors: dict[str, str] = field(default_factory=dict)  # earlier member → member now
+    scoring: str | None = None  # the scoring table: a name under schemas/scoring, or a path
+    # The years this membership holds for, and the bloc (id) to use before or after them.
+    first_year: int | None = None
+    last_year: int | None = None
+    replaces: str | None = None
+    replaced_by: str | None = None
+    deadline: str | None = None  # "MM-DD" of the year after the reporting year
+    lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
+
+    def __post_init__(self) -> None:
+        unique([m.name for m in self.members], "Thành viên")
+        unique([m.slug for m in self.members], "Tên viết tắt (slug)")
+        for old, new in self.predecessors.items():
+            if new not in self.names:
+                raise ValueError(
+                    f"Đơn vị cũ “{old}” được gộp vào “{new}”, "
+                    f"nhưng “{new}” không phải là thành viên của Khối"
+                )
+        if self.deadline is not None:
+            _ = self.deadline_for(2000)  # a leap year: "02-29" is a deadline some years
+        if self.lead is not None and self.lead not in self.names:
+            raise ValueError(f"Khối trưởng “{self.lead}” không phải là thành viên của Khối")
+
+    def deadline_for(self, year: int) -> dt.date | None:
+        """The deadline for the reports of `year`, which falls in the year after."""
+        if self.deadline is None:
+            return None
+        match = re.fullmatch(r"(\d\d)-(\d\d)", self.deadline)
+        if match is None:
+            raise ValueError(
+                f"Hạn nộp “{self.deadline}” không đúng dạng tháng-ngày MM-DD, vd. “01-20”"
+            )
+        month, day = int(match[1]), int(match[2])
+        if (month, day) == (2, 29) and not calendar.isleap(year + 1):
+            day = 28
+        try:
+            return dt.date(year + 1, month, day)
+        except ValueError:
+            raise ValueError(f"Hạn nộp “{self.deadline}” không phải là một ngày có thật") from None
+
+    def member(self, name: str) -> Member:
+        return next(m for m in self.members if m.name == name)
+
+    def successor(self, name: str) -> str | None:
+        """The member an earlier member's figures belong to now (itself, if unchanged)."""
+        if name in self.predecessors:
+            return self.predecessors[name]
+        return name if name in self.names else None
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m in self.members]
