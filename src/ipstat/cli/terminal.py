@@ -63,7 +63,7 @@ def findings_table(
     table.add_column("Trang")
     table.add_column("Ô")
     table.add_column("Mức")
-    table.add_column("Quy tắc", overflow="fold", max_width=24)
+    table.add_column("Quy tắc", overflow="fold")
     table.add_column("Nội dung", overflow="fold")  # notes and warnings need no fixing
     for f in findings:
         row = [

@@ -170,9 +170,7 @@ def _copies_in(folder: Path) -> list[Path]:
         return []
 
 
-def annotated_copy(
-    path: Path, findings: list[Finding], vocabulary: Vocabulary
-) -> "Workbook":
+def annotated_copy(path: Path, findings: list[Finding], vocabulary: Vocabulary) -> "Workbook":
     """The copy a member gets back: names and rule titles where codes stood, since a person
     reads it (`vocabulary`)."""
     from openpyxl.comments import Comment  # noqa: PLC0415
