@@ -1,6 +1,7 @@
 """The contract is data; a mistake in it is a clear error at start."""
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,14 @@ def test_limits_are_data(schemas: Path) -> None:
     assert load_contract(schemas).form.limits.max_rows == 5000
     edit(schemas / "form.toml", "max_rows = 5000", "max_rows = 60")
     assert load_contract(schemas).form.limits.max_rows == 60
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the folder of Linux's convention")
+def test_the_cache_is_where_the_platform_keeps_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`~/.cache/ipstat` without XDG_CACHE_HOME (on Windows: %LOCALAPPDATA%, by platformdirs)."""
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    load_contract()
+    assert list((tmp_path / ".cache" / "ipstat").glob("contract-*.pickle"))

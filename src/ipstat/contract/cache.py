@@ -16,10 +16,13 @@ T = TypeVar("T")
 
 
 def _folder() -> Path | None:
+    """Where the platform keeps a user's caches: `$XDG_CACHE_HOME/ipstat` (`~/.cache/ipstat`)
+    on Linux, `%LOCALAPPDATA%\\ipstat\\Cache` on Windows, `~/Library/Caches/ipstat` on macOS."""
     if os.environ.get("IPSTAT_NO_CACHE"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ipstat"
+    from platformdirs import user_cache_path  # noqa: PLC0415
+
+    return user_cache_path("ipstat", appauthor=False)
 
 
 def cache_folder() -> Path | None:
