@@ -25,84 +25,67 @@ def to_json(report: ValidationReport) -> str:
 
 def to_junit(report: ValidationReport) -> str:
     """One testsuite per workbook, a testcase per rule; errors fail, warnings go to system-out."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
-    suites = []
+    from xml.etree.ElementTree import Element, SubElement, indent, tostring  # noqa: PLC0415
+
+    root = Element("testsuites")
+
+    def suite(name: str, **counts: int) -> Element:
+        return SubElement(
+            root, "testsuite", {"name": _xml(name), **{k: str(v) for k, v in counts.items()}}
+        )
+
     for file_report in report.files:
         by_rule: dict[str, list[Finding]] = {}
         for finding in file_report.findings:
             by_rule.setdefault(finding.rule, []).append(finding)
         unreadable = "unreadable-file" in by_rule
-        cases = []
+        cases = suite(str(file_report.path), tests=len(file_report.rules_checked), errors=0)
         failures = skipped = 0
         for rule in file_report.rules_checked:
             found = by_rule.get(rule, [])
             errors = [f for f in found if f.is_error]
-            body = ""
+            case = SubElement(
+                cases, "testcase", name=_xml(rule), classname=_xml(cases.get("name", ""))
+            )
             if errors:
                 failures += 1
-                text = "\n".join(_sheet_prefix(f) + f.message for f in errors)
-                body = f"<failure message={quoteattr(errors[0].message)} type={quoteattr(rule)}>"
-                body += _escape(text) + "</failure>"
+                failure = SubElement(
+                    case, "failure", message=_xml(errors[0].message), type=_xml(rule)
+                )
+                failure.text = _xml("\n".join(_sheet_prefix(f) + f.message for f in errors))
             elif unreadable and rule != "unreadable-file":
                 skipped += 1
-                body = "<skipped/>"
+                SubElement(case, "skipped")
             if found and not errors:
-                body += "<system-out>" + _escape(
-                    "\n".join(_sheet_prefix(f) + f.message for f in found)
-                )
-                body += "</system-out>"
-            name = quoteattr(rule)
-            classname = quoteattr(str(file_report.path))
-            cases.append(f"    <testcase name={name} classname={classname}>{body}</testcase>")
-        suites.append(
-            f'  <testsuite name={quoteattr(str(file_report.path))} tests="{len(cases)}" '
-            f'failures="{failures}" errors="0" skipped="{skipped}">\n'
-            + "\n".join(cases)
-            + "\n  </testsuite>"
-        )
+                out = SubElement(case, "system-out")
+                out.text = _xml("\n".join(_sheet_prefix(f) + f.message for f in found))
+        cases.set("failures", str(failures))
+        cases.set("skipped", str(skipped))
     if report.bloc_findings:
-        cases = [
-            f'    <testcase name={quoteattr(f.rule)} classname="bloc">'
-            + (f"<failure message={quoteattr(f.message)}/>" if f.is_error else "")
-            + "</testcase>"
-            for f in report.bloc_findings
-        ]
         failures = sum(f.is_error for f in report.bloc_findings)
-        suites.append(
-            f'  <testsuite name="bloc" tests="{len(cases)}" failures="{failures}" errors="0">\n'
-            + "\n".join(cases)
-            + "\n  </testsuite>"
-        )
+        bloc = suite("bloc", tests=len(report.bloc_findings), failures=failures, errors=0)
+        for f in report.bloc_findings:
+            case = SubElement(bloc, "testcase", name=_xml(f.rule), classname="bloc")
+            if f.is_error:
+                SubElement(case, "failure", message=_xml(f.message))
     if report.skipped:
-        cases = [
-            f'    <testcase name={quoteattr(s.file)} classname="skipped">'
-            f"<skipped message={quoteattr(f'{s.reason}; {s.action}.')}/></testcase>"
-            for s in report.skipped
-        ]
-        suites.append(
-            f'  <testsuite name="skipped" tests="{len(cases)}" failures="0" errors="0" '
-            f'skipped="{len(cases)}">\n' + "\n".join(cases) + "\n  </testsuite>"
-        )
-    lines.append("<testsuites>")
-    lines.extend(suites)
-    lines.append("</testsuites>")
-    return "\n".join(lines)
+        count = len(report.skipped)
+        skipped_suite = suite("skipped", tests=count, failures=0, errors=0, skipped=count)
+        for s in report.skipped:
+            case = SubElement(skipped_suite, "testcase", name=_xml(s.file), classname="skipped")
+            SubElement(case, "skipped", message=_xml(f"{s.reason}; {s.action}."))
+    indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode")
 
 
 def _sheet_prefix(finding: Finding) -> str:
     return f"[{finding.sheet}] " if finding.sheet else ""
 
 
-def _escape(text: str) -> str:
-    """XML text: the characters XML 1.0 forbids shown visibly, markup escaped."""
-    text = visible(text, keep="\t\n\r")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def quoteattr(text: str) -> str:
-    """An XML attribute value with its quotes (saxutils has one, but imports urllib)."""
-    escaped = _escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
-    return '"' + escaped.replace("\t", "&#9;") + '"'
+def _xml(text: str) -> str:
+    """Text XML 1.0 can hold: the characters it forbids shown visibly (ElementTree escapes the
+    rest, in text and in attributes)."""
+    return visible(text, keep="\t\n\r")
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:
