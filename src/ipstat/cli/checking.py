@@ -1,0 +1,152 @@
+"""The commands that check what members sent: `validate` and `status`."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ipstat.base.errors import IpstatError
+from ipstat.cli.app import (
+    BlocOption,
+    Paths,
+    PreviousOption,
+    SchemasOption,
+    StatusFormat,
+    ValidateFormat,
+    YearOption,
+    console,
+    fail,
+    load_contract_or_fail,
+    load_scoring_or_fail,
+    print_annotated,
+)
+
+
+def validate(
+    paths: Paths,
+    output_format: Annotated[
+        ValidateFormat, typer.Option("--format", help="Định dạng kết quả.")
+    ] = ValidateFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
+    year: YearOption = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Thư mục ghi bản sao của mỗi biểu có lỗi, tô màu và ghi chú từng ô cần sửa.",
+        ),
+    ] = None,
+    bloc: BlocOption = None,
+    schemas: SchemasOption = None,
+    previous: PreviousOption = None,
+) -> None:
+    """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
+    from ipstat.commands import validate as command  # noqa: PLC0415
+
+    contract = load_contract_or_fail(schemas, bloc)
+    scoring = load_scoring_or_fail(contract, None, schemas)
+    try:
+        report = command.validate(
+            paths, contract, year=year, scoring=scoring, previous=previous, annotate=annotate
+        )
+    except IpstatError as exc:
+        fail(str(exc))
+    if output_format is ValidateFormat.text:
+        from ipstat.cli.terminal import print_report  # noqa: PLC0415
+
+        print_report(console(), report, contract.vocabulary)
+    else:
+        from ipstat.outputs import machine as outputs  # noqa: PLC0415
+
+        render = {"json": outputs.to_json, "junit": outputs.to_junit, "github": outputs.to_github}
+        text = render[output_format.value](report)
+        if text:
+            print(text)
+    if annotate is not None:  # after the findings: a copy that fails must not hide them
+        try:
+            annotated = command.annotate(report, annotate, contract.vocabulary)
+        except IpstatError as exc:
+            fail(str(exc))
+        print_annotated(annotated, annotate)
+    raise typer.Exit(0 if report.ok(strict) else 1)
+
+
+def status(
+    inbox: Annotated[
+        Path,
+        typer.Argument(
+            metavar="THƯ_MỤC_NHẬN", help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017."
+        ),
+    ],
+    year: YearOption = None,
+    bloc: BlocOption = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option("--deadline", help="Hạn nộp YYYY-MM-DD, thay cho hạn trong tệp của Khối."),
+    ] = None,
+    output_format: Annotated[
+        StatusFormat, typer.Option("--format", help="text: bảng; json: tài liệu JSON ra stdout.")
+    ] = StatusFormat.text,
+    letters: Annotated[
+        Path | None,
+        typer.Option(
+            "--letters", help="Thư mục ghi thư nhắc (.md và .docx) cho thành viên chưa xong."
+        ),
+    ] = None,
+    letter_template: Annotated[
+        Path | None, typer.Option("--letter-template", help="Mẫu thư Jinja2 của riêng bạn.")
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate", help="Thư mục ghi bản có ghi chú của mỗi biểu cần sửa (để gửi kèm thư)."
+        ),
+    ] = None,
+    previous: PreviousOption = None,
+    schemas: SchemasOption = None,
+) -> None:
+    """Ai đã nộp, ai cần sửa, ai chưa nộp; đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
+    import datetime as dt  # noqa: PLC0415
+
+    from ipstat.base.visible import visible  # noqa: PLC0415
+    from ipstat.commands.status import track  # noqa: PLC0415
+
+    contract = load_contract_or_fail(schemas, bloc)
+    due = None
+    if deadline is not None:
+        import re  # noqa: PLC0415
+
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", deadline):
+            fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
+        try:
+            due = dt.date.fromisoformat(deadline)
+        except ValueError:
+            fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
+    try:
+        tracked = track(
+            inbox,
+            contract,
+            year=year,
+            deadline=due,
+            previous=previous,
+            letters=letters,
+            letter_template=letter_template,
+            annotate=annotate,
+        )
+    except IpstatError as exc:
+        fail(str(exc))
+    if output_format is StatusFormat.json:
+        print(json.dumps(tracked.status.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        from ipstat.cli.terminal import print_status  # noqa: PLC0415
+
+        print_status(console(), tracked.status)
+    for path in tracked.letters:
+        print(f"Đã ghi thư: {visible(str(path))}", file=sys.stderr)
+    for line in tracked.no_letter:
+        print(visible(line), file=sys.stderr)
+    if tracked.annotated is not None and annotate is not None:
+        print_annotated(tracked.annotated, annotate)
+    raise typer.Exit(0 if tracked.status.complete else 1)

@@ -1,0 +1,46 @@
+"""`ipstat validate`: every workbook under the given paths checked, cell by cell, and on request
+an annotated copy of each one to send back."""
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipstat.base.findings import ValidationReport, Vocabulary
+from ipstat.bloc.compare import read_last_year
+from ipstat.checks.validation import validate_paths
+from ipstat.contract.model import Contract
+from ipstat.outputs.annotate import Annotated, annotate_reports
+
+if TYPE_CHECKING:
+    from ipstat.contract.scoring_table import ScoringTable
+
+
+def validate(
+    paths: Iterable[Path],
+    contract: Contract,
+    *,
+    year: int | None = None,
+    scoring: "ScoringTable | None" = None,
+    previous: Path | None = None,
+    annotate: Path | None = None,
+) -> ValidationReport:
+    """The findings of every workbook (its figures are not kept: memory stays flat whatever
+    the number of files). With `previous`, flows far from last year's are warnings; the folder
+    `annotate` will receive copies, so it is not read."""
+    last_year = read_last_year(previous, contract) if previous is not None else None
+    exclude = [annotate] if annotate is not None and annotate.is_dir() else []
+    validation = validate_paths(
+        paths,
+        contract,
+        year,
+        scoring=scoring,
+        last_year=last_year,
+        exclude=exclude,
+        keep_submissions=False,
+    )
+    return validation.report
+
+
+def annotate(report: ValidationReport, folder: Path, vocabulary: Vocabulary) -> Annotated:
+    """A copy of each workbook with findings, its cells coloured and commented (`--annotate`)."""
+    return annotate_reports(report.files, folder, vocabulary)
