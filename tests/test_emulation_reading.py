@@ -13,7 +13,8 @@ from ipstat.checks.validation import validate_paths
 from ipstat.contract.checked import ContractError
 from ipstat.contract.model import Contract, load_contract
 from ipstat.contract.scoring_table import ScoringTable, load_scoring
-from ipstat.outputs.forms import write_form, write_registration_form
+from ipstat.outputs.emulation_forms import write_registration_form
+from ipstat.outputs.forms import write_form
 from ipstat.reading.adjustments import read_adjustments
 from tests.test_contract import edit
 

@@ -21,8 +21,10 @@ from typer.testing import CliRunner
 
 from ipstat.base.formatting import format_number, format_percent
 from ipstat.bloc.document import DocumentError, dumps, loads, to_document
-from ipstat.bloc.series import HistoryError, average_growth, build_history, load, trends
+from ipstat.bloc.frame import load
+from ipstat.bloc.series import HistoryError, build_history
 from ipstat.bloc.totals import Aggregate, Source, derive, percent, sum_members
+from ipstat.bloc.trends import average_growth, trends
 from ipstat.cli import app
 from ipstat.commands.aggregate import output_paths, publish
 from ipstat.commands.history import write_history
@@ -873,3 +875,12 @@ def test_sources_sheet_wraps_its_long_texts(workbook: Path) -> None:
     digest = sheet["C3"]
     assert digest.alignment.wrap_text and len(str(digest.value)) > widths[2]
     assert sheet.row_dimensions[3].height >= 30  # two lines
+
+
+def test_one_workbook_read_as_validate_reads_it(make_workbook: Callable[..., Path]) -> None:
+    import ipstat
+
+    submission, findings = ipstat.read_workbook(make_workbook(values={"workers": -1}))
+    assert submission is not None and submission.member == "Hà Nam"
+    assert [f.rule for f in findings] == ["negative-value"]
+    assert submission.values()["fdi_new_capital"] == Decimal("217.85")

@@ -1,4 +1,4 @@
-"""Across the years: the aggregate documents of several years as one tidy table and its series.
+"""Across the years: the aggregate documents of several years as one series (`History`).
 
 Each year is exactly what its document says; a year without a document is a gap, never an
 estimate. With a bloc that records mergers (`predecessors`), earlier years are summed into
@@ -8,20 +8,17 @@ today's members by the same mapping the year-over-year comparison uses (`map_pre
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ipstat.base.errors import IpstatError, os_error_text
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, parse_document
-from ipstat.bloc.totals import RATIO_PLACES, derive, percent, sum_members
+from ipstat.bloc.totals import derive, sum_members
 from ipstat.contract.model import Contract
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 COLUMNS = (
     "year",
@@ -35,7 +32,6 @@ COLUMNS = (
     "sha256",
 )
 DOCUMENT_GLOB = "tong-hop-*.json"
-GROWTH_PRECISION = 28  # significant digits of the n-th root; the result then keeps RATIO_PLACES
 
 
 class HistoryError(IpstatError):
@@ -334,139 +330,3 @@ def _member_order(rows: list[Row], contract: Contract, mapped: bool) -> list[str
     return [m for m in contract.bloc.names if m in seen] + [
         m for m in seen if m not in contract.bloc.names
     ]
-
-
-def average_growth(first: Decimal, last: Decimal, years: int) -> Decimal | None:
-    """Compound average yearly growth in percent, ((last / first) ** (1 / years) - 1) * 100.
-
-    Computed with Decimal in a context of GROWTH_PRECISION significant digits (the power with a
-    fractional exponent is correctly rounded there), then kept to RATIO_PLACES half-up like every
-    percentage; display rounds once more, half-up. None where it cannot be said: fewer than one
-    year between the figures, or a first figure of 0.
-    """
-    if years < 1 or first <= 0 or last < 0:
-        return None
-    with localcontext() as ctx:
-        ctx.prec = GROWTH_PRECISION
-        ratio = last / first
-        root = ratio ** (Decimal(1) / Decimal(years)) if ratio else Decimal(0)
-        growth = (root - 1) * 100
-    return growth.quantize(RATIO_PLACES, ROUND_HALF_UP)
-
-
-def comparable(history: History) -> tuple[list[str], list[Shortfall]]:
-    """The members whose figures of the first and the last year cover the same units, all of
-    which reported, and why each other member is left out (like `aggregate --previous`).
-
-    A member made of the same units at both ends is compared even where both lack a unit
-    merged in later (Phú Thọ as Vĩnh Phúc in 2016 and 2019); across the merger it is not.
-    A member with figures in neither year is neither compared nor left out: it changes nothing.
-    """
-    first, last = history.incomplete(history.years[0]), history.incomplete(history.years[-1])
-    present = {r.member for r in history.rows if r.year in (history.years[0], history.years[-1])}
-    compared: list[str] = []
-    left_out: list[Shortfall] = []
-    for member in (m for m in dict.fromkeys([*history.members, *first, *last]) if m in present):
-        ends = [s[member] for s in (first, last) if member in s]
-        if history.years[0] == history.years[-1]:
-            ends = ends[:1]
-        unreported = any(s.unreported or s.not_included == (member,) for s in ends)
-        same_units = len({s.not_included for s in ends}) <= 1 and (
-            len(ends) in (0, 2) or history.years[0] == history.years[-1]
-        )
-        if unreported or not same_units:
-            left_out.extend(s for s in ends if s.unreported or s.not_included)
-        else:
-            compared.append(member)
-    return compared, left_out
-
-
-def trends(history: History) -> list[Trend]:
-    """The headline indicators from the first year of the series to the last over the members
-    comparable in both years, with those members ranked by their own average growth."""
-    first_year, last_year = history.years[0], history.years[-1]
-    years = last_year - first_year
-    index = history.index
-    compared, left_out = comparable(history)
-    found = []
-    for code in history.headline:
-        pairs = [
-            (m, index.get((first_year, m, code)), index.get((last_year, m, code))) for m in compared
-        ]
-        members = [
-            MemberGrowth(m, a, b, average_growth(a, b, years))
-            for m, a, b in pairs
-            if a is not None and b is not None
-        ]
-        if not members or len(members) != len(pairs):
-            continue
-        first = sum((m.first for m in members), Decimal(0))
-        last = sum((m.last for m in members), Decimal(0))
-        ranked = sorted(
-            (m for m in members if m.growth is not None), key=lambda m: -(m.growth or 0)
-        )
-        found.append(
-            Trend(
-                code=code,
-                first_year=first_year,
-                last_year=last_year,
-                first=first,
-                last=last,
-                change=last - first,
-                change_percent=percent(last - first, first),
-                growth=average_growth(first, last, years),
-                members=tuple(ranked),
-                compared=tuple(compared),
-                left_out=tuple(left_out),
-            )
-        )
-    return found
-
-
-def records(history: History) -> list[dict[str, Any]]:
-    """The tidy table's rows as COLUMNS → value; `mapped_from` as a list of earlier members."""
-    labels = history.by_code()
-    return [
-        {
-            "year": r.year,
-            "member": r.member,
-            "code": r.code,
-            "indicator": labels.get(r.code, {}).get("label", ""),
-            "unit": labels.get(r.code, {}).get("unit", ""),
-            "value": r.value,
-            "mapped_from": list(r.mapped_from),
-            "source": r.source,
-            "sha256": r.sha256,
-        }
-        for r in history.rows
-    ]
-
-
-def joined(mapped_from: list[str]) -> str:
-    """`Ninh Bình + Hà Nam + Nam Định` in one cell; empty where the member is as it was."""
-    return " + ".join(mapped_from)
-
-
-def frame(history: History) -> "pd.DataFrame":
-    """The tidy table: one row per year × member × indicator, `value` as exact `Decimal`."""
-    import pandas as pd  # noqa: PLC0415
-
-    rows = [{**r, "mapped_from": joined(r["mapped_from"])} for r in records(history)]
-    table = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
-    table["value"] = table["value"].astype(object)
-    return table
-
-
-def load(
-    paths: str | Path | Iterable[str | Path], bloc: str | Path | None = None
-) -> "pd.DataFrame":
-    """For analysts: the tidy table of the aggregate documents at `paths` (files or folders).
-
-    With `bloc` (`"dbsh-2025"` or a .toml file) earlier years are summed into that bloc's
-    members, `mapped_from` naming what each was made of. `value` holds `Decimal` objects;
-    `table["value"].astype(float)` gives floats for plotting.
-    """
-    from ipstat.contract.model import load_contract  # noqa: PLC0415
-
-    items = [paths] if isinstance(paths, str | Path) else list(paths)
-    return frame(build_history(items, load_contract(bloc=bloc), mapped=bloc is not None))

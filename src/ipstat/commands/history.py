@@ -1,21 +1,18 @@
 """`ipstat history`: the aggregate documents of several years as one series, written together.
 
-The analysts' short name for the tidy table is `ipstat.history.load(paths, bloc=None)`
-(`bloc/series.py`).
+The analysts' tidy table is `ipstat.history.load(paths, bloc=None)` (`bloc/frame.py`).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipstat.bloc.series import History, build_history, load
+from ipstat.bloc.series import History, build_history
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.history_book import write_history_book
 from ipstat.outputs.history_text import render_history
 from ipstat.outputs.tidy import to_csv, to_json
-
-__all__ = ["FORMATS", "HistoryRun", "load", "output_paths", "write_history"]
 
 FORMATS = ("xlsx", "csv", "md", "json")
 

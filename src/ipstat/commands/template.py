@@ -38,22 +38,24 @@ def write_forms(
     (a member's filled workbook, say) without `overwrite`, is an `InputError` before anything
     is written, and the forms are replaced together (`write_all_atomic`)."""
     _check(request, contract, scoring)
-    from ipstat.outputs import forms as form  # noqa: PLC0415
+    from ipstat.outputs import emulation_forms, forms  # noqa: PLC0415
 
     books: dict[Path, Workbook] = {}
     if request.adjustments:
         assert scoring is not None
         path = request.output or Path(f"dieu-chinh-{request.year}.xlsx")
-        books[path] = form.build_adjustment_form(contract, scoring, request.year)
+        books[path] = emulation_forms.build_adjustment_form(contract, scoring, request.year)
     else:
         last_year = read_last_year(request.previous, contract) if request.previous else None
         for member, path in _targets(request, contract):
             if request.registration:
                 assert scoring is not None
-                books[path] = form.build_registration_form(contract, scoring, request.year, member)
+                books[path] = emulation_forms.build_registration_form(
+                    contract, scoring, request.year, member
+                )
                 continue
             figures = last_year.figures(member.name) if last_year and member else None
-            books[path] = form.build_form(
+            books[path] = forms.build_form(
                 contract, request.year, member, scoring=scoring, previous=figures
             )
     _refuse_existing(list(books), request.overwrite)
@@ -82,7 +84,8 @@ def _check(request: FormRequest, contract: Contract, scoring: "ScoringTable | No
 
 
 def _targets(request: FormRequest, contract: Contract) -> list[tuple[Member | None, Path]]:
-    from ipstat.outputs.forms import form_filename, registration_filename  # noqa: PLC0415
+    from ipstat.outputs.emulation_forms import registration_filename  # noqa: PLC0415
+    from ipstat.outputs.forms import form_filename  # noqa: PLC0415
 
     filename = registration_filename if request.registration else form_filename
     if request.all_members:

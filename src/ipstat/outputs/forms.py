@@ -51,7 +51,7 @@ def build_form(
     assert guide is not None
     guide.title = "Hướng dẫn"
     _guide(guide, contract, year)
-    _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
+    info_sheet(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
     _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member)
     if previous is not None:
         _previous_column(book[contract.form.figures_sheet.name], contract, previous)
@@ -75,7 +75,7 @@ def write_form(
     return path
 
 
-def _title(sheet: "Worksheet", text: str, width: int) -> None:
+def sheet_title(sheet: "Worksheet", text: str, width: int) -> None:
     from openpyxl.styles import Alignment  # noqa: PLC0415
 
     sheet.cell(row=1, column=1, value=text).font = _font(bold=True, size=13)
@@ -90,7 +90,7 @@ def _font(bold: bool = False, size: int = 11, color: str | None = None) -> "Font
     return Font(name=FONT, bold=bold, size=size, color=color)
 
 
-def _header(sheet: "Worksheet", row: int, titles: list[str]) -> None:
+def header(sheet: "Worksheet", row: int, titles: list[str]) -> None:
     from openpyxl.styles import Alignment, PatternFill  # noqa: PLC0415
 
     fill = PatternFill("solid", fgColor="DDEBF7")
@@ -128,7 +128,7 @@ def _grey_codes(sheet: "Worksheet", first_row: int) -> None:
             cell.font = _font(color=CODE_COLOR)
 
 
-def _number_rules(
+def number_rules(
     sheet: "Worksheet",
     operator: Literal["greaterThan", "greaterThanOrEqual"],
     sign: str,
@@ -153,11 +153,11 @@ def _unlock(sheet: "Worksheet", ref: str) -> None:
     sheet[ref].protection = Protection(locked=False)
 
 
-def _info(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
+def info_sheet(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
     spec = contract.form.info_sheet
-    _title(sheet, "THÔNG TIN ĐƠN VỊ BÁO CÁO", 3)
+    sheet_title(sheet, "THÔNG TIN ĐƠN VỊ BÁO CÁO", 3)
     header_row = 3
-    _header(sheet, header_row, [spec.columns["code"], spec.columns["label"], spec.columns["value"]])
+    header(sheet, header_row, [spec.columns["code"], spec.columns["label"], spec.columns["value"]])
     prefilled: dict[str, str | int] = {"nam": year}
     if member is not None:
         prefilled["tinh"] = member.name
@@ -184,11 +184,11 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
     roles = ["code", "label", "unit", "value", "note"]
     titles = [spec.columns[role] for role in roles]
     who = f" – {member.name}" if member else ""
-    _title(sheet, f"SỐ LIỆU KCN, KCX, KKT NĂM {year}{who}".upper(), len(titles))
+    sheet_title(sheet, f"SỐ LIỆU KCN, KCX, KKT NĂM {year}{who}".upper(), len(titles))
     sheet.cell(row=2, column=1, value="Ghi số vào cột “Giá trị”; không có thì ghi 0.")
     header_row = 4
-    _header(sheet, header_row, titles)
-    whole, decimal = _number_rules(sheet, "greaterThanOrEqual", "≥", "Giá trị không hợp lệ")
+    header(sheet, header_row, titles)
+    whole, decimal = number_rules(sheet, "greaterThanOrEqual", "≥", "Giá trị không hợp lệ")
     row = header_row
     for section in contract.form.sections:
         row += 1
@@ -196,11 +196,11 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
         title.font = _font(bold=True)
         for indicator in (i for i in contract.form.indicators if i.section == section.id):
             row += 1
-            _indicator_row(sheet, row, indicator, whole, decimal)
-    _finish_indicator_sheet(sheet, header_row)
+            indicator_row(sheet, row, indicator, whole, decimal)
+    finish_indicator_sheet(sheet, header_row)
 
 
-def _indicator_row(
+def indicator_row(
     sheet: "Worksheet",
     row: int,
     indicator: Indicator,
@@ -218,7 +218,7 @@ def _indicator_row(
     _unlock(sheet, f"E{row}")
 
 
-def _finish_indicator_sheet(sheet: "Worksheet", header_row: int) -> None:
+def finish_indicator_sheet(sheet: "Worksheet", header_row: int) -> None:
     for column, width in zip("ABCDE", (26, 48, 14, 18, 30), strict=True):
         sheet.column_dimensions[column].width = width
     _grey_codes(sheet, header_row + 1)
@@ -243,10 +243,10 @@ def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
         "7. Nếu dùng công thức, hãy mở và lưu tệp bằng Excel trước khi gửi để lưu kết quả.",
         "8. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối.",
     ]
-    _write_guide(sheet, lines)
+    write_guide(sheet, lines)
 
 
-def _write_guide(sheet: "Worksheet", lines: list[str]) -> None:
+def write_guide(sheet: "Worksheet", lines: list[str]) -> None:
     """A guide's lines, the first as its title, wrapped inside a portrait A4 page."""
     from openpyxl.styles import Alignment  # noqa: PLC0415
 
@@ -266,10 +266,10 @@ def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable"
 
     spec = contract.form.self_score_sheet
     titles = [spec.columns[role] for role in ("code", "label", "max", "value", "note")]
-    _title(sheet, scoring.name.upper(), len(titles))
+    sheet_title(sheet, scoring.name.upper(), len(titles))
     sheet.cell(row=2, column=1, value="Ghi điểm tự chấm của đơn vị vào cột “Điểm tự chấm”.")
     header_row = 4
-    _header(sheet, header_row, titles)
+    header(sheet, header_row, titles)
     for row, criterion in enumerate(scoring.of_method("self"), start=header_row + 1):
         sheet.cell(row=row, column=1, value=criterion.code)
         sheet.cell(row=row, column=2, value=criterion.label)
@@ -291,103 +291,6 @@ def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable"
     _grey_codes(sheet, header_row + 1)
     _protect(sheet)
     print_on_a4(sheet, header_row, landscape=is_wide(sheet))
-
-
-def registration_filename(year: int, member: Member | None) -> str:
-    return f"dang-ky-{member.slug}-{year}.xlsx" if member else f"dang-ky-mau-{year}.xlsx"
-
-
-def build_registration_form(
-    contract: Contract, scoring: "ScoringTable", year: int, member: Member | None = None
-) -> "Workbook":
-    """The registration form (emulation-scoring.md §1): who registers, and a row for each
-    indicator a `plan` criterion of the table needs."""
-    from openpyxl import Workbook  # noqa: PLC0415
-
-    book = Workbook()
-    guide = book.active
-    assert guide is not None
-    guide.title = "Hướng dẫn"
-    spec = contract.form.registration_sheet
-    _registration_guide(guide, contract, year)
-    _info(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
-    sheet = book.create_sheet(spec.name)
-    titles = [spec.columns[role] for role in ("code", "label", "unit", "value", "note")]
-    who = f" – {member.name}" if member else ""
-    _title(sheet, f"ĐĂNG KÝ CHỈ TIÊU THI ĐUA NĂM {year}{who}".upper(), len(titles))
-    sheet.cell(row=2, column=1, value="Ghi kế hoạch năm vào cột “Kế hoạch” (số lớn hơn 0).")
-    header_row = 4
-    _header(sheet, header_row, titles)
-    whole, decimal = _number_rules(sheet, "greaterThan", ">", "Kế hoạch không hợp lệ")
-    for row, code in enumerate(scoring.plan_indicators, start=header_row + 1):
-        _indicator_row(sheet, row, contract.form.by_code[code], whole, decimal)
-    _finish_indicator_sheet(sheet, header_row)
-    book.active = 2
-    return book
-
-
-def write_registration_form(
-    path: Path,
-    contract: Contract,
-    scoring: "ScoringTable",
-    year: int,
-    member: Member | None = None,
-) -> Path:
-    book = build_registration_form(contract, scoring, year, member)
-    write_atomic(path, book.save)
-    return path
-
-
-def _registration_guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
-
-    info, plans = contract.form.info_sheet.name, contract.form.registration_sheet.name
-    lines = [
-        f"HƯỚNG DẪN ĐĂNG KÝ CHỈ TIÊU THI ĐUA NĂM {year}",
-        "",
-        f"1. Trang “{info}”: điền tên tỉnh/thành phố, năm đăng ký ({year}) và người lập biểu.",
-        f"2. Trang “{plans}”: ghi kế hoạch năm {year} của đơn vị vào cột “Kế hoạch”, đúng đơn "
-        "vị ở cột “Đơn vị tính”; kế hoạch phải lớn hơn 0.",
-        "3. Các chỉ tiêu trong trang là các chỉ tiêu mà biểu tiêu chí chấm điểm thi đua của "
-        "Khối so sánh với kế hoạch: không xóa dòng nào.",
-        "4. Nhập số dạng số; số thập phân dùng dấu phẩy theo cài đặt tiếng Việt (ví dụ 250,5).",
-        "5. Không đổi tên trang tính, không sửa cột “Mã”; có thể ghi chú ở cột “Ghi chú”.",
-        "6. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối cùng bản giao "
-        "ước thi đua.",
-    ]
-    _write_guide(sheet, lines)
-
-
-def write_adjustment_form(
-    path: Path, contract: Contract, scoring: "ScoringTable", year: int
-) -> Path:
-    write_atomic(path, build_adjustment_form(contract, scoring, year).save)
-    return path
-
-
-def build_adjustment_form(contract: Contract, scoring: "ScoringTable", year: int) -> "Workbook":
-    """A blank `Điều chỉnh` sheet for `ipstat score --adjustments`, with a row for each member
-    and each criterion only the secretariat scores; rows left without points are ignored."""
-    from openpyxl import Workbook  # noqa: PLC0415
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    spec = contract.form.adjustment_sheet
-    sheet.title = spec.name
-    titles = [spec.columns[role] for role in ("member", "criterion", "points", "reason")]
-    _title(sheet, f"ĐIỀU CHỈNH ĐIỂM THI ĐUA NĂM {year}", len(titles))
-    header_row = 3
-    _header(sheet, header_row, titles)
-    row = header_row
-    for criterion in scoring.of_method("manual"):
-        for member in contract.bloc.members:
-            row += 1
-            sheet.cell(row=row, column=1, value=member.name)
-            sheet.cell(row=row, column=2, value=criterion.code)
-    for column, width in zip("ABCD", (16, 12, 10, 60), strict=True):
-        sheet.column_dimensions[column].width = width
-    print_on_a4(sheet, header_row, landscape=is_wide(sheet))
-    return book
 
 
 PREVIOUS_TITLE = "Năm trước"

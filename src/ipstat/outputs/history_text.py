@@ -10,7 +10,8 @@ from typing import Any
 
 from ipstat.base.formatting import format_percent
 from ipstat.base.resources import data_dir
-from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend, comparable, trends
+from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend
+from ipstat.bloc.trends import comparable, trends
 from ipstat.outputs.render import join_vi, merger_notes, render_template
 
 HISTORY_TEMPLATE = "lich-su.md.j2"

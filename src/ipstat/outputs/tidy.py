@@ -12,7 +12,9 @@ from pathlib import Path
 
 from ipstat.base.numbers import plain
 from ipstat.bloc.document import dumps
-from ipstat.bloc.series import COLUMNS, History, joined, records, trends
+from ipstat.bloc.frame import joined, records
+from ipstat.bloc.series import COLUMNS, History
+from ipstat.bloc.trends import trends
 
 HISTORY_VERSION = 1
 BOM = "\ufeff"
