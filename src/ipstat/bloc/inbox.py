@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ipstat.base.errors import InputError
 from ipstat.base.findings import (
@@ -28,6 +28,9 @@ from ipstat.checks.validation import OWN_FILES, Validation, skip_reason, validat
 from ipstat.contract.blocs import Member
 from ipstat.contract.model import Contract
 from ipstat.reading.located import Submission
+
+if TYPE_CHECKING:
+    from ipstat.contract.scoring_table import ScoringTable
 
 Status = Literal["chua-nop", "can-sua", "da-tiep-nhan"]
 # Why a file names no member, most telling first.
@@ -173,6 +176,7 @@ def inbox_status(
     year: int | None = None,
     deadline: dt.date | None = None,
     last_year: LastYear | None = None,
+    scoring: "ScoringTable | None" = None,
     now: dt.datetime | None = None,
 ) -> InboxStatus:
     """Read and check every workbook in `folder`, record new versions in `ledger`, and say
@@ -181,7 +185,7 @@ def inbox_status(
     files, skipped = inbox_files(folder)
     validation = Validation(ValidationReport())
     if files:
-        validation = validate_paths(files, contract, year, last_year=last_year)
+        validation = validate_paths(files, contract, year, scoring=scoring, last_year=last_year)
     skipped.extend(validation.report.skipped)
     year = year or _agreed_year(validation.submissions)
     deadline = deadline or contract.bloc.deadline_for(year)

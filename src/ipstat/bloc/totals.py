@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipstat.base.findings import Finding
 from ipstat.base.formatting import format_datetime
@@ -16,6 +17,9 @@ from ipstat.checks.rules import check_bloc
 from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract
 from ipstat.reading.located import Submission
+
+if TYPE_CHECKING:
+    from ipstat.contract.scoring_table import ScoringTable
 
 RATIO_PLACES = Decimal("0.000001")  # derived percentages keep 6 decimals; display rounds once
 
@@ -137,6 +141,7 @@ def aggregate_paths(
     latest: bool = False,
     last_year: LastYear | None = None,
     exclude: Iterable[Path] = (),
+    scoring: "ScoringTable | None" = None,
     add_up: Sum = sum_members,
 ) -> AggregateRun:
     """Validate each workbook and the bloc; add up only when there is no error at all.
@@ -144,7 +149,9 @@ def aggregate_paths(
     With `latest`, each member's workbook received last is used and the others are left out
     with a warning; `last_year` checks the flow figures against last year's. `add_up` sums
     the members (`sum_members`, unless a test gives another)."""
-    validation = validate_paths(paths, contract, year, last_year=last_year, exclude=exclude)
+    validation = validate_paths(
+        paths, contract, year, scoring=scoring, last_year=last_year, exclude=exclude
+    )
     members = Counter(s.member for s in validation.submissions if s.member is not None)
     received = None
     if latest or any(n > 1 for n in members.values()):

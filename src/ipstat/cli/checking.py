@@ -134,6 +134,7 @@ def status(
             letters=letters,
             letter_template=letter_template,
             annotate=annotate,
+            scoring=load_scoring_or_fail(contract, None, schemas),
         )
     except IpstatError as exc:
         fail(str(exc))

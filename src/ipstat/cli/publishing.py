@@ -73,7 +73,7 @@ def aggregate(
     from ipstat.commands.aggregate import publish  # noqa: PLC0415
 
     contract = load_contract_or_fail(schemas, bloc)
-    scoring = load_scoring_or_fail(contract, None, schemas) if registrations else None
+    scoring = load_scoring_or_fail(contract, None, schemas)  # the self-scores are checked too
     try:
         published = publish(
             paths,

@@ -56,7 +56,9 @@ def publish(
     # This run's output folder is never an input (a second run would read its own workbook).
     own = out or (Path("ket-qua") / str(year) if year is not None else None)
     exclude = [own] if own is not None and own.is_dir() else []
-    run = aggregate_paths(paths, contract, year, latest=latest, last_year=figures, exclude=exclude)
+    run = aggregate_paths(
+        paths, contract, year, latest=latest, last_year=figures, exclude=exclude, scoring=scoring
+    )
     registered = None
     if registrations is not None and run.aggregate is not None:
         registered = validate_paths([registrations], contract, run.aggregate.year, scoring=scoring)

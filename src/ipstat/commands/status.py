@@ -4,6 +4,7 @@ annotated copies that chase what is still owed."""
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipstat.base.errors import InputError
 from ipstat.bloc.compare import read_last_year
@@ -12,6 +13,9 @@ from ipstat.bloc.ledger import open_ledger
 from ipstat.contract.model import Contract
 from ipstat.outputs.annotate import Annotated, annotate_reports
 from ipstat.outputs.letters import no_letter, write_letters
+
+if TYPE_CHECKING:
+    from ipstat.contract.scoring_table import ScoringTable
 
 
 @dataclass
@@ -32,17 +36,26 @@ def track(
     letters: Path | None = None,
     letter_template: Path | None = None,
     annotate: Path | None = None,
+    scoring: "ScoringTable | None" = None,
     now: dt.datetime | None = None,
 ) -> Tracked:
     """Everything happens inside the ledger's one transaction: if anything fails (a letter
-    template, a folder that cannot be written), the ledger is left as it was."""
+    template, a folder that cannot be written), the ledger is left as it was. With the
+    bloc's `scoring` table, the self-scores are checked like every other cell."""
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {inbox}")
     now = now or dt.datetime.now()
     last_year = read_last_year(previous, contract) if previous else None
     with open_ledger(inbox) as ledger:
         status = inbox_status(
-            inbox, contract, ledger, year=year, deadline=deadline, last_year=last_year, now=now
+            inbox,
+            contract,
+            ledger,
+            year=year,
+            deadline=deadline,
+            last_year=last_year,
+            scoring=scoring,
+            now=now,
         )
         tracked = Tracked(status)
         if letters is not None:

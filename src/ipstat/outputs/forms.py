@@ -50,7 +50,7 @@ def build_form(
     guide = book.active
     assert guide is not None
     guide.title = "Hướng dẫn"
-    _guide(guide, contract, year)
+    _guide(guide, contract, year, scoring)
     info_sheet(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
     _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member)
     if previous is not None:
@@ -226,8 +226,9 @@ def finish_indicator_sheet(sheet: "Worksheet", header_row: int) -> None:
     print_on_a4(sheet, header_row, landscape=True)
 
 
-def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
-
+def _guide(
+    sheet: "Worksheet", contract: Contract, year: int, scoring: "ScoringTable | None"
+) -> None:
     info, figures = contract.form.info_sheet.name, contract.form.figures_sheet.name
     lines = [
         f"HƯỚNG DẪN ĐIỀN BIỂU BÁO CÁO NĂM {year}",
@@ -243,6 +244,16 @@ def _guide(sheet: "Worksheet", contract: Contract, year: int) -> None:
         "7. Nếu dùng công thức, hãy mở và lưu tệp bằng Excel trước khi gửi để lưu kết quả.",
         "8. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối.",
     ]
+    if scoring is not None and scoring.of_method("self"):
+        spec = contract.form.self_score_sheet
+        points = spec.columns["value"]
+        criteria = ", ".join(c.code for c in scoring.of_method("self"))
+        lines[-1:-1] = [
+            f"8. Trang “{spec.name}”: ghi điểm tự chấm của đơn vị cho từng tiêu chí ({criteria}) "
+            f"vào cột “{points}”, từ 0 đến số điểm tối đa của tiêu chí; không bỏ trống ô nào. "
+            f"Điểm này được dùng khi Khối chấm điểm thi đua ({scoring.name.lower()}).",
+        ]
+        lines[-1] = "9." + lines[-1][2:]
     write_guide(sheet, lines)
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from ipstat.base.formatting import format_exact
 from ipstat.reading.located import Figure, Reading
 from ipstat.reading.tables import coded_rows, read_table
-from ipstat.reading.values import read_points
+from ipstat.reading.values import cell_text, read_points
 from ipstat.reading.workbook import RawWorkbook
 
 if TYPE_CHECKING:
@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 
 
 def read_self_scores(book: RawWorkbook, reading: Reading, scoring: "ScoringTable") -> None:
-    """The optional `Tự chấm điểm` sheet: each `self` criterion's points, 0 ≤ points ≤ the
-    table's maximum (the sheet's own `Điểm tối đa` column is never trusted)."""
+    """The optional `Tự chấm điểm` sheet: when present, each `self` criterion's points, 0 ≤
+    points ≤ the table's maximum (the sheet's own `Điểm tối đa` column is never trusted); a
+    blank or absent row is `missing-self-score`, found here rather than weeks later by
+    `ipstat score`. A workbook without the sheet is left to `score` (the contract makes the
+    sheet optional)."""
     spec = reading.contract.form.self_score_sheet
     if not book.has_sheet(spec.name):
         return
@@ -56,6 +59,13 @@ def read_self_scores(book: RawWorkbook, reading: Reading, scoring: "ScoringTable
 
         points = read_points(raw, add, "self-score-out-of-range")
         if points is None:
+            if not cell_text(raw):
+                add(
+                    "missing-self-score",
+                    f"chưa có điểm tự chấm của tiêu chí “{criterion.label}” (tối đa "
+                    f"{format_exact(criterion.max)} điểm); hãy ghi điểm vào cột "
+                    f"“{spec.columns['value']}”.",
+                )
             continue
         if not 0 <= points <= criterion.max:
             add(
@@ -65,3 +75,13 @@ def read_self_scores(book: RawWorkbook, reading: Reading, scoring: "ScoringTable
             )
             continue
         scores[code] = Figure(code, points, table.sheet, cell)
+    for criterion in scoring.of_method("self"):
+        if criterion.code not in first_row:
+            reading.add(
+                "missing-self-score",
+                f"Thiếu dòng của tiêu chí {criterion.code} “{criterion.label}” (tối đa "
+                f"{format_exact(criterion.max)} điểm); hãy thêm dòng có mã {criterion.code} và "
+                f"điểm tự chấm vào trang “{table.sheet}”.",
+                sheet=table.sheet,
+                code=criterion.code,
+            )
