@@ -226,7 +226,7 @@ def test_an_interrupted_run_leaves_the_ledger_unchanged(
     before = (inbox / LEDGER_NAME).read_bytes()
     send("bac-ninh.xlsx", "2018-01-16 08:00", member="Bắc Ninh")
     send("hai-phong.xlsx", "2018-01-16 08:00", member="Hải Phòng")
-    from ipstat.bloc import inbox as module
+    from ipstat.bloc import versions as module
 
     calls = []
     real = module.first_seen
@@ -237,7 +237,7 @@ def test_an_interrupted_run_leaves_the_ledger_unchanged(
             raise RuntimeError("mất điện")
         return real(paths)
 
-    monkeypatch.setattr(module, "first_seen", failing)
+    monkeypatch.setattr("ipstat.bloc.inbox.first_seen", failing)
     with pytest.raises(RuntimeError):
         status_of(inbox, contract)
     assert (inbox / LEDGER_NAME).read_bytes() == before

@@ -22,7 +22,8 @@ from ipstat.base.findings import (
     count_by_severity,
 )
 from ipstat.base.formatting import format_date
-from ipstat.bloc.ledger import Entry, Ledger, read_ledger
+from ipstat.bloc.ledger import Entry, Ledger
+from ipstat.bloc.versions import Doubt, by_content, doubt_finding, first_seen, ordered
 from ipstat.checks.previous import LastYear
 from ipstat.checks.validation import OWN_FILES, Validation, skip_reason, validate_paths
 from ipstat.contract.blocs import Member
@@ -82,13 +83,17 @@ class InboxStatus:
     deadline: dt.date
     members: list[MemberStatus]
     unmatched: list[Unmatched] = field(default_factory=list)
+    # About the inbox rather than one file: versions whose order the times could not tell.
+    findings: list[Finding] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         return sum(m.status == status for m in self.members)
 
     @property
     def complete(self) -> bool:
-        return all(m.status == "da-tiep-nhan" for m in self.members)
+        return all(m.status == "da-tiep-nhan" for m in self.members) and not any(
+            f.is_error for f in self.findings
+        )
 
     def summary(self) -> str:
         """`Đã tiếp nhận 8/11; cần sửa 2; chưa nộp 1 (hạn 20/01/2018)`."""
@@ -127,6 +132,7 @@ class InboxStatus:
             "deadline": self.deadline.isoformat(),
             "members": members,
             "unmatched": [{"file": u.file.name, "reason": u.reason} for u in self.unmatched],
+            "findings": [f.as_dict() for f in self.findings],
         }
 
 
@@ -147,25 +153,6 @@ def inbox_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
         elif path.is_file():
             workbooks.append(path)
     return workbooks, skipped
-
-
-def first_seen(paths: Iterable[Path]) -> dt.datetime:
-    """When a content not yet in the ledger was received: its earliest copy's modification
-    time, in local time to the second."""
-    stamp = min(p.stat().st_mtime for p in paths)
-    return dt.datetime.fromtimestamp(stamp).replace(microsecond=0)
-
-
-def by_content(subs: Iterable[Submission]) -> dict[str, list[Submission]]:
-    groups: dict[str, list[Submission]] = {}
-    for sub in subs:
-        groups.setdefault(sub.sha256, []).append(sub)
-    return groups
-
-
-def order_key(received: dt.datetime, path: Path) -> tuple[dt.datetime, str]:
-    """Versions in the order received; the same second is settled by the file's name."""
-    return received, path.name
 
 
 def inbox_status(
@@ -217,17 +204,21 @@ def inbox_status(
         version = Version(sha, entry.member, entry.year, paths, entry.received, report)
         versions.setdefault(entry.member, []).append(version)
     earliest = first_received(ledger.entries, year)
-    members = [
-        _member_status(m, versions.get(m.name, []), deadline, now, earliest.get(m.name))
-        for m in contract.bloc.members
-    ]
+    members, findings = [], []
+    for member in contract.bloc.members:
+        found, doubt = _member_status(
+            member, versions.get(member.name, []), deadline, now, earliest.get(member.name)
+        )
+        members.append(found)
+        if doubt is not None:
+            findings.append(doubt_finding(doubt, contract))
     named_paths = {s.path for s in named}
     unmatched = [
         Unmatched(r.path, _reason(r)) for r in validation.report.files if r.path not in named_paths
     ]
     unmatched.extend(Unmatched(Path(s.file), f"{s.reason}; {s.action}.") for s in skipped)
     unmatched.sort(key=lambda u: u.file.name)
-    return InboxStatus(folder, year, deadline, members, unmatched)
+    return InboxStatus(folder, year, deadline, members, unmatched, findings)
 
 
 def _agreed_year(subs: Sequence[Submission]) -> int:
@@ -263,19 +254,24 @@ def _member_status(
     deadline: dt.date,
     now: dt.datetime,
     first: dt.datetime | None = None,
-) -> MemberStatus:
+) -> tuple[MemberStatus, Doubt | None]:
     if not versions:
         late = max((now.date() - deadline).days, 0)
-        return MemberStatus(member, "chua-nop", None, [], None, late)
-    ordered = sorted(versions, key=lambda v: order_key(v.received, v.file))
-    current = ordered[-1]
+        return MemberStatus(member, "chua-nop", None, [], None, late), None
+    order, doubt = ordered(member.name, [(v.received, v.file) for v in versions])
+    ordered_versions = [versions[i] for i in order]
+    current = ordered_versions[-1]
+    earliest_version = min(versions, key=lambda v: v.received)
     # The contract does not say which version is judged on time: the first received, so that
     # a member who sent on time and then corrected (or re-saved) the report is not late; the
     # ledger remembers it even when a re-save replaced its file.
-    earliest = min(ordered[0].received, first) if first is not None else ordered[0].received
+    received = earliest_version.received
+    earliest = min(received, first) if first is not None else received
     late = (earliest.date() - deadline).days
     status: Status = "can-sua" if current.counts[0] else "da-tiep-nhan"
-    return MemberStatus(member, status, current, ordered[:-1], late <= 0, max(late, 0))
+    older = ordered_versions[:-1]
+    found = MemberStatus(member, status, current, older, late <= 0, max(late, 0))
+    return found, doubt
 
 
 def _reason(report: FileReport) -> str:
@@ -287,42 +283,3 @@ def _reason(report: FileReport) -> str:
     if tinh is not None:
         return tinh.message
     return "Không xác định được thành viên gửi biểu."
-
-
-def received_times(subs: Sequence[Submission]) -> dict[Path, dt.datetime]:
-    """When each workbook's content was received, by the ledger of its folder (read only, so
-    `aggregate` never writes into an inbox) or, for a content not in it, at first sighting."""
-    ledgers: dict[Path, Ledger | None] = {}
-    times: dict[Path, dt.datetime] = {}
-    for sha, copies in by_content(subs).items():
-        paths = [s.path for s in copies]
-        recorded = []
-        for folder in {path.parent for path in paths}:
-            if folder not in ledgers:
-                ledgers[folder] = read_ledger(folder)
-            ledger = ledgers[folder]
-            entry = ledger.get(sha) if ledger is not None else None
-            if entry is not None:
-                recorded.append(entry.received)
-        times.update(dict.fromkeys(paths, min(recorded) if recorded else first_seen(paths)))
-    return times
-
-
-def latest_versions(
-    subs: Sequence[Submission], received: dict[Path, dt.datetime]
-) -> tuple[list[Submission], list[tuple[Submission, Submission]]]:
-    """Each member's workbook received last (every workbook naming no member is kept, so that
-    it is still reported); the others, each with the workbook in force that replaced it."""
-    kept: list[Submission] = []
-    groups: dict[str, list[Submission]] = {}
-    for sub in subs:
-        if sub.member is None:
-            kept.append(sub)
-        else:
-            groups.setdefault(sub.member, []).append(sub)
-    replaced: list[tuple[Submission, Submission]] = []
-    for group in groups.values():
-        ordered = sorted(group, key=lambda s: order_key(received[s.path], s.path))
-        kept.append(ordered[-1])
-        replaced.extend((old, ordered[-1]) for old in ordered[:-1])
-    return kept, replaced

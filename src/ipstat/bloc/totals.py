@@ -1,6 +1,5 @@
 """`aggregate`: validate everything, check the bloc, then add up the members exactly."""
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -9,9 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipstat.base.findings import Finding
-from ipstat.base.formatting import format_datetime
 from ipstat.base.visible import encodable
-from ipstat.bloc.inbox import latest_versions, received_times
+from ipstat.bloc.versions import Superseded, keep_latest, received_times
 from ipstat.checks.previous import LastYear
 from ipstat.checks.rules import check_bloc
 from ipstat.checks.validation import Validation, validate_paths
@@ -30,17 +28,6 @@ class Source:
     sha256: str
     member: str
     cells: dict[str, str]  # indicator code → "Sheet!A1"
-
-
-@dataclass(frozen=True)
-class Superseded:
-    """A workbook `aggregate --latest` left out: an older version of a member's, or a copy."""
-
-    file: str
-    sha256: str
-    member: str
-    received: dt.datetime
-    replaced_by: str
 
 
 @dataclass
@@ -174,39 +161,3 @@ def aggregate_paths(
     )
     aggregate.superseded = superseded
     return AggregateRun(validation, aggregate)
-
-
-def keep_latest(
-    validation: Validation, received: dict[Path, dt.datetime], contract: Contract
-) -> list[Superseded]:
-    """Leave out every workbook but each member's latest: from the submissions, and from the
-    files reported on, whose findings no longer matter; each is a `superseded-version`."""
-    kept, replaced = latest_versions(validation.submissions, received)
-    left_out = {old.path for old, _ in replaced}
-    kept_ids = {id(s) for s in kept}
-    validation.submissions = [s for s in validation.submissions if id(s) in kept_ids]
-    validation.report.files = [r for r in validation.report.files if r.path not in left_out]
-    superseded = []
-    replaced.sort(key=lambda pair: (str(pair[0].member), received[pair[0].path]))
-    for old, new in replaced:
-        when = format_datetime(received[old.path])
-        what = (
-            f"là bản sao giống hệt “{new.path.name}”"
-            if old.sha256 == new.sha256
-            else f"(nhận {when}) là bản cũ, đã được thay bằng “{new.path.name}” "
-            f"(nhận {format_datetime(received[new.path])})"
-        )
-        validation.report.bloc_findings.append(
-            Finding(
-                str(old.path),
-                "superseded-version",
-                contract.severity("superseded-version"),
-                f"Tệp “{old.path.name}” của {old.member} {what}; tệp này không được tổng hợp.",
-            )
-        )
-        superseded.append(
-            Superseded(
-                old.path.name, old.sha256, str(old.member), received[old.path], new.path.name
-            )
-        )
-    return superseded

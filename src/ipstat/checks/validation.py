@@ -20,7 +20,16 @@ from ipstat.reading.submission import read_submission
 if TYPE_CHECKING:
     from ipstat.contract.scoring_table import ScoringTable
 
-BLOC_RULES = frozenset({"duplicate-member", "mixed-years", "missing-member", "superseded-version"})
+BLOC_RULES = frozenset(
+    {
+        "duplicate-member",
+        "mixed-years",
+        "missing-member",
+        "superseded-version",
+        "version-order-by-name",
+        "version-order-unknown",
+    }
+)
 # Rules `ipstat score` checks across workbooks, not rules of one workbook.
 SCORE_RULES = frozenset(
     {

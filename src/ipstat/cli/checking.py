@@ -10,6 +10,7 @@ import typer
 from ipstat.base.errors import IpstatError
 from ipstat.cli.app import (
     BlocOption,
+    LatestOption,
     Paths,
     PreviousOption,
     SchemasOption,
@@ -41,6 +42,7 @@ def validate(
     bloc: BlocOption = None,
     schemas: SchemasOption = None,
     previous: PreviousOption = None,
+    latest: LatestOption = False,
 ) -> None:
     """Kiểm tra từng biểu báo cáo theo quy ước; chỉ ra từng ô cần sửa."""
     from ipstat.commands import validate as command  # noqa: PLC0415
@@ -49,7 +51,13 @@ def validate(
     scoring = load_scoring_or_fail(contract, None, schemas)
     try:
         report = command.validate(
-            paths, contract, year=year, scoring=scoring, previous=previous, annotate=annotate
+            paths,
+            contract,
+            year=year,
+            scoring=scoring,
+            previous=previous,
+            annotate=annotate,
+            latest=latest,
         )
     except IpstatError as exc:
         fail(str(exc))

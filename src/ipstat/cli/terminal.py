@@ -214,5 +214,8 @@ def print_status(console: Console, status: "InboxStatus") -> None:
         for item in status.unmatched:
             table.add_row(shown(item.file.name), shown(item.reason))
         console.print(table)
+    for finding in status.findings:  # the versions whose order the times could not tell
+        mark = ("✗ ", "red") if finding.is_error else ("! ", "yellow")
+        console.print(Text.assemble(mark, shown(finding.text)), soft_wrap=True)
     style = "bold green" if status.complete else "bold"
     console.print(status.summary(), style=style, soft_wrap=True)

@@ -10,10 +10,9 @@ from pathlib import Path
 from ipstat.base.findings import FileReport, Finding, ValidationReport
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, dumps, read_document
-from ipstat.bloc.inbox import received_times
 from ipstat.bloc.scoring import score_members
 from ipstat.bloc.scoring_document import score_document
-from ipstat.bloc.totals import keep_latest
+from ipstat.bloc.versions import keep_latest, received_times
 from ipstat.checks.rules import check_bloc, check_registration
 from ipstat.checks.validation import Validation, validate_paths
 from ipstat.contract.model import Contract

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ipstat.base.findings import ValidationReport, Vocabulary
 from ipstat.bloc.compare import read_last_year
+from ipstat.bloc.versions import keep_latest, received_times
 from ipstat.checks.validation import validate_paths
 from ipstat.contract.model import Contract
 from ipstat.outputs.annotate import Annotated, annotate_reports
@@ -23,10 +24,12 @@ def validate(
     scoring: "ScoringTable | None" = None,
     previous: Path | None = None,
     annotate: Path | None = None,
+    latest: bool = False,
 ) -> ValidationReport:
     """The findings of every workbook (its figures are not kept: memory stays flat whatever
     the number of files). With `previous`, flows far from last year's are warnings; the folder
-    `annotate` will receive copies, so it is not read."""
+    `annotate` will receive copies, so it is not read. With `latest`, only each member's
+    version in force is judged (and annotated), as `aggregate --latest` takes it."""
     last_year = read_last_year(previous, contract) if previous is not None else None
     exclude = [annotate] if annotate is not None and annotate.is_dir() else []
     validation = validate_paths(
@@ -36,8 +39,11 @@ def validate(
         scoring=scoring,
         last_year=last_year,
         exclude=exclude,
-        keep_submissions=False,
+        keep_submissions=latest,
     )
+    if latest:
+        received = received_times(validation.submissions)
+        keep_latest(validation, received, contract, left_out="không được xét (đã có bản sau)")
     return validation.report
 
 

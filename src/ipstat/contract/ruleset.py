@@ -63,6 +63,8 @@ BUILTIN_RULES = frozenset(
         "legacy-encoding",
         "jump-vs-previous",
         "superseded-version",
+        "version-order-by-name",
+        "version-order-unknown",
     }
 )
 
