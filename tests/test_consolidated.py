@@ -69,10 +69,11 @@ def test_sources_sheet_lists_files_and_every_figure(workbook: Path) -> None:
 
 def test_summary_sheet_has_totals_and_ratios(workbook: Path) -> None:
     sheet = openpyxl.load_workbook(workbook, data_only=True)["Tổng hợp"]
-    rows = {r[0].value: r[3].value for r in sheet.iter_rows(min_row=6)}
-    assert rows["workers"] == 771112
-    assert rows["fdi_disbursed_ratio"] == pytest.approx(0.55965528)  # a fraction, shown as 56.0%
-    ratio = next(r[3] for r in sheet.iter_rows(min_row=6) if r[0].value == "fdi_disbursed_ratio")
+    assert [c.value for c in sheet[5]] == ["Chỉ tiêu", "Đơn vị tính", "Tổng Khối"]
+    rows = {r[0].value: r[2] for r in sheet.iter_rows(min_row=6)}
+    assert rows["Số lao động đang làm việc"].value == 771112
+    ratio = next(cell for label, cell in rows.items() if str(label).startswith("Tỷ lệ vốn FDI"))
+    assert ratio.value == pytest.approx(0.55965528)  # a fraction, shown as 56.0%
     assert ratio.number_format == "0.0%"
 
 
@@ -161,3 +162,21 @@ def test_names_from_input_are_text_never_formulas_or_links(tmp_path: Path) -> No
     for name in HOSTILE_NAMES:
         assert name in texts
         assert f"{name}!D7" in texts
+
+
+def test_superseded_files_listed_with_the_time_as_a_clerk_writes_it(tmp_path: Path) -> None:
+    document = loads(GOLDEN_JSON.read_text(encoding="utf-8"))
+    document["superseded"] = [
+        {
+            "file": "bieu-ha-nam-cu.xlsx",
+            "sha256": "ab" * 32,
+            "member": "Hà Nam",
+            "received": "2017-01-15T09:30:00",
+            "replaced_by": "bieu-ha-nam-2016.xlsx",
+        }
+    ]
+    path = tmp_path / "tong-hop.xlsx"
+    write_consolidated(path, document)
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(path)["Nguồn"].iter_rows()]
+    listed = next(r for r in rows if r[0] == "bieu-ha-nam-cu.xlsx")
+    assert listed[2:5] == ["Hà Nam", "15/01/2017 09:30", "bieu-ha-nam-2016.xlsx"]

@@ -5,10 +5,12 @@ Totals are SUM formulas with their exact value saved, so the file reads right be
 recalculates it.
 """
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ipstat.base.formatting import format_datetime
 from ipstat.bloc.document import Document
 from ipstat.reading.sheetscan import a1
 
@@ -113,25 +115,24 @@ def _summary_sheet(book: Any, styles: dict[str, Any], document: Document) -> Non
     sheet.write(1, 0, f"Đã nhận báo cáo của {submitted}/{expected} thành viên.")
     if document["missing"]:
         sheet.write(2, 0, "Chưa nhận được báo cáo của: " + ", ".join(document["missing"]) + ".")
-    for col, title in enumerate(["Mã", "Chỉ tiêu", "Đơn vị tính", "Tổng Khối"]):
+    for col, title in enumerate(["Chỉ tiêu", "Đơn vị tính", "Tổng Khối"]):  # codes: in the JSON
         sheet.write(4, col, title, styles["header"])
     row = 5
     for ind in document["indicators"]:
-        sheet.write_row(row, 0, [ind["code"], ind["label"], ind["unit"]])
-        sheet.write_number(row, 3, float(document["totals"][ind["code"]]), styles[number_kind(ind)])
+        sheet.write_row(row, 0, [ind["label"], ind["unit"]])
+        sheet.write_number(row, 2, float(document["totals"][ind["code"]]), styles[number_kind(ind)])
         row += 1
     for derived in document["derived_indicators"]:
         value: Decimal | None = document["derived"][derived["code"]]
-        sheet.write_row(row, 0, [derived["code"], derived["label"], derived["unit"]])
+        sheet.write_row(row, 0, [derived["label"], derived["unit"]])
         if value is not None:
             if derived["unit"] == "%":
-                sheet.write_number(row, 3, fraction(value), styles["percent"])
+                sheet.write_number(row, 2, fraction(value), styles["percent"])
             else:
-                sheet.write_number(row, 3, float(value), styles["count"])
+                sheet.write_number(row, 2, float(value), styles["count"])
         row += 1
-    sheet.set_column(0, 0, 26)
-    sheet.set_column(1, 1, 52)
-    sheet.set_column(2, 3, 16)
+    sheet.set_column(0, 0, 52)
+    sheet.set_column(1, 2, 16)
     sheet.freeze_panes(5, 0)
     printable(sheet, 5)
 
@@ -286,7 +287,7 @@ def _superseded(sheet: Any, styles: dict[str, Any], document: Document, row: int
         sheet.write(row, col, title, styles["header"])
     for entry in superseded:
         row += 1
-        received = entry["received"].replace("T", " ")
+        received = format_datetime(dt.datetime.fromisoformat(entry["received"]))
         values = [entry["file"], entry["sha256"], entry["member"], received, entry["replaced_by"]]
         sheet.write_row(row, 0, values)
         sheet.set_row(row, 30, styles["wrap"])
