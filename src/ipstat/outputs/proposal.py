@@ -9,7 +9,7 @@ from ipstat.base.errors import os_error_text
 from ipstat.base.formatting import format_number
 from ipstat.base.resources import data_dir
 from ipstat.bloc.document import Document
-from ipstat.outputs.render import TemplateProblem, environment, markdown_text
+from ipstat.outputs.render import Markdown, TemplateProblem, environment, markdown_text
 from ipstat.outputs.score_workbook import METHODS
 from ipstat.outputs.template_errors import template_error
 
@@ -28,14 +28,19 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
     env = environment(path.parent)
     places = int(document["table"]["places"])
 
-    def points(value: Decimal) -> str:
-        return format_number(value, places, fixed=True)
+    # What these filters give is ipstat's: Markdown, not escaped again (the unit's name, from
+    # the bloc file, escaped here).
+    def points(value: Decimal) -> Markdown:
+        return Markdown(format_number(value, places, fixed=True))
 
-    def unit(name: str) -> str:
+    def count(value: int | Decimal) -> Markdown:
+        return Markdown(count_text(value))
+
+    def unit(name: str) -> Markdown:
         member = document["members"][name]
-        return f"{markdown_text(member['unit'])} ({points(member['total'])} điểm)"
+        return Markdown(f"{markdown_text(member['unit'])} ({points(member['total'])} điểm)")
 
-    env.filters.update({"diem": points, "so_luong": count_text, "ten_dv": unit})
+    env.filters.update({"diem": points, "so_luong": count, "ten_dv": unit})
     try:
         return env.get_template(path.name).render(_context(document))
     except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:

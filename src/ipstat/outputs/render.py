@@ -1,13 +1,14 @@
 """The report draft: Jinja2 templates over the aggregate document, numbers the Vietnamese way.
 
 One environment for the shipped template and analysts' own: sandboxed (a template is data,
-not code), `StrictUndefined` (a misspelt name is an error, never an empty gap), and the
-filters registered here and nowhere else.
+not code), `StrictUndefined` (a misspelt name is an error, never an empty gap), escaping by
+default (every value a template prints is literal Markdown unless it is `Markdown`: a template
+cannot forget to escape text from input), and the filters registered here and nowhere else.
 """
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from ipstat.outputs.template_errors import template_at, template_error
 
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache, Environment, Template
+    from jinja2.sandbox import SandboxedEnvironment
 
 DEFAULT_TEMPLATE = "bao-cao.md.j2"
 
@@ -40,16 +42,27 @@ def _defined(value: Any) -> Any:
     return value
 
 
-def _number(value: Decimal | int | None, decimals: int = 1, co_dinh: bool = False) -> str:
+class Markdown(str):
+    """Text that is Markdown already, printed as it is: what ipstat composed (figures, its own
+    phrases, input escaped by `markdown_text`) and the string literals a template writes, which
+    are its author's Markdown like the text between its tags. Every other value a template
+    prints is escaped (`shown`). Any operation on it (`upper`, slicing, `+`) gives a plain
+    `str` again, escaped when printed: input is never trusted by mistake, at worst escaped
+    twice."""
+
+    __slots__ = ()
+
+
+def _number(value: Decimal | int | None, decimals: int = 1, co_dinh: bool = False) -> Markdown:
     """`so(1)`: at most one decimal (`3.532`); `so(1, co_dinh=true)`: always one (`3.532,0`),
     so the figures of a table column line up."""
     value = _defined(value)
-    return "–" if value is None else format_number(value, decimals, fixed=co_dinh)
+    return Markdown("–" if value is None else format_number(value, decimals, fixed=co_dinh))
 
 
-def _percent(value: Decimal | None) -> str:
+def _percent(value: Decimal | None) -> Markdown:
     value = _defined(value)
-    return "–" if value is None else format_percent(value)
+    return Markdown("–" if value is None else format_percent(value))
 
 
 def join_vi(items: list[Any]) -> str:
@@ -60,16 +73,21 @@ def join_vi(items: list[Any]) -> str:
     return ", ".join(texts[:-1]) + " và " + texts[-1]
 
 
-def _in_brackets(words: str) -> str:
+def _joined(items: Iterable[Any]) -> Markdown:
+    """`noi`: `A, B và C` of names from input, each escaped (unless Markdown already)."""
+    return Markdown(join_vi([shown(item) for item in _defined(items)]))
+
+
+def _in_brackets(words: str) -> Markdown:
     """` (giảm 10,4%)` after a figure; nothing when there is nothing to say."""
     words = _defined(words)
-    return f" ({words})" if words else ""
+    return Markdown(f" ({shown(words)})" if words else "")
 
 
-def _appended(words: str) -> str:
+def _appended(words: str) -> Markdown:
     """`, giảm 10,4%` inside a bracket already open: `(FDI, giảm 10,4%)`, never `(FDI) (…)`."""
     words = _defined(words)
-    return f", {words}" if words else ""
+    return Markdown(f", {shown(words)}" if words else "")
 
 
 # Backslash-escaped wherever they stand: what makes emphasis, code, links, HTML, table cells
@@ -97,33 +115,155 @@ def markdown_text(value: Any) -> str:
     return "\\" + text
 
 
-FILTERS = {
-    "nguyen_van": markdown_text,
+def literal(value: Any) -> Markdown:
+    """`nguyen_van`: `markdown_text` of a value, left alone if it is Markdown already, so that
+    a template that still asks for it never escapes twice."""
+    return value if isinstance(value, Markdown) else Markdown(markdown_text(value))
+
+
+def shown(value: Any) -> Markdown:
+    """Any value as a template prints it (the environment's `finalize`; each piece of `~`,
+    `join`, `noi`): Markdown as it is, a number as Python writes it (digits, a sign, a point:
+    no Markdown, and `4841.2` stays as analysts' templates print it), the rest `literal`."""
+    if isinstance(value, int | float | Decimal):
+        return Markdown(value)
+    return literal(value)
+
+
+def markdown_join(pieces: Iterable[Any]) -> str:
+    """`a ~ b` in a template, as Jinja's autoescape joins: Markdown when a piece is (a literal
+    of the template, a filter's figure), the other pieces escaped; plain text when none is,
+    escaped as a whole when printed."""
+    pieces = list(pieces)
+    if any(isinstance(piece, Markdown) for piece in pieces):
+        return Markdown("".join(shown(piece) for piece in pieces))
+    return "".join(str(piece) for piece in pieces)
+
+
+def _format(value: Any, *args: Any, **kwargs: Any) -> str:
+    """`"%s Ban Quản lý: " | format(n)`: Jinja's `format`, with the arguments of a Markdown
+    pattern escaped (numbers kept, for `%d`) and the result Markdown, as `~` gives."""
+    if args and kwargs:
+        from jinja2.exceptions import FilterArgumentError  # noqa: PLC0415
+
+        raise FilterArgumentError("can't handle positional and keyword arguments at the same time")
+    if not isinstance(value, Markdown):
+        return str(value) % (kwargs or args)
+
+    def piece(argument: Any) -> Any:
+        return argument if isinstance(argument, int | float | Decimal) else shown(argument)
+
+    if kwargs:
+        return Markdown(str(value) % {key: piece(v) for key, v in kwargs.items()})
+    return Markdown(str(value) % tuple(piece(argument) for argument in args))
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "nguyen_van": literal,
     "so": _number,
     "phan_tram": _percent,
-    "noi": join_vi,
+    "noi": _joined,
     "ngoac": _in_brackets,
     "them": _appended,
+    "format": _format,
 }
 
 
 @cache
 def environment(folder: Path) -> "Environment":
     """One environment a folder of templates, so a template is compiled once a process."""
-    from jinja2 import FileSystemLoader, StrictUndefined  # noqa: PLC0415
-    from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415
+    from jinja2 import FileSystemLoader, StrictUndefined, pass_eval_context  # noqa: PLC0415
+    from jinja2.nodes import EvalContext  # noqa: PLC0415
 
-    env = SandboxedEnvironment(
+    # `pass_eval_context` only so that Jinja finalizes a constant (`{{ "; " }}`) when rendering,
+    # as the Markdown the compiler makes of it, not when compiling, as a plain str.
+    @pass_eval_context
+    def finalize(_: EvalContext, value: Any) -> Markdown:
+        return shown(value)
+
+    env = _markdown_sandbox()(
         loader=FileSystemLoader(folder),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=finalize,
         bytecode_cache=_compiled_templates(),
     )
     env.filters.update(FILTERS)
+    env.filters["join"] = _join(env)
     return env
+
+
+@cache
+def _markdown_sandbox() -> type["SandboxedEnvironment"]:
+    """The sandbox that escapes by default, built at first use (only the commands that write
+    Markdown import Jinja). Jinja's autoescape, for Markdown instead of HTML: a template's
+    string literals are Markdown, `~` joins as `markdown_join`, a macro's (a `caller`'s, a
+    recursive loop's, a block's) output is Markdown since what it printed was escaped already;
+    the `finalize` of `environment` escapes the rest."""
+    from jinja2 import nodes  # noqa: PLC0415
+    from jinja2.compiler import CodeGenerator, Frame  # noqa: PLC0415
+    from jinja2.runtime import BlockReference, Context, LoopContext, Macro  # noqa: PLC0415
+    from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415
+
+    class Compiler(CodeGenerator):
+        def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
+            value = node.as_const(frame.eval_ctx)
+            if isinstance(value, str):
+                self.write(f"environment.markdown({value!r})")
+            else:
+                super().visit_Const(node, frame)
+
+        def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+            self.write("environment.markdown_join((")
+            for piece in node.nodes:
+                self.visit(piece, frame)
+                self.write(", ")
+            self.write("))")
+
+    class MarkdownSandbox(SandboxedEnvironment):
+        code_generator_class = Compiler
+        markdown = Markdown
+        markdown_join = staticmethod(markdown_join)
+
+        def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+            result = super().call(context, obj, *args, **kwargs)
+            if isinstance(obj, Macro | LoopContext | BlockReference):
+                return Markdown(result)
+            return result
+
+        def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+            """`"Tên: {}".format(x)` on a literal gives plain text, escaped when printed:
+            Jinja would keep the literal's type, Markdown, with `x` unescaped inside."""
+            wrapped = super().wrap_str_format(value)
+            if wrapped is None or not isinstance(value.__self__, Markdown):
+                return wrapped
+            formatted = wrapped
+
+            def plain(*args: Any, **kwargs: Any) -> str:
+                return str(formatted(*args, **kwargs))
+
+            return plain
+
+    return MarkdownSandbox
+
+
+def _join(env: "Environment") -> Callable[..., str]:
+    """`join`, as `markdown_join` joins (Jinja's own makes Markdown items plain text again,
+    so they would be escaped twice)."""
+    from jinja2.filters import make_attrgetter  # noqa: PLC0415
+
+    def join(items: Iterable[Any], d: str = "", attribute: str | int | None = None) -> str:
+        if attribute is not None:
+            items = map(make_attrgetter(env, attribute), items)
+        pieces: list[Any] = []
+        for index, item in enumerate(items):
+            pieces += [d, item] if index else [item]
+        return markdown_join(pieces)
+
+    return join
 
 
 def _compiled_templates() -> "BytecodeCache | None":
@@ -160,31 +300,34 @@ def _compiled_templates() -> "BytecodeCache | None":
     return Compiled(str(folder), pattern=f"{settings}-%s.cache")
 
 
-def change_words(change: dict[str, Any] | None, year: int | None) -> str:
+def change_words(change: dict[str, Any] | None, year: int | None) -> Markdown:
     """`tăng 12,3% so với năm 2016` (`tăng 12,3%` when `year` is None: said earlier in the
-    sentence); empty where last year's figure is 0 or absent."""
+    sentence); empty where last year's figure is 0 or absent. Markdown: ipstat's words and
+    figures only."""
     if not change or change.get("change_percent") is None:
-        return ""
+        return Markdown("")
     percent: Decimal = change["change_percent"]
-    shown = format_number(abs(percent))
-    if shown == "0":
-        return f"tương đương năm {year}" if year else "tương đương năm trước"
+    figure = format_number(abs(percent))
+    if figure == "0":
+        return Markdown(f"tương đương năm {year}" if year else "tương đương năm trước")
     word = "tăng" if percent > 0 else "giảm"
-    return f"{word} {shown}%" + (f" so với năm {year}" if year else "")
+    return Markdown(f"{word} {figure}%" + (f" so với năm {year}" if year else ""))
 
 
-def change_phrase(change: dict[str, Any] | None, year: int) -> str:
+def change_phrase(change: dict[str, Any] | None, year: int) -> Markdown:
     """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
     return _in_brackets(change_words(change, year))
 
 
-def sentence_changes(totals: dict[str, Any], year: int | None) -> Callable[..., dict[str, str]]:
+def sentence_changes(
+    totals: dict[str, Any], year: int | None
+) -> Callable[..., dict[str, Markdown]]:
     """`so_sanh(code, …)` for templates: the changes of the figures of one sentence, the year
     said once, with the first figure that has a change (`… (giảm 10,3% so với năm 2015) và …
     (giảm 8,5%)`)."""
 
-    def so_sanh(*codes: str) -> dict[str, str]:
-        phrases: dict[str, str] = {}
+    def so_sanh(*codes: str) -> dict[str, Markdown]:
+        phrases: dict[str, Markdown] = {}
         said = year is None
         for code in codes:
             phrases[code] = change_words(totals.get(code), None if said else year)
@@ -197,7 +340,8 @@ def sentence_changes(totals: dict[str, Any], year: int | None) -> Callable[..., 
 def merger_notes(comparison: dict[str, Any]) -> list[str]:
     """How last year's provinces were summed into this year's members, one clause a member:
     `Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình không
-    có trong số liệu năm 2016`. A unit named as the member it is part of now comes first, `(cũ)`."""
+    có trong số liệu năm 2016`. A unit named as the member it is part of now comes first, `(cũ)`.
+    Plain text, names and all: a template escapes it when printing it."""
     year = comparison["previous_year"]
     merged: dict[str, list[str]] = comparison["merged"]
     absorbed: dict[str, list[str]] = comparison["absorbed"]
@@ -215,7 +359,8 @@ def merger_notes(comparison: dict[str, Any]) -> list[str]:
 
 def context(document: Document) -> dict[str, Any]:
     """Plain values for templates: the document, short names for what prose uses most, and
-    the year-over-year phrases (`ss`, empty strings when there is nothing to compare with)."""
+    the year-over-year phrases (`ss`, `so_sanh`: Markdown, with the space that leads `ss`;
+    empty strings when there is nothing to compare with)."""
     indicators = {i["code"]: i for i in document["indicators"]}
     indicators.update({d["code"]: d for d in document["derived_indicators"]})
     comparison = document.get("comparison")
