@@ -93,7 +93,7 @@ def test_latest_uses_the_version_in_force_and_lists_the_others(
         "ha-nam.xlsx",
         published.document["superseded"][0]["sha256"],
         "Hà Nam",
-        "2017-01-15 09:30:00",
+        "15/01/2017 09:30",
         "ha-nam (1).xlsx",
     )
 
