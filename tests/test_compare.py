@@ -14,7 +14,7 @@ from ipstat.bloc.compare import change_percent
 from ipstat.bloc.document import dumps, loads
 from ipstat.commands.aggregate import output_paths, publish
 from ipstat.contract.model import Contract, load_contract
-from ipstat.outputs.render import change_phrase, change_words, sentence_changes
+from ipstat.outputs.report import change_phrase, change_words, sentence_changes
 from tests.test_publish import SAMPLE, check_golden
 
 Make = Callable[..., Path]
@@ -71,7 +71,8 @@ def test_same_bloc_next_year(make_workbook: Make, contract: Contract, tmp_path: 
     total = comparison["totals"]["workers"]
     assert total["previous"] == previous_of("Hà Nam", "workers") + previous_of("Hà Nội", "workers")
     report = output_paths(tmp_path / "out", 2017)["md"].read_text(encoding="utf-8")
-    assert "So sánh với năm" not in report and ") (" not in report
+    assert "So sánh với năm 2016 tính trên 2 thành viên đã gửi báo cáo năm 2017." in report
+    assert ") (" not in report
     for sentence in re.split(r"(?<=\.)\s+", report):
         assert sentence.count("so với năm 2016") <= 1, sentence
     book = openpyxl.load_workbook(output_paths(tmp_path / "out", 2017)["xlsx"], data_only=True)
@@ -192,3 +193,75 @@ def test_year_over_year_report_golden(contract: Contract, tmp_path: Path) -> Non
     report = output_paths(tmp_path / "out", 2016)["md"].read_text(encoding="utf-8")
     check_golden("bao-cao-2016-so-sanh-2015.md", report)
     assert report.count("Hà Nam") == 1
+
+
+def test_last_year_with_fewer_members_compares_those_in_both_and_says_which(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """Last year 2 of 11 members, this year 3: the bloc's change is over the 2, named."""
+    last = loads(LAST_YEAR.read_text(encoding="utf-8"))
+    kept = ["Hà Nam", "Hà Nội"]
+    last["provinces"] = {m: f for m, f in last["provinces"].items() if m in kept}
+    last["members"] = kept
+    last["missing"] = [m for m in contract.bloc.names if m not in kept]
+    previous = tmp_path / "last.json"
+    previous.write_text(dumps(last), encoding="utf-8")
+    for member in ("Hà Nam", "Hà Nội", "Bắc Ninh"):
+        folder = make_workbook(member=member, year=2017, values={"workers": 1000}).parent
+    published = publish([folder], contract, out=tmp_path / "out", previous=previous)
+    assert published.document is not None
+    comparison = published.document["comparison"]
+    assert set(comparison["compared"]) == set(kept)
+    assert comparison["only_this_year"] == ["Bắc Ninh"]
+    total = comparison["totals"]["workers"]
+    assert total["previous"] == previous_of("Hà Nam", "workers") + previous_of("Hà Nội", "workers")
+    assert total["current"] == 2000
+    report = output_paths(tmp_path / "out", 2017)["md"].read_text(encoding="utf-8")
+    assert "so với năm 2016" in report
+    assert "tính trên 2 thành viên có số liệu cả hai năm" in report
+    assert "không tính Bắc Ninh (không có số liệu năm 2016)" in report
+    sheet = openpyxl.load_workbook(output_paths(tmp_path / "out", 2017)["xlsx"])["So sánh"]
+    labels = [sheet.cell(row, 1).value for row in range(5, 9)]
+    assert "Tổng 2 thành viên so sánh được" in labels
+    assert str(sheet["A2"].value).startswith("So sánh với năm 2016 tính trên 2 thành viên")
+
+
+def test_no_member_in_both_years_is_said(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    last = loads(LAST_YEAR.read_text(encoding="utf-8"))
+    last["provinces"] = {"Hà Nội": last["provinces"]["Hà Nội"]}
+    last["members"] = ["Hà Nội"]
+    previous = tmp_path / "last.json"
+    previous.write_text(dumps(last), encoding="utf-8")
+    folder = make_workbook(member="Hà Nam", year=2017).parent
+    published = publish([folder], contract, out=tmp_path / "out", previous=previous)
+    assert published.document is not None
+    assert published.document["comparison"]["totals"]["workers"]["previous"] is None
+    report = output_paths(tmp_path / "out", 2017)["md"].read_text(encoding="utf-8")
+    assert "Không so sánh được với năm 2016: không thành viên nào có số liệu cả hai năm." in report
+    assert "so với năm 2016" not in report
+
+
+def test_a_merged_member_whose_parts_did_not_all_report_last_year_is_not_compared(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    """Ninh Bình of 2025 is Hà Nam, Nam Định and Ninh Bình; with Hà Nam missing in 2016, the
+    part of last year would read as a rise."""
+    last = loads(LAST_YEAR.read_text(encoding="utf-8"))
+    del last["provinces"]["Hà Nam"]
+    last["members"].remove("Hà Nam")
+    last["missing"] = ["Hà Nam"]
+    previous = tmp_path / "last.json"
+    previous.write_text(dumps(last), encoding="utf-8")
+    folder = make_workbook(member="Ninh Bình", year=2025).parent
+    make_workbook(member="Phú Thọ", year=2025)
+    bloc_2025 = load_contract(bloc="dbsh-2025")
+    published = publish([folder], bloc_2025, out=tmp_path / "out", previous=previous)
+    assert published.document is not None
+    comparison = published.document["comparison"]
+    assert comparison["compared"] == ["Phú Thọ"]
+    assert comparison["partial_previous_year"] == {"Ninh Bình": ["Hà Nam"]}
+    assert comparison["provinces"]["Ninh Bình"]["workers"]["previous"] is None
+    report = output_paths(tmp_path / "out", 2025)["md"].read_text(encoding="utf-8")
+    assert "không tính Ninh Bình (năm 2016 thiếu số liệu của Hà Nam)." in report

@@ -122,7 +122,8 @@ def test_comparison_prints_three_indicators_a_page(
     assert fit is None or not fit.fitToPage
     assert sheet.page_setup.scale in (None, 100)
     assert (sheet.print_title_rows, sheet.print_title_cols) == ("$3:$4", "$A:$A")
-    assert sheet.print_area == "'So sánh'!$A$3:$AE$7"
+    assert sheet.print_area == "'So sánh'!$A$2:$AE$7"  # row 2: whom the comparison is over
+    assert str(sheet["A2"].value).startswith("So sánh với năm 2016 tính trên 2 thành viên")
     assert [brk.id for brk in sheet.col_breaks.brk] == [10, 19, 28]
     assert sheet.oddHeader is not None
     assert "So sánh năm 2017 với năm 2016" in (sheet.oddHeader.left.text or "")

@@ -58,20 +58,29 @@ def read_last_year(path: Path, contract: Contract) -> LastYear:
 def compare_years(
     agg: Aggregate, previous: Document, contract: Contract
 ) -> tuple[dict[str, Any], list[Finding]]:
-    """The `comparison` part of the document, and the cumulative-drop warnings by member."""
+    """The `comparison` part of the document, and the cumulative-drop warnings by member.
+
+    The bloc's change is said over the members with figures in both years (`compared`), like
+    with like: a member that reported in one year only would read as a rise or a fall. Which
+    members those are, and who is left out and why, goes with it for the report to say."""
     mapped, sources, unmapped = map_previous(previous, contract)
+    partial = _partial(previous, contract, mapped)
+    for member in partial:
+        del mapped[member]
     codes = [i.code for i in contract.form.indicators]
+    compared = [member for member in agg.members if member in mapped]
 
     def pair(before: Decimal | None, now: Decimal) -> dict[str, Decimal | None]:
         return {"previous": before, "change_percent": change_percent(before, now)}
 
-    def previous_total(code: str) -> Decimal | None:
-        """Over this year's members only, so a member missing this year does not read as a
-        fall; None where one of them has no figure for last year."""
-        values = [mapped.get(member, {}).get(code) for member in agg.members]
-        if any(v is None for v in values):
-            return None
-        return sum((v for v in values if v is not None), Decimal(0))
+    def total(code: str) -> dict[str, Decimal | None]:
+        """None where no member can be compared or one of them lacks the figure last year."""
+        values = [mapped[member].get(code) for member in compared]
+        if not compared or any(v is None for v in values):
+            return {"previous": None, "current": None, "change_percent": None}
+        before = sum((v for v in values if v is not None), Decimal(0))
+        now = sum((agg.provinces[member][code] for member in compared), Decimal(0))
+        return {"current": now, **pair(before, now)}
 
     comparison = {
         "previous_year": int(previous["year"]),
@@ -79,8 +88,12 @@ def compare_years(
         "merged": {new: olds for new, olds in sources.items() if olds != [new]},
         "absorbed": {m.name: list(m.absorbed) for m in contract.bloc.members if m.absorbed},
         "unmapped": unmapped,
+        "compared": compared,
+        "only_this_year": [m for m in agg.members if m not in mapped and m not in partial],
+        "only_previous_year": [member for member in mapped if member not in agg.members],
+        "partial_previous_year": partial,
         "headline": list(contract.comparison.headline),
-        "totals": {code: pair(previous_total(code), agg.totals[code]) for code in codes},
+        "totals": {code: total(code) for code in codes},
         "provinces": {
             member: {
                 code: pair(mapped.get(member, {}).get(code), agg.provinces[member][code])
@@ -90,6 +103,19 @@ def compare_years(
         },
     }
     return comparison, _drops(agg, mapped, int(previous["year"]), contract)
+
+
+def _partial(
+    previous: Document, contract: Contract, mapped: dict[str, dict[str, Decimal]]
+) -> dict[str, list[str]]:
+    """This year's members made of several of last year's, some of which did not report then:
+    last year's part would read as a rise. By member, the units missing last year."""
+    partial: dict[str, list[str]] = {}
+    for old in previous.get("missing") or []:
+        new = contract.bloc.successor(old)
+        if new in mapped:
+            partial.setdefault(new, []).append(old)
+    return partial
 
 
 def _drops(

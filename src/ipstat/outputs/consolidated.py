@@ -12,6 +12,7 @@ from typing import Any
 
 from ipstat.base.formatting import format_datetime
 from ipstat.bloc.document import Document
+from ipstat.outputs.report import comparison_scope
 from ipstat.reading.sheetscan import a1
 
 # One number of decimals per column. Money and areas show two: members write them to two
@@ -143,6 +144,9 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
     year, before = document["year"], comparison["previous_year"]
     sheet = book.add_worksheet("So sánh")
     sheet.write(0, 0, f"So sánh năm {year} với năm {before}", styles["title"])
+    scope = comparison_scope(comparison, year)
+    if scope:
+        sheet.write(1, 0, scope)
     labels = {i["code"]: i for i in document["indicators"]}
     codes = comparison["headline"]
     sheet.merge_range(2, 0, 3, 0, "Thành viên", styles["header"])
@@ -155,22 +159,30 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
         for offset, title in enumerate((f"Năm {before}", f"Năm {year}", "Tăng/giảm (%)")):
             sheet.write(3, first + offset, title, styles["header"])
         number = styles[number_kind(ind)]
+        total = document["totals"][code]
         rows = [*document["members"], None]
         for row, member in enumerate(rows, start=4):
             pair = comparison["provinces"][member][code] if member else comparison["totals"][code]
-            now = document["provinces"][member][code] if member else document["totals"][code]
+            now = document["provinces"][member][code] if member else pair.get("current", total)
             bold = member is None
             if pair["previous"] is not None:
                 sheet.write_number(row, first, float(pair["previous"]), number)
-            sheet.write_number(
-                row, first + 1, float(now), styles["total_" + number_kind(ind)] if bold else number
-            )
+            if now is not None:
+                style = styles["total_" + number_kind(ind)] if bold else number
+                sheet.write_number(row, first + 1, float(now), style)
             if pair["change_percent"] is not None:
                 sheet.write_number(
                     row, first + 2, fraction(pair["change_percent"]), styles["percent"]
                 )
-    for row, member in enumerate([*document["members"], "Tổng Khối"], start=4):
-        sheet.write(row, 0, member, styles["total_label"] if member == "Tổng Khối" else None)
+    compared = comparison.get("compared", document["members"])
+    total_label = (
+        "Tổng Khối"
+        if len(compared) == len(document["members"])
+        else f"Tổng {len(compared)} thành viên so sánh được"
+    )
+    for row, member in enumerate(document["members"], start=4):
+        sheet.write(row, 0, member)
+    sheet.write(4 + len(document["members"]), 0, total_label, styles["total_label"])
     sheet.set_row(2, 32)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 3 * len(codes), 12)
@@ -178,6 +190,8 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
     _printable_by_pages(
         sheet, len(codes), len(document["members"]), f"So sánh năm {year} với năm {before}"
     )
+    if scope:  # printed above the table on the first page
+        sheet.print_area(1, 0, 4 + len(document["members"]), 3 * len(codes))
 
 
 def fraction(percent: Decimal) -> float:

@@ -12,7 +12,8 @@ from ipstat.base.formatting import format_percent
 from ipstat.base.resources import data_dir
 from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend
 from ipstat.bloc.trends import comparable, trends
-from ipstat.outputs.render import join_vi, merger_notes, render_template
+from ipstat.outputs.render import join_vi, render_template
+from ipstat.outputs.report import merger_notes
 
 HISTORY_TEMPLATE = "lich-su.md.j2"
 

@@ -16,17 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from ipstat.base.errors import IpstatError, os_error_text
 from ipstat.base.formatting import format_number, format_percent
-from ipstat.base.resources import data_dir
 from ipstat.base.visible import visible
-from ipstat.bloc.document import Document
 from ipstat.contract.cache import cache_folder
 from ipstat.outputs.template_errors import template_at, template_error
 
 if TYPE_CHECKING:
-    from jinja2 import BytecodeCache, Environment, Template
+    from jinja2 import BytecodeCache, Environment
     from jinja2.sandbox import SandboxedEnvironment
-
-DEFAULT_TEMPLATE = "bao-cao.md.j2"
 
 
 class TemplateProblem(IpstatError):
@@ -78,7 +74,7 @@ def _joined(items: Iterable[Any]) -> Markdown:
     return Markdown(join_vi([shown(item) for item in _defined(items)]))
 
 
-def _in_brackets(words: str) -> Markdown:
+def in_brackets(words: str) -> Markdown:
     """` (giảm 10,4%)` after a figure; nothing when there is nothing to say."""
     words = _defined(words)
     return Markdown(f" ({shown(words)})" if words else "")
@@ -163,7 +159,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "so": _number,
     "phan_tram": _percent,
     "noi": _joined,
-    "ngoac": _in_brackets,
+    "ngoac": in_brackets,
     "them": _appended,
     "format": _format,
 }
@@ -298,96 +294,6 @@ def _compiled_templates() -> "BytecodeCache | None":
         return None
     settings = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     return Compiled(str(folder), pattern=f"{settings}-%s.cache")
-
-
-def change_words(change: dict[str, Any] | None, year: int | None) -> Markdown:
-    """`tăng 12,3% so với năm 2016` (`tăng 12,3%` when `year` is None: said earlier in the
-    sentence); empty where last year's figure is 0 or absent. Markdown: ipstat's words and
-    figures only."""
-    if not change or change.get("change_percent") is None:
-        return Markdown("")
-    percent: Decimal = change["change_percent"]
-    figure = format_number(abs(percent))
-    if figure == "0":
-        return Markdown(f"tương đương năm {year}" if year else "tương đương năm trước")
-    word = "tăng" if percent > 0 else "giảm"
-    return Markdown(f"{word} {figure}%" + (f" so với năm {year}" if year else ""))
-
-
-def change_phrase(change: dict[str, Any] | None, year: int) -> Markdown:
-    """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
-    return _in_brackets(change_words(change, year))
-
-
-def sentence_changes(
-    totals: dict[str, Any], year: int | None
-) -> Callable[..., dict[str, Markdown]]:
-    """`so_sanh(code, …)` for templates: the changes of the figures of one sentence, the year
-    said once, with the first figure that has a change (`… (giảm 10,3% so với năm 2015) và …
-    (giảm 8,5%)`)."""
-
-    def so_sanh(*codes: str) -> dict[str, Markdown]:
-        phrases: dict[str, Markdown] = {}
-        said = year is None
-        for code in codes:
-            phrases[code] = change_words(totals.get(code), None if said else year)
-            said = said or bool(phrases[code])
-        return phrases
-
-    return so_sanh
-
-
-def merger_notes(comparison: dict[str, Any]) -> list[str]:
-    """How last year's provinces were summed into this year's members, one clause a member:
-    `Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình không
-    có trong số liệu năm 2016`. A unit named as the member it is part of now comes first, `(cũ)`.
-    Plain text, names and all: a template escapes it when printing it."""
-    year = comparison["previous_year"]
-    merged: dict[str, list[str]] = comparison["merged"]
-    absorbed: dict[str, list[str]] = comparison["absorbed"]
-    notes = []
-    for member in dict.fromkeys([*merged, *absorbed]):
-        parts = sorted(merged.get(member, [member]), key=lambda old: old != member)
-        olds = [f"{old} (cũ)" if old == member else old for old in parts]
-        units = absorbed.get(member, [])
-        note = f"{member} gồm {join_vi(olds + units)}"
-        if units:
-            note += f", trong đó {join_vi(units)} không có trong số liệu năm {year}"
-        notes.append(note)
-    return notes
-
-
-def context(document: Document) -> dict[str, Any]:
-    """Plain values for templates: the document, short names for what prose uses most, and
-    the year-over-year phrases (`ss`, `so_sanh`: Markdown, with the space that leads `ss`;
-    empty strings when there is nothing to compare with)."""
-    indicators = {i["code"]: i for i in document["indicators"]}
-    indicators.update({d["code"]: d for d in document["derived_indicators"]})
-    comparison = document.get("comparison")
-    totals = comparison["totals"] if comparison else {}
-    year = comparison["previous_year"] if comparison else None
-    return {
-        **document,
-        "comparison": comparison,
-        "t": document["totals"],
-        "d": document["derived"],
-        "so_thanh_vien": len(document["members"]),
-        "chi_tieu": indicators,
-        "ss": {code: change_phrase(totals.get(code), year or 0) for code in document["totals"]},
-        "so_sanh": sentence_changes(totals, year),
-        "quy_doi": merger_notes(comparison) if comparison else [],
-        "ke_hoach": document.get("plan") or {},  # `aggregate --registrations`
-    }
-
-
-def default_template() -> "Template":
-    """The shipped report template, compiled (or loaded from the cache) once a process."""
-    path = data_dir("templates") / DEFAULT_TEMPLATE
-    return environment(path.parent).get_template(path.name)
-
-
-def render_report(document: Document, template: Path | None = None) -> str:
-    return render_template(template or data_dir("templates") / DEFAULT_TEMPLATE, context(document))
 
 
 def render_template(path: Path, values: dict[str, Any]) -> str:

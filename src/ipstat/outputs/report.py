@@ -1,0 +1,127 @@
+"""The yearly report's words: the changes against last year, how last year was counted, and
+the values the report template reads (README, "Mẫu báo cáo của riêng bạn")."""
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ipstat.base.formatting import format_number
+from ipstat.base.resources import data_dir
+from ipstat.bloc.document import Document
+from ipstat.outputs.render import Markdown, in_brackets, join_vi, render_template
+
+DEFAULT_TEMPLATE = "bao-cao.md.j2"
+
+
+def change_words(change: dict[str, Any] | None, year: int | None) -> Markdown:
+    """`tăng 12,3% so với năm 2016` (`tăng 12,3%` when `year` is None: said earlier in the
+    sentence); empty where last year's figure is 0 or absent. Markdown: ipstat's words and
+    figures only."""
+    if not change or change.get("change_percent") is None:
+        return Markdown("")
+    percent: Decimal = change["change_percent"]
+    figure = format_number(abs(percent))
+    if figure == "0":
+        return Markdown(f"tương đương năm {year}" if year else "tương đương năm trước")
+    word = "tăng" if percent > 0 else "giảm"
+    return Markdown(f"{word} {figure}%" + (f" so với năm {year}" if year else ""))
+
+
+def change_phrase(change: dict[str, Any] | None, year: int) -> Markdown:
+    """` (tăng 12,3% so với năm 2016)`, or nothing where last year's figure is 0 or absent."""
+    return in_brackets(change_words(change, year))
+
+
+def sentence_changes(
+    totals: dict[str, Any], year: int | None
+) -> Callable[..., dict[str, Markdown]]:
+    """`so_sanh(code, …)` for templates: the changes of the figures of one sentence, the year
+    said once, with the first figure that has a change (`… (giảm 10,3% so với năm 2015) và …
+    (giảm 8,5%)`)."""
+
+    def so_sanh(*codes: str) -> dict[str, Markdown]:
+        phrases: dict[str, Markdown] = {}
+        said = year is None
+        for code in codes:
+            phrases[code] = change_words(totals.get(code), None if said else year)
+            said = said or bool(phrases[code])
+        return phrases
+
+    return so_sanh
+
+
+def merger_notes(comparison: dict[str, Any]) -> list[str]:
+    """How last year's provinces were summed into this year's members, one clause a member:
+    `Phú Thọ gồm Vĩnh Phúc, Phú Thọ (cũ) và Hòa Bình, trong đó Phú Thọ (cũ) và Hòa Bình không
+    có trong số liệu năm 2016`. A unit named as the member it is part of now comes first, `(cũ)`.
+    Plain text, names and all: a template escapes it when printing it."""
+    year = comparison["previous_year"]
+    merged: dict[str, list[str]] = comparison["merged"]
+    absorbed: dict[str, list[str]] = comparison["absorbed"]
+    notes = []
+    for member in dict.fromkeys([*merged, *absorbed]):
+        parts = sorted(merged.get(member, [member]), key=lambda old: old != member)
+        olds = [f"{old} (cũ)" if old == member else old for old in parts]
+        units = absorbed.get(member, [])
+        note = f"{member} gồm {join_vi(olds + units)}"
+        if units:
+            note += f", trong đó {join_vi(units)} không có trong số liệu năm {year}"
+        notes.append(note)
+    return notes
+
+
+def comparison_scope(comparison: dict[str, Any], year: int) -> str:
+    """Which members the changes against last year are over, when not every member of either
+    year: `So sánh với năm 2015 tính trên 7 thành viên có số liệu cả hai năm (…); không tính
+    Hà Nam (không có số liệu năm 2015)`. Members missing this year are named by the report's
+    first lines already. Empty when both years have the same members. Plain text."""
+    compared: list[str] = comparison.get("compared", [])
+    before = comparison["previous_year"]
+    new: list[str] = comparison.get("only_this_year", [])
+    partial: dict[str, list[str]] = comparison.get("partial_previous_year", {})
+    reasons = [f"{join_vi(new)} (không có số liệu năm {before})"] if new else []
+    reasons += [f"{m} (năm {before} thiếu số liệu của {join_vi(u)})" for m, u in partial.items()]
+    if not compared:
+        return f"Không so sánh được với năm {before}: không thành viên nào có số liệu cả hai năm."
+    if reasons:
+        return (
+            f"So sánh với năm {before} tính trên {len(compared)} thành viên có số liệu cả hai "
+            f"năm ({join_vi(compared)}); không tính {'; '.join(reasons)}."
+        )
+    if comparison.get("only_previous_year"):
+        return (
+            f"So sánh với năm {before} tính trên {len(compared)} thành viên đã gửi báo cáo năm "
+            f"{year}."
+        )
+    return ""
+
+
+def context(document: Document) -> dict[str, Any]:
+    """Plain values for templates: the document, short names for what prose uses most, and
+    the year-over-year phrases (`ss`, `so_sanh`: Markdown, with the space that leads `ss`;
+    empty strings when there is nothing to compare with) and the members they are over
+    (`pham_vi_so_sanh`)."""
+    indicators = {i["code"]: i for i in document["indicators"]}
+    indicators.update({d["code"]: d for d in document["derived_indicators"]})
+    comparison = document.get("comparison")
+    totals = comparison["totals"] if comparison else {}
+    year = comparison["previous_year"] if comparison else None
+    return {
+        **document,
+        "comparison": comparison,
+        "t": document["totals"],
+        "d": document["derived"],
+        "so_thanh_vien": len(document["members"]),
+        "chi_tieu": indicators,
+        "ss": {code: change_phrase(totals.get(code), year or 0) for code in document["totals"]},
+        "so_sanh": sentence_changes(totals, year),
+        "quy_doi": merger_notes(comparison) if comparison else [],
+        "pham_vi_so_sanh": comparison_scope(comparison, document["year"]) if comparison else "",
+        "ke_hoach": document.get("plan") or {},  # `aggregate --registrations`
+    }
+
+
+def render_report(document: Document, template: Path | None = None) -> str:
+    """The yearly report: the shipped template, or the user's own (`--template`)."""
+    return render_template(template or data_dir("templates") / DEFAULT_TEMPLATE, context(document))
