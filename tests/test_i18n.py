@@ -1,5 +1,6 @@
 """Every word the command line prints by itself is Vietnamese, and no console breaks it."""
 
+import inspect
 import os
 import re
 import subprocess
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 from ipstat import __version__
 from ipstat.cli import app
-from ipstat.cli.vietnamese import translate
+from ipstat.cli.vietnamese import BY_TYPE, GENERIC, VietnameseGroup, error_text, show_error
 
 ROOT = Path(__file__).parents[1]
 runner = CliRunner()
@@ -57,6 +58,11 @@ MISUSE = [
     ["validate", "--strict=1", "x.xlsx"],
     ["template", "--year"],
     ["report", "a.json", "-o"],
+    ["--"],
+    ["--version=1"],
+    ["template", "--year", "1000"],
+    ["history", "x", "--format", "xlsx", "--format", "pdf"],
+    ["validate", "-x", "a"],
 ]
 
 
@@ -110,11 +116,148 @@ def test_every_argument_has_a_vietnamese_name(command: str, argument: Any) -> No
         assert f"Lỗi: thiếu tham số {name}." in missing, missing
 
 
-def test_an_unknown_message_is_left_alone() -> None:
-    assert translate("Something new.") == "Something new."
-    assert translate("Invalid value for '-o' / '--output': 'x' is not a valid int.") == (
-        "giá trị của -o / --output không dùng được: “x” không phải là số nguyên."
-    )
+# What each misuse is told, after the usage line and "Xem hướng dẫn: ipstat … --help".
+TOLD = [
+    (["validat"], "không có lệnh “validat”; có phải lệnh validate?"),
+    (["sc"], "không có lệnh “sc”."),
+    (["--"], "thiếu tên lệnh."),
+    (["validate"], "thiếu tham số ĐƯỜNG_DẪN."),
+    (["template"], "thiếu tùy chọn --year."),
+    (["validate", "--yaer", "2017", "x.xlsx"], "không có tùy chọn --yaer; có phải --year?"),
+    (["validate", "-x", "a"], "không có tùy chọn -x."),
+    (
+        ["validate", "--year", "abc", "x.xlsx"],
+        "giá trị của --year không dùng được: “abc” không phải là số nguyên.",
+    ),
+    (
+        ["validate", "--format", "xml", "x.xlsx"],
+        "giá trị của --format không dùng được: “xml” không phải là một trong: "
+        "text, json, junit, github.",
+    ),
+    (
+        ["history", "x", "--format", "xlsx", "--format", "pdf"],
+        "giá trị của --format không dùng được: “pdf” không phải là một trong: xlsx, csv, md, json.",
+    ),
+    (["template", "--year", "1000"], "giá trị của --year không dùng được: năm 1000 nằm ngoài"),
+    (["template", "--year"], "tùy chọn --year cần một giá trị."),
+    (["report", "a.json", "-o"], "tùy chọn -o cần một giá trị."),
+    (["validate", "--strict=1", "x.xlsx"], "tùy chọn --strict không nhận giá trị."),
+    (["--version=1"], "tùy chọn --version không nhận giá trị."),
+    (["report", "a.json", "b.json"], "thừa tham số: b.json."),
+    (["schema", "thua"], "thừa tham số: thua."),
+]
+
+
+@pytest.mark.parametrize(("args", "told"), TOLD, ids=[" ".join(args) for args, _ in TOLD])
+def test_each_misuse_is_told_by_what_went_wrong(args: list[str], told: str) -> None:
+    result = runner.invoke(app, args, prog_name="ipstat")
+    assert result.exit_code == 2, result.stderr
+    command = " ".join(["ipstat", *[a for a in args[:1] if a in COMMANDS]])
+    assert f"Xem hướng dẫn: {command} --help\n\nLỗi: {told}" in result.stderr, result.stderr
+
+
+def _click_exceptions() -> list[type[Exception]]:
+    """Every exception class of typer's click: ClickException and its subclasses."""
+    (root,) = [c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
+    found: list[type[Exception]] = []
+    todo: list[type[Exception]] = [root]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(c for c in cls.__subclasses__() if c.__module__.startswith("typer"))
+    return sorted(set(found), key=lambda c: c.__name__)
+
+
+# click's own English in every attribute that takes text: none of it may reach a user.
+SAMPLES: dict[str, Any] = {
+    "message": "Invalid value: Missing required option, not a valid integer",
+    "option_name": "--yaer",
+    "possibilities": ["--year", "--years"],
+    "filename": "x.xlsx",
+    "hint": "No such file or directory",
+    "param_hint": None,
+    "param_type": None,
+}
+
+
+def _instances(cls: type[Exception]) -> list[Exception]:
+    """`cls` built with each kind of parameter and context it can carry."""
+    group: Any = typer.main.get_command(app)
+    root = group.context_class(group, info_name="ipstat")
+    command = group.get_command(root, "validate")
+    ctx = command.context_class(command, info_name="validate", parent=root)
+    params = {param.name: param for param in command.params}
+    places = [(None, None), (root, None), *((ctx, params[name]) for name in params)]
+    built = []
+    for context, param in places:
+        arguments: dict[str, Any] = {}
+        for name, declared in inspect.signature(cls).parameters.items():
+            if name in ("ctx", "param"):
+                arguments[name] = context if name == "ctx" else param
+            elif name in SAMPLES:
+                arguments[name] = SAMPLES[name]
+            elif declared.default is declared.empty:
+                pytest.fail(f"{cls.__name__}: no sample value for {name}")
+        needs_context = inspect.signature(cls).parameters.get("ctx")
+        if context is None and needs_context and needs_context.default is needs_context.empty:
+            continue
+        exc = cls(**arguments)
+        exc.__cause__ = FileNotFoundError(2, "No such file or directory")
+        built.append(exc)
+    return built
+
+
+@pytest.mark.parametrize("cls", _click_exceptions(), ids=lambda c: c.__name__)
+def test_every_exception_click_can_raise_is_told_in_vietnamese(
+    cls: type[Exception], capsys: pytest.CaptureFixture[str]
+) -> None:
+    instances = _instances(cls)
+    assert instances
+    for exc in instances:
+        show_error(exc, ["--year", "abc", "--format", "xml", "x.xlsx"])
+        told = capsys.readouterr().err
+        assert told.strip() and error_text(exc).strip(), exc
+        assert ENGLISH.findall(told.replace("--help", "")) == [], told
+
+
+def test_every_exception_click_can_raise_has_its_own_sentence() -> None:
+    """A class a new typer adds is seen here, not only told by the generic sentence."""
+    names = {cls.__name__ for cls in _click_exceptions()}
+    assert names - {"ClickException"} <= set(BY_TYPE), names - set(BY_TYPE)
+
+
+def test_an_exception_not_known_gets_a_vietnamese_sentence() -> None:
+    (root,) = [c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"]
+    novel = type("Novel", (root,), {})("Something went wrong")
+    assert error_text(novel) == GENERIC
+    usage = type("NovelUsage", typer.BadParameter.__bases__, {})("Invalid usage")
+    assert not ENGLISH.findall(error_text(usage)) and error_text(usage).strip()
+
+
+def test_an_interrupted_command_says_it_stopped() -> None:
+    stopped = typer.Typer(cls=VietnameseGroup)
+
+    @stopped.command()
+    def ask() -> None:
+        raise typer.Abort()
+
+    @stopped.command()
+    def other() -> None:
+        pass
+
+    result = runner.invoke(stopped, ["ask"], prog_name="ipstat")
+    assert result.exit_code == 1 and result.stderr == "ipstat: đã dừng.\n"
+
+
+def test_no_private_module_of_typer_is_imported() -> None:
+    private = re.compile(r"typer\._|from typer import _")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line}"
+        for path in sorted((ROOT / "src").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if private.search(line)
+    ]
+    assert found == []
 
 
 def test_version() -> None:
@@ -139,6 +282,19 @@ def test_installing_completion_says_so_in_vietnamese(
     assert "_IPSTAT_COMPLETE" in script.read_text(encoding="utf-8")
     unknown = runner.invoke(app, ["--show-completion", "tcsh"], prog_name="ipstat")
     assert unknown.exit_code == 2 and not ENGLISH.findall(unknown.stderr), unknown.stderr
+
+
+def test_a_shell_without_completion_is_told_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shellingham
+
+    monkeypatch.delenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(shellingham, "detect_shell", lambda: ("tcsh", "/bin/tcsh"))
+    result = runner.invoke(app, ["--install-completion"], prog_name="ipstat")
+    assert result.exit_code == 2 and list(tmp_path.iterdir()) == []
+    assert "không có gợi ý lệnh cho shell “tcsh”" in result.stderr, result.stderr
 
 
 def test_completion_shows_vietnamese_help_beside_options() -> None:
