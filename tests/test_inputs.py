@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import threading
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from ipstat.contract.model import Contract
 
 Make = Callable[..., Path]
 SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
-NOT_READ = [".xlsm", ".xlsb", ".csv", ".docx", ".pdf"]
+NOT_READ = [".xlsb", ".csv", ".docx", ".pdf", ".jpg"]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -36,23 +37,62 @@ def test_every_file_not_read_is_listed_with_what_to_do(make_workbook: Make, tmp_
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "config").write_bytes(b"x")
     found, skipped = collect_workbooks([tmp_path])
-    assert found == [tmp_path / "ha-nam.xlsx"] and {".xlsx", ".xls", ".ods"} == READ_SUFFIXES
+    assert found == [tmp_path / "ha-nam.xlsx"]
+    assert {".xlsx", ".xlsm", ".xls", ".ods"} == READ_SUFFIXES
     assert sorted(Path(s.file).suffix for s in skipped) == sorted(NOT_READ)
     by_suffix = {Path(s.file).suffix: s for s in skipped}
-    assert "macro" in by_suffix[".xlsm"].reason and by_suffix[".xlsm"].action == RESAVE
-    assert "lưu lại dạng .xlsx" in by_suffix[".pdf"].action
+    assert "nhị phân" in by_suffix[".xlsb"].reason and by_suffix[".xlsb"].action == RESAVE
+    for suffix in (".pdf", ".docx", ".jpg"):  # no Excel saves these as a workbook: ask for one
+        assert "đề nghị thành viên gửi biểu bằng tệp Excel" in by_suffix[suffix].action
+        assert "lưu lại" not in by_suffix[suffix].action
 
     code, out, _ = run("validate", str(tmp_path))
     assert code == 0 and "Các tệp không đọc (5)" in out and "5 tệp bỏ qua" in out
-    assert "bao-cao.xlsm: sổ làm việc có macro (.xlsm), ipstat không đọc; hãy mở bằng Excel" in out
+    assert "bao-cao.xlsb: sổ làm việc nhị phân (.xlsb), ipstat không đọc; hãy mở bằng Excel" in out
+    assert "bao-cao.pdf: tệp PDF, không phải biểu báo cáo; số liệu không đọc được" in out
     code, out, _ = run("validate", "--format", "json", str(tmp_path))
     assert len(json.loads(out)["skipped"]) == 5
 
 
 def test_a_folder_of_files_not_read_says_which_and_why(tmp_path: Path) -> None:
-    (tmp_path / "ha-noi.xlsm").write_bytes(b"x")
-    with pytest.raises(InputError, match=r"ha-noi\.xlsm: sổ làm việc có macro"):
+    (tmp_path / "ha-noi.xlsb").write_bytes(b"x")
+    with pytest.raises(InputError, match=r"ha-noi\.xlsb: sổ làm việc nhị phân"):
         collect_workbooks([tmp_path])
+
+
+def test_a_macro_workbook_is_read_for_its_values_with_a_note(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """A member's `.xlsm`: values as saved, macros never run; the annotated copy is `.xlsx`."""
+    path = with_macros(make_workbook(values={"fdi_new_capital": -1}), tmp_path / "bieu-ha-nam.xlsm")
+    code, out, _ = run("validate", "--format", "json", str(path))
+    findings = json.loads(out)["findings"]
+    assert code == 1 and {f["rule"] for f in findings} == {"macro-workbook", "negative-value"}
+    note = next(f for f in findings if f["rule"] == "macro-workbook")
+    assert note["severity"] == "note" and "không chạy macro" in note["message"]
+    code, out, _ = run("validate", str(path), "--annotate", str(tmp_path / "ghi-chu"))
+    assert (tmp_path / "ghi-chu" / "bieu-ha-nam.xlsx").is_file()
+    assert not list((tmp_path / "ghi-chu").glob("*.xlsm"))
+    with zipfile.ZipFile(tmp_path / "ghi-chu" / "bieu-ha-nam.xlsx") as copy:
+        assert "xl/vbaProject.bin" not in copy.namelist()
+        assert b"macroEnabled" not in copy.read("[Content_Types].xml")
+    code, out, _ = run("validate", str(with_macros(make_workbook(member="Hà Nội"), path)))
+    assert code == 0 and "1 ghi chú" in out
+
+
+def with_macros(workbook: Path, path: Path) -> Path:
+    """The workbook as Excel saves it with a VBA project: its content type and the macros."""
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(path, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"openxmlformats-officedocument.spreadsheetml.sheet", b"ms-excel.sheet"
+                )
+                data = data.replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml")
+            target.writestr(entry, data)
+        target.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + bytes(4096))
+    return path
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
@@ -93,13 +133,13 @@ def test_a_missing_member_names_a_skipped_file_that_may_be_its(
 ) -> None:
     inbox = tmp_path / "nhan-ve"
     shutil.copytree(SAMPLE, inbox)
-    (inbox / "bieu-ha-nam-2016.xlsx").rename(inbox / "bieu-ha-nam-2016.xlsm")
-    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "Báo cáo Hà Nội.xlsb")
+    (inbox / "bieu-ha-nam-2016.xlsx").rename(inbox / "bieu-ha-nam-2016.xlsb")
+    (inbox / "bieu-ha-noi-2016.xlsx").rename(inbox / "Báo cáo Hà Nội.csv")
     run_ = aggregate_paths([inbox], contract)
     missing = {f.message for f in run_.validation.report.bloc_findings}
     assert (
-        "Chưa nhận được báo cáo của Hà Nam. Tệp “bieu-ha-nam-2016.xlsm” đã bị bỏ qua (sổ làm "
-        f"việc có macro (.xlsm), ipstat không đọc) có thể là của Hà Nam: {RESAVE}." in missing
+        "Chưa nhận được báo cáo của Hà Nam. Tệp “bieu-ha-nam-2016.xlsb” đã bị bỏ qua (sổ làm "
+        f"việc nhị phân (.xlsb), ipstat không đọc) có thể là của Hà Nam: {RESAVE}." in missing
     )
     assert any(m.startswith("Chưa nhận được báo cáo của Hà Nội. Tệp “Báo cáo") for m in missing)
     assert not any("Hà Nam" in m and "Hà Nội" in m for m in missing)
@@ -127,3 +167,20 @@ def test_aggregate_warnings_name_their_file(tmp_path: Path) -> None:
 def test_a_path_the_system_refuses_is_a_vietnamese_message(tmp_path: Path) -> None:
     code, _, err = run("validate", str(tmp_path / ("x" * 300 + ".xlsx")))
     assert code == 2 and "quá dài" in err and "Traceback" not in err
+
+
+def test_a_copy_openpyxl_cannot_open_is_not_blamed_on_the_system(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    """openpyxl's IOError for a package it does not understand is no OS error."""
+    source = make_workbook(values={"fdi_new_capital": -1})
+    path = tmp_path / "la.xlsx"
+    with zipfile.ZipFile(source) as book, zipfile.ZipFile(path, "w") as target:
+        for entry in book.infolist():
+            data = book.read(entry)
+            if entry.filename == "[Content_Types].xml":
+                data = data.replace(b"sheet.main+xml", b"la.main+xml")
+            target.writestr(entry, data)
+    code, _, err = run("validate", str(path), "--annotate", str(tmp_path / "ghi-chu"))
+    assert code == 1
+    assert "openpyxl không mở lại được tệp này" in err and "hệ điều hành" not in err

@@ -122,6 +122,20 @@ def test_the_warnings_table_names_the_file_of_each_warning(vocabulary: Vocabular
     assert any("Toàn Khối" in line and "Thành viên chưa gửi báo cáo" in line for line in lines)
 
 
+def test_a_column_no_finding_has_is_left_out(vocabulary: Vocabulary) -> None:
+    """The warnings of `aggregate` and `score` are about files and the bloc, not cells."""
+    bloc_only = [Finding("", "missing-member", "warning", "Chưa nhận được báo cáo của Hà Nội.")]
+    out = console()
+    out.print(findings_table(bloc_only, vocabulary, with_file=True))
+    header = printed(out).splitlines()[1]
+    assert "Tệp" in header and "Mức" in header
+    assert "Trang" not in header and "Ô" not in header.replace("Nội", "")
+    with_cell = [Finding("x.xlsx", "negative-value", "error", "Số âm.", "Chỉ tiêu", "D9")]
+    out = console()
+    out.print(findings_table(with_cell, vocabulary))
+    assert "Trang" in printed(out).splitlines()[1]
+
+
 def test_a_notice_is_not_headed_as_something_to_fix(vocabulary: Vocabulary) -> None:
     """`superseded-version` and notes need no fixing: the column says `Nội dung` (QA 21)."""
     notice = Finding("", "superseded-version", "warning", "Bản cũ, không tổng hợp.")

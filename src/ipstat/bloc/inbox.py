@@ -19,6 +19,7 @@ from ipstat.base.findings import (
     Finding,
     Skipped,
     ValidationReport,
+    Vocabulary,
     count_by_severity,
 )
 from ipstat.base.formatting import format_date
@@ -214,7 +215,7 @@ def inbox_status(
             findings.append(doubt_finding(doubt, contract))
     named_paths = {s.path for s in named}
     unmatched = [
-        Unmatched(r.path, _reason(r)) for r in validation.report.files if r.path not in named_paths
+        Unmatched(r.path, _reason(r, contract.vocabulary)) for r in validation.report.files if r.path not in named_paths
     ]
     unmatched.extend(Unmatched(Path(s.file), f"{s.reason}; {s.action}.") for s in skipped)
     unmatched.sort(key=lambda u: u.file.name)
@@ -274,12 +275,12 @@ def _member_status(
     return found, doubt
 
 
-def _reason(report: FileReport) -> str:
+def _reason(report: FileReport, vocabulary: Vocabulary) -> str:
     for rule in _UNMATCHED_RULES:
         found = next((f for f in report.findings if f.rule == rule), None)
         if found is not None:
-            return found.message
+            return vocabulary.told(found)
     tinh = next((f for f in report.findings if f.code == "tinh"), None)
     if tinh is not None:
-        return tinh.message
+        return vocabulary.told(tinh)
     return "Không xác định được thành viên gửi biểu."

@@ -54,18 +54,24 @@ class Validation:
 
 
 # The files ipstat reads, by suffix: one place to add `.xls` or `.ods` when they can be read.
-READ_SUFFIXES = frozenset({".xlsx", ".xls", ".ods"})
+READ_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})  # .xlsm: values, never macros
 
 RESAVE = "hãy mở bằng Excel và lưu lại dạng .xlsx (Sổ làm việc Excel) rồi chạy lại"
-# Why a file of a folder is not read, by suffix; any other suffix gets OTHER.
+ASK_FOR_WORKBOOK = "số liệu không đọc được từ tệp này; hãy đề nghị thành viên gửi biểu bằng tệp Excel"
+# Why a file of a folder is not read, by suffix, and what to do; any other suffix gets OTHER.
 SKIP_REASONS = {
-    ".xlsm": "sổ làm việc có macro (.xlsm), ipstat không đọc",
-    ".xlsb": "sổ làm việc nhị phân (.xlsb), ipstat không đọc",
-    ".xltx": "tệp mẫu Excel (.xltx), không phải biểu báo cáo",
-    ".xltm": "tệp mẫu Excel có macro (.xltm), không phải biểu báo cáo",
-    ".csv": "tệp văn bản CSV, không phải biểu báo cáo",
+    ".xlsb": ("sổ làm việc nhị phân (.xlsb), ipstat không đọc", RESAVE),
+    ".xltx": ("tệp mẫu Excel (.xltx), không phải biểu báo cáo", RESAVE),
+    ".xltm": ("tệp mẫu Excel có macro (.xltm), không phải biểu báo cáo", RESAVE),
+    ".csv": ("tệp văn bản CSV, không phải biểu báo cáo", RESAVE),
+    ".pdf": ("tệp PDF, không phải biểu báo cáo", ASK_FOR_WORKBOOK),
+    ".doc": ("văn bản Word (.doc), không phải biểu báo cáo", ASK_FOR_WORKBOOK),
+    ".docx": ("văn bản Word (.docx), không phải biểu báo cáo", ASK_FOR_WORKBOOK),
+    ".jpg": ("ảnh (.jpg), không phải biểu báo cáo", ASK_FOR_WORKBOOK),
+    ".jpeg": ("ảnh (.jpeg), không phải biểu báo cáo", ASK_FOR_WORKBOOK),
+    ".png": ("ảnh (.png), không phải biểu báo cáo", ASK_FOR_WORKBOOK),
 }
-OTHER = "không phải biểu báo cáo (.xlsx, .xls hoặc .ods)"
+OTHER = "không phải biểu báo cáo (.xlsx, .xlsm, .xls hoặc .ods)"
 NOT_REGULAR = "không phải tệp thông thường (FIFO, socket hoặc thiết bị), ipstat không mở"
 NOT_REGULAR_ACTION = "nếu đây là báo cáo, hãy chép nó thành một tệp .xlsx thông thường"
 
@@ -145,7 +151,7 @@ def skip_reason(path: Path) -> Skipped | None:
 def _skipped(path: Path) -> Skipped:
     suffix = path.suffix.lower()
     if suffix in SKIP_REASONS:
-        return Skipped(str(path), SKIP_REASONS[suffix], RESAVE)
+        return Skipped(str(path), *SKIP_REASONS[suffix])
     return Skipped(str(path), OTHER, "nếu đây là báo cáo, " + RESAVE)
 
 

@@ -5,7 +5,7 @@ member names) is printed here as a rich `Text` (never parsed as markup: `[/]`, `
 text) with control characters made visible; findings themselves stay the text they are.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,26 +56,27 @@ def findings_table(
 ) -> Table:
     """Sheet, cell, severity, the rule's title and what to do, the indicator named (a clerk
     reads this; the codes are in `--format json`). With `with_file`, a first column says which
-    file (or the whole bloc) each is about."""
+    file (or the whole bloc) each is about. A sheet or cell column none of them has is left out."""
+    columns: list[tuple[str, Callable[[Finding], Text]]] = [
+        ("Tệp", lambda f: shown(Path(f.file).name) if f.file else Text("Toàn Khối")),
+        ("Trang", lambda f: shown(f.sheet or "")),
+        ("Ô", lambda f: shown(f.cell or "")),
+        ("Mức", lambda f: SEVERITY_WORDS[f.severity]),
+        ("Quy tắc", lambda f: shown(vocabulary.title(f.rule))),
+        ("Nội dung", lambda f: shown(vocabulary.content(f))),
+    ]
+    wanted = {
+        "Tệp": with_file,
+        "Trang": any(f.sheet for f in findings),
+        "Ô": any(f.cell for f in findings),
+    }
+    columns = [(title, cell) for title, cell in columns if wanted.get(title, True)]
     table = Table(show_header=True, header_style="bold", expand=False)
-    if with_file:
-        table.add_column("Tệp", overflow="fold")
-    table.add_column("Trang")
-    table.add_column("Ô")
-    table.add_column("Mức")
-    table.add_column("Quy tắc", overflow="fold")
-    table.add_column("Nội dung", overflow="fold")  # notes and warnings need no fixing
+    for title, _ in columns:
+        fold = title in ("Tệp", "Quy tắc", "Nội dung")
+        table.add_column(title, overflow="fold" if fold else "ellipsis")
     for f in findings:
-        row = [
-            shown(f.sheet or ""),
-            shown(f.cell or ""),
-            SEVERITY_WORDS[f.severity],
-            shown(vocabulary.title(f.rule)),
-            shown(vocabulary.content(f)),
-        ]
-        if with_file:
-            row.insert(0, shown(Path(f.file).name) if f.file else Text("Toàn Khối"))
-        table.add_row(*row)
+        table.add_row(*(cell(f) for _, cell in columns))
     return table
 
 

@@ -59,6 +59,7 @@ BUILTIN_RULES = frozenset(
         "ambiguous-column",
         "duplicate-info",
         "member-read-as",
+        "macro-workbook",
         "year-outside-bloc",
         "legacy-encoding",
         "jump-vs-previous",

@@ -38,6 +38,11 @@ class Annotated:
     stale: list[Path] = field(default_factory=list)  # copies of an earlier run, left as they were
 
 
+UNCOPIABLE = (
+    "Không tạo được bản có ghi chú cho {path}: openpyxl không mở lại được tệp này để chép; hãy "
+    "xem các lỗi ở trên và sửa trực tiếp trong tệp gốc."
+)
+
 def annotate_reports(
     reports: Iterable[FileReport], folder: Path, vocabulary: Vocabulary
 ) -> Annotated:
@@ -65,18 +70,18 @@ def annotate_reports(
             book = annotated_copy(report.path, findings, vocabulary)
             write_atomic(target, book.save)
         except OSError as exc:
-            result.problems.append(
-                f"Không tạo được bản có ghi chú cho {report.path}: {os_error_text(exc)}."
-            )
+            if exc.errno is not None:
+                result.problems.append(
+                    f"Không tạo được bản có ghi chú cho {report.path}: {os_error_text(exc)}."
+                )
+                continue
+            result.problems.append(UNCOPIABLE.format(path=report.path))  # openpyxl's IOError
             continue
         except IpstatError as exc:
             result.problems.append(f"Không tạo được bản có ghi chú cho {report.path}. {exc}")
             continue
         except (KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile):
-            result.problems.append(
-                f"Không tạo được bản có ghi chú cho {report.path}: openpyxl không mở lại được "
-                "tệp này để chép; hãy xem các lỗi ở trên và sửa trực tiếp trong tệp gốc."
-            )
+            result.problems.append(UNCOPIABLE.format(path=report.path))
             continue
         result.written.append(target)
         result.source_of[target] = report.path
@@ -101,8 +106,9 @@ def _unique_targets(reports: list[FileReport], folder: Path) -> list[Path]:
 
 
 def _copy_suffix(path: Path) -> str:
-    """A copy is always a workbook openpyxl writes: an `.xls` or `.ods` becomes `.xlsx`."""
-    return ".xlsx" if path.suffix.lower() in VALUES_ONLY else path.suffix
+    """A copy is always a workbook openpyxl writes, without macros: an `.xls`, `.ods` or
+    `.xlsm` becomes `.xlsx` (openpyxl drops the macros, and Excel refuses an `.xlsm` without)."""
+    return ".xlsx" if path.suffix.lower() in {*VALUES_ONLY, ".xlsm"} else path.suffix
 
 
 def _source_book(path: Path) -> "Workbook":

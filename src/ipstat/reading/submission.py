@@ -17,6 +17,11 @@ from ipstat.reading.self_scores import read_self_scores
 from ipstat.reading.tables import read_table
 from ipstat.reading.workbook import open_workbook
 
+MACROS_NOT_RUN = (
+    "Sổ làm việc có macro (.xlsm): ipstat đọc các số đã lưu trong tệp và không chạy macro; số "
+    "do macro tính mà chưa lưu thì không có ở đây."
+)
+
 if TYPE_CHECKING:
     from ipstat.contract.scoring_table import ScoringTable
 
@@ -35,6 +40,8 @@ def read_submission(
         if is_annotated(book.sheet_names):
             raise OwnOutputError(ANNOTATED_REASON, ANNOTATED_ACTION)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
+        if path.suffix.lower() == ".xlsm":
+            reading.add("macro-workbook", MACROS_NOT_RUN)
         if book.has_sheet(form.registration_sheet.name):
             read_registration(book, reading, scoring)
             return reading.submission, reading.findings
