@@ -215,7 +215,9 @@ def inbox_status(
             findings.append(doubt_finding(doubt, contract))
     named_paths = {s.path for s in named}
     unmatched = [
-        Unmatched(r.path, _reason(r, contract.vocabulary)) for r in validation.report.files if r.path not in named_paths
+        Unmatched(r.path, _reason(r, contract.vocabulary))
+        for r in validation.report.files
+        if r.path not in named_paths
     ]
     unmatched.extend(Unmatched(Path(s.file), f"{s.reason}; {s.action}.") for s in skipped)
     unmatched.sort(key=lambda u: u.file.name)

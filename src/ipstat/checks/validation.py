@@ -57,7 +57,9 @@ class Validation:
 READ_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})  # .xlsm: values, never macros
 
 RESAVE = "hãy mở bằng Excel và lưu lại dạng .xlsx (Sổ làm việc Excel) rồi chạy lại"
-ASK_FOR_WORKBOOK = "số liệu không đọc được từ tệp này; hãy đề nghị thành viên gửi biểu bằng tệp Excel"
+ASK_FOR_WORKBOOK = (
+    "số liệu không đọc được từ tệp này; hãy đề nghị thành viên gửi biểu bằng tệp Excel"
+)
 # Why a file of a folder is not read, by suffix, and what to do; any other suffix gets OTHER.
 SKIP_REASONS = {
     ".xlsb": ("sổ làm việc nhị phân (.xlsb), ipstat không đọc", RESAVE),

@@ -49,7 +49,8 @@ class SchemaFormat(StrEnum):
 Paths = Annotated[
     list[Path],
     typer.Argument(
-        metavar="ĐƯỜNG_DẪN...", help="Tệp biểu (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa các tệp."
+        metavar="ĐƯỜNG_DẪN...",
+        help="Tệp biểu (.xlsx, .xlsm, .xls, .ods) hoặc thư mục chứa các tệp.",
     ),
 ]
 
