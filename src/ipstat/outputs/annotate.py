@@ -43,6 +43,7 @@ UNCOPIABLE = (
     "xem các lỗi ở trên và sửa trực tiếp trong tệp gốc."
 )
 
+
 def annotate_reports(
     reports: Iterable[FileReport], folder: Path, vocabulary: Vocabulary
 ) -> Annotated:
