@@ -278,3 +278,53 @@ def test_day_counts_are_written_the_vietnamese_way(inbox: Path, contract: Contra
     write_letters(late, contract, out, today=dt.date(2026, 11, 25))
     text = (out / "thu-nhac-ha-noi-2017.md").read_text(encoding="utf-8")
     assert "đã quá hạn 3.231 ngày" in text
+
+
+def test_a_letter_asks_only_what_needs_doing_and_names_each_indicator_once(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """A note (a name read another way) is not something to review; the indicator's name is
+    said once a line whichever way the rule's sentence is written."""
+    folder = tmp_path / "hop-thu"
+    folder.mkdir()
+    values: dict[str, Any] = {
+        "workers": "12.345,6",
+        "ddi_new_capital": -5,
+        "zones_operating": None,
+        "budget_vnd": "477,86",
+        "zones_planned_area": 10,
+    }
+    make_workbook("hop-thu/bac-ninh.xlsx", member="Bac Ninh", year=2017, values=values)
+    inbox_status = track(folder, contract, now=dt.datetime(2018, 1, 15, 9, 0)).status
+    entry = next(m for m in inbox_status.members if m.member.name == "Bắc Ninh")
+    assert entry.version is not None
+    assert {f.rule for f in entry.version.findings if f.severity == "note"} == {"member-read-as"}
+    letter = render_letters(inbox_status, contract, None, dt.date(2018, 1, 17))[
+        "thu-nhac-bac-ninh-2017"
+    ]
+    assert "Bac Ninh" not in letter and "được đọc là" not in letter
+    errors = [f for f in entry.version.findings if f.is_error]
+    warnings = [f for f in entry.version.findings if f.severity == "warning"]
+    assert f"còn {len(errors):02d} lỗi" in letter and f"xem lại {len(warnings):02d} điểm" in letter
+    labels = [i.label for i in contract.form.indicators]
+    lines = [line for line in letter.splitlines() if line[:1].isdigit()]
+    assert len(lines) == len(errors) + len(warnings)
+    for line in lines:
+        for label in labels:
+            assert line.count(label) <= 1, line
+
+
+def test_the_attached_copy_of_an_xls_is_named_as_annotate_writes_it(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    from ipstat.outputs.letters import letter_context
+    from tests.legacy_books import to_xls
+
+    folder = tmp_path / "hop-thu"
+    folder.mkdir()
+    xlsx = make_workbook(member="Bắc Ninh", year=2017, values={"workers": -5})
+    to_xls(xlsx, folder / "bac-ninh.xls")
+    inbox_status = track(folder, contract, now=dt.datetime(2018, 1, 15, 9, 0)).status
+    entry = next(m for m in inbox_status.members if m.member.name == "Bắc Ninh")
+    context = letter_context(entry, inbox_status, contract, dt.date(2018, 1, 17))
+    assert context["tep"] == "bac-ninh.xls" and context["ban_ghi_chu"] == "bac-ninh.xlsx"

@@ -97,13 +97,18 @@ def _unique_targets(reports: list[FileReport], folder: Path) -> list[Path]:
     targets = []
     for report in reports:
         stem, suffix = report.path.stem, _copy_suffix(report.path)
-        name, number = stem + suffix, 1
+        name, number = copy_name(report.path), 1
         while name.casefold() in taken:
             number += 1
             name = f"{stem} ({number}){suffix}"
         taken.add(name.casefold())
         targets.append(folder / name)
     return targets
+
+
+def copy_name(path: Path) -> str:
+    """The annotated copy's name, as a letter names the attachment (`bieu.xls` → `bieu.xlsx`)."""
+    return path.stem + _copy_suffix(path)
 
 
 def _copy_suffix(path: Path) -> str:

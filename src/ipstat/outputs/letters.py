@@ -13,6 +13,7 @@ from ipstat.base.formatting import format_date, format_datetime
 from ipstat.base.resources import data_dir
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.contract.model import Contract
+from ipstat.outputs.annotate import copy_name
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.render import render_template
 from ipstat.outputs.word import markdown_to_word
@@ -38,8 +39,8 @@ def letter_filename(status: MemberStatus, year: int) -> str:
 def _cells(
     findings: list[Finding], errors: bool, vocabulary: Vocabulary
 ) -> list[dict[str, str | None]]:
-    """Each finding as a letter lists it: its place with the indicator's name (`Ô D26 (Số KCN
-    đã đi vào hoạt động): …`), never the internal code, which stays in `ma`."""
+    """The errors, or the warnings, as a letter lists them: the place with the indicator's name
+    (`Ô D26 (Số KCN đã đi vào hoạt động): …`), never the internal code, which stays in `ma`."""
     return [
         {
             "trang": f.sheet or "",
@@ -49,7 +50,7 @@ def _cells(
             "noi_dung": vocabulary.told(f),
         }
         for f in findings
-        if f.is_error == errors
+        if (f.is_error if errors else f.severity == "warning")  # a note asks nothing of anyone
     ]
 
 
@@ -95,7 +96,7 @@ def letter_context(
         "nhan_luc": format_datetime(version.received) if version else None,
         # on time is judged by the first version: when it is not the one in force, say when
         "nhan_dau_luc": format_datetime(entry.superseded[0].received) if entry.superseded else None,
-        "ban_ghi_chu": version.file.name if version else None,  # as `--annotate` names it
+        "ban_ghi_chu": copy_name(version.file) if version else None,  # as `--annotate` names it
         "loi": errors,
         "canh_bao": warnings,
         "so_loi": count(len(errors)),
