@@ -36,11 +36,13 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
     def count(value: int | Decimal) -> Markdown:
         return Markdown(count_text(value))
 
-    def unit(name: str) -> Markdown:
-        member = document["members"][name]
-        return Markdown(f"{markdown_text(member['unit'])} ({points(member['total'])} điểm)")
+    def board(name: str) -> Markdown:
+        return Markdown(markdown_text(document["members"][name]["unit"]))
 
-    env.filters.update({"diem": points, "so_luong": count, "ten_dv": unit})
+    def unit(name: str) -> Markdown:
+        return Markdown(f"{board(name)} ({points(document['members'][name]['total'])} điểm)")
+
+    env.filters.update({"diem": points, "so_luong": count, "ten_dv": unit, "ban": board})
     try:
         return env.get_template(path.name).render(_context(document))
     except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
