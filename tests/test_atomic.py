@@ -2,6 +2,8 @@
 
 import errno
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,6 +19,7 @@ from ipstat.outputs.atomic import (
     STALE_SECONDS,
     TEMP_PREFIX,
     OutputError,
+    StoppedAfterWriting,
     Writer,
     clean_stale,
     write_all_atomic,
@@ -191,6 +194,101 @@ def test_stale_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> No
         ["a.json", fresh.name, not_ours.name]
     )
     assert clean_stale(tmp_path, now=time.time() + 2 * STALE_SECONDS) == [fresh]
+
+
+def test_the_files_of_a_writer_that_is_gone_are_removed_at_once(tmp_path: Path) -> None:
+    """A run killed with SIGKILL leaves its files; the next run sees that their process is
+    gone (its id is in their names) and does not wait an hour."""
+    from ipstat.outputs.atomic import _own_prefix
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    ours = _own_prefix()
+    theirs = ours.replace(f"-{os.getpid()}-", f"-{gone.pid}-")
+    dead = [tmp_path / (theirs + "abc.tmp"), tmp_path / (theirs + "abc.bak")]
+    running = tmp_path / (ours + "writing.tmp")  # this process: a run going on now
+    elsewhere = tmp_path / f"{TEMP_PREFIX}0badc0de-{gone.pid}-x.tmp"  # another machine's
+    for path in [*dead, running, elsewhere]:
+        path.write_text("x", encoding="utf-8")
+    write_all_atomic({tmp_path / "a.json": writer("new")})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["a.json", running.name, elsewhere.name]
+    )
+
+
+def test_ctrl_c_before_the_last_replacement_leaves_the_old_files(tmp_path: Path) -> None:
+    targets = [tmp_path / f"out{i}.txt" for i in range(3)]
+    for target in targets:
+        target.write_text("old", encoding="utf-8")
+    real_replace = os.replace
+
+    def replace(source: Path, target: Path) -> None:
+        if Path(target) == targets[2]:
+            raise KeyboardInterrupt
+        real_replace(source, target)
+
+    os.replace = replace  # type: ignore[assignment]
+    try:
+        with pytest.raises(KeyboardInterrupt) as stopped:
+            write_all_atomic({t: writer("new") for t in targets})
+    finally:
+        os.replace = real_replace
+    assert not isinstance(stopped.value, StoppedAfterWriting)
+    assert contents(tmp_path) == dict.fromkeys([t.name for t in targets], "old")
+
+
+def test_ctrl_c_after_the_last_replacement_says_the_files_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+    real_unlink = Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self.suffix == ".bak" and target.read_text(encoding="utf-8") == "new":
+            raise KeyboardInterrupt  # removing the old file's backup: all are in place
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(StoppedAfterWriting) as stopped:
+        write_all_atomic({target: writer("new")})
+    assert stopped.value.written == [target] and target.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.parametrize("when", ["writing", "after"])
+def test_ctrl_c_during_aggregate_says_what_it_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    out = tmp_path / "ket-qua"
+    assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    if when == "writing":
+
+        def interrupted(path: Path, document: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr("ipstat.commands.aggregate.write_consolidated", interrupted)
+    else:
+        real_unlink = Path.unlink
+
+        def unlink(self: Path, missing_ok: bool = False) -> None:
+            replaced = (out / "bao-cao-2016.md").stat().st_ino != last  # the last one replaced
+            if self.suffix == ".bak" and replaced:  # removing the old files' backups
+                raise KeyboardInterrupt
+            real_unlink(self, missing_ok=missing_ok)
+
+        last = (out / "bao-cao-2016.md").stat().st_ino
+
+        monkeypatch.setattr(Path, "unlink", unlink)
+    result = CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)])
+    assert result.exit_code == 130 and "Traceback" not in result.stderr
+    if when == "writing":
+        assert result.stderr.strip() == "ipstat: đã dừng; không tệp nào bị thay."
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    else:
+        assert result.stderr.startswith("ipstat: đã dừng, sau khi đã ghi xong: ")
+        assert str(out / "tong-hop-2016.xlsx") in result.stderr
 
 
 def test_outputs_are_ordinary_files(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from typer.core import TyperGroup
 
 from ipstat.base.errors import os_error_text
 from ipstat.base.visible import visible
+from ipstat.outputs.atomic import StoppedAfterWriting
 
 
 def _click_class(name: str) -> Any:
@@ -303,7 +304,26 @@ class VietnameseContext(typer.Context):
         if self.refuses_extra_args and self.args and not self.resilient_parsing:
             extra = " ".join(visible(word) for word in self.args)
             raise UsageError(f"thừa tham số: {extra}.", self)
-        return super().invoke(callback, *args, **kwargs)
+        try:
+            return super().invoke(callback, *args, **kwargs)
+        except KeyboardInterrupt as exc:  # typer would end silently with 130
+            print(stopped(self.command.name, exc), file=sys.stderr)
+            raise typer.Exit(130) from None
+
+
+# Commands whose outputs are replaced all together or not at all (outputs/atomic.py).
+ALL_OR_NONE = frozenset({"aggregate", "score", "history", "report", "template"})
+
+
+def stopped(command: str | None, exc: KeyboardInterrupt) -> str:
+    """What Ctrl-C left: for the commands that replace their outputs together, whether they
+    were replaced."""
+    if isinstance(exc, StoppedAfterWriting):
+        names = ", ".join(visible(str(path)) for path in exc.written)
+        return f"ipstat: đã dừng, sau khi đã ghi xong: {names}."
+    if command in ALL_OR_NONE:
+        return "ipstat: đã dừng; không tệp nào bị thay."
+    return "ipstat: đã dừng."
 
 
 COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")

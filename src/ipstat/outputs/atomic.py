@@ -6,37 +6,56 @@ replacement fails (on Windows a file open in Excel or Word cannot be replaced), 
 replaced are put back, so the folder holds the outputs of one run, never a mix of two.
 """
 
+import hashlib
 import os
 import shutil
+import socket
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from ipstat.base.errors import IpstatError, os_error_text
 
 Writer = Callable[[Path], None]
 
-TEMP_PREFIX = ".ipstat-"  # our own temporary files: `.ipstat-<random>.tmp` and `….bak`
+TEMP_PREFIX = ".ipstat-"  # our own temporary files: `.ipstat-<host>-<pid>-<random>.tmp`, `….bak`
 TEMP_SUFFIXES = (".tmp", ".bak")
-STALE_SECONDS = 3600  # older than any run: left by a run that was killed
+STALE_SECONDS = 3600  # older than any run: left by a run that was killed (on another machine)
 
 
 class OutputError(IpstatError):
     """An output could not be written (no such folder, no permission, a folder in the way)."""
 
 
+class StoppedAfterWriting(KeyboardInterrupt):
+    """Ctrl-C once every output was in place: the run's files are written, and say so."""
+
+    def __init__(self, written: list[Path]) -> None:
+        super().__init__()
+        self.written = written
+
+
 def write_all_atomic(outputs: dict[Path, Writer]) -> None:
     """All the outputs are replaced together, or none is; the message names the file that
-    failed and says in Vietnamese what to do."""
+    failed and says in Vietnamese what to do. Ctrl-C before the last replacement puts the old
+    files back (a `KeyboardInterrupt`); after it, it is a `StoppedAfterWriting`."""
     staged: dict[Path, Path] = {}
     try:
         for target, write in outputs.items():
             staged[target] = _stage(target, write)
-        _replace_all(staged)
-    finally:
+        backups = _replace_all(staged)
+    except BaseException:
         for temporary in staged.values():
             temporary.unlink(missing_ok=True)
+        raise
+    try:
+        for backup in backups:
+            backup.unlink(missing_ok=True)
+    except KeyboardInterrupt as exc:
+        raise StoppedAfterWriting(list(outputs)) from exc
 
 
 def _stage(target: Path, write: Writer) -> Path:
@@ -70,7 +89,7 @@ def _make_temporary(target: Path) -> Path:
         )
     clean_stale(folder)
     try:
-        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+        handle, name = tempfile.mkstemp(prefix=_own_prefix(), suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
     os.close(handle)
@@ -89,8 +108,9 @@ def _fill(target: Path, temporary: Path, write: Writer) -> None:
         raise
 
 
-def _replace_all(staged: dict[Path, Path]) -> None:
-    """Replace every target; on the first failure put back those already replaced."""
+def _replace_all(staged: dict[Path, Path]) -> list[Path]:
+    """Replace every target; on the first failure put back those already replaced. The old
+    files' backups, for the caller to remove once all are in place."""
     done: list[tuple[Path, Path | None]] = []  # target, backup of its old content (or None)
     try:
         for target, temporary in staged.items():
@@ -112,9 +132,7 @@ def _replace_all(staged: dict[Path, Path]) -> None:
                 + "; ".join(unrestored)
             ) from None
         raise
-    for _, backup in done:
-        if backup is not None:
-            backup.unlink(missing_ok=True)
+    return [backup for _, backup in done if backup is not None]
 
 
 def _replace_message(target: Path, exc: OSError) -> str:
@@ -131,7 +149,7 @@ def _backup(target: Path) -> Path | None:
     try:
         if not target.exists():
             return None
-        handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".bak", dir=target.parent)
+        handle, name = tempfile.mkstemp(prefix=_own_prefix(), suffix=".bak", dir=target.parent)
         os.close(handle)
     except OSError as exc:
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
@@ -166,8 +184,10 @@ def _restore(done: list[tuple[Path, Path | None]]) -> list[str]:
 
 
 def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
-    """Remove our temporary files older than STALE_SECONDS (a run killed with SIGKILL cannot
-    remove its own); files of a run going on now are younger, and other names are not ours."""
+    """Remove the temporary files of runs that are over: at once those of a process of this
+    machine that no longer runs (killed with SIGKILL, it could not remove its own), and any
+    older than STALE_SECONDS (a run on another machine sharing the folder). Files of a run
+    going on now are kept, and other names are not ours."""
     limit = (time.time() if now is None else now) - STALE_SECONDS
     removed: list[Path] = []
     try:
@@ -176,12 +196,58 @@ def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
         return removed
     for path in candidates:
         try:
-            if path.suffix in TEMP_SUFFIXES and path.is_file() and path.stat().st_mtime < limit:
+            if path.suffix not in TEMP_SUFFIXES or not path.is_file():
+                continue
+            writer = _writer_of(path.name)
+            if (writer is not None and not _alive(writer)) or path.stat().st_mtime < limit:
                 path.unlink()
                 removed.append(path)
         except OSError:
             continue
     return removed
+
+
+def _own_prefix() -> str:
+    """`.ipstat-<host>-<pid>-`: which process of which machine wrote a temporary file."""
+    return f"{TEMP_PREFIX}{_host()}-{os.getpid()}-"
+
+
+@cache
+def _host() -> str:
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _writer_of(name: str) -> int | None:
+    """The process id in a temporary file's name, when it was written on this machine."""
+    host, _, rest = name.removeprefix(TEMP_PREFIX).partition("-")
+    pid = rest.partition("-")[0]
+    return int(pid) if host == _host() and pid.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a process we may not signal runs too)."""
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        import ctypes  # noqa: PLC0415
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _umask() -> int:
