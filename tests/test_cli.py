@@ -67,13 +67,13 @@ def test_folder_without_workbooks_exits_2(tmp_path: Path) -> None:
 def test_lock_files_and_other_files_are_skipped(make_workbook: Make, tmp_path: Path) -> None:
     make_workbook()
     (tmp_path / "~$wb0.xlsx").write_bytes(b"lock")
-    (tmp_path / "notes.docx").write_bytes(b"x")
+    (tmp_path / "notes.txt").write_bytes(b"x")
     (tmp_path / ".hidden.xlsx").write_bytes(b"x")
     code, out, _ = run("validate", "--format", "json", str(tmp_path))
     assert code == 0 and json.loads(out)["findings"] == []
     [skipped] = json.loads(out)["skipped"]
-    assert skipped["file"] == str(tmp_path / "notes.docx")
-    assert skipped["reason"] == "không phải biểu báo cáo (.xlsx, .xls hoặc .ods)"
+    assert skipped["file"] == str(tmp_path / "notes.txt")
+    assert skipped["reason"] == "không phải biểu báo cáo (.xlsx, .xlsm, .xls hoặc .ods)"
     assert ".xlsx" in skipped["action"]
 
 
@@ -149,11 +149,19 @@ def test_template_never_overwrites_a_file_unasked(make_workbook: Make, tmp_path:
     assert code == 0 and filled.read_bytes() != before
 
 
-def test_template_for_a_non_member_exits_2(tmp_path: Path) -> None:
-    assert (
-        run("template", "--year", "2016", "--member", "Atlantis", "-o", str(tmp_path / "x.xlsx"))[0]
-        == 2
-    )
+def test_template_for_a_non_member_exits_2_and_lists_the_members(tmp_path: Path) -> None:
+    code, _, err = run("template", "--year", "2017", "--member", "Lào Cai", "-o", str(tmp_path))
+    assert code == 2 and "“Lào Cai” không phải là thành viên của Khối" in err
+    assert "Các thành viên: Vĩnh Phúc, Ninh Bình, Hà Nam," in err  # as status and validate say
+    code, _, err = run("template", "--year", "2017", "--member", "Ha Nm", "-o", str(tmp_path))
+    assert code == 2 and "Có phải là “Hà Nam”?" in err
+
+
+def test_the_list_of_commands_is_never_cut() -> None:
+    """click shortens a description to the width: each command's first sentence is short."""
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    listing = result.stdout.split("Lệnh:")[1].strip().splitlines()
+    assert len(listing) == 8 and not any(line.rstrip().endswith("...") for line in listing)
 
 
 def test_schema_table_and_json_schema() -> None:

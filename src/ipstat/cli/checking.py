@@ -115,7 +115,7 @@ def status(
     previous: PreviousOption = None,
     schemas: SchemasOption = None,
 ) -> None:
-    """Ai đã nộp, ai cần sửa, ai chưa nộp; đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
+    """Ai đã nộp, ai cần sửa, ai chưa nộp. Đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
     import datetime as dt  # noqa: PLC0415
 
     from ipstat.base.visible import visible  # noqa: PLC0415

@@ -69,7 +69,8 @@ def aggregate(
     ] = None,
     latest: LatestOption = False,
 ) -> None:
-    """Kiểm tra và tổng hợp cả Khối; ghi bảng .xlsx, tài liệu .json và dự thảo báo cáo .md."""
+    """Tổng hợp số liệu cả Khối. Kiểm tra mọi biểu, rồi ghi bảng .xlsx, tài liệu .json và dự thảo
+    báo cáo .md."""
     from ipstat.commands.aggregate import publish  # noqa: PLC0415
 
     contract = load_contract_or_fail(schemas, bloc)
@@ -115,7 +116,7 @@ def report(
         ReportFormat, typer.Option("--format", help="md: văn bản Markdown; docx: tệp Word.")
     ] = ReportFormat.md,
 ) -> None:
-    """Viết lại dự thảo báo cáo từ một tệp tổng hợp JSON, với mẫu mặc định hoặc mẫu riêng."""
+    """Viết lại dự thảo báo cáo từ tệp tổng hợp JSON. Với mẫu mặc định hoặc mẫu riêng."""
     from ipstat.commands.report import report as write_report  # noqa: PLC0415
 
     try:
@@ -168,7 +169,7 @@ def history(
     ] = None,
     schemas: SchemasOption = None,
 ) -> None:
-    """Số liệu của Khối qua các năm: bảng dữ liệu, bảng tính có biểu đồ, và phần lời về xu hướng."""
+    """Số liệu của Khối qua các năm. Bảng dữ liệu, bảng tính có biểu đồ, và phần lời về xu hướng."""
     from ipstat.commands.history import FORMATS, write_history  # noqa: PLC0415
 
     contract = load_contract_or_fail(schemas, bloc)

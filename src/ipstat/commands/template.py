@@ -11,7 +11,7 @@ from ipstat.bloc.compare import read_last_year
 from ipstat.contract.blocs import Member
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import write_all_atomic
-from ipstat.reading.members import match_member
+from ipstat.reading.members import match_member, not_a_member
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -93,11 +93,10 @@ def _targets(request: FormRequest, contract: Contract) -> list[tuple[Member | No
         return [(m, folder / filename(request.year, m)) for m in contract.bloc.members]
     chosen = None
     if request.member:
-        chosen = match_member(request.member, contract.bloc, contract.form.member_prefixes)
+        prefixes = contract.form.member_prefixes
+        chosen = match_member(request.member, contract.bloc, prefixes)
         if chosen is None:
-            raise InputError(
-                f"“{visible(request.member)}” không phải là thành viên của {contract.bloc.name}."
-            )
+            raise InputError(not_a_member(request.member, contract.bloc, prefixes))
     return [(chosen, request.output or Path(filename(request.year, chosen)))]
 
 

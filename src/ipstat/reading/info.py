@@ -4,7 +4,7 @@ and the names the bloc's documents print."""
 from ipstat.base.visible import visible
 from ipstat.contract.blocs import FIRST_YEAR, LAST_YEAR
 from ipstat.reading.located import Reading
-from ipstat.reading.members import closest_member, former_member, is_exact_name, match_member
+from ipstat.reading.members import is_exact_name, match_member, not_a_member
 from ipstat.reading.tables import Table, coded_rows, report_error_value
 from ipstat.reading.values import Cell, cell_text
 
@@ -98,18 +98,9 @@ def _read_member(text: str, sheet: str, cell: str, reading: Reading) -> None:
                 code="tinh",
             )
         return
-    merged = former_member(text, contract.bloc, contract.form.member_prefixes)
-    if merged is not None:
-        old, merged_into = merged
-        hint = f" {old} nay thuộc {merged_into}: hãy ghi “{merged_into}”."
-    else:
-        guess = closest_member(text, contract.bloc, contract.form.member_prefixes)
-        hint = f" Có phải là “{guess}”?" if guess else ""
-    members = ", ".join(contract.bloc.names)
     reading.add(
         "unknown-member",
-        f"“{text}” không phải là thành viên của {contract.bloc.name}.{hint} "
-        f"Các thành viên: {members}.",
+        not_a_member(text, contract.bloc, contract.form.member_prefixes),
         sheet=sheet,
         cell=cell,
         code="tinh",

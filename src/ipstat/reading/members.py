@@ -7,6 +7,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from ipstat.base.text import fold, strip_marks
+from ipstat.base.visible import visible
 from ipstat.contract.blocs import Bloc, Member
 
 
@@ -79,6 +80,22 @@ def closest_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str | No
     keys = member_index(bloc, prefixes).names
     found = difflib.get_close_matches(member_key(name, prefixes), list(keys), n=1, cutoff=0.6)
     return keys[found[0]] if found else None
+
+
+def not_a_member(name: str, bloc: Bloc, prefixes: tuple[str, ...]) -> str:
+    """`“Lào Cai” không phải là thành viên của Khối …. Có phải là …? Các thành viên: …`: the
+    same sentence wherever a name is given, a workbook's cell or the command line."""
+    merged = former_member(name, bloc, prefixes)
+    if merged is not None:
+        old, merged_into = merged
+        hint = f" {old} nay thuộc {merged_into}: hãy ghi “{merged_into}”."
+    else:
+        guess = closest_member(name, bloc, prefixes)
+        hint = f" Có phải là “{guess}”?" if guess else ""
+    return (
+        f"“{visible(name)}” không phải là thành viên của {bloc.name}.{hint} "
+        f"Các thành viên: {', '.join(bloc.names)}."
+    )
 
 
 def named_in(member: Member, file_name: str) -> bool:
