@@ -341,3 +341,23 @@ def test_a_copy_that_cannot_be_written_is_one_sentence_then_the_reason(
     [problem] = result.problems
     assert problem.startswith(f"Không tạo được bản có ghi chú cho {source}. ")
     assert ": Không" not in problem
+
+
+def test_a_long_sheet_name_stays_in_its_column_and_links_keep_the_sheets_font(
+    make_workbook: Make, tmp_path: Path, vocabulary: Vocabulary
+) -> None:
+    def self_scores(book: openpyxl.Workbook) -> None:
+        book.create_sheet("Tự chấm điểm")["D5"] = 120
+
+    source = make_workbook(edit=self_scores)
+    findings = [hostile(source, sheet="Tự chấm điểm", cell="D5", message="quá điểm tối đa")]
+    [copy] = annotate_reports(
+        [FileReport(source, findings, [])], tmp_path / "out", vocabulary
+    ).written
+    listing = openpyxl.load_workbook(copy)[SHEET]
+    assert listing["B5"].value == "Tự chấm điểm"
+    width = listing.column_dimensions["B"].width
+    assert width is not None and width >= len("Tự chấm điểm") + 2
+    link, text = listing["C5"], listing["D5"]
+    assert link.hyperlink is not None and link.font.u == "single"
+    assert (link.font.sz, link.font.name) == (text.font.sz, text.font.name)

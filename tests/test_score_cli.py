@@ -133,6 +133,8 @@ def test_template_workbooks_score_rank_and_propose(year_files: dict[str, Path]) 
     assert len(sources) == 4 * 10  # every point of every member
     plan = next(r for r in sources if r[:2] == ("Hà Nam", "I.1"))
     assert "kế hoạch 190" in str(plan[4]) and "Đăng ký!D5" in str(plan[5])
+    texts = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert not any("`" in c for c in texts if isinstance(c, str))  # a clerk reads no Markdown
 
 
 def test_adjustments_round_trip_through_the_written_workbook(

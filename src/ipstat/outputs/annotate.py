@@ -4,6 +4,7 @@ and a first sheet listing what to fix with links to the cells. The original is n
 import re
 import warnings
 import zipfile
+from copy import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,11 +257,14 @@ def _findings_sheet(book: "Workbook", findings: list[Finding], vocabulary: Vocab
             link.hyperlink = Hyperlink(
                 ref=link.coordinate, location=_link_location(finding.sheet, finding.cell)
             )
-            link.style = "Hyperlink"
+            # the look of a link in the font of the sheet (the built-in style has its own size)
+            link.font = copy(link.font) + Font(color="0563C1", underline="single")
         _text(sheet.cell(row=row, column=4), vocabulary.name(finding.code))
         _text(sheet.cell(row=row, column=5), vocabulary.title(finding.rule))
         _text(sheet.cell(row=row, column=6), finding.text)
-    for letter, width in zip("ABCDEF", (10, 12, 8, 24, 26, MESSAGE_WIDTH), strict=True):
+    longest_sheet = max((len(f.sheet or "") for f in findings), default=0)
+    widths = (10, max(12, longest_sheet + 4), 8, 24, 26, MESSAGE_WIDTH)  # a sheet name on a line
+    for letter, width in zip("ABCDEF", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     book.active = 0
     _printable_findings(sheet)

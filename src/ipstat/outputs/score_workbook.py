@@ -171,8 +171,8 @@ def _adjustments(
     sheet.write(
         0,
         0,
-        "Điều chỉnh điểm của Thường trực Khối (ghi thêm dòng, rồi chạy lại "
-        "`ipstat score … --adjustments` với tệp này)",
+        "Điều chỉnh điểm của Thường trực Khối (ghi thêm dòng, rồi chạy lại lệnh "
+        "ipstat score … --adjustments với tệp này)",
         styles["bold"],
     )
     _header(sheet, styles["header"], list(ADJUSTMENT_HEADER), list(ADJUSTMENT_WIDTHS))
