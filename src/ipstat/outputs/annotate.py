@@ -4,8 +4,8 @@ and a first sheet listing what to fix with links to the cells. The original is n
 import re
 import warnings
 import zipfile
-from copy import copy
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
