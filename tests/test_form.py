@@ -29,10 +29,22 @@ def test_a_filled_form_validates_clean(tmp_path: Path, contract: Contract) -> No
     assert submission is not None and submission.member == "Hà Nam" and submission.year == 2016
 
 
-def test_a_blank_form_asks_for_every_value(tmp_path: Path, contract: Contract) -> None:
+def test_a_blank_form_is_one_error_not_one_per_cell(tmp_path: Path, contract: Contract) -> None:
     path = write_form(tmp_path / "blank.xlsx", contract, 2017)
     _, findings = read_submission(path, contract)
-    assert sorted(f.rule for f in findings) == ["missing-info"] + ["missing-value"] * 32
+    assert sorted(f.rule for f in findings) == ["blank-form", "missing-info"]
+
+
+def test_a_form_with_one_figure_asks_for_every_other_value(
+    tmp_path: Path, contract: Contract
+) -> None:
+    path = write_form(tmp_path / "one.xlsx", contract, 2017)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Chỉ tiêu"]
+    next(r for r in sheet.iter_rows() if r[0].value == "workers")[3].value = 100
+    book.save(path)
+    _, findings = read_submission(path, contract)
+    assert sorted(f.rule for f in findings) == ["missing-info"] + ["missing-value"] * 31
 
 
 def test_form_layout_validation_and_protection(tmp_path: Path, contract: Contract) -> None:

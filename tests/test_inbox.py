@@ -534,3 +534,20 @@ def test_a_narrow_terminal_folds_names_but_keeps_dates_whole(
     out = io.StringIO()
     print_status(Console(file=out, width=80), status_of(inbox, contract))
     assert "15/01/2018 09:30" in out.getvalue() and "…" not in out.getvalue()
+
+
+def test_blank_forms_are_not_submissions_and_leave_no_ledger(tmp_path: Path) -> None:
+    """The forms `template --all` wrote, dropped in the inbox: nobody has sent anything."""
+    inbox = tmp_path / "hop-thu"
+    runner = CliRunner()
+    made = runner.invoke(app, ["template", "--year", "2017", "--all", "-o", str(inbox)])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(app, ["status", str(inbox), "--year", "2017", "--format", "json"])
+    document = json.loads(result.stdout)
+    assert [m["status"] for m in document["members"]] == ["chua-nop"] * 11
+    assert len(document["unmatched"]) == 11
+    assert all("biểu mẫu trống" in u["reason"] for u in document["unmatched"])
+    assert not (inbox / LEDGER_NAME).exists()
+    one = sorted(inbox.glob("*.xlsx"))[0]
+    checked = runner.invoke(app, ["validate", "--format", "json", str(one)])
+    assert [f["rule"] for f in json.loads(checked.stdout)["findings"]] == ["blank-form"]

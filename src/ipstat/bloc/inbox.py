@@ -36,7 +36,15 @@ if TYPE_CHECKING:
 
 Status = Literal["chua-nop", "can-sua", "da-tiep-nhan"]
 # Why a file names no member, most telling first.
-_UNMATCHED_RULES = ("unreadable-file", "unknown-member", "missing-sheet", "missing-header")
+# Why a workbook of the inbox is no member's version, in this order; a blank form is not a
+# submission (the form as sent out, returned or dropped in the folder).
+_UNMATCHED_RULES = (
+    "unreadable-file",
+    "unknown-member",
+    "missing-sheet",
+    "missing-header",
+    "blank-form",
+)
 
 
 @dataclass
@@ -183,7 +191,9 @@ def inbox_status(
             "hãy cho hạn nộp bằng --deadline YYYY-MM-DD."
         )
     reports = {r.path: r for r in validation.report.files}
-    named = [s for s in validation.submissions if s.member is not None]
+    named = [
+        s for s in validation.submissions if s.member is not None and not _blank(reports[s.path])
+    ]
     versions: dict[str, list[Version]] = {}
     for sha, copies in sorted(by_content(named).items()):
         first, paths = copies[0], [s.path for s in copies]
@@ -275,6 +285,10 @@ def _member_status(
     older = ordered_versions[:-1]
     found = MemberStatus(member, status, current, older, late <= 0, max(late, 0))
     return found, doubt
+
+
+def _blank(report: FileReport) -> bool:
+    return any(f.rule == "blank-form" for f in report.findings)
 
 
 def _reason(report: FileReport, vocabulary: Vocabulary) -> str:

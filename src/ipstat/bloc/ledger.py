@@ -117,7 +117,8 @@ class Ledger:
 def open_ledger(folder: Path) -> Iterator[Ledger]:
     """The ledger of `folder`, created if absent, in one transaction: committed when the block
     ends normally, rolled back on any exception (an interrupted run changes nothing, and the
-    first run of a folder, interrupted, leaves no ledger)."""
+    first run of a folder, interrupted, leaves no ledger). A folder with nothing received yet
+    gets no ledger."""
     path = ledger_path(folder)
     existed = path.exists()
     try:
@@ -137,6 +138,9 @@ def open_ledger(folder: Path) -> Iterator[Ledger]:
         except BaseException:
             connection.execute("ROLLBACK")
             raise
+        if not existed and not ledger.entries:  # nothing received: no ledger to leave
+            connection.execute("ROLLBACK")
+            return
         try:
             connection.execute("COMMIT")
         except sqlite3.Error as exc:

@@ -59,6 +59,7 @@ BUILTIN_RULES = frozenset(
         "ambiguous-column",
         "duplicate-info",
         "member-read-as",
+        "blank-form",
         "macro-workbook",
         "year-outside-bloc",
         "legacy-encoding",

@@ -17,6 +17,7 @@ def read_figures(table: Table, reading: Reading, require_all: bool = True) -> di
     """The indicators' rows, each read once; returns the row of each code found."""
     catalogue = reading.contract.form.by_code
     first_row: dict[str, int] = {}
+    found_before = len(reading.findings)
     for index, code in coded_rows(table):
         code_cell = table.ref(index, "code")
         indicator = catalogue.get(code) or catalogue.get(code.casefold())
@@ -44,6 +45,15 @@ def read_figures(table: Table, reading: Reading, require_all: bool = True) -> di
         figure = _ValueCell(table, index, indicator, reading).read()
         if figure is not None:
             reading.submission.figures[indicator.code] = figure
+    if require_all and _blank(first_row, reading, found_before):
+        del reading.findings[found_before:]
+        reading.add(
+            "blank-form",
+            f"Biểu chưa điền số liệu: mọi ô giá trị của trang “{table.sheet}” đều trống. Đây là "
+            "biểu mẫu trống, chưa phải báo cáo; hãy điền số liệu rồi gửi lại.",
+            sheet=table.sheet,
+        )
+        return first_row
     for indicator in reading.contract.form.indicators if require_all else ():
         if indicator.code not in first_row:
             reading.add(
@@ -54,6 +64,15 @@ def read_figures(table: Table, reading: Reading, require_all: bool = True) -> di
                 code=indicator.code,
             )
     return first_row
+
+
+def _blank(first_row: dict[str, int], reading: Reading, found_before: int) -> bool:
+    """Every indicator's row there and every value cell empty: the form as it was sent out."""
+    return (
+        len(first_row) == len(reading.contract.form.indicators)
+        and not reading.submission.figures
+        and all(f.rule == "missing-value" for f in reading.findings[found_before:])
+    )
 
 
 @dataclass

@@ -56,7 +56,7 @@ def read_submission(
         read_info(info, reading)
     if figures is not None:
         read_figures(figures, reading)
-    if scoring is not None:
+    if scoring is not None and not any(f.rule == "blank-form" for f in reading.findings):
         try:
             read_self_scores(book, reading, scoring)
         except WorkbookError as exc:
