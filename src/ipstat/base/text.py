@@ -24,3 +24,26 @@ def fold_words(text: str) -> list[str]:
     """Like `fold`, but keeps the words apart (dots separate words too: `Tr.USD`)."""
     folded = strip_marks(unicodedata.normalize("NFC", text)).casefold()
     return [word for word in re.split(r"[\s.]+", folded) if word]
+
+
+# Vietnamese alphabetical order: ă, â, đ, ê, ô, ơ, ư are letters of their own, after the plain
+# letter; the tones (none, huyền, hỏi, ngã, sắc, nặng) only decide between words otherwise equal.
+_ALPHABET = {letter: rank for rank, letter in enumerate("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")}
+_LETTER_MARKS = "\u0306\u0302\u031b"  # breve, circumflex, horn: part of the letter
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_key(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...], str]:
+    """Sort key of a name in Vietnamese alphabetical order (`Hà Nam` < `Hà Nội` < `Hải Dương`
+    < `Hưng Yên`), which the code points' order gets wrong; ties then broken by the text."""
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", text).casefold():
+        parts = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize(
+            "NFC", parts[0] + "".join(m for m in parts[1:] if m in _LETTER_MARKS)
+        )
+        rank = _ALPHABET.get(base)
+        letters.append((1, rank) if rank is not None else (0 if base < "a" else 2, ord(base)))
+        tones.append(max((_TONES.get(m, 0) for m in parts[1:]), default=0))
+    return tuple(letters), tuple(tones), text

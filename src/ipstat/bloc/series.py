@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
-from itertools import pairwise
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,11 @@ class History:
         return [y for y in self.span if y not in self.years]
 
     @property
+    def short_years(self) -> dict[int, tuple[str, ...]]:
+        """The years some members did not report, and who: their bloc totals are not whole."""
+        return {d.year: d.missing for d in self.documents if d.missing}
+
+    @property
     def mapped_years(self) -> list[int]:
         return [d.year for d in self.documents if d.mapped]
 
@@ -168,8 +173,7 @@ def document_paths(paths: Iterable[str | Path]) -> list[Path]:
             found.append(path)
     if not found:
         raise HistoryError("Chưa có tệp tổng hợp JSON nào: hãy chỉ ra ít nhất một tệp.")
-    unique = {path.resolve(): path for path in reversed(found)}  # a file named twice counts once
-    return list(reversed(unique.values()))
+    return found  # a file named twice stays twice: `_check_one_a_year` says so
 
 
 def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bool) -> History:
@@ -177,9 +181,7 @@ def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bo
     members of `contract.bloc` through its `predecessors`; otherwise members stay as they were."""
     read = [_read(path) for path in document_paths(paths)]
     read.sort(key=lambda pair: pair[1]["year"])
-    for (path, doc, _), (other, later, _) in pairwise(read):
-        if doc["year"] == later["year"]:
-            raise HistoryError(f"Hai tệp tổng hợp cùng năm {doc['year']}: {path} và {other}.")
+    _check_one_a_year(read)
     documents: list[Used] = []
     rows: list[Row] = []
     totals: dict[int, dict[str, Decimal]] = {}
@@ -225,6 +227,35 @@ def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bo
         else {},
         shortfalls=shortfalls,
     )
+
+
+def _check_one_a_year(read: list[tuple[Path, Document, str]]) -> None:
+    """One document a year: a second one for a year already given is an error, never dropped,
+    whether it is the same file named twice, a copy of it, or another document of that year."""
+    said: list[str] = []
+    for year, group in groupby(read, key=lambda item: int(item[1]["year"])):
+        (first, doc, sha), *others = group
+        for other, again, other_sha in others:
+            if first.resolve() == other.resolve():
+                again_as = "" if str(first) == str(other) else f", lần thứ hai là {other}"
+                said.append(
+                    f"Tệp {first} (năm {year}{again_as}) được chỉ ra hai lần: cùng một tài liệu "
+                    "không thể làm thành hai năm của chuỗi số liệu. Hãy chỉ ra mỗi tệp một lần "
+                    f"(một thư mục đã gồm mọi tệp {DOCUMENT_GLOB} bên trong nó)."
+                )
+            elif sha == other_sha or doc == again:
+                said.append(
+                    f"Hai tệp tổng hợp cùng năm {year}: {first} và {other} là cùng một tài liệu "
+                    "(nội dung giống hệt nhau) được đưa vào hai lần. Hãy bỏ bớt một tệp."
+                )
+            else:
+                said.append(
+                    f"Hai tệp tổng hợp cùng năm {year} có số liệu khác nhau: {first} và {other}. "
+                    "Mỗi năm chỉ dùng được một tệp: hãy giữ tệp đúng (tệp `ipstat aggregate` "
+                    "ghi sau cùng) và bỏ tệp kia."
+                )
+    if said:
+        raise HistoryError(" ".join(said))
 
 
 def _shortfalls(doc: Document, contract: Contract, mapped: bool) -> dict[str, Shortfall]:

@@ -3,6 +3,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from ipstat.base.text import vietnamese_key
 from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend
 from ipstat.bloc.totals import RATIO_PLACES, percent
 
@@ -75,8 +76,9 @@ def trends(history: History) -> list[Trend]:
             continue
         first = sum((m.first for m in members), Decimal(0))
         last = sum((m.last for m in members), Decimal(0))
-        ranked = sorted(
-            (m for m in members if m.growth is not None), key=lambda m: -(m.growth or 0)
+        ranked = sorted(  # ties in the Vietnamese alphabetical order of names
+            (m for m in members if m.growth is not None),
+            key=lambda m: (-(m.growth or 0), vietnamese_key(m.member)),
         )
         found.append(
             Trend(

@@ -10,6 +10,7 @@ from typing import Any
 
 from ipstat.base.formatting import format_percent
 from ipstat.base.resources import data_dir
+from ipstat.base.text import vietnamese_key
 from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend
 from ipstat.bloc.trends import comparable, trends
 from ipstat.outputs.render import join_vi, render_template
@@ -40,6 +41,7 @@ def direction(change: Decimal | None) -> str:
 # How a group of members is named by its place and direction: never "fastest … (falling)".
 TOP = {"tăng": "tăng nhanh nhất", "giảm": "giảm ít nhất", "không đổi": "không đổi"}
 BOTTOM = {"tăng": "tăng chậm nhất", "giảm": "giảm nhiều nhất", "không đổi": "không đổi"}
+COUNTED = {1: "một", 2: "hai", 3: "ba"}  # "chỉ có một thành viên giảm"
 
 
 def _shown(growth: MemberGrowth) -> tuple[str, str]:
@@ -48,16 +50,28 @@ def _shown(growth: MemberGrowth) -> tuple[str, str]:
     return direction(growth.growth), format_percent(abs(growth.growth))
 
 
-def _group(members: list[MemberGrowth], names: dict[str, str]) -> dict[str, Any]:
+def _group(
+    members: list[MemberGrowth], names: dict[str, str], ranked: tuple[MemberGrowth, ...] = ()
+) -> dict[str, Any]:
+    """Members who read the same, by name (their figure is the same as printed, so no other
+    order could be seen). No superlative of the only members moving their way: `chi_co` for
+    a few ("chỉ có Hà Nội giảm"), the plain direction for most ("tăng: …")."""
+    members = sorted(members, key=lambda m: vietnamese_key(m.member))
     growth = members[0].growth
     assert growth is not None
     huong = direction(growth)
+    alone = bool(ranked) and huong != "không đổi"
+    alone = alone and all(m in members for m in ranked if direction(m.growth) == huong)
+    few = alone and 2 * len(members) <= len(ranked)
+    count = COUNTED.get(len(members), str(len(members)))
+    label = f"chỉ có {count} thành viên {huong}" if few else huong if alone else names[huong]
     return {
         "ten": join_vi([m.member for m in members]),
         "cac_ten": [m.member for m in members],
-        "nhan": names[huong],
+        "nhan": label,
         "huong": huong,
         "binh_quan": abs(growth),
+        "chi_co": few,
     }
 
 
@@ -70,7 +84,11 @@ def _ranking(ranked: tuple[MemberGrowth, ...]) -> dict[str, Any]:
     bottom = [m for m in ranked if _shown(m) == _shown(ranked[-1])]
     if len(top) == len(ranked):
         return {"nhanh_nhat": None, "cham_nhat": None, "nhu_nhau": _group(top, TOP)}
-    return {"nhanh_nhat": _group(top, TOP), "cham_nhat": _group(bottom, BOTTOM), "nhu_nhau": None}
+    return {
+        "nhanh_nhat": _group(top, TOP, ranked),
+        "cham_nhat": _group(bottom, BOTTOM, ranked),
+        "nhu_nhau": None,
+    }
 
 
 def _trend(trend: Trend, indicator: dict[str, Any]) -> dict[str, Any]:
