@@ -279,6 +279,40 @@ def test_two_columns_with_the_same_title_are_refused(
     assert submission is not None and submission.figures == {}
 
 
+def test_a_value_title_merged_over_two_columns_is_refused(
+    make_workbook: Make, contract: Contract
+) -> None:
+    """`Giá trị` over `Năm 2015 | Năm 2016`: reading the first column would be a guess."""
+
+    def two_years(book: Any) -> None:
+        sheet = book["Chỉ tiêu"]
+        sheet.insert_rows(5)
+        sheet["D5"], sheet["E5"] = "Năm 2015", "Năm 2016"
+        sheet.merge_cells("D4:E4")
+        for row in range(6, sheet.max_row + 1):
+            if isinstance(sheet.cell(row, 4).value, int | float):
+                sheet.cell(row, 5).value = sheet.cell(row, 4).value
+
+    submission, findings = read_submission(make_workbook(edit=two_years), contract)
+    finding = one(findings, "ambiguous-column")
+    assert (finding.sheet, finding.cell) == ("Chỉ tiêu", "D4")
+    assert "“Giá trị” được gộp qua 2 cột (D4:E4)" in finding.message
+    assert submission is not None and submission.figures == {}
+
+
+def test_a_merged_title_over_the_text_columns_reads_as_before(
+    make_workbook: Make, contract: Contract
+) -> None:
+    def wide_label(book: Any) -> None:
+        sheet = book["Chỉ tiêu"]
+        sheet.insert_cols(3)  # the label over B:C, the unit and value moved right
+        sheet.merge_cells("B4:C4")
+
+    submission, findings = read_submission(make_workbook(edit=wide_label), contract)
+    assert not [f for f in findings if f.rule == "ambiguous-column"]
+    assert submission is not None and len(submission.figures) == len(contract.form.indicators)
+
+
 @pytest.mark.parametrize(("code", "value"), [("tinh", "Hà Nội"), ("nam", 2017), ("NAM", 2016)])
 def test_an_info_code_given_twice_is_refused(
     make_workbook: Make, contract: Contract, code: str, value: Any

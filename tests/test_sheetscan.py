@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ipstat.base.errors import WorkbookError
 from ipstat.contract.catalogue import Limits
@@ -150,6 +150,39 @@ def test_the_scan_finds_what_calamine_reads(case: str) -> None:
     assert calamine_end(sheet) == expected
     extent = scan_sheet(sheet, "S", WIDE).extent
     assert extent[0] >= expected[0] and extent[1] >= expected[1]
+
+
+@pytest.mark.parametrize(
+    "merges",
+    [
+        '<mergeCells count="2"><mergeCell ref="A1:E1"/><mergeCell ref="D4:E4"/></mergeCells>',
+        '<x:mergeCells><x:mergeCell ref="B2:B3"></x:mergeCell></x:mergeCells>',
+        '<mergeCells><mergeCell ref="C3"/><mergeCell/></mergeCells>',
+        '<mergeCells><mergeCell ref="A1:B1"/></mergeCells><mergeCells><mergeCell ref="C1:D1"/>'
+        "</mergeCells>",
+        '<mergeCell ref="A1:B1"/>',
+        '<mergeCells><mergeCell ref="nonsense"/></mergeCells>',
+        '<mergeCells><mergeCell ref="A1:B"/></mergeCells>',
+    ],
+)
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_merged_ranges_are_those_calamine_reads(
+    merges: str, where: str, contract: Contract
+) -> None:
+    cells = '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+    sheet = worksheet(cells + merges if where == "after" else merges + cells, ' xmlns:x="urn:x"')
+    try:
+        read = CalamineWorkbook.from_filelike(io.BytesIO(book(sheet))).get_sheet_by_name("S")
+        expected: list[tuple[tuple[int, int], tuple[int, int]]] | str = (
+            read.merged_cell_ranges or []
+        )
+    except CalamineError:
+        expected = "refused"
+    try:
+        found: object = scan_sheet(sheet, "S", contract.form.limits).merges
+    except WorkbookError:
+        found = "refused"
+    assert found == expected
 
 
 @pytest.mark.parametrize("prefix", ["é", "x", "ns0", "Ω"])

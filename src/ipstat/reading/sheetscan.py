@@ -131,6 +131,7 @@ class SheetScan:
     # Where the `<v>` of each error value calamine does not know starts, and its end tag.
     unknown_errors: list[tuple[int, int]] = field(default_factory=list)
     styles: dict[str, int] = field(default_factory=dict)  # A1 → style index, the ones asked for
+    merges: list[tuple[Place, Place]] = field(default_factory=list)  # merged ranges, corners
 
     def formula(self, cell: str) -> str | None:
         """The formula in a cell (`=SUM(D6:D8)`), if it has one."""
@@ -191,6 +192,7 @@ def scan_sheet(  # noqa: PLR0915  (one state machine, its handlers side by side)
     formula: list[str] | None = None
     shared: tuple[str, bool] | None = None  # si, and whether it leads
     capturing = False  # the text of a formula or an error value goes to its list
+    merging = 0  # the first `mergeCells`: not met yet, being read, read
 
     def cell_place(ref: str) -> Place:
         found = _PLACES.get(ref)
@@ -220,6 +222,8 @@ def scan_sheet(  # noqa: PLR0915  (one state machine, its handlers side by side)
                 corners = declared.split(":")
                 for corner in corners if len(corners) < 3 else [declared, "!"]:
                     cell_place(corner)
+            else:
+                merge_start(what, attributes)
         elif what == "c":
             tags_left -= 1  # counted, so that a sheet of millions of empty tags stops early
             if tags_left < 0:
@@ -245,14 +249,45 @@ def scan_sheet(  # noqa: PLR0915  (one state machine, its handlers side by side)
                 if found is None or not 1 <= int(found[1]) <= MAX_ROW:
                     raise _bad_reference(sheet, ref)
                 row = int(found[1]) - 1
+        else:
+            merge_start(what, attributes)
 
     def end(name: str) -> None:
         nonlocal row, column
         what = local(name) if ":" in name else name
         if what == "row":
             row, column = row + 1, 0
-        elif what == "sheetData":  # calamine stops at the first end of a sheetData
-            parser.StartElementHandler = parser.EndElementHandler = None
+        elif what == "sheetData":  # calamine reads no cell after the first end of sheetData
+            parser.StartElementHandler, parser.EndElementHandler = after_data, after_data_end
+        else:
+            merge_end(what)
+
+    def after_data(name: str, attributes: dict[str, str]) -> None:
+        nonlocal tags_left
+        tags_left -= 1
+        if tags_left < 0:
+            raise too_many()
+        merge_start(local(name) if ":" in name else name, attributes)
+
+    def after_data_end(name: str) -> None:
+        merge_end(local(name) if ":" in name else name)
+
+    def merge_start(what: str, attributes: dict[str, str]) -> None:
+        """Merged ranges, as calamine reads them: the `mergeCell`s of the first `mergeCells`,
+        wherever it stands; a reference it cannot read refuses the sheet, as calamine does."""
+        nonlocal merging
+        if what == "mergeCells" and merging == 0:
+            merging = 1
+        elif what == "mergeCell" and merging == 1:
+            ref = attributes.get("ref")
+            if ref is not None:
+                first, _, last = ref.partition(":")
+                scan.merges.append((cell_place(first), cell_place(last or first)))
+
+    def merge_end(what: str) -> None:
+        nonlocal merging
+        if what == "mergeCells" and merging == 1:
+            merging = 2
 
     def child(name: str, attributes: dict[str, str]) -> None:
         nonlocal depth, filled, error_start, formula, shared, capturing

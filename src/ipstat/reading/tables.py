@@ -87,6 +87,8 @@ def read_table(book: RawWorkbook, spec: SheetSpec, reading: Reading) -> Table | 
             if twice:
                 return None
             columns = {role: cols[0] for role, cols in by_role.items()}
+            if _merged_over(book, name, index, columns, titles=spec.columns, reading=reading):
+                return None
             return Table(name, index, columns, rows, book)
     needed = ", ".join(f"“{t}”" for t in spec.required_columns.values())
     reading.add(
@@ -96,6 +98,40 @@ def read_table(book: RawWorkbook, spec: SheetSpec, reading: Reading) -> Table | 
         sheet=name,
     )
     return None
+
+
+# The columns read as text a person wrote: a title over two columns there misleads no reading.
+_TEXT_ROLES = frozenset({"label", "note"})
+
+
+def _merged_over(
+    book: RawWorkbook,
+    sheet: str,
+    row: int,
+    columns: dict[str, int],
+    *,
+    titles: dict[str, str],
+    reading: Reading,
+) -> bool:
+    """A column title merged over several columns (`Giá trị` above `Năm 2015 | Năm 2016`):
+    which of them holds the figures cannot be told, as with two columns of that title."""
+    found = False
+    for role, column in columns.items():
+        if role in _TEXT_ROLES:
+            continue
+        for (top, left), (bottom, right) in book.merges(sheet):
+            if top <= row <= bottom and left <= column <= right and right > left:
+                span = f"{a1(top, left)}:{a1(bottom, right)}"
+                reading.add(
+                    "ambiguous-column",
+                    f"Ô tiêu đề “{titles[role]}” được gộp qua {right - left + 1} cột ({span}); "
+                    "không biết đọc số liệu ở cột nào, hãy bỏ gộp ô và để một cột "
+                    f"“{titles[role]}” duy nhất.",
+                    sheet=sheet,
+                    cell=a1(row, column),
+                )
+                found = True
+    return found
 
 
 def _legacy_fonts(book: RawWorkbook, name: str) -> dict[Place, str] | None:

@@ -21,7 +21,7 @@ from ipstat.base.text import fold
 from ipstat.contract.catalogue import Limits
 from ipstat.reading.container import ODS_ROOT, RESAVE, Clock, Part, check_parts, inflate
 from ipstat.reading.legacy_formats import PASSWORD, Fonts, ods_extent, xls_fonts
-from ipstat.reading.sheetscan import SheetScan, local, scan_sheet, walk
+from ipstat.reading.sheetscan import Place, SheetScan, local, scan_sheet, walk
 from ipstat.reading.styles import Styles, read_styles
 
 Cell = object
@@ -92,6 +92,17 @@ class RawWorkbook:
             rows: list[list[Cell]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         self.clock.check()
         return rows
+
+    def merges(self, sheet: str) -> list[tuple[Place, Place]]:
+        """The sheet's merged ranges, by their corners: from the sheet's one reading for an
+        `.xlsx`, from calamine for an `.xls` (read whole when opened); an `.ods` gives none."""
+        if self.kind == "xlsx":
+            return self.scan(sheet).merges
+        if self.kind == "xls":
+            with _calamine(f"trang tính “{sheet}”"):
+                found = self.book.get_sheet_by_name(sheet).merged_cell_ranges or []
+            return [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in found]
+        return []
 
     def hidden_sheets(self) -> set[str]:
         try:
