@@ -79,6 +79,20 @@ def test_every_command_counts_the_same_errors(inbox: Path, tmp_path: Path) -> No
     assert out.count("│ lỗi") == 3
     assert not (tmp_path / "ket-qua").exists()
 
+    registered = tmp_path / "dang-ky"
+    for member, slug in (("Ninh Bình", "ninh-binh"), ("Vĩnh Phúc", "vinh-phuc")):
+        form = registered / f"dang-ky-{slug}-2016.xlsx"
+        made = run("template", "--registration", "--year", "2016", "--member", member,
+                   "-o", str(form))  # fmt: skip
+        assert made[0] == 0
+        fill(form, "Đăng ký", {"fdi_new_capital": 190, "ddi_new_capital": 2000,
+                               "fdi_disbursed_year": 100})  # fmt: skip
+    code, out, _ = run(
+        "score", str(inbox), "--registrations", str(registered), "--out", str(tmp_path / "td")
+    )
+    assert code == 1 and out.count("│ lỗi") == 3
+    assert not (tmp_path / "td").exists()
+
 
 def test_a_blank_self_score_is_found_by_validate_not_weeks_later(inbox: Path) -> None:
     code, out, _ = run("validate", str(inbox / "bieu-ninh-binh-2016.xlsx"))
