@@ -125,11 +125,11 @@ def check_bloc(
     def add(rule: str, message: str, file: str = "") -> None:
         findings.append(Finding(file, rule, contract.severity(rule), message))  # no place
 
-    by_member: dict[str, list[Submission]] = defaultdict(list)
+    by_member: dict[tuple[str, int | None], list[Submission]] = defaultdict(list)
     for sub in subs:
-        if sub.member is not None:
-            by_member[sub.member].append(sub)
-    for member, group in by_member.items():
+        if sub.member is not None:  # files of two years are no duplicates: `mixed-years` says it
+            by_member[sub.member, sub.year].append(sub)
+    for (member, _), group in by_member.items():
         if len(group) > 1 and received is not None:
             add("duplicate-member", *_duplicate(member, group, received))
         elif len(group) > 1:
@@ -150,7 +150,8 @@ def check_bloc(
             "năm, hoặc chọn năm bằng --year.",
         )
     agreed = year if year is not None else (years[0] if len(years) == 1 else None)
-    missing = [m for m in contract.bloc.names if m not in by_member]
+    present = {member for member, _ in by_member}
+    missing = [m for m in contract.bloc.names if m not in present]
     for member in missing:
         add(
             "missing-member",
