@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ipstat.base.errors import os_error_text
+from ipstat.base.locks import LOCK_NAME
+from ipstat.base.temporary import STALE_SECONDS, TEMP_PREFIX, clean_stale, own_prefix
 from ipstat.cli import app
 from ipstat.outputs.atomic import (
-    STALE_SECONDS,
-    TEMP_PREFIX,
     OutputError,
     StoppedAfterWriting,
     Writer,
-    clean_stale,
     write_all_atomic,
 )
 
@@ -33,8 +32,13 @@ def writer(text: str) -> Writer:
     return write
 
 
+def listing(folder: Path) -> list[Path]:
+    """The folder's files but the lock, which stays (hidden) for the next run."""
+    return sorted(p for p in folder.iterdir() if p.name != LOCK_NAME)
+
+
 def contents(folder: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.iterdir())}
+    return {p.name: p.read_text(encoding="utf-8") for p in listing(folder)}
 
 
 @pytest.mark.parametrize(
@@ -138,7 +142,7 @@ def test_a_folder_standing_where_an_output_goes(tmp_path: Path) -> None:
         write_all_atomic({a: writer("new"), tmp_path / "b.md": writer("new")})
     assert str(tmp_path / "b.md") in str(caught.value)
     assert a.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)] == []
+    assert [p.name for p in listing(tmp_path) if p.name.startswith(TEMP_PREFIX)] == []
 
 
 def test_out_that_is_a_file(tmp_path: Path) -> None:
@@ -190,7 +194,7 @@ def test_stale_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> No
     for path in [*stale, not_ours]:
         os.utime(path, (old, old))
     write_all_atomic({tmp_path / "a.json": writer("new")})
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in listing(tmp_path)) == sorted(
         ["a.json", fresh.name, not_ours.name]
     )
     assert clean_stale(tmp_path, now=time.time() + 2 * STALE_SECONDS) == [fresh]
@@ -199,11 +203,9 @@ def test_stale_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> No
 def test_the_files_of_a_writer_that_is_gone_are_removed_at_once(tmp_path: Path) -> None:
     """A run killed with SIGKILL leaves its files; the next run sees that their process is
     gone (its id is in their names) and does not wait an hour."""
-    from ipstat.outputs.atomic import _own_prefix
-
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    ours = _own_prefix()
+    ours = own_prefix()
     theirs = ours.replace(f"-{os.getpid()}-", f"-{gone.pid}-")
     dead = [tmp_path / (theirs + "abc.tmp"), tmp_path / (theirs + "abc.bak")]
     running = tmp_path / (ours + "writing.tmp")  # this process: a run going on now
@@ -211,7 +213,7 @@ def test_the_files_of_a_writer_that_is_gone_are_removed_at_once(tmp_path: Path) 
     for path in [*dead, running, elsewhere]:
         path.write_text("x", encoding="utf-8")
     write_all_atomic({tmp_path / "a.json": writer("new")})
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+    assert sorted(p.name for p in listing(tmp_path)) == sorted(
         ["a.json", running.name, elsewhere.name]
     )
 
@@ -262,7 +264,7 @@ def test_ctrl_c_during_aggregate_says_what_it_left(
     sample = Path(__file__).parents[1] / "sample_data" / "2016"
     out = tmp_path / "ket-qua"
     assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in listing(out)}
     if when == "writing":
 
         def interrupted(path: Path, document: object) -> None:
@@ -285,7 +287,7 @@ def test_ctrl_c_during_aggregate_says_what_it_left(
     assert result.exit_code == 130 and "Traceback" not in result.stderr
     if when == "writing":
         assert result.stderr.strip() == "ipstat: đã dừng; không tệp nào bị thay."
-        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+        assert {p.name: p.read_bytes() for p in listing(out)} == before
     else:
         assert result.stderr.startswith("ipstat: đã dừng, sau khi đã ghi xong: ")
         assert str(out / "tong-hop-2016.xlsx") in result.stderr
@@ -305,7 +307,7 @@ def test_aggregate_names_the_output_open_in_another_program(
     sample = Path(__file__).parents[1] / "sample_data" / "2016"
     out = tmp_path / "ket-qua"
     assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in listing(out)}
     real_replace = os.replace
 
     def word_has_it_open(source: Path, target: Path) -> None:
@@ -318,9 +320,101 @@ def test_aggregate_names_the_output_open_in_another_program(
     assert result.exit_code == 2
     assert f"Không thay được {out / 'bao-cao-2016.md'}: tệp đang mở" in result.stderr
     assert "hãy đóng tệp rồi chạy lại" in result.stderr and "Traceback" not in result.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in listing(out)} == before
 
 
 def _failing(path: Path) -> None:
     path.write_text("một nửa", encoding="utf-8")
     raise OutputError(f"Không ghi được {path.name}.")
+
+
+KILLED_WHILE_REPLACING = """
+import os, sys
+from pathlib import Path
+from ipstat.outputs import atomic
+
+folder, after = Path(sys.argv[1]), int(sys.argv[2])
+real, replaced = os.replace, []
+
+def replace(source, target):
+    real(source, target)
+    if not Path(target).name.startswith("."):
+        replaced.append(target)
+        if len(replaced) == after:
+            os._exit(9)  # as SIGKILL: nothing of Python's runs after it
+
+os.replace = replace
+atomic.write_all_atomic(
+    {folder / f"out{i}.txt": (lambda p: p.write_text("new", encoding="utf-8")) for i in range(4)}
+)
+"""
+
+
+@pytest.mark.parametrize("after", [1, 2, 3])
+def test_a_run_killed_between_renames_is_undone_by_the_next(tmp_path: Path, after: int) -> None:
+    """The set half replaced by a killed run is put back before the next run writes."""
+    for i in range(3):  # out3.txt is new in the killed run
+        (tmp_path / f"out{i}.txt").write_text("old", encoding="utf-8")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WHILE_REPLACING, str(tmp_path), str(after)], check=False
+    )
+    assert killed.returncode == 9
+    assert "new" in contents(tmp_path).values()  # mixed, as the kill left it
+    write_all_atomic({tmp_path / "other.txt": writer("x")})
+    assert contents(tmp_path) == {
+        "other.txt": "x",
+        **{f"out{i}.txt": "old" for i in range(3)},
+    }
+
+
+TWO_RUNS = """
+import os, sys, time
+from pathlib import Path
+from ipstat.outputs import atomic
+
+folder, run = Path(sys.argv[1]), sys.argv[2]
+real = os.replace
+
+def slow(source, target):  # a network share: each rename takes a while
+    time.sleep(0.1)
+    real(source, target)
+
+os.replace = slow
+order = range(4) if run == "A" else range(3, -1, -1)  # the same files, in the other order
+atomic.write_all_atomic(
+    {folder / f"out{i}.txt": (lambda p: p.write_text(run, encoding="utf-8")) for i in order}
+)
+"""
+
+
+def test_two_runs_into_one_folder_never_mix_their_outputs(tmp_path: Path) -> None:
+    runs = [
+        subprocess.Popen([sys.executable, "-c", TWO_RUNS, str(tmp_path), name])
+        for name in ("A", "B")
+    ]
+    assert [run.wait() for run in runs] == [0, 0]
+    found = contents(tmp_path)
+    assert sorted(found) == [f"out{i}.txt" for i in range(4)]
+    assert len(set(found.values())) == 1, found  # all of one run
+
+
+def test_a_full_disk_while_writing_a_workbook_is_said_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XlsxWriter wraps the system's error in its own `FileCreateError`."""
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
+
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    out = tmp_path / "ket-qua"
+    assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in listing(out)}
+
+    def full(self: object) -> None:
+        raise FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", full)
+    result = CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "tong-hop-2016.xlsx" in result.stderr and "ổ đĩa đã đầy" in result.stderr
+    assert {p.name: p.read_bytes() for p in listing(out)} == before

@@ -551,3 +551,40 @@ def test_blank_forms_are_not_submissions_and_leave_no_ledger(tmp_path: Path) -> 
     one = sorted(inbox.glob("*.xlsx"))[0]
     checked = runner.invoke(app, ["validate", "--format", "json", str(one)])
     assert [f["rule"] for f in json.loads(checked.stdout)["findings"]] == ["blank-form"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX file names can be any bytes")
+def test_a_file_name_that_is_not_utf8_is_recorded_and_shown(tmp_path: Path) -> None:
+    inbox = tmp_path / "hop-thu"
+    inbox.mkdir()
+    sample = Path(__file__).parents[1] / "sample_data" / "2016" / "bieu-ha-nam-2016.xlsx"
+    try:
+        shutil.copyfile(sample, inbox / os.fsdecode(b"bieu-ha-nam-\xff\xfe-2016.xlsx"))
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    runner = CliRunner()
+    for _ in range(2):  # recorded, then read back from the ledger
+        result = runner.invoke(app, ["status", str(inbox), "--year", "2016", "--format", "json"])
+        assert result.exit_code == 1, result.output  # ten members have not sent
+        members = {m["member"]: m for m in json.loads(result.stdout)["members"]}
+        assert members["Hà Nam"]["file"] == "bieu-ha-nam-\\xff\\xfe-2016.xlsx"
+    text = runner.invoke(app, ["status", str(inbox), "--year", "2016"])
+    assert text.exit_code == 1 and "bieu-ha-nam-\\xff\\xfe-2016.xlsx" in text.stdout
+
+
+def test_a_second_status_waits_for_the_first_and_says_for_whom(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipstat.base import locks
+
+    inbox = tmp_path / "hop-thu"
+    inbox.mkdir()
+    sample = Path(__file__).parents[1] / "sample_data" / "2016" / "bieu-ha-nam-2016.xlsx"
+    shutil.copyfile(sample, inbox / sample.name)
+    monkeypatch.setattr(locks, "WAIT_SECONDS", 0.5)
+    with locks.folder_lock(inbox, "thư mục nhận báo cáo"):  # a long status, running
+        result = CliRunner().invoke(app, ["status", str(inbox), "--year", "2016"])
+    assert result.exit_code == 2
+    assert f"tiến trình {os.getpid()}" in result.stderr and "Đang chờ" in result.stderr
+    assert "đang được một lần chạy ipstat khác dùng" in result.stderr
+    assert not (inbox / LEDGER_NAME).exists()

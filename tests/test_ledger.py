@@ -138,3 +138,60 @@ def test_an_interrupted_first_run_leaves_no_ledger(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         interrupted_run()
     assert not (tmp_path / LEDGER_NAME).exists()
+
+
+KILLED = """
+import os, sys, datetime as dt
+from pathlib import Path
+from ipstat.bloc.ledger import Entry, open_ledger
+
+folder, when = Path(sys.argv[1]), sys.argv[2]
+with open_ledger(folder) as ledger:
+    ledger.record(Entry("a" * 64, "Hà Nam", 2017, "ha-nam.xlsx", dt.datetime(2018, 1, 15), 0, 0))
+    if when == "recorded":
+        os._exit(9)  # as SIGKILL, the transaction open
+    ledger._db.execute("COMMIT")  # the commit's bytes written...
+    os._exit(9)  # ...and killed before the ledger took its name
+"""
+
+
+@pytest.mark.parametrize("when", ["recorded", "committed"])
+def test_a_killed_first_run_leaves_no_ledger_to_refuse(tmp_path: Path, when: str) -> None:
+    """Killed at any moment, a first `status` leaves nothing that later runs stop on."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", KILLED, str(tmp_path), when], check=False)
+    assert result.returncode == 9
+    assert not (tmp_path / LEDGER_NAME).exists()
+    with open_ledger(tmp_path) as ledger:  # the next run starts the ledger, cleanly
+        ledger.record(entry())
+    assert len(rows(tmp_path)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [LEDGER_NAME]  # the killed run's files gone
+
+
+def test_a_full_disk_is_said_and_the_ledger_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite rolls back by itself on a full disk: the message is ours, never its own."""
+    with open_ledger(tmp_path) as ledger:
+        ledger.record(entry())
+    before = (tmp_path / LEDGER_NAME).read_bytes()
+    real_connect = sqlite3.connect
+
+    def full(database: Path, isolation_level: None = None) -> sqlite3.Connection:
+        connection = real_connect(database, isolation_level=isolation_level)
+        pages = connection.execute("PRAGMA page_count").fetchone()[0]
+        connection.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+
+    def record_many() -> None:
+        with open_ledger(tmp_path) as ledger:
+            for n in range(200):
+                ledger.record(entry(sha=f"{n:064d}"))
+
+    with pytest.raises(LedgerError, match="ổ đĩa đã đầy"):
+        record_many()
+    assert (tmp_path / LEDGER_NAME).read_bytes() == before

@@ -87,3 +87,55 @@ def test_spawned_workers_as_on_windows(folder: Path) -> None:
         [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "True 14"
+
+
+ORPHANED = """
+import sys, time
+from pathlib import Path
+from ipstat.checks import validation
+from ipstat.contract.model import load_contract
+
+files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
+results = iter(validation._read_in_pool(files, (load_contract(), None, None, None, False), 2))
+next(results)  # the workers are up
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\\nState:\\tZ" not in status  # a zombie has ended
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_the_workers_end_when_their_run_is_killed() -> None:
+    """A forked worker holds its own end of the pipe it waits on: killed, the run must not
+    leave its workers waiting forever (they held the inbox's ledger open)."""
+    import os
+    import signal
+    import time
+
+    run = subprocess.Popen(
+        [sys.executable, "-c", ORPHANED, str(SAMPLE)], stdout=subprocess.PIPE, text=True
+    )
+    assert run.stdout is not None and run.stdout.readline().strip() == "ready"
+    workers = _children(run.pid)
+    assert len(workers) >= 2
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    run.stdout.close()
+    deadline = time.monotonic() + 60  # a liveness bound, far above the one second it takes
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)

@@ -371,3 +371,23 @@ def test_the_scoring_outputs_print_readably(year_files: dict[str, Path]) -> None
     assert table.cell(1, 0).paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
     adjustments = [p.text for p in word.paragraphs if p.text.startswith("- ")]
     assert len(adjustments) == len(MEMBERS)  # one paragraph each, not run together
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX file names can be any bytes")
+def test_a_file_name_that_is_not_utf8_is_shown_in_every_output(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    yearly = tmp_path / "bieu"
+    shutil.copytree(sources["yearly"], yearly)
+    try:
+        (yearly / "0.xlsx").rename(yearly / os.fsdecode(b"bieu-\xff\xfe.xlsx"))
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    files = {**sources, "yearly": yearly, "out": tmp_path / "out"}
+    code, out, err = score(files)
+    assert code == 0, repr(out + err)
+    document = json.loads((files["out"] / "cham-diem-2016.json").read_text(encoding="utf-8"))
+    assert document["members"]["Vĩnh Phúc"]["file"].endswith("bieu-\\xff\\xfe.xlsx")
+    sources_sheet = openpyxl.load_workbook(files["out"] / "cham-diem-2016.xlsx")["Nguồn"]
+    texts = {str(c) for row in sources_sheet.iter_rows(values_only=True) for c in row if c}
+    assert any("bieu-\\xff\\xfe.xlsx" in text for text in texts)

@@ -23,6 +23,7 @@ from ipstat.base.findings import (
     count_by_severity,
 )
 from ipstat.base.formatting import format_date
+from ipstat.base.visible import encodable_data, visible
 from ipstat.bloc.ledger import Entry, Ledger
 from ipstat.bloc.versions import Doubt, by_content, doubt_finding, first_seen, ordered
 from ipstat.checks.previous import LastYear
@@ -136,13 +137,15 @@ class InboxStatus:
                     "superseded": [version(s) for s in m.superseded],
                 }
             )
-        return {
+        found = {
             "year": self.year,
             "deadline": self.deadline.isoformat(),
             "members": members,
             "unmatched": [{"file": u.file.name, "reason": u.reason} for u in self.unmatched],
             "findings": [f.as_dict() for f in self.findings],
         }
+        shown: dict[str, Any] = encodable_data(found)  # type: ignore[assignment]  # names: `\xff`
+        return shown
 
 
 def inbox_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
@@ -211,7 +214,7 @@ def inbox_status(
                 counts.warnings,
             )
         )
-        paths.sort(key=lambda p: p.name != entry.file)  # the name first seen, if still here
+        paths.sort(key=lambda p: visible(p.name) != entry.file)  # the name first seen, if here
         version = Version(sha, entry.member, entry.year, paths, entry.received, report)
         versions.setdefault(entry.member, []).append(version)
     earliest = first_received(ledger.entries, year)

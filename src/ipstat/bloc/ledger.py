@@ -8,13 +8,17 @@ one transaction: interrupted, it leaves the ledger as it was.
 """
 
 import datetime as dt
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ipstat.base.errors import IpstatError
+from ipstat.base.errors import IpstatError, os_error_text
+from ipstat.base.locks import folder_lock
+from ipstat.base.temporary import clean_stale, make_temporary
+from ipstat.base.visible import visible
 from ipstat.checks.validation import LEDGER_NAME
 
 # Step i brings a ledger of schema version i to version i + 1; version 0 is a new, empty file.
@@ -44,7 +48,7 @@ class Entry:
     sha256: str
     member: str
     year: int | None
-    file: str  # the name under which the content was first seen
+    file: str  # the name under which the content was first seen, as `visible` shows it
     received: dt.datetime
     errors: int
     warnings: int
@@ -90,6 +94,7 @@ class Ledger:
                 entry.errors,
                 entry.warnings,
             )
+        entry = replace(entry, file=visible(entry.file))  # SQLite keeps only valid UTF-8
         received = entry.received.replace(microsecond=0).isoformat()
         self._execute(
             f"INSERT OR REPLACE INTO versions ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -114,42 +119,71 @@ class Ledger:
 
 
 @contextmanager
-def open_ledger(folder: Path) -> Iterator[Ledger]:
-    """The ledger of `folder`, created if absent, in one transaction: committed when the block
-    ends normally, rolled back on any exception (an interrupted run changes nothing, and the
-    first run of a folder, interrupted, leaves no ledger). A folder with nothing received yet
-    gets no ledger."""
+def open_ledger(folder: Path, waiting: Callable[[str], None] | None = None) -> Iterator[Ledger]:
+    """The ledger of `folder` in one transaction, holding the folder for this run (`waiting`
+    hears who holds it, if another run does): committed when the block ends normally, rolled
+    back on any exception, so an interrupted run changes nothing. A new ledger is written
+    beside as a temporary file and takes its name once committed: a first run killed at any
+    moment leaves no ledger, never an empty one. A folder with nothing received gets none."""
     path = ledger_path(folder)
-    existed = path.exists()
-    try:
-        connection = sqlite3.connect(path, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise _error(path, exc) from exc
-    committed = False
-    try:
+    with folder_lock(folder, "thư mục nhận báo cáo", waiting=waiting):
+        clean_stale(folder)  # what a killed run left of a new ledger
+        existed = path.exists()
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            _migrate(path, connection, existed=existed)
-            ledger = Ledger(path, connection)
+            target = path if existed else make_temporary(folder)
+            connection = sqlite3.connect(target, isolation_level=None)
+        except OSError as exc:
+            raise LedgerError(f"Không tạo được sổ theo dõi {path}: {os_error_text(exc)}.") from exc
         except sqlite3.Error as exc:
             raise _error(path, exc) from exc
+        published = existed
         try:
-            yield ledger
-        except BaseException:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                _migrate(path, connection, existed=existed)
+                ledger = Ledger(path, connection)
+            except sqlite3.Error as exc:
+                raise _error(path, exc) from exc
+            try:
+                yield ledger
+            except BaseException:
+                _rollback(connection)
+                raise
+            if not existed and not ledger.entries:  # nothing received: no ledger to leave
+                _rollback(connection)
+                return
+            try:
+                connection.execute("COMMIT")
+            except sqlite3.Error as exc:
+                _rollback(connection)
+                raise _error(path, exc) from exc
+            connection.close()
+            if not existed:
+                _publish(target, path)
+                published = True
+        finally:
+            connection.close()
+            if not published:
+                target.unlink(missing_ok=True)
+                Path(f"{target}-journal").unlink(missing_ok=True)
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    """After a failed COMMIT (a full disk) SQLite may have rolled back already."""
+    try:
+        if connection.in_transaction:
             connection.execute("ROLLBACK")
-            raise
-        if not existed and not ledger.entries:  # nothing received: no ledger to leave
-            connection.execute("ROLLBACK")
-            return
-        try:
-            connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise _error(path, exc) from exc
-        committed = True
-    finally:
-        connection.close()
-        if not committed and not existed:
-            path.unlink(missing_ok=True)
+    except sqlite3.Error:
+        return
+
+
+def _publish(written: Path, path: Path) -> None:
+    """The new ledger under its name; this run holds the folder, so no other run makes one."""
+    try:
+        os.replace(written, path)
+    except OSError as exc:
+        written.unlink(missing_ok=True)
+        raise LedgerError(f"Không tạo được sổ theo dõi {path}: {os_error_text(exc)}.") from exc
 
 
 def read_ledger(folder: Path) -> Ledger | None:

@@ -4,6 +4,7 @@ proposal are written from, with every number exact and every point's inputs and 
 from typing import Any
 
 from ipstat.base.findings import Finding
+from ipstat.base.visible import encodable_data
 from ipstat.bloc.document import Document
 from ipstat.bloc.scoring import Point, Scoring
 from ipstat.contract.model import Contract
@@ -33,7 +34,7 @@ def score_document(
 ) -> Document:
     """`units`: each member's own name for its board (`don_vi` of its workbook), if given."""
     table = scoring.table
-    return {
+    document = {
         "document_version": SCORE_DOCUMENT_VERSION,
         "year": scoring.year,
         "bloc": {"id": contract.bloc.id, "name": contract.bloc.name},
@@ -80,3 +81,5 @@ def score_document(
         ],
         "warnings": [w.as_dict() for w in warnings],
     }
+    shown: Document = encodable_data(document)  # type: ignore[assignment]  # file names: `\xff`
+    return shown

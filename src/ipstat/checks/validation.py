@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from ipstat.base.errors import InputError, os_error_text
 from ipstat.base.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.base.temporary import alive
 from ipstat.base.visible import visible
 from ipstat.checks.previous import LastYear, jump_findings
 from ipstat.checks.rules import check_registration, check_submission
@@ -277,16 +278,33 @@ def _read_in_pool(workbooks: list[Path], job: Job, workers: int) -> Iterable[Che
     from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     chunk = max(1, min(64, len(workbooks) // (workers * 8)))
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(job,)) as pool:
+    parent = os.getpid()
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(job, parent)) as pool:
         yield from pool.map(_check_in_worker, workbooks, chunksize=chunk)
 
 
 _job: Job | None = None
+ORPHAN_CHECK_SECONDS = 1.0
 
 
-def _start_worker(job: Job) -> None:
+def _start_worker(job: Job, parent: int) -> None:
+    import threading  # noqa: PLC0415
+
     global _job  # noqa: PLW0603  (one job per worker process)
     _job = job
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """A worker ends when the run that started it does, however it ended: a forked worker
+    holds its own end of the pipe it waits on, so a killed parent would leave it waiting
+    forever (with the inbox's ledger open)."""
+    import time  # noqa: PLC0415
+
+    while True:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+        if os.getppid() != parent or not alive(parent):
+            os._exit(1)  # nothing of this worker's is worth finishing: its run is gone
 
 
 def _check_in_worker(path: Path) -> Checked:

@@ -143,6 +143,10 @@ def status(
             letter_template=letter_template,
             annotate=annotate,
             scoring=load_scoring_or_fail(contract, None, schemas),
+            waiting=lambda holder: print(
+                f"Đang chờ: thư mục đang được một lần chạy ipstat khác dùng ({holder})…",
+                file=sys.stderr,
+            ),
         )
     except IpstatError as exc:
         fail(str(exc))

@@ -2,6 +2,7 @@
 annotated copies that chase what is still owed."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,15 +39,17 @@ def track(
     annotate: Path | None = None,
     scoring: "ScoringTable | None" = None,
     now: dt.datetime | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> Tracked:
     """Everything happens inside the ledger's one transaction: if anything fails (a letter
     template, a folder that cannot be written), the ledger is left as it was. With the
-    bloc's `scoring` table, the self-scores are checked like every other cell."""
+    bloc's `scoring` table, the self-scores are checked like every other cell. One run at a
+    time in an inbox: `waiting` hears who holds it, if another does."""
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {inbox}")
     now = now or dt.datetime.now()
     last_year = read_last_year(previous, contract) if previous else None
-    with open_ledger(inbox) as ledger:
+    with open_ledger(inbox, waiting) as ledger:
         status = inbox_status(
             inbox,
             contract,

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from ipstat.base.errors import InputError, IpstatError, os_error_text
 from ipstat.base.findings import FileReport, Finding, Vocabulary
+from ipstat.base.temporary import TEMP_PREFIX
 from ipstat.base.visible import visible
-from ipstat.outputs.atomic import TEMP_PREFIX, write_atomic
+from ipstat.outputs.atomic import write_atomic
 from ipstat.outputs.paper import fit_row_heights, is_wide, print_on_a4
 from ipstat.reading.own import ANNOTATION_SHEET, has_annotation_sheet
 

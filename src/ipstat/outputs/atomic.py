@@ -1,29 +1,27 @@
-"""Atomic writes: a reader never sees a half-written file, and a failed run leaves the old ones.
+"""Atomic writes: a reader never sees a half-written file, and the folder holds the outputs of
+one run, never a mix of two.
 
-Every output of a run is first written to a temporary file beside its target; then the targets
-are replaced one by one, each old file kept as a backup until all are in place. If any
-replacement fails (on Windows a file open in Excel or Word cannot be replaced), the ones already
-replaced are put back, so the folder holds the outputs of one run, never a mix of two.
+Every output of a run is first written to a temporary file beside its target. Then, holding the
+folder's lock (`base/locks.py`, so two runs never interleave), the old files are kept as backups,
+a journal naming them is written, and the targets are replaced one by one. If a replacement
+fails (on Windows a file open in Excel or Word cannot be replaced), or the run is stopped, the
+ones already replaced are put back. Removing the journal is the moment the new set stands; a run
+killed before it leaves the journal, and the next run into the folder puts the old set back
+before anything else.
 """
 
-import hashlib
+import json
 import os
 import shutil
-import socket
-import sys
-import tempfile
-import time
-from collections.abc import Callable
-from functools import cache
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
 from ipstat.base.errors import IpstatError, os_error_text
+from ipstat.base.locks import folder_lock
+from ipstat.base.temporary import JOURNAL_NAME, clean_stale, make_temporary
 
 Writer = Callable[[Path], None]
-
-TEMP_PREFIX = ".ipstat-"  # our own temporary files: `.ipstat-<host>-<pid>-<random>.tmp`, `….bak`
-TEMP_SUFFIXES = (".tmp", ".bak")
-STALE_SECONDS = 3600  # older than any run: left by a run that was killed (on another machine)
 
 
 class OutputError(IpstatError):
@@ -40,99 +38,176 @@ class StoppedAfterWriting(KeyboardInterrupt):
 
 def write_all_atomic(outputs: dict[Path, Writer]) -> None:
     """All the outputs are replaced together, or none is; the message names the file that
-    failed and says in Vietnamese what to do. Ctrl-C before the last replacement puts the old
+    failed and says in Vietnamese what to do. Ctrl-C before the new set stands puts the old
     files back (a `KeyboardInterrupt`); after it, it is a `StoppedAfterWriting`."""
-    staged: dict[Path, Path] = {}
+    folders = sorted({target.parent for target in outputs}, key=str)
+    with ExitStack() as held:
+        for folder in folders:  # in one order, so that two runs never wait for each other
+            _usable(folder, next(t for t in outputs if t.parent == folder))
+            held.enter_context(folder_lock(folder, "thư mục kết quả"))
+            recover(folder)
+        staged: dict[Path, Path] = {}
+        try:
+            for target, write in outputs.items():
+                staged[target] = _stage(target, write)
+            backups = _replace_all(staged)
+        except BaseException:
+            _remove(staged.values())
+            raise
+        try:
+            _remove(backups)
+        except KeyboardInterrupt as exc:
+            raise StoppedAfterWriting(list(outputs)) from exc
+
+
+def recover(folder: Path) -> list[Path]:
+    """Undo a replacement a killed run left unfinished (its journal): the old files back, its
+    new ones gone. The targets it put back; call it holding the folder's lock."""
+    journal = folder / JOURNAL_NAME
     try:
-        for target, write in outputs.items():
-            staged[target] = _stage(target, write)
-        backups = _replace_all(staged)
-    except BaseException:
-        for temporary in staged.values():
+        entries = json.loads(journal.read_text(encoding="utf-8"))["entries"]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise OutputError(
+            f"Thư mục {folder} còn dở một lần ghi kết quả trước, nhưng không đọc được sổ ghi "
+            f"{journal.name}; hãy xem lại các tệp trong thư mục rồi xóa tệp đó."
+        ) from exc
+    restored = []
+    try:
+        for entry in entries:
+            target = folder / entry["target"]
+            temporary = folder / entry["temporary"]
+            if entry["backup"] is not None and (folder / entry["backup"]).exists():
+                os.replace(folder / entry["backup"], target)
+                restored.append(target)
+            elif entry["backup"] is None and not temporary.exists():
+                target.unlink(missing_ok=True)  # new in the unfinished run: not in the old set
+                restored.append(target)
             temporary.unlink(missing_ok=True)
-        raise
+        journal.unlink()
+    except OSError as exc:
+        raise OutputError(
+            f"Thư mục {folder} còn dở một lần ghi kết quả trước và chưa trả lại được bản cũ: "
+            f"{os_error_text(exc)}. Hãy đóng các tệp đang mở trong thư mục rồi chạy lại."
+        ) from exc
+    return restored
+
+
+def _usable(folder: Path, target: Path) -> None:
+    """The folder made if need be; a file or a folder in the way said in Vietnamese."""
     try:
-        for backup in backups:
-            backup.unlink(missing_ok=True)
-    except KeyboardInterrupt as exc:
-        raise StoppedAfterWriting(list(outputs)) from exc
-
-
-def _stage(target: Path, write: Writer) -> Path:
-    temporary = _temporary(target)
-    _fill(target, temporary, write)
-    return temporary
-
-
-def _temporary(target: Path) -> Path:
-    """An empty file beside `target`, with our prefix; the folder made if need be."""
-    try:
-        return _make_temporary(target)
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(
+                f"Không ghi được {target}: {folder} là một tệp chứ không phải thư mục."
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"Không ghi được {target}: không tạo được thư mục {folder} ({os_error_text(exc)})."
+            ) from exc
     except OSError as exc:  # a name too long to look up, a folder we may not read
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
 
 
-def _make_temporary(target: Path) -> Path:
-    folder = target.parent
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"Không ghi được {target}: {folder} là một tệp chứ không phải thư mục.")
+def _stage(target: Path, write: Writer) -> Path:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"Không ghi được {target}: không tạo được thư mục {folder} ({os_error_text(exc)})."
-        ) from exc
-    if target.is_dir():
-        raise OutputError(
-            f"Không ghi được {target}: ở đó đang có một thư mục cùng tên; hãy đổi tên hoặc xóa "
-            "thư mục đó rồi chạy lại."
-        )
-    clean_stale(folder)
-    try:
-        handle, name = tempfile.mkstemp(prefix=_own_prefix(), suffix=".tmp", dir=folder)
+        if target.is_dir():
+            raise OutputError(
+                f"Không ghi được {target}: ở đó đang có một thư mục cùng tên; hãy đổi tên hoặc "
+                "xóa thư mục đó rồi chạy lại."
+            )
+        clean_stale(target.parent)
+        temporary = make_temporary(target.parent)
     except OSError as exc:
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
-    os.close(handle)
-    return Path(name)
-
-
-def _fill(target: Path, temporary: Path, write: Writer) -> None:
     try:
         write(temporary)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-    except OSError as exc:
+    except BaseException as exc:
         temporary.unlink(missing_ok=True)
-        raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
+        cause = _os_error(exc)
+        if cause is not None:
+            raise OutputError(f"Không ghi được {target}: {os_error_text(cause)}.") from exc
         raise
+    return temporary
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The system's error behind a writer's own (XlsxWriter's `FileCreateError` wraps the
+    `OSError` of a full disk)."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None or isinstance(seen, OSError):
+            return seen
+        seen = (
+            seen.__cause__
+            or seen.__context__
+            or next((a for a in getattr(seen, "args", ()) if isinstance(a, OSError)), None)
+        )
+    return None
 
 
 def _replace_all(staged: dict[Path, Path]) -> list[Path]:
-    """Replace every target; on the first failure put back those already replaced. The old
-    files' backups, for the caller to remove once all are in place."""
-    done: list[tuple[Path, Path | None]] = []  # target, backup of its old content (or None)
+    """Keep the old files, write the journal, replace every target, remove the journal; on the
+    first failure put back those already replaced. The backups, for the caller to remove."""
+    backups: dict[Path, Path | None] = {}
+    try:
+        for target in staged:
+            backups[target] = _backup(target)
+        journals = _write_journals(staged, backups)
+    except BaseException:
+        _remove(b for b in backups.values() if b is not None)
+        raise
+    done: list[Path] = []
     try:
         for target, temporary in staged.items():
-            backup = _backup(target)
             try:
                 os.replace(temporary, target)
-            except BaseException as exc:
-                if backup is not None:
-                    backup.unlink(missing_ok=True)  # the target itself was not replaced
-                if isinstance(exc, OSError):
-                    raise OutputError(_replace_message(target, exc)) from exc
-                raise
-            done.append((target, backup))
+            except OSError as exc:
+                raise OutputError(_replace_message(target, exc)) from exc
+            done.append(target)
     except BaseException:
-        unrestored = _restore(done)
-        if unrestored:
+        unrestored = _restore(done, backups)
+        if unrestored:  # the journal stays: the next run puts the old files back
             raise OutputError(
                 "Không ghi được các tệp kết quả, và không khôi phục được bản cũ của: "
                 + "; ".join(unrestored)
+                + ". Lần chạy sau vào thư mục này sẽ thử trả lại bản cũ."
             ) from None
+        _remove(journals)
+        _remove(b for b in backups.values() if b is not None)
         raise
-    return [backup for _, backup in done if backup is not None]
+    _remove(journals)  # the new set stands
+    return [backup for backup in backups.values() if backup is not None]
+
+
+def _write_journals(staged: dict[Path, Path], backups: dict[Path, Path | None]) -> list[Path]:
+    """One journal a folder: its targets, their temporary files and backups, by name."""
+    journals = []
+    for folder in sorted({t.parent for t in staged}, key=str):
+        entries = [
+            {
+                "target": target.name,
+                "temporary": temporary.name,
+                "backup": backups[target].name if backups[target] is not None else None,  # type: ignore[union-attr]
+            }
+            for target, temporary in staged.items()
+            if target.parent == folder
+        ]
+        journal = folder / JOURNAL_NAME
+        written = make_temporary(folder)
+        try:
+            written.write_text(
+                json.dumps({"entries": entries}, ensure_ascii=True), encoding="utf-8"
+            )
+            os.replace(written, journal)
+        except OSError as exc:
+            written.unlink(missing_ok=True)
+            raise OutputError(f"Không ghi được {journal}: {os_error_text(exc)}.") from exc
+        journals.append(journal)
+    return journals
 
 
 def _replace_message(target: Path, exc: OSError) -> str:
@@ -149,11 +224,9 @@ def _backup(target: Path) -> Path | None:
     try:
         if not target.exists():
             return None
-        handle, name = tempfile.mkstemp(prefix=_own_prefix(), suffix=".bak", dir=target.parent)
-        os.close(handle)
+        backup = make_temporary(target.parent, ".bak")
     except OSError as exc:
         raise OutputError(f"Không ghi được {target}: {os_error_text(exc)}.") from exc
-    backup = Path(name)
     try:
         backup.unlink()
         os.link(target, backup)
@@ -168,10 +241,11 @@ def _backup(target: Path) -> Path | None:
     return backup
 
 
-def _restore(done: list[tuple[Path, Path | None]]) -> list[str]:
+def _restore(done: list[Path], backups: dict[Path, Path | None]) -> list[str]:
     """Put back the old files; the names of those that could not be (with where they are)."""
     unrestored = []
-    for target, backup in reversed(done):
+    for target in reversed(done):
+        backup = backups[target]
         try:
             if backup is None:
                 target.unlink(missing_ok=True)
@@ -183,71 +257,9 @@ def _restore(done: list[tuple[Path, Path | None]]) -> list[str]:
     return unrestored
 
 
-def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
-    """Remove the temporary files of runs that are over: at once those of a process of this
-    machine that no longer runs (killed with SIGKILL, it could not remove its own), and any
-    older than STALE_SECONDS (a run on another machine sharing the folder). Files of a run
-    going on now are kept, and other names are not ours."""
-    limit = (time.time() if now is None else now) - STALE_SECONDS
-    removed: list[Path] = []
-    try:
-        candidates = list(folder.glob(TEMP_PREFIX + "*"))
-    except OSError:
-        return removed
-    for path in candidates:
-        try:
-            if path.suffix not in TEMP_SUFFIXES or not path.is_file():
-                continue
-            writer = _writer_of(path.name)
-            if (writer is not None and not _alive(writer)) or path.stat().st_mtime < limit:
-                path.unlink()
-                removed.append(path)
-        except OSError:
-            continue
-    return removed
-
-
-def _own_prefix() -> str:
-    """`.ipstat-<host>-<pid>-`: which process of which machine wrote a temporary file."""
-    return f"{TEMP_PREFIX}{_host()}-{os.getpid()}-"
-
-
-@cache
-def _host() -> str:
-    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
-
-
-def _writer_of(name: str) -> int | None:
-    """The process id in a temporary file's name, when it was written on this machine."""
-    host, _, rest = name.removeprefix(TEMP_PREFIX).partition("-")
-    pid = rest.partition("-")[0]
-    return int(pid) if host == _host() and pid.isdigit() else None
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process runs (a process we may not signal runs too)."""
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":
-        import ctypes  # noqa: PLC0415
-
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it exists
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+def _remove(paths: Iterable[Path]) -> None:
+    for path in list(paths):
+        path.unlink(missing_ok=True)
 
 
 def _umask() -> int:
