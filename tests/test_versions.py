@@ -103,3 +103,25 @@ def test_validate_latest_judges_the_versions_in_force(copied: Path) -> None:
 )
 def test_a_file_name_says_its_revision(name: str, number: int) -> None:
     assert revision(name) == number
+
+
+@pytest.mark.parametrize("command", ["status", "aggregate"])
+def test_a_file_deleted_after_it_was_read_is_no_crash(
+    copied: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """A member's file removed from the inbox while the run reads the others."""
+    from ipstat.checks import validation
+
+    real = validation.read_submission
+
+    def then_deleted(path: Path, *args: object, **kwargs: object) -> object:
+        read = real(path, *args, **kwargs)  # type: ignore[arg-type]
+        path.unlink()
+        return read
+
+    monkeypatch.setattr(validation, "read_submission", then_deleted)
+    args = ["--format", "json", "--deadline", "2017-01-20"] if command == "status" else []
+    extra = ["--latest", "--out", str(tmp_path / "ra")] if command == "aggregate" else []
+    result = runner.invoke(app, [command, str(copied), *args, *extra])
+    assert isinstance(result.exception, SystemExit | None), result.exception
+    assert result.exit_code in (0, 1), result.output

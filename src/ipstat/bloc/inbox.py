@@ -202,7 +202,7 @@ def inbox_status(
         first, paths = copies[0], [s.path for s in copies]
         report = reports[first.path]
         counts = count_by_severity(report.findings)
-        seen = first_seen(paths)
+        seen = first_seen(copies)
         entry = ledger.record(
             Entry(
                 sha,

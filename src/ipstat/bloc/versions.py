@@ -40,10 +40,10 @@ class Superseded:
     replaced_by: str
 
 
-def first_seen(paths: Iterable[Path]) -> dt.datetime:
+def first_seen(copies: Iterable[Submission]) -> dt.datetime:
     """When a content not yet in the ledger was received: its earliest copy's modification
-    time, in local time to the second."""
-    stamp = min(p.stat().st_mtime for p in paths)
+    time when it was read (the file may be gone since), in local time to the second."""
+    stamp = min(s.modified for s in copies)
     return dt.datetime.fromtimestamp(stamp).replace(microsecond=0)
 
 
@@ -74,7 +74,7 @@ def received_times(subs: Sequence[Submission]) -> dict[Path, dt.datetime]:
             entry = ledger.get(sha) if ledger is not None else None
             if entry is not None:
                 recorded.append(entry.received)
-        times.update(dict.fromkeys(paths, min(recorded) if recorded else first_seen(paths)))
+        times.update(dict.fromkeys(paths, min(recorded) if recorded else first_seen(copies)))
     return times
 
 

@@ -24,6 +24,7 @@ class Figure:
 class Submission:
     path: Path
     sha256: str = ""  # of the bytes that were read and checked
+    modified: float = 0.0  # their file's modification time, as it was when read
     member: str | None = None
     year: int | None = None
     info: dict[str, str] = field(default_factory=dict)

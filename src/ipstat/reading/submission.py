@@ -40,6 +40,7 @@ def read_submission(
         if is_annotated(book.sheet_names):
             raise OwnOutputError(ANNOTATED_REASON, ANNOTATED_ACTION)
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
+        reading.submission.modified = book.modified
         if path.suffix.lower() == ".xlsm":
             reading.add("macro-workbook", MACROS_NOT_RUN)
         if book.has_sheet(form.registration_sheet.name):

@@ -9,6 +9,7 @@ hanging, filling memory or ending in a library's traceback.
 """
 
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,8 +45,10 @@ class RawWorkbook:
         clock: Clock | None = None,
         kind: Kind = "xlsx",
         legacy_fonts: Fonts | None = None,
+        modified: float = 0.0,
     ) -> None:
         self.path = path
+        self.modified = modified  # when the file read was last written (its mtime)
         self.content = content
         self.book = book
         self.limits = limits
@@ -182,13 +185,14 @@ def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
     """Read and vet the file; raise `WorkbookError` with a message for the person who sent it."""
     clock = Clock(limits.max_seconds)
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise WorkbookError(
-                f"Tệp nặng {size // 1_000_000} MB, quá lớn cho một biểu báo cáo; "
-                "hãy xóa các trang tính và hình ảnh thừa rồi gửi lại."
-            )
-        content = path.read_bytes()
+        with path.open("rb") as file:  # its size, time and bytes of one opening
+            found = os.fstat(file.fileno())
+            if found.st_size > limits.max_file_bytes:
+                raise WorkbookError(
+                    f"Tệp nặng {found.st_size // 1_000_000} MB, quá lớn cho một biểu báo cáo; "
+                    "hãy xóa các trang tính và hình ảnh thừa rồi gửi lại."
+                )
+            content = file.read()
     except OSError as exc:
         raise WorkbookError(f"Không mở được tệp: {os_error_text(exc)}.") from exc
     kind = _kind(content, path)
@@ -196,7 +200,14 @@ def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
         fonts = xls_fonts(content, limits)
         clock.check()
         return RawWorkbook(
-            path, content, _load(content), limits, clock=clock, kind=kind, legacy_fonts=fonts
+            path,
+            content,
+            _load(content),
+            limits,
+            clock=clock,
+            kind=kind,
+            legacy_fonts=fonts,
+            modified=found.st_mtime,
         )
     parts = check_parts(content, limits, clock, ODS_ROOT if kind == "ods" else "xl/workbook.xml")
     if kind == "ods":
@@ -204,7 +215,9 @@ def open_workbook(path: Path, limits: Limits) -> RawWorkbook:
     clock.check()
     book = _load(content)
     clock.check()
-    return RawWorkbook(path, content, book, limits, parts=parts, clock=clock, kind=kind)
+    return RawWorkbook(
+        path, content, book, limits, parts=parts, clock=clock, kind=kind, modified=found.st_mtime
+    )
 
 
 def _check_ods(content: bytes, parts: dict[str, Part], limits: Limits, clock: Clock) -> None:
