@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 from ipstat.bloc.document import loads
 from ipstat.commands.aggregate import output_paths, publish
 from ipstat.contract.model import Contract
+from ipstat.outputs.cells import shown
 from ipstat.outputs.consolidated import CHART_ROWS, write_consolidated
 
 GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
@@ -140,6 +141,9 @@ HOSTILE_NAMES = [
     "=1+1",
     "bieu \x1b[2J\x07.xlsx",
     "_x0041_.xlsx",
+    "bieu\u202eslx.xlsx",
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1)",
 ]
 
 
@@ -160,9 +164,10 @@ def test_names_from_input_are_text_never_formulas_or_links(tmp_path: Path) -> No
     assert all(c.data_type != "f" and c.hyperlink is None for c in cells)
     as_excel_shows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Nguồn").to_python()
     texts = {value for row in as_excel_shows for value in row}
-    for name in HOSTILE_NAMES:
-        assert name in texts
-        assert f"{name}!D7" in texts
+    for name in HOSTILE_NAMES:  # controls and bidirectional overrides shown, as on the terminal
+        assert shown(name) in texts
+        assert f"{shown(name)}!D7" in texts
+    assert "bieu<U+202E>slx.xlsx" in texts and "bieu ␛[2J␇.xlsx" in texts
 
 
 def test_superseded_files_listed_with_the_time_as_a_clerk_writes_it(tmp_path: Path) -> None:

@@ -110,16 +110,16 @@ def test_a_file_deleted_after_it_was_read_is_no_crash(
     copied: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     """A member's file removed from the inbox while the run reads the others."""
-    from ipstat.checks import validation
+    from ipstat.reading import submission
 
-    real = validation.read_submission
+    real = submission.read_submission
 
     def then_deleted(path: Path, *args: object, **kwargs: object) -> object:
         read = real(path, *args, **kwargs)  # type: ignore[arg-type]
         path.unlink()
         return read
 
-    monkeypatch.setattr(validation, "read_submission", then_deleted)
+    monkeypatch.setattr("ipstat.checks.validation.read_submission", then_deleted)
     args = ["--format", "json", "--deadline", "2017-01-20"] if command == "status" else []
     extra = ["--latest", "--out", str(tmp_path / "ra")] if command == "aggregate" else []
     result = runner.invoke(app, [command, str(copied), *args, *extra])

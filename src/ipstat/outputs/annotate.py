@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from ipstat.base.errors import InputError, IpstatError, os_error_text
 from ipstat.base.findings import FileReport, Finding, Vocabulary
 from ipstat.base.temporary import TEMP_PREFIX
-from ipstat.base.visible import visible
 from ipstat.outputs.atomic import write_atomic
+from ipstat.outputs.cells import set_value, shown
 from ipstat.outputs.paper import fit_row_heights, is_wide, print_on_a4
 from ipstat.reading.own import ANNOTATION_SHEET, has_annotation_sheet
 
@@ -139,11 +139,8 @@ def _source_book(path: Path) -> "Workbook":
         rows = source.get_sheet_by_name(name).to_python(skip_empty_area=False)  # cells stay put
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
-                if isinstance(value, str):
-                    if value:
-                        _text(sheet.cell(row=r, column=c), value)
-                else:
-                    sheet.cell(row=r, column=c, value=value)
+                if value != "":  # calamine's empty cell
+                    set_value(sheet.cell(row=r, column=c), value)
         _fit_columns(sheet)
     return book
 
@@ -203,7 +200,7 @@ def annotated_copy(path: Path, findings: list[Finding], vocabulary: Vocabulary) 
         text = "\n\n".join(
             f"{SEVERITY_WORDS[f.severity]} – {vocabulary.title(f.rule)}: {f.text}" for f in found
         )
-        cell.comment = Comment(visible(text, keep="\t\n"), AUTHOR, width=360, height=160)
+        cell.comment = Comment(shown(text), AUTHOR, width=360, height=160)
     _findings_sheet(book, findings, vocabulary)
     _printable_copy(book)
     return book
@@ -216,15 +213,6 @@ def _anchor(sheet: "Worksheet", ref: str) -> Any:
         if ref in merged:
             return sheet.cell(row=merged.min_row, column=merged.min_col)
     return sheet[ref]
-
-
-def _text(cell: Any, value: object) -> None:
-    """Text from input written as text: openpyxl would make `=…` a formula and `#N/A` an error,
-    and refuses control characters (they are shown visibly instead)."""
-    if value is None:
-        return
-    cell.value = visible(str(value))
-    cell.data_type = "s"
 
 
 def _link_location(sheet: str, ref: str) -> str:
@@ -240,19 +228,20 @@ def _findings_sheet(book: "Workbook", findings: list[Finding], vocabulary: Vocab
         del book[SHEET]
     sheet = book.create_sheet(SHEET, 0)
     errors = sum(f.is_error for f in findings)
-    sheet["A1"] = headline(errors, len(findings) - errors)
-    sheet["A1"].font = Font(name="Calibri", bold=True, size=13)
-    sheet["A2"] = "Bấm vào ô ở cột “Ô” để đến chỗ cần sửa; các ô cần sửa được tô màu và có ghi chú."
+    heading = set_value(sheet["A1"], headline(errors, len(findings) - errors))
+    heading.font = Font(name="Calibri", bold=True, size=13)
+    guide = "Bấm vào ô ở cột “Ô” để đến chỗ cần sửa; các ô cần sửa được tô màu và có ghi chú."
+    set_value(sheet["A2"], guide)
     for column, title in enumerate(["Mức", "Trang", "Ô", "Chỉ tiêu", "Quy tắc", "Nội dung"], 1):
-        sheet.cell(row=4, column=column, value=title).font = Font(name="Calibri", bold=True)
+        set_value(sheet.cell(row=4, column=column), title).font = Font(name="Calibri", bold=True)
     ordered = sorted(findings, key=lambda f: (not f.is_error, f.sheet or "", _row_of(f.cell)))
     for row, finding in enumerate(ordered, start=5):
-        sheet.cell(row=row, column=1, value=SEVERITY_WORDS[finding.severity]).fill = PatternFill(
-            "solid", fgColor=FILLS[finding.severity]
-        )
-        _text(sheet.cell(row=row, column=2), finding.sheet)
+        set_value(
+            sheet.cell(row=row, column=1), SEVERITY_WORDS[finding.severity]
+        ).fill = PatternFill("solid", fgColor=FILLS[finding.severity])
+        set_value(sheet.cell(row=row, column=2), finding.sheet)
         link = sheet.cell(row=row, column=3)
-        _text(link, finding.cell)
+        set_value(link, finding.cell)
         if _linkable(book, finding):
             assert finding.sheet is not None and finding.cell is not None
             link.hyperlink = Hyperlink(
@@ -260,9 +249,9 @@ def _findings_sheet(book: "Workbook", findings: list[Finding], vocabulary: Vocab
             )
             # the look of a link in the font of the sheet (the built-in style has its own size)
             link.font = copy(link.font) + Font(color="0563C1", underline="single")
-        _text(sheet.cell(row=row, column=4), vocabulary.name(finding.code))
-        _text(sheet.cell(row=row, column=5), vocabulary.title(finding.rule))
-        _text(sheet.cell(row=row, column=6), finding.text)
+        set_value(sheet.cell(row=row, column=4), vocabulary.name(finding.code))
+        set_value(sheet.cell(row=row, column=5), vocabulary.title(finding.rule))
+        set_value(sheet.cell(row=row, column=6), finding.text)
     longest_sheet = max((len(f.sheet or "") for f in findings), default=0)
     widths = (10, max(12, longest_sheet + 4), 8, 24, 26, MESSAGE_WIDTH)  # a sheet name on a line
     for letter, width in zip("ABCDEF", widths, strict=True):

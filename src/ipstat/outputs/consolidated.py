@@ -12,6 +12,7 @@ from typing import Any
 
 from ipstat.base.formatting import format_datetime
 from ipstat.bloc.document import Document
+from ipstat.outputs.cells import xlsx_book
 from ipstat.outputs.report import comparison_scope
 from ipstat.reading.sheetscan import a1
 
@@ -27,11 +28,7 @@ CHART_ROWS = 30  # rows from one chart's top to the next's: a chart and the page
 
 
 def write_consolidated(path: Path, document: Document) -> None:
-    import xlsxwriter  # noqa: PLC0415
-
-    # Names of files and sheets come from input: never a formula or a link, always text.
-    options = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    book = xlsxwriter.Workbook(str(path), options)
+    book = xlsx_book(path)  # names of files and sheets come from input: text, never formulas
     styles = workbook_styles(book)
     members: list[str] = document["members"]
     _summary_sheet(book, styles, document)

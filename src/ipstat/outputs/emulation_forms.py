@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ipstat.contract.blocs import Member
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import write_atomic
+from ipstat.outputs.cells import set_value
 from ipstat.outputs.forms import (
     finish_indicator_sheet,
     header,
@@ -47,7 +48,7 @@ def build_registration_form(
     titles = [spec.columns[role] for role in ("code", "label", "unit", "value", "note")]
     who = f" – {member.name}" if member else ""
     sheet_title(sheet, f"ĐĂNG KÝ CHỈ TIÊU THI ĐUA NĂM {year}{who}".upper(), len(titles))
-    sheet.cell(row=2, column=1, value="Ghi kế hoạch năm vào cột “Kế hoạch” (số lớn hơn 0).")
+    set_value(sheet.cell(row=2, column=1), "Ghi kế hoạch năm vào cột “Kế hoạch” (số lớn hơn 0).")
     header_row = 4
     header(sheet, header_row, titles)
     whole, decimal = number_rules(sheet, "greaterThan", ">", "Kế hoạch không hợp lệ")
@@ -114,8 +115,8 @@ def build_adjustment_form(contract: Contract, scoring: "ScoringTable", year: int
     for criterion in scoring.of_method("manual"):
         for member in contract.bloc.members:
             row += 1
-            sheet.cell(row=row, column=1, value=member.name)
-            sheet.cell(row=row, column=2, value=criterion.code)
+            set_value(sheet.cell(row=row, column=1), member.name)
+            set_value(sheet.cell(row=row, column=2), criterion.code)
     for column, width in zip("ABCD", (16, 12, 10, 60), strict=True):
         sheet.column_dimensions[column].width = width
     print_on_a4(sheet, header_row, landscape=is_wide(sheet))

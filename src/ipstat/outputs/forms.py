@@ -10,6 +10,7 @@ from ipstat.contract.blocs import Member
 from ipstat.contract.catalogue import Indicator
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import write_atomic
+from ipstat.outputs.cells import set_value
 from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, is_wide, print_on_a4
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def write_form(
 def sheet_title(sheet: "Worksheet", text: str, width: int) -> None:
     from openpyxl.styles import Alignment  # noqa: PLC0415
 
-    sheet.cell(row=1, column=1, value=text).font = _font(bold=True, size=13)
+    set_value(sheet.cell(row=1, column=1), text).font = _font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
 
@@ -95,7 +96,7 @@ def header(sheet: "Worksheet", row: int, titles: list[str]) -> None:
 
     fill = PatternFill("solid", fgColor="DDEBF7")
     for column, title in enumerate(titles, start=1):
-        cell = sheet.cell(row=row, column=column, value=title)
+        cell = set_value(sheet.cell(row=row, column=column), title)
         cell.font = _font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -165,9 +166,9 @@ def info_sheet(sheet: "Worksheet", contract: Contract, year: int, member: Member
     for offset, field in enumerate(contract.form.info_fields, start=1):
         row = header_row + offset
         label = field.label + (" (bắt buộc)" if field.required else "")
-        sheet.cell(row=row, column=1, value=field.code)
-        sheet.cell(row=row, column=2, value=label)
-        value = sheet.cell(row=row, column=3, value=prefilled.get(field.code))
+        set_value(sheet.cell(row=row, column=1), field.code)
+        set_value(sheet.cell(row=row, column=2), label)
+        value = set_value(sheet.cell(row=row, column=3), prefilled.get(field.code))
         if field.kind == "date":
             value.number_format = "DD/MM/YYYY"
         _unlock(sheet, value.coordinate)
@@ -185,14 +186,14 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
     titles = [spec.columns[role] for role in roles]
     who = f" – {member.name}" if member else ""
     sheet_title(sheet, f"SỐ LIỆU KCN, KCX, KKT NĂM {year}{who}".upper(), len(titles))
-    sheet.cell(row=2, column=1, value="Ghi số vào cột “Giá trị”; không có thì ghi 0.")
+    set_value(sheet.cell(row=2, column=1), "Ghi số vào cột “Giá trị”; không có thì ghi 0.")
     header_row = 4
     header(sheet, header_row, titles)
     whole, decimal = number_rules(sheet, "greaterThanOrEqual", "≥", "Giá trị không hợp lệ")
     row = header_row
     for section in contract.form.sections:
         row += 1
-        title = sheet.cell(row=row, column=2, value=f"{section.id}. {section.title}")
+        title = set_value(sheet.cell(row=row, column=2), f"{section.id}. {section.title}")
         title.font = _font(bold=True)
         for indicator in (i for i in contract.form.indicators if i.section == section.id):
             row += 1
@@ -208,9 +209,9 @@ def indicator_row(
     decimal: "DataValidation",
 ) -> None:
     """Code, label and unit locked; the value (checked by Excel) and the note to fill."""
-    sheet.cell(row=row, column=1, value=indicator.code)
-    sheet.cell(row=row, column=2, value=indicator.label)
-    sheet.cell(row=row, column=3, value=indicator.unit)
+    set_value(sheet.cell(row=row, column=1), indicator.code)
+    set_value(sheet.cell(row=row, column=2), indicator.label)
+    set_value(sheet.cell(row=row, column=3), indicator.unit)
     value = sheet.cell(row=row, column=4)
     value.number_format = COUNT_FORMAT if indicator.is_count else DECIMAL_FORMAT
     (whole if indicator.is_count else decimal).add(value.coordinate)
@@ -262,7 +263,7 @@ def write_guide(sheet: "Worksheet", lines: list[str]) -> None:
     from openpyxl.styles import Alignment  # noqa: PLC0415
 
     for row, text in enumerate(lines, start=1):
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = set_value(sheet.cell(row=row, column=1), text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
             cell.font = _font(bold=True, size=13)
@@ -278,13 +279,13 @@ def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable"
     spec = contract.form.self_score_sheet
     titles = [spec.columns[role] for role in ("code", "label", "max", "value", "note")]
     sheet_title(sheet, scoring.name.upper(), len(titles))
-    sheet.cell(row=2, column=1, value="Ghi điểm tự chấm của đơn vị vào cột “Điểm tự chấm”.")
+    set_value(sheet.cell(row=2, column=1), "Ghi điểm tự chấm của đơn vị vào cột “Điểm tự chấm”.")
     header_row = 4
     header(sheet, header_row, titles)
     for row, criterion in enumerate(scoring.of_method("self"), start=header_row + 1):
-        sheet.cell(row=row, column=1, value=criterion.code)
-        sheet.cell(row=row, column=2, value=criterion.label)
-        sheet.cell(row=row, column=3, value=float(criterion.max))
+        set_value(sheet.cell(row=row, column=1), criterion.code)
+        set_value(sheet.cell(row=row, column=2), criterion.label)
+        set_value(sheet.cell(row=row, column=3), float(criterion.max))
         points = sheet.cell(row=row, column=4)
         points.number_format = "0.00"
         rule = DataValidation(
@@ -343,7 +344,7 @@ def _previous_column(
     for merged in sheet.merged_cells.ranges:
         if merged.min_col <= value_col <= merged.max_col:
             merged.expand(right=1)
-    title: Any = sheet.cell(row=int(header.row or 0), column=column, value=PREVIOUS_TITLE)
+    title: Any = set_value(sheet.cell(row=int(header.row or 0), column=column), PREVIOUS_TITLE)
     title._style = copy(cast(Any, header)._style)  # the header's look, as openpyxl copies it
     grey = PatternFill("solid", fgColor="EDEDED")
     decimals = previous_format(contract, previous)
@@ -356,5 +357,5 @@ def _previous_column(
         cell.number_format = COUNT_FORMAT if is_count else decimals
         cell.fill = grey
         if code in previous:
-            cell.value = float(previous[code])
+            set_value(cell, float(previous[code]))
     print_on_a4(sheet, int(header.row or 0), landscape=True)  # the print area takes the column

@@ -5,7 +5,7 @@ Written like the consolidated workbook (XlsxWriter, A4 landscape one page wide).
 without a document is an empty column, so a chart line breaks there instead of inventing a
 value; a year some members did not report is marked `(*)` wherever its bloc total is shown,
 and left out of the charts, whose line would otherwise show their absence as a fall. Every
-text from the documents is written as a string, never read as a formula or link.
+text from the documents is written as a string, never read as a formula or link (`cells`).
 """
 
 from decimal import Decimal
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.bloc.series import History
+from ipstat.outputs.cells import xlsx_book
 from ipstat.outputs.consolidated import (
     COUNT_FORMAT,
     fraction,
@@ -39,13 +40,10 @@ CHART_DATA_COL = CHART_COLUMNS + 1
 SOURCE_WIDTHS = (8, 22, 34, 40, 12, 14, 10)  # the digest and the bloc's name wrap
 PAGE_WIDTH = 988  # px across landscape A4 at 100% inside XlsxWriter's 0.7-inch margins
 MEMBER_WIDTH, YEAR_WIDTH = 18, 12  # the `Mục` sheets' columns, in characters
-OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
 def write_history_book(path: Path, history: History) -> None:
-    import xlsxwriter  # noqa: PLC0415
-
-    book = xlsxwriter.Workbook(str(path), OPTIONS)
+    book = xlsx_book(path)
     styles = workbook_styles(book)
     styles["decimal"] = book.add_format({"num_format": MONEY_FORMAT})
     styles["total_decimal"] = book.add_format({"bold": True, "top": 1, "num_format": MONEY_FORMAT})

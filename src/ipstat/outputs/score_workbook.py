@@ -8,6 +8,7 @@ from typing import Any
 
 from ipstat.base.formatting import format_exact, format_number
 from ipstat.bloc.document import Document
+from ipstat.outputs.cells import xlsx_book
 from ipstat.outputs.consolidated import printable
 from ipstat.outputs.paper import wrapped_height
 from ipstat.reading.adjustments import Adjustment
@@ -43,9 +44,7 @@ def inputs_text(inputs: dict[str, Decimal | None]) -> str:
 
 def write_score_workbook(path: Path, document: Document, held: Sequence[Adjustment] = ()) -> None:
     """`held`: adjustments of members not scored (no yearly workbook), kept in `Điều chỉnh`."""
-    import xlsxwriter  # noqa: PLC0415
-
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    book = xlsx_book(path)  # names and reasons come from input: text, never formulas or links
     places = int(document["table"]["places"])
     points = "#,##0" + ("." + "0" * places if places else "")
     styles = {

@@ -4,6 +4,11 @@ The CSV is for pandas, R and scripts: comma-separated, dot decimals, exact value
 UTF-8 with a BOM so that Excel opened by double-click still shows the diacritics, and "\\r\\n"
 line ends (RFC 4180, what Excel itself writes; every CSV reader takes them). Clerks who want a
 spreadsheet get the workbook: a Vietnamese-locale Excel splits on `;`, not on commas.
+
+A CSV opened in a spreadsheet program is read cell by cell as if typed: a member or file name
+`=HYPERLINK(…)`, `+…`, `-…` or `@…` would run as a formula. Text cells starting so get a
+leading `'`, as OWASP recommends against CSV injection; the numbers (`year`, `value`, `-5`
+among them) are written as they are, and the JSON keeps every text raw.
 """
 
 import csv
@@ -18,17 +23,25 @@ from ipstat.bloc.trends import trends
 
 HISTORY_VERSION = 1
 BOM = "\ufeff"
+NUMBERS = frozenset({"year", "value"})  # every other column is text
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
+
+
+def neutral(text: str) -> str:
+    """A text cell a spreadsheet program would run as a formula, made inert by a leading `'`."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_csv(history: History) -> str:
-    """The tidy table; `mapped_from` joins the earlier members with ` + `."""
+    """The tidy table; `mapped_from` joins the earlier members with ` + `; text cells that a
+    spreadsheet program would run as formulas begin with `'`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for record in records(history):
         record["value"] = plain(record["value"])
         record["mapped_from"] = joined(record["mapped_from"])
-        writer.writerow(record[c] for c in COLUMNS)
+        writer.writerow(record[c] if c in NUMBERS else neutral(str(record[c])) for c in COLUMNS)
     return BOM + buffer.getvalue()
 
 

@@ -10,10 +10,14 @@ from ipstat.base.text import fold, strip_marks
 from ipstat.base.visible import visible
 from ipstat.contract.blocs import Bloc, Member
 
+# A character as `visible` shows it in a workbook (`<U+202E>`): a name ipstat wrote into a form
+# or the scoring workbook matches the member, as the character itself would.
+SHOWN_CHARACTER = re.compile(r"<U\+[0-9A-F]{4,6}>")
+
 
 def member_key(name: str, prefixes: tuple[str, ...]) -> str:
     """A name folded for matching, with an administrative prefix (`tỉnh`, `TP.`) removed."""
-    text = strip_marks(name).casefold().strip()
+    text = strip_marks(SHOWN_CHARACTER.sub(" ", name)).casefold().strip()
     for prefix in sorted((strip_marks(p).casefold() for p in prefixes), key=len, reverse=True):
         if re.match(re.escape(prefix) + r"(?:\s|\.|$)", text) or (
             prefix.endswith(".") and text.startswith(prefix)
