@@ -888,3 +888,22 @@ def test_one_workbook_read_as_validate_reads_it(make_workbook: Callable[..., Pat
     assert submission is not None and submission.member == "Hà Nam"
     assert [f.rule for f in findings] == ["negative-value"]
     assert submission.values()["fdi_new_capital"] == Decimal("217.85")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX file names can be any bytes")
+def test_a_document_name_that_is_not_utf8_is_shown_in_every_output(tmp_path: Path) -> None:
+    golden = Path(__file__).parent / "golden" / "tong-hop-2016.json"
+    try:
+        path = tmp_path / os.fsdecode(b"tong-hop-\xff.json")
+        path.write_bytes(golden.read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    out = tmp_path / "ra"
+    result = CliRunner().invoke(app, ["history", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "tong-hop-\\xff.json" in (out / "lich-su-2016.csv").read_text(encoding="utf-8")
+    document = json.loads((out / "lich-su-2016.json").read_text(encoding="utf-8"))
+    assert document["documents"][0]["file"] == "tong-hop-\\xff.json"
+    sheet = openpyxl.load_workbook(out / "lich-su-2016.xlsx")["Nguồn"]
+    texts = {str(c) for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert "tong-hop-\\xff.json" in texts

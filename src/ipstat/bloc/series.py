@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.base.errors import IpstatError, os_error_text
+from ipstat.base.visible import encodable
 from ipstat.bloc.compare import map_previous
 from ipstat.bloc.document import Document, parse_document
 from ipstat.bloc.totals import derive, sum_members
@@ -302,7 +303,7 @@ def _year(
         mapped=bool(renamed),
     )
     rows = [
-        Row(year, m, code, figures[code], tuple(renamed.get(m, ())), path.name, sha)
+        Row(year, m, code, figures[code], tuple(renamed.get(m, ())), encodable(path.name), sha)
         for m, figures in provinces.items()
         for code in codes
     ]

@@ -16,6 +16,7 @@ import io
 from pathlib import Path
 
 from ipstat.base.numbers import plain
+from ipstat.base.visible import encodable
 from ipstat.bloc.document import dumps
 from ipstat.bloc.frame import joined, records
 from ipstat.bloc.series import COLUMNS, History
@@ -60,7 +61,7 @@ def to_json(history: History) -> str:
         "merged": history.merged,
         "documents": [
             {
-                "file": d.path.name,
+                "file": encodable(d.path.name),
                 "sha256": d.sha256,
                 "year": d.year,
                 "bloc": d.bloc,
