@@ -481,3 +481,22 @@ def test_a_large_part_is_inflated_again_rather_than_kept(
     parts = workbook.open_workbook(path, contract.form.limits).parts
     assert all(part.data is None for part in parts.values())
     assert read_submission(path, contract)[0] is not None
+
+
+def test_an_honest_file_too_large_is_told_its_size_not_that_it_is_damaged(
+    make_workbook: Callable[..., Path], contract: Contract, tmp_path: Path
+) -> None:
+    """A form with a 25 MB picture pasted in: large, not broken."""
+    path = tmp_path / "anh-lon.xlsx"
+    with (
+        zipfile.ZipFile(make_workbook()) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            target.writestr(entry, source.read(entry))
+        target.writestr("xl/media/image1.png", bytes(25_000_000))
+    _, findings = read_submission(path, contract)
+    [finding] = findings
+    assert finding.rule == "unreadable-file"
+    assert "“xl/media/image1.png” của tệp giải nén ra 25 MB" in finding.text
+    assert "giới hạn 20 MB một phần" in finding.text and "hỏng" not in finding.text

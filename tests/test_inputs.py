@@ -184,3 +184,22 @@ def test_a_copy_openpyxl_cannot_open_is_not_blamed_on_the_system(
     code, _, err = run("validate", str(path), "--annotate", str(tmp_path / "ghi-chu"))
     assert code == 1
     assert "openpyxl không mở lại được tệp này" in err and "hệ điều hành" not in err
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_a_link_to_nothing_or_to_itself_is_said_as_such(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    make_workbook("ha-nam.xlsx")
+    try:
+        os.symlink(tmp_path / "khong-co.xlsx", tmp_path / "chet.xlsx")
+        os.symlink(tmp_path / "vong.xlsx", tmp_path / "vong.xlsx")
+    except OSError:
+        pytest.skip("this system does not let us make symbolic links")
+    code, out, _ = run("validate", str(tmp_path))
+    assert code == 0
+    assert "chet.xlsx: liên kết (lối tắt) trỏ tới một tệp không còn ở đó" in out
+    assert "vong.xlsx: liên kết (lối tắt) trỏ vòng về chính nó" in out
+    assert "FIFO" not in out
+    code, _, err = run("validate", str(tmp_path / "chet.xlsx"))
+    assert code == 2 and "trỏ tới một tệp không còn ở đó" in err

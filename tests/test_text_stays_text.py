@@ -50,6 +50,8 @@ HOSTILE = [
     "bieu\u202eslx.xlsx",
     "_x0041_",
 ]
+# What a bloc file may name its members: the bloc refuses invisible characters (U+202E).
+MEMBER_NAMES = [name for name in HOSTILE if name.isprintable() and "\u202e" not in name]
 SUM = re.compile(r"=SUM\([A-Z]+[0-9]+:[A-Z]+[0-9]+\)")  # ipstat's own totals
 runner = CliRunner()
 
@@ -204,7 +206,7 @@ def hostile_bloc(folder: Path, names: list[str]) -> Path:
 
 
 def test_template_forms(tmp_path: Path) -> None:
-    contract = load_contract(bloc=hostile_bloc(tmp_path, HOSTILE))
+    contract = load_contract(bloc=hostile_bloc(tmp_path, MEMBER_NAMES))
     scoring = load_scoring(contract)
     assert scoring is not None
     books = {"dieu-chinh.xlsx": build_adjustment_form(contract, scoring, 2016)}
@@ -219,7 +221,7 @@ def test_template_forms(tmp_path: Path) -> None:
         book.save(path)
         texts = shown_texts(path)
         if name == "dieu-chinh.xlsx":
-            assert {shown(member) for member in HOSTILE} <= texts
+            assert {shown(member) for member in MEMBER_NAMES} <= texts
             continue
         member = contract.bloc.members[int(name.split("-")[-1].removesuffix(".xlsx"))]
         filled = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(info).to_python()
@@ -242,7 +244,7 @@ def run(*args: str) -> tuple[int, str]:
 def test_scoring_workbook_and_its_adjustments_read_back(tmp_path: Path) -> None:
     """Members, reasons and file names from input are text in `cham-diem`, and the workbook
     reads back as `--adjustments`."""
-    names = HOSTILE[:-1]  # `_x0041_` is read back as its own text: see test_template_forms
+    names = MEMBER_NAMES[:-1]  # `_x0041_` is read back as its own text: see test_template_forms
     bloc = str(hostile_bloc(tmp_path, names))
     yearly, registered = tmp_path / "bieu", tmp_path / "dang-ky"
     for folder, kind in ((yearly, []), (registered, ["--registration"])):
@@ -275,7 +277,7 @@ def test_scoring_workbook_and_its_adjustments_read_back(tmp_path: Path) -> None:
         == 0
     )
     book = openpyxl.load_workbook(adjustments)
-    reasons = ["Lý do \u202eđảo chiều", *HOSTILE[:8]]  # a row each: one manual criterion
+    reasons = ["Lý do \u202eđảo chiều", *HOSTILE[: len(names) - 1]]  # a row a member
     rows = list(book["Điều chỉnh"].iter_rows(min_row=4))
     assert len(rows) == len(reasons)
     for row, reason in zip(rows, reasons, strict=True):
@@ -416,3 +418,21 @@ def test_a_name_as_a_workbook_shows_it_matches_the_member() -> None:
     from ipstat.reading.members import member_key
 
     assert member_key(shown("Hà\u202eNam"), ()) == member_key("Hà\u202eNam", ())
+
+
+@pytest.mark.parametrize("name", ["bieu\u202eslx", "Hà\x07Nam", "Hà\u200fNam"])
+def test_a_bloc_member_with_an_invisible_character_is_refused(tmp_path: Path, name: str) -> None:
+    from ipstat.contract.checked import ContractError
+
+    with pytest.raises(ContractError, match="ký tự điều khiển hoặc ký tự ẩn"):
+        load_contract(bloc=hostile_bloc(tmp_path, [name]))
+
+
+@pytest.mark.parametrize("slug", ["../ngoai", "Ha Nam", "ha/nam", "", "ha-nam-"])
+def test_a_slug_that_is_no_file_name_part_is_refused(tmp_path: Path, slug: str) -> None:
+    from ipstat.contract.checked import ContractError
+
+    path = hostile_bloc(tmp_path, ["Hà Nam"])
+    path.write_text(path.read_text(encoding="utf-8").replace('"tv-0"', json.dumps(slug)), "utf-8")
+    with pytest.raises(ContractError, match="Tên viết tắt"):
+        load_contract(bloc=path)

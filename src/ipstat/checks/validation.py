@@ -1,5 +1,6 @@
 """`validate`: every workbook under the given paths, read and checked in one pass."""
 
+import errno
 import os
 import stat
 from collections.abc import Iterable
@@ -77,6 +78,9 @@ SKIP_REASONS = {
 OTHER = "không phải biểu báo cáo (.xlsx, .xlsm, .xls hoặc .ods)"
 NOT_REGULAR = "không phải tệp thông thường (FIFO, socket hoặc thiết bị), ipstat không mở"
 NOT_REGULAR_ACTION = "nếu đây là báo cáo, hãy chép nó thành một tệp .xlsx thông thường"
+DANGLING_LINK = "liên kết (lối tắt) trỏ tới một tệp không còn ở đó"
+LINK_LOOP = "liên kết (lối tắt) trỏ vòng về chính nó"
+LINK_ACTION = "hãy chép chính tệp báo cáo vào thư mục này thay cho liên kết"
 
 
 # Files ipstat itself keeps beside the workbooks: the inbox ledger (`ipstat status`) and the
@@ -135,7 +139,8 @@ def _collect(path: Path, found: list[Path], skipped: list[Skipped], excluded: li
     elif _regular(path):
         found.append(path)
     elif path.exists() or path.is_symlink():
-        raise InputError(f"{path} {NOT_REGULAR}; {NOT_REGULAR_ACTION}.")
+        why = _irregular(path)
+        raise InputError(f"{path}: {why.reason}; {why.action}.")
     else:
         raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
 
@@ -144,7 +149,7 @@ def skip_reason(path: Path) -> Skipped | None:
     """Why a file found in a folder is not read, or None for a workbook to read; a folder is
     neither."""
     if not _regular(path):
-        return None if path.is_dir() else Skipped(str(path), NOT_REGULAR, NOT_REGULAR_ACTION)
+        return None if path.is_dir() else _irregular(path)
     own = output_by_name(path)
     if own is not None:
         return Skipped(str(path), own, OUTPUT_ACTION)
@@ -156,6 +161,19 @@ def _skipped(path: Path) -> Skipped:
     if suffix in SKIP_REASONS:
         return Skipped(str(path), *SKIP_REASONS[suffix])
     return Skipped(str(path), OTHER, "nếu đây là báo cáo, " + RESAVE)
+
+
+def _irregular(path: Path) -> Skipped:
+    """Why a name in a folder is no file to read: a link to nothing, or not a file at all."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # Python 3.11 says a loop this way
+            return Skipped(str(path), LINK_LOOP, LINK_ACTION)
+        except OSError as exc:
+            reason = LINK_LOOP if exc.errno == errno.ELOOP else DANGLING_LINK
+            return Skipped(str(path), reason, LINK_ACTION)
+    return Skipped(str(path), NOT_REGULAR, NOT_REGULAR_ACTION)
 
 
 def _regular(path: Path) -> bool:

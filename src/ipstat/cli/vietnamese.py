@@ -27,7 +27,7 @@ from typer.core import TyperGroup
 
 from ipstat.base.errors import os_error_text
 from ipstat.base.visible import visible
-from ipstat.outputs.atomic import StoppedAfterWriting
+from ipstat.cli.failures import stopped, unexpected
 
 
 def _click_class(name: str) -> Any:
@@ -309,21 +309,14 @@ class VietnameseContext(typer.Context):
         except KeyboardInterrupt as exc:  # typer would end silently with 130
             print(stopped(self.command.name, exc), file=sys.stderr)
             raise typer.Exit(130) from None
-
-
-# Commands whose outputs are replaced all together or not at all (outputs/atomic.py).
-ALL_OR_NONE = frozenset({"aggregate", "score", "history", "report", "template"})
-
-
-def stopped(command: str | None, exc: KeyboardInterrupt) -> str:
-    """What Ctrl-C left: for the commands that replace their outputs together, whether they
-    were replaced."""
-    if isinstance(exc, StoppedAfterWriting):
-        names = ", ".join(visible(str(path)) for path in exc.written)
-        return f"ipstat: đã dừng, sau khi đã ghi xong: {names}."
-    if command in ALL_OR_NONE:
-        return "ipstat: đã dừng; không tệp nào bị thay."
-    return "ipstat: đã dừng."
+        except (ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a traceback is never what a clerk should read
+            told, status = unexpected(exc)
+            if told is None:
+                raise
+            print(told, file=sys.stderr)
+            raise typer.Exit(status) from None
 
 
 COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")

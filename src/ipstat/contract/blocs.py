@@ -6,9 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ipstat.base.visible import visible
 from ipstat.contract.checked import Checked, unique
 
 DEFAULT_BLOC = "dbsh-2016"
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 # The reporting years ipstat accepts, in a workbook and on the command line.
@@ -19,6 +22,18 @@ class Member(Checked):
     aliases: tuple[str, ...] = ()
     absorbed: tuple[str, ...] = ()  # merged in from outside the bloc's earlier membership
     board: str = ""  # the board's own name, where it is not "Ban Quản lý các KCN tỉnh <name>"
+
+    def __post_init__(self) -> None:
+        if not _SLUG.fullmatch(self.slug):  # it names files: `bieu-<slug>-2017.xlsx`
+            raise ValueError(
+                f"Tên viết tắt (slug) “{self.slug}” của “{self.name}”: chỉ dùng chữ thường không "
+                "dấu, chữ số và dấu gạch ngang (vd. “ha-nam”)"
+            )
+        for text in (self.name, self.board, *self.aliases):
+            if any(not c.isprintable() or c in _INVISIBLE for c in text):
+                raise ValueError(
+                    f"Tên “{visible(text)}” có ký tự điều khiển hoặc ký tự ẩn; hãy ghi lại tên"
+                )
 
     @property
     def board_name(self) -> str:

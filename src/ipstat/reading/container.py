@@ -15,9 +15,11 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import IO
 
 from ipstat.base.errors import WorkbookError
+from ipstat.base.formatting import format_number
 from ipstat.contract.catalogue import Limits
 
 _DIRECTORY_ENTRY = b"PK\x01\x02"
@@ -34,11 +36,22 @@ def damaged(detail: str) -> WorkbookError:
     return WorkbookError(f"Tệp bị hỏng hoặc chưa tải về hết ({detail}); {RESAVE}.")
 
 
-def _too_big() -> WorkbookError:
+def _too_big(part: str, size: int, total: int, limits: Limits) -> WorkbookError:
+    """An honest file, only far larger than a form: said with its sizes, not as damage."""
+    if size > limits.max_part_bytes:
+        what = f"phần “{shown(part)}” của tệp giải nén ra {_megabytes(size)}"
+        limit = f"giới hạn {_megabytes(limits.max_part_bytes)} một phần"
+    else:
+        what = f"các phần của tệp giải nén ra hơn {_megabytes(total)}"
+        limit = f"giới hạn {_megabytes(limits.max_total_bytes)} cả tệp"
     return WorkbookError(
-        "Tệp chứa dữ liệu quá lớn so với một biểu báo cáo (có thể có hàng triệu dòng hoặc tệp "
-        "bị hỏng); hãy xóa các dòng, trang tính thừa rồi gửi lại."
+        f"Tệp quá lớn so với một biểu báo cáo (vài chục KB): {what}, vượt {limit}. Có lẽ tệp "
+        "có rất nhiều dòng, trang tính hoặc hình ảnh lớn; hãy xóa những phần thừa rồi gửi lại."
     )
+
+
+def _megabytes(size: int) -> str:
+    return f"{format_number(Decimal(size) / 1_000_000)} MB"
 
 
 class Clock:
@@ -127,7 +140,7 @@ def _directory(content: bytes, limits: Limits) -> dict[str, Part]:
             )
         total += info.file_size
         if info.file_size > limits.max_part_bytes or total > limits.max_total_bytes:
-            raise _too_big()
+            raise _too_big(info.filename, info.file_size, total, limits)
         parts[key] = _part(content, info)
     return parts
 
