@@ -100,7 +100,11 @@ def test_letter_for_a_member_to_fix_lists_every_cell(inbox: Path, contract: Cont
     errors = [f for f in entry.version.findings if f.is_error]
     assert len(errors) == 1 and "còn 01 lỗi cần sửa" in letter  # two digits, as elsewhere
     assert "xem lại 01 điểm" in letter  # the text number is a warning to check
-    assert "(tệp “bac-ninh.xlsx”)" in letter  # the annotated copy to attach
+    assert "Kèm theo" not in letter  # no annotated copy was written: none is promised
+    attached = render_letters(
+        inbox_status, contract, None, dt.date(2018, 1, 17), {entry.version.file: "bac-ninh.xlsx"}
+    )["thu-nhac-bac-ninh-2017"]
+    assert "(tệp “bac-ninh.xlsx”)" in attached  # the annotated copy to attach
 
 
 def test_the_lead_board_writes_no_letter_to_itself(inbox: Path, contract: Contract) -> None:
@@ -317,14 +321,43 @@ def test_a_letter_asks_only_what_needs_doing_and_names_each_indicator_once(
 def test_the_attached_copy_of_an_xls_is_named_as_annotate_writes_it(
     make_workbook: Make, contract: Contract, tmp_path: Path
 ) -> None:
-    from ipstat.outputs.letters import letter_context
     from tests.legacy_books import to_xls
 
     folder = tmp_path / "hop-thu"
     folder.mkdir()
     xlsx = make_workbook(member="Bắc Ninh", year=2017, values={"workers": -5})
     to_xls(xlsx, folder / "bac-ninh.xls")
-    inbox_status = track(folder, contract, now=dt.datetime(2018, 1, 15, 9, 0)).status
-    entry = next(m for m in inbox_status.members if m.member.name == "Bắc Ninh")
-    context = letter_context(entry, inbox_status, contract, dt.date(2018, 1, 17))
-    assert context["tep"] == "bac-ninh.xls" and context["ban_ghi_chu"] == "bac-ninh.xlsx"
+    tracked = track(
+        folder,
+        contract,
+        now=dt.datetime(2018, 1, 15, 9, 0),
+        letters=tmp_path / "thu",
+        annotate=tmp_path / "ghi-chu",
+    )
+    assert tracked.annotated is not None
+    assert [p.name for p in tracked.annotated.written] == ["bac-ninh.xlsx"]
+    letter = (tmp_path / "thu" / "thu-nhac-bac-ninh-2017.md").read_text(encoding="utf-8")
+    assert "tệp “bac-ninh.xls”, nhận lúc" in letter and "(tệp “bac-ninh.xlsx”)" in letter
+
+
+def test_a_copy_that_could_not_be_written_is_not_promised(
+    make_workbook: Make, contract: Contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "hop-thu"
+    folder.mkdir()
+    make_workbook("hop-thu/bac-ninh.xlsx", member="Bắc Ninh", year=2017, values={"workers": -5})
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("ipstat.outputs.annotate.write_atomic", refused)
+    tracked = track(
+        folder,
+        contract,
+        now=dt.datetime(2018, 1, 15, 9, 0),
+        letters=tmp_path / "thu",
+        annotate=tmp_path / "ghi-chu",
+    )
+    assert tracked.annotated is not None and tracked.annotated.problems
+    letter = (tmp_path / "thu" / "thu-nhac-bac-ninh-2017.md").read_text(encoding="utf-8")
+    assert "Kèm theo" not in letter and "Đề nghị quý Ban sửa và gửi lại báo cáo" in letter

@@ -61,11 +61,15 @@ def track(
             now=now,
         )
         tracked = Tracked(status)
-        if letters is not None:
-            tracked.letters = write_letters(status, contract, letters, letter_template, now.date())
-            tracked.no_letter = no_letter(status, contract)
-        if annotate is not None:
+        if annotate is not None:  # first: a letter names only a copy that was written
             to_fix = [m.version for m in status.members if m.status == "can-sua"]
             reports = [v.report for v in to_fix if v]
             tracked.annotated = annotate_reports(reports, annotate, contract.vocabulary)
+        if letters is not None:
+            copies = tracked.annotated.source_of if tracked.annotated else {}
+            attached = {source: copy.name for copy, source in copies.items()}
+            tracked.letters = write_letters(
+                status, contract, letters, letter_template, now.date(), attached
+            )
+            tracked.no_letter = no_letter(status, contract)
     return tracked

@@ -4,7 +4,7 @@ report (one sandboxed environment, the same error messages); `.md` and `.docx` o
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,6 @@ from ipstat.base.formatting import format_date, format_datetime
 from ipstat.base.resources import data_dir
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.contract.model import Contract
-from ipstat.outputs.annotate import copy_name
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.render import render_template
 from ipstat.outputs.word import markdown_to_word
@@ -71,9 +70,15 @@ def no_letter(inbox: InboxStatus, contract: Contract) -> list[str]:
 
 
 def letter_context(
-    entry: MemberStatus, inbox: InboxStatus, contract: Contract, today: dt.date
+    entry: MemberStatus,
+    inbox: InboxStatus,
+    contract: Contract,
+    today: dt.date,
+    attachments: Mapping[Path, str] | None = None,
 ) -> dict[str, Any]:
-    """Plain values for a letter template; the names are those README documents."""
+    """Plain values for a letter template; the names are those README documents. The letter
+    names an annotated copy to attach only where `attachments` (workbook → its copy's name, as
+    `--annotate` wrote them) has one."""
     bloc = contract.bloc
     lead = bloc.member(bloc.lead) if bloc.lead else None
     version = entry.version
@@ -96,7 +101,7 @@ def letter_context(
         "nhan_luc": format_datetime(version.received) if version else None,
         # on time is judged by the first version: when it is not the one in force, say when
         "nhan_dau_luc": format_datetime(entry.superseded[0].received) if entry.superseded else None,
-        "ban_ghi_chu": copy_name(version.file) if version else None,  # as `--annotate` names it
+        "ban_ghi_chu": (attachments or {}).get(version.file) if version else None,
         "loi": errors,
         "canh_bao": warnings,
         "so_loi": count(len(errors)),
@@ -105,14 +110,18 @@ def letter_context(
 
 
 def render_letters(
-    inbox: InboxStatus, contract: Contract, template: Path | None, today: dt.date
+    inbox: InboxStatus,
+    contract: Contract,
+    template: Path | None,
+    today: dt.date,
+    attachments: Mapping[Path, str] | None = None,
 ) -> dict[str, str]:
     """File stem → Markdown text, for each member not yet `da-tiep-nhan`, in bloc order; none
     for the Khối trưởng (see `no_letter`)."""
     path = template or data_dir("templates") / DEFAULT_LETTER
     return {
         letter_filename(entry, inbox.year): render_template(
-            path, letter_context(entry, inbox, contract, today)
+            path, letter_context(entry, inbox, contract, today, attachments)
         )
         for entry in inbox.members
         if entry.status != "da-tiep-nhan" and entry.member.name != contract.bloc.lead
@@ -125,9 +134,10 @@ def write_letters(
     folder: Path,
     template: Path | None = None,
     today: dt.date | None = None,
+    attachments: Mapping[Path, str] | None = None,
 ) -> list[Path]:
     """Every letter as `.md` and `.docx`, all written or none (a template error writes none)."""
-    texts = render_letters(inbox, contract, template, today or dt.date.today())
+    texts = render_letters(inbox, contract, template, today or dt.date.today(), attachments)
     writers: dict[Path, Writer] = {}
     for stem, text in texts.items():
         writers[folder / f"{stem}.md"] = _text_writer(text)
