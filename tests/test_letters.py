@@ -150,11 +150,11 @@ def test_a_template_error_is_a_clear_message_and_writes_nothing(
     with pytest.raises(
         TemplateProblem, match=r"thu-cua-toi\.md\.j2, dòng 2: không có biến `ten_sai`"
     ):
-        write_letters(status(inbox, contract), contract, out, own)
+        write_letters(status(inbox, contract), contract, out, template=own)
     assert not out.exists()
     own.write_text("{% if %}", encoding="utf-8")
     with pytest.raises(TemplateProblem, match="lỗi cú pháp"):
-        write_letters(status(inbox, contract), contract, out, own)
+        write_letters(status(inbox, contract), contract, out, template=own)
 
 
 def test_an_own_template_is_sandboxed(inbox: Path, contract: Contract) -> None:
@@ -246,7 +246,7 @@ def test_an_own_letter_without_the_decree_lines_is_left_as_written(
     own = tmp_path / "thu.md.j2"
     own.write_text("Kính gửi: {{ kinh_gui }}.\n\nĐề nghị gửi báo cáo.\n", encoding="utf-8")
     out = inbox.parent / "thu"
-    write_letters(status(inbox, contract), contract, out, own, today=dt.date(2018, 1, 15))
+    write_letters(status(inbox, contract), contract, out, template=own, today=dt.date(2018, 1, 15))
     word = Document(str(out / "thu-nhac-ha-noi-2017.docx"))
     assert not word.tables
     assert [p.text for p in word.paragraphs][1] == "Đề nghị gửi báo cáo."

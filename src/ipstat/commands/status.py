@@ -69,7 +69,12 @@ def track(
             copies = tracked.annotated.source_of if tracked.annotated else {}
             attached = {source: copy.name for copy, source in copies.items()}
             tracked.letters = write_letters(
-                status, contract, letters, letter_template, now.date(), attached
+                status,
+                contract,
+                letters,
+                template=letter_template,
+                today=now.date(),
+                attachments=attached,
             )
             tracked.no_letter = no_letter(status, contract)
     return tracked

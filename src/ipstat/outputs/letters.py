@@ -132,6 +132,7 @@ def write_letters(
     inbox: InboxStatus,
     contract: Contract,
     folder: Path,
+    *,
     template: Path | None = None,
     today: dt.date | None = None,
     attachments: Mapping[Path, str] | None = None,
