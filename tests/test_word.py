@@ -354,3 +354,24 @@ def test_what_a_draft_has_no_place_for_stays_the_text_written(tmp_path: Path) ->
         text("1. Một"),  # a numbered item a paragraph of its own, as a `- ` item
         text("2. Hai"),
     ]
+
+
+def test_a_word_draft_not_made_again_is_kept_and_said_out_of_date(tmp_path: Path) -> None:
+    """It may hold the clerk's own edits: never removed, never left unsaid."""
+    from typer.testing import CliRunner
+
+    from ipstat.cli import app
+
+    sample = Path(__file__).parents[1] / "sample_data" / "2016"
+    out = tmp_path / "ra"
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["aggregate", str(sample), "--out", str(out), "--docx"]).exit_code == 0
+    )
+    draft = (out / "bao-cao-2016.docx").read_bytes()
+    again = runner.invoke(app, ["aggregate", str(sample), "--out", str(out)])
+    assert again.exit_code == 0
+    assert f"Chú ý: {out / 'bao-cao-2016.docx'} là bản của lần chạy trước" in again.stdout
+    assert (out / "bao-cao-2016.docx").read_bytes() == draft
+    third = runner.invoke(app, ["aggregate", str(sample), "--out", str(out), "--docx"])
+    assert third.exit_code == 0 and "Chú ý" not in third.stdout

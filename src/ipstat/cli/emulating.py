@@ -144,3 +144,7 @@ def score(
         screen.print(f"{award['name']}: {proposed}{tied}", soft_wrap=True)
     for path in scored.files:
         screen.print(written(path), soft_wrap=True)
+    from ipstat.cli.terminal import stale  # noqa: PLC0415
+
+    for path in scored.stale:
+        screen.print(stale(path), soft_wrap=True)

@@ -96,7 +96,13 @@ def aggregate(
     outcome(screen, report, published.document, as_json, "Chưa tổng hợp", contract.vocabulary)
     assert published.document is not None
     print_skipped(screen, published.run.validation.report.skipped)
-    print_summary(screen, published.document, contract.comparison.headline, published.files)
+    print_summary(
+        screen,
+        published.document,
+        contract.comparison.headline,
+        published.files,
+        published.stale,
+    )
 
 
 def report(

@@ -126,7 +126,11 @@ def catalogue_table(contract: Contract) -> Table:
 
 
 def print_summary(
-    console: Console, document: dict[str, Any], headline: Iterable[str], files: Iterable[Path]
+    console: Console,
+    document: dict[str, Any],
+    headline: Iterable[str],
+    files: Iterable[Path],
+    stale_files: Iterable[Path] = (),
 ) -> None:
     """Who sent, who did not, the headline totals and ratios, and where the files are."""
     members, missing = document["members"], document["missing"]
@@ -157,10 +161,23 @@ def print_summary(
     console.print(table)
     for path in files:
         console.print(written(path), soft_wrap=True)
+    for path in stale_files:
+        console.print(stale(path), soft_wrap=True)
 
 
 def written(path: Path) -> Text:
     return Text.assemble("Đã ghi ", shown(path, "bold"))
+
+
+def stale(path: Path) -> Text:
+    """An earlier run's Word draft this run did not make again: left as it is (it may hold a
+    clerk's edits), and said to be out of date."""
+    return Text.assemble(
+        ("Chú ý: ", "yellow"),
+        shown(path, "bold"),
+        " là bản của lần chạy trước, không khớp với số liệu vừa ghi (lần này không có --docx); "
+        "hãy chạy lại với --docx, hoặc xóa tệp đó nếu không cần.",
+    )
 
 
 STATUS_WORDS = {

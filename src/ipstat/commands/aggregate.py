@@ -24,6 +24,7 @@ class Published:
     run: AggregateRun
     document: Document | None = None
     files: list[Path] = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)  # an earlier run's draft, not made now
 
 
 def output_paths(folder: Path, year: int) -> dict[str, Path]:
@@ -107,4 +108,5 @@ def publish(
     if word:
         writers[targets["docx"]] = lambda path: write_word(path, report())
     write_all_atomic(writers)
-    return Published(run, document, list(writers))
+    stale = [] if word or not targets["docx"].is_file() else [targets["docx"]]
+    return Published(run, document, list(writers), stale)

@@ -29,6 +29,7 @@ class Scored:
     report: ValidationReport  # every finding; with an error, nothing was written
     document: Document | None = None
     files: list[Path] = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)  # an earlier run's draft, not made now
 
 
 def score_paths(year: int, folder: Path) -> dict[str, Path]:
@@ -116,7 +117,8 @@ def score(
     if word:
         writers[targets["docx"]] = lambda path: write_word(path, proposal)
     write_all_atomic(writers)
-    return Scored(report, document, list(writers))
+    stale = [] if word or not targets["docx"].is_file() else [targets["docx"]]
+    return Scored(report, document, list(writers), stale)
 
 
 def _received(validation: Validation, latest: bool) -> dict[Path, dt.datetime] | None:
