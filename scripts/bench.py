@@ -14,8 +14,9 @@ Tables:
    `validate` (text and json) and `aggregate` (three outputs);
 2. many copies of the sample workbooks: the calamine floor and `validate --format json`, with
    memory from 100 to 5,000 files;
-3. generated blocs of 500 and 2,000 members, a workbook each: `aggregate`, and the ratio of the
-   two (linear cost gives 4).
+3. generated blocs of 500 and 2,000 members, a workbook each: `aggregate` with and without
+   `--docx` (whose member table was once quadratic), and the ratio of the two sizes (linear
+   cost gives 4).
 
 `BENCH_TABLES` (default `1,2,3`) picks the tables. `BENCH_RUNS` (default 15) sets the rounds of
 table 1; the others run fewer rounds (table 2: 3, one for 5,000 files; table 3: BLOC_RUNS), so
@@ -185,11 +186,13 @@ def blocs_table(python: str, work: Path) -> None:
         out = str(work / "out")
         command = [IPSTAT, "aggregate", str(books), "--bloc", str(bloc), "--out", out]
         blocs[f"aggregate, {members} members"] = command
+        blocs[f"aggregate --docx, {members} members"] = [*command, "--docx"]
     results = medians(blocs, BLOC_RUNS)
     table("3. Generated blocs", results, "aggregate, 500 members")
-    small = results["aggregate, 500 members"][0]
-    large = results["aggregate, 2000 members"][0]
-    print(f"2,000 members ÷ 500 members: {large / small:.2f}x (linear: 4)")
+    for name in ("aggregate", "aggregate --docx"):
+        small = results[f"{name}, 500 members"][0]
+        large = results[f"{name}, 2000 members"][0]
+        print(f"{name}, 2,000 members ÷ 500 members: {large / small:.2f}x (linear: 4)")
 
 
 def main() -> None:

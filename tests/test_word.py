@@ -8,7 +8,7 @@ from docx.shared import Pt
 from typer.testing import CliRunner
 
 from ipstat.cli import app
-from ipstat.outputs.word import write_word
+from ipstat.outputs.word import markdown_to_word, write_word
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -375,3 +375,25 @@ def test_a_word_draft_not_made_again_is_kept_and_said_out_of_date(tmp_path: Path
     assert (out / "bao-cao-2016.docx").read_bytes() == draft
     third = runner.invoke(app, ["aggregate", str(sample), "--out", str(out), "--docx"])
     assert third.exit_code == 0 and "Chú ý" not in third.stdout
+
+
+def test_a_table_costs_work_in_proportion_to_its_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 19 item 11: `Table.cell` rebuilt every cell of the table on each call, so a bloc
+    of 199 members took half a minute. Counted, not timed: the cell and row objects python-docx
+    makes for a table of 2N rows are at most twice those for N rows (quadratic work gives 4)."""
+    made = {"objects": 0}
+    for kind in (docx.table._Cell, docx.table._Row):
+        original = kind.__init__
+
+        def counting(self: Any, *args: Any, original: Any = original) -> None:
+            made["objects"] += 1
+            original(self, *args)
+
+        monkeypatch.setattr(kind, "__init__", counting)
+    work = {}
+    for rows in (20, 40):
+        made["objects"] = 0
+        body = "".join(f"| Thành viên {r} | {r} | {r},5 |\n" for r in range(rows))
+        markdown_to_word(f"| Thành viên | Dự án | Vốn |\n|---|---:|---:|\n{body}")
+        work[rows] = made["objects"]
+    assert 0 < work[40] <= 2 * work[20]

@@ -138,9 +138,12 @@ class _Builder:
             self._turn(True)
         table = self.document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
         table.style = "Table Grid"
-        for r, row in enumerate(rows):
+        # Each row's cells are read once: each call of `table.cell(r, c)` builds every cell of
+        # the table (and `table.rows[r]` every row), which made 199 members take half a minute.
+        for r, (row, table_row) in enumerate(zip(rows, table.rows, strict=True)):
+            cells = table_row.cells
             for c, pieces in enumerate(row):
-                cell = table.cell(r, c)
+                cell = cells[c]
                 paragraph = cell.paragraphs[0]
                 shown = [_Piece(_plain(pieces), bold=True)] if r == 0 else pieces
                 _runs(paragraph, shown, size=Pt(TABLE_SIZE_PT))
