@@ -334,3 +334,35 @@ def test_proposal_says_this_unit_for_one_missing_member(contract: Contract) -> N
     assert "báo cáo của Quảng Ninh nên chưa chấm điểm đơn vị này." in text
     document["missing"] = ["Quảng Ninh", "Hải Phòng"]
     assert "chưa chấm điểm các đơn vị này." in render_proposal(document)
+
+
+def test_members_below_a_tie_that_closed_the_last_award_are_named(contract: Contract) -> None:
+    """Three tie for two places of the last award: the one below them, above its minimum, is
+    not left out without a word."""
+    import dataclasses
+
+    from ipstat.bloc.document import dumps, loads
+    from ipstat.bloc.scoring_document import score_document
+    from ipstat.outputs.proposal import render_proposal
+    from ipstat.reading.adjustments import Adjustment
+
+    figures = {"Hà Nam": 110, "Hưng Yên": 110, "Bắc Ninh": 110, "Thái Bình": 105}
+    adjustments = [Adjustment(m, "III.1", D(5), "Đúng hạn", "d.xlsx", "Đ", "C4") for m in figures]
+    subs = [yearly(m, {"fdi_new_capital": f, "export_usd": 100}, "4") for m, f in figures.items()]
+    table = dataclasses.replace(
+        TABLE, award=(Award(name="Bằng khen", max_count=2, min_points=D(1)),)
+    )
+    scoring, findings = score_members(
+        subs, [registration(m) for m in figures], table, contract, 2016,
+        previous={m: {"export_usd": D(100)} for m in figures}, adjustments=adjustments,
+    )  # fmt: skip
+    assert scoring is not None, findings
+    [award] = scoring.awards
+    assert award.tied == ["Hà Nam", "Hưng Yên", "Bắc Ninh"] and award.members == []
+    text = render_proposal(loads(dumps(score_document(scoring, contract, {}, []))))
+    total = next(m.total for m in scoring.members if m.member == "Thái Bình")
+    shown = f"{total:.2f}".replace(".", ",")
+    assert (
+        f"Ban Quản lý các KCN tỉnh Thái Bình ({shown} điểm) cũng đạt từ 1,00 điểm nhưng xếp sau "
+        "các thành viên đồng điểm, nên chưa được xét Bằng khen."
+    ) in text

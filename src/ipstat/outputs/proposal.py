@@ -88,7 +88,28 @@ def _context(document: Document) -> dict[str, Any]:
         "so_thanh_vien": len(members),
         "diem_thuong": bonus,
         "cho_bieu_quyet": _waiting(document),
+        "xep_sau": _below_a_tie(document),
     }
+
+
+def _below_a_tie(document: Document) -> dict[str, list[str]]:
+    """By award closed on a tie (§5): the members ranked below the tie who reach its minimum
+    and get no award, so that the proposal says why they are not in it."""
+    members, awards = document["members"], document["awards"]
+    placed = {m for award in awards for m in (*award["members"], *award["tied"])}
+    found: dict[str, list[str]] = {}
+    for award in awards:
+        if not award["tied"]:
+            continue
+        rank = members[award["tied"][0]]["rank"]
+        found[award["name"]] = [
+            name
+            for name, member in members.items()
+            if name not in placed
+            and member["rank"] > rank
+            and member["total"] >= award["min_points"]
+        ]
+    return found
 
 
 def _waiting(document: Document) -> dict[str, list[dict[str, Any]]]:
