@@ -107,3 +107,24 @@ def test_the_forms_guide_says_how_to_score_oneself(tmp_path: Path) -> None:
         str(row[0].value) for row in openpyxl.load_workbook(form)["Hướng dẫn"].iter_rows()
     )
     assert "Tự chấm điểm" in guide and "Điểm tự chấm" in guide
+
+
+def test_a_note_validate_shows_is_shown_by_aggregate_and_kept_in_its_json(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "nhan-ve"
+    form = folder / "bieu-nam-dinh-2016.xlsx"
+    assert run("template", "--year", "2016", "--member", "Nam Định", "-o", str(form))[0] == 0
+    fill(form, "Chỉ tiêu", VALID)
+    fill(form, "Tự chấm điểm", {"II.1": 14, "II.2": 10, "II.3": 4.5})
+    book = openpyxl.load_workbook(form)
+    for row in book["Thông tin"].iter_rows():
+        if row[0].value == "tinh":
+            row[2].value = "Nam Dinh"
+    book.save(form)
+    code, out, _ = run("validate", str(form))
+    assert code == 0 and "“Nam Dinh” được đọc là “Nam Định”" in out
+    code, out, _ = run("aggregate", str(folder), "--out", str(tmp_path / "ra"))
+    assert code == 0 and "“Nam Dinh” được đọc là “Nam Định”" in out
+    document = json.loads((tmp_path / "ra" / "tong-hop-2016.json").read_text(encoding="utf-8"))
+    assert [n["rule"] for n in document["notes"]] == ["member-read-as"]

@@ -59,6 +59,7 @@ def to_document(
         "warnings": [  # a file name that is not UTF-8 shown as its bytes, so it can be written
             encodable_data(w.as_dict()) for w in agg.warnings
         ],
+        "notes": [encodable_data(n.as_dict()) for n in agg.notes],
         "comparison": comparison,
         "superseded": [
             {

@@ -1,6 +1,7 @@
 """The scoring result as a JSON document (emulation-scoring.md §6): what the workbook and the
 proposal are written from, with every number exact and every point's inputs and sources."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from ipstat.base.findings import Finding
@@ -31,6 +32,7 @@ def score_document(
     contract: Contract,
     units: dict[str, str],
     warnings: list[Finding],
+    notes: Sequence[Finding] = (),
 ) -> Document:
     """`units`: each member's own name for its board (`don_vi` of its workbook), if given."""
     table = scoring.table
@@ -80,6 +82,7 @@ def score_document(
             for r in scoring.awards
         ],
         "warnings": [w.as_dict() for w in warnings],
+        "notes": [n.as_dict() for n in notes],
     }
     shown: Document = encodable_data(document)  # type: ignore[assignment]  # file names: `\xff`
     return shown

@@ -40,6 +40,7 @@ class Aggregate:
     provinces: dict[str, dict[str, Decimal]]
     sources: list[Source]
     warnings: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # what needs no fixing, only knowing
     superseded: list[Superseded] = field(default_factory=list)
 
 
@@ -160,4 +161,5 @@ def aggregate_paths(
         validation.submissions, contract, agreed, validation.report.warnings, add_up
     )
     aggregate.superseded = superseded
+    aggregate.notes = validation.report.notes
     return AggregateRun(validation, aggregate)

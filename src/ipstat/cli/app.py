@@ -184,7 +184,8 @@ def outcome(
     vocabulary: "Vocabulary",
 ) -> None:
     """What a job that writes outputs says first: the findings and exit 1 when nothing was
-    written; otherwise the document on stdout with `--json`, and the warnings by file."""
+    written; otherwise the document on stdout with `--json`, and the warnings and notes by
+    file (what `validate` showed of the same files)."""
     from ipstat.cli.terminal import findings_table, print_report  # noqa: PLC0415
 
     if document is None:
@@ -195,8 +196,9 @@ def outcome(
         from ipstat.bloc.document import dumps  # noqa: PLC0415
 
         print(dumps(document))
-    if report.warnings:
-        console.print(findings_table(report.warnings, vocabulary, with_file=True))
+    if report.warnings or report.notes:
+        told = [f for f in report if not f.is_error]
+        console.print(findings_table(told, vocabulary, with_file=True))
 
 
 def print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:

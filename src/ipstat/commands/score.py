@@ -98,7 +98,7 @@ def score(
     if scoring is None:
         return Scored(report)
     units = {str(s.member): s.info.get("don_vi", "") for s in validation.submissions}
-    document = score_document(scoring, contract, units, report.warnings)
+    document = score_document(scoring, contract, units, report.warnings, report.notes)
     json_text = dumps(document) + "\n"
     proposal = render_proposal(document)
     targets = score_paths(agreed, out or Path("ket-qua") / str(agreed))
