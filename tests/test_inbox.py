@@ -588,3 +588,15 @@ def test_a_second_status_waits_for_the_first_and_says_for_whom(
     assert f"tiến trình {os.getpid()}" in result.stderr and "Đang chờ" in result.stderr
     assert "đang được một lần chạy ipstat khác dùng" in result.stderr
     assert not (inbox / LEDGER_NAME).exists()
+
+
+def test_a_skipped_file_bearing_a_missing_members_name_says_so(tmp_path: Path) -> None:
+    """As `aggregate` says it: Hà Nội sent a PDF, so Hà Nội has not sent its workbook."""
+    inbox = tmp_path / "hop-thu"
+    inbox.mkdir()
+    (inbox / "bieu-ha-noi-2016.pdf").write_bytes(b"%PDF-1.4")
+    sample = Path(__file__).parents[1] / "sample_data" / "2016" / "bieu-ha-nam-2016.xlsx"
+    shutil.copyfile(sample, inbox / sample.name)
+    result = CliRunner().invoke(app, ["status", str(inbox), "--year", "2016", "--format", "json"])
+    [unmatched] = json.loads(result.stdout)["unmatched"]
+    assert unmatched["reason"].endswith("Có thể là báo cáo của Hà Nội, thành viên chưa nộp.")

@@ -203,3 +203,14 @@ def test_a_link_to_nothing_or_to_itself_is_said_as_such(
     assert "FIFO" not in out
     code, _, err = run("validate", str(tmp_path / "chet.xlsx"))
     assert code == 2 and "trỏ tới một tệp không còn ở đó" in err
+
+
+def test_a_pdf_named_on_the_command_line_is_skipped_as_in_a_folder(
+    make_workbook: Make, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "cong-van.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    code, _, err = run("validate", str(pdf))
+    assert code == 2 and "cong-van.pdf: tệp PDF, không phải biểu báo cáo" in err
+    code, out, _ = run("validate", str(pdf), str(make_workbook()))
+    assert code == 0 and "1 tệp bỏ qua" in out

@@ -31,6 +31,7 @@ from ipstat.checks.validation import OWN_FILES, Validation, skip_reason, validat
 from ipstat.contract.blocs import Member
 from ipstat.contract.model import Contract
 from ipstat.reading.located import Submission
+from ipstat.reading.members import named_in
 
 if TYPE_CHECKING:
     from ipstat.contract.scoring_table import ScoringTable
@@ -232,7 +233,10 @@ def inbox_status(
         for r in validation.report.files
         if r.path not in named_paths
     ]
-    unmatched.extend(Unmatched(Path(s.file), f"{s.reason}; {s.action}.") for s in skipped)
+    missing = [m.member for m in members if m.status == "chua-nop"]
+    unmatched.extend(
+        Unmatched(Path(s.file), f"{s.reason}; {s.action}.{_maybe_of(s, missing)}") for s in skipped
+    )
     unmatched.sort(key=lambda u: u.file.name)
     return InboxStatus(folder, year, deadline, members, unmatched, findings)
 
@@ -288,6 +292,12 @@ def _member_status(
     older = ordered_versions[:-1]
     found = MemberStatus(member, status, current, older, late <= 0, max(late, 0))
     return found, doubt
+
+
+def _maybe_of(skipped: Skipped, missing: list[Member]) -> str:
+    """The member not yet sent whose name the skipped file bears, as `aggregate` says it."""
+    named = [m.name for m in missing if named_in(m, Path(skipped.file).name)]
+    return f" Có thể là báo cáo của {', '.join(named)}, thành viên chưa nộp." if named else ""
 
 
 def _blank(report: FileReport) -> bool:

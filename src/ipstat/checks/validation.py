@@ -136,6 +136,8 @@ def _collect(path: Path, found: list[Path], skipped: list[Skipped], excluded: li
                 found.append(child)
     elif _regular(path) and (own := output_by_name(path)) is not None:
         skipped.append(Skipped(str(path), own, OUTPUT_ACTION))
+    elif _regular(path) and path.suffix.lower() in SKIP_REASONS:  # as in a folder: a PDF…
+        skipped.append(_skipped(path))
     elif _regular(path):
         found.append(path)
     elif path.exists() or path.is_symlink():
