@@ -86,6 +86,23 @@ class Vocabulary:
         return self.titles.get(rule, rule)
 
 
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+
+
+def in_order(findings: Iterable[Finding]) -> list[Finding]:
+    """The order every audience lists a workbook's findings in (the terminal, the annotated
+    copy, the letter): errors first, then warnings and notes; by sheet, then row and column."""
+
+    def key(finding: Finding) -> tuple[int, str, int, int]:
+        letters = "".join(c for c in finding.cell or "" if c.isalpha())
+        digits = "".join(c for c in finding.cell or "" if c.isdigit())
+        column = sum((ord(c.upper()) - 64) * 26**i for i, c in enumerate(reversed(letters)))
+        row = int(digits) if digits else 0
+        return _SEVERITY_ORDER.get(finding.severity, 3), finding.sheet or "", row, column
+
+    return sorted(findings, key=key)
+
+
 def place(cell: str | None, name: str | None) -> str:
     """`Ô D9 (ddi_new_capital): `, `Ô D9: `, or nothing: where a sentence is about."""
     if not cell:

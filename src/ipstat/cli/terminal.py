@@ -19,6 +19,7 @@ from ipstat.base.findings import (
     ValidationReport,
     Vocabulary,
     count_by_severity,
+    in_order,
 )
 from ipstat.base.formatting import format_date, format_datetime, format_number
 from ipstat.base.visible import visible
@@ -75,7 +76,7 @@ def findings_table(
     for title, _ in columns:
         fold = title in ("Tệp", "Quy tắc", "Nội dung")
         table.add_column(title, overflow="fold" if fold else "ellipsis")
-    for f in findings:
+    for f in in_order(findings):
         table.add_row(*(cell(f) for _, cell in columns))
     return table
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipstat.base.errors import InputError, IpstatError, os_error_text
-from ipstat.base.findings import FileReport, Finding, Vocabulary
+from ipstat.base.findings import FileReport, Finding, Vocabulary, in_order
 from ipstat.base.temporary import TEMP_PREFIX
 from ipstat.outputs.atomic import write_atomic
 from ipstat.outputs.cells import set_value, shown
@@ -234,7 +234,7 @@ def _findings_sheet(book: "Workbook", findings: list[Finding], vocabulary: Vocab
     set_value(sheet["A2"], guide)
     for column, title in enumerate(["Mức", "Trang", "Ô", "Chỉ tiêu", "Quy tắc", "Nội dung"], 1):
         set_value(sheet.cell(row=4, column=column), title).font = Font(name="Calibri", bold=True)
-    ordered = sorted(findings, key=lambda f: (not f.is_error, f.sheet or "", _row_of(f.cell)))
+    ordered = in_order(findings)
     for row, finding in enumerate(ordered, start=5):
         set_value(
             sheet.cell(row=row, column=1), SEVERITY_WORDS[finding.severity]

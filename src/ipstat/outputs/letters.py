@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipstat.base.findings import Finding, Vocabulary
+from ipstat.base.findings import Finding, Vocabulary, in_order
 from ipstat.base.formatting import format_date, format_datetime
 from ipstat.base.resources import data_dir
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
@@ -48,7 +48,7 @@ def _cells(
             "quy_tac": f.rule,
             "noi_dung": vocabulary.told(f),
         }
-        for f in findings
+        for f in in_order(findings)
         if (f.is_error if errors else f.severity == "warning")  # a note asks nothing of anyone
     ]
 
