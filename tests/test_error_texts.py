@@ -164,6 +164,8 @@ BROKEN_TEMPLATES = [
     ("{{ 1 / 0 }}", "dòng 2: phép chia cho 0"),
     ("{{ 1 + x }}", "phép “+” không làm được giữa số nguyên và chữ"),
     ("{% include 'khong-co.j2' %}", "không tìm thấy mẫu “khong-co.j2”"),
+    ("{{ 5 | wordwrap }}", "dòng 2: một phép tính hoặc bộ lọc được dùng với giá trị sai kiểu"),
+    ("{{ 2.0 ** 10000 }}", "dòng 2: phép tính cho ra số quá lớn"),
 ]
 
 

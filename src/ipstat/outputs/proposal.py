@@ -5,13 +5,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ipstat.base.errors import os_error_text
 from ipstat.base.formatting import format_number
 from ipstat.base.resources import data_dir
 from ipstat.bloc.document import Document
-from ipstat.outputs.render import Markdown, TemplateProblem, environment, markdown_text
+from ipstat.outputs.render import Markdown, environment, markdown_text, render_in
 from ipstat.outputs.score_workbook import METHODS
-from ipstat.outputs.template_errors import template_error
 
 PROPOSAL_TEMPLATE = "de-nghi-khen-thuong.md.j2"
 
@@ -22,8 +20,6 @@ def count_text(count: int | Decimal) -> str:
 
 
 def render_proposal(document: Document, template: Path | None = None) -> str:
-    from jinja2 import TemplateError  # noqa: PLC0415
-
     path = template or data_dir("templates") / PROPOSAL_TEMPLATE
     env = environment(path.parent)
     places = int(document["table"]["places"])
@@ -43,12 +39,7 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
         return Markdown(f"{board(name)} ({points(document['members'][name]['total'])} điểm)")
 
     env.filters.update({"diem": points, "so_luong": count, "ten_dv": unit, "ban": board})
-    try:
-        return env.get_template(path.name).render(_context(document))
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        raise TemplateProblem(template_error(exc, path)) from exc
-    except OSError as exc:
-        raise TemplateProblem(f"Không đọc được mẫu {path}: {os_error_text(exc)}.") from exc
+    return render_in(env, path, _context(document))
 
 
 def _context(document: Document) -> dict[str, Any]:

@@ -12,12 +12,21 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ipstat.base.errors import IpstatError, os_error_text
 from ipstat.base.formatting import format_number, format_percent
 from ipstat.base.visible import visible
 from ipstat.contract.cache import cache_folder
+from ipstat.outputs import template_budget
+from ipstat.outputs.template_budget import (
+    BudgetedCompiler,
+    BudgetedSandbox,
+    OverBudget,
+    budget,
+    budgeted,
+    rendered,
+)
 from ipstat.outputs.template_errors import template_at, template_error
 
 if TYPE_CHECKING:
@@ -132,8 +141,8 @@ def markdown_join(pieces: Iterable[Any]) -> str:
     escaped as a whole when printed."""
     pieces = list(pieces)
     if any(isinstance(piece, Markdown) for piece in pieces):
-        return Markdown("".join(shown(piece) for piece in pieces))
-    return "".join(str(piece) for piece in pieces)
+        return Markdown(budget().joined((shown(piece) for piece in pieces), ("join", "")))
+    return budget().joined((str(piece) for piece in pieces), ("join", ""))
 
 
 def _format(value: Any, *args: Any, **kwargs: Any) -> str:
@@ -189,6 +198,10 @@ def environment(folder: Path) -> "Environment":
     )
     env.filters.update(FILTERS)
     env.filters["join"] = _join(env)
+    # Each filter, and `lipsum`, counts what it makes (`template_budget`).
+    env.filters = {name: budgeted(name, f, ("filter", name)) for name, f in env.filters.items()}
+    lipsum = cast(Callable[..., Any], env.globals["lipsum"])
+    env.globals["lipsum"] = budgeted("lipsum", lipsum, ("function", "lipsum"))
     return env
 
 
@@ -198,13 +211,14 @@ def _markdown_sandbox() -> type["SandboxedEnvironment"]:
     Markdown import Jinja). Jinja's autoescape, for Markdown instead of HTML: a template's
     string literals are Markdown, `~` joins as `markdown_join`, a macro's (a `caller`'s, a
     recursive loop's, a block's) output is Markdown since what it printed was escaped already;
-    the `finalize` of `environment` escapes the rest."""
+    the `finalize` of `environment` escapes the rest. Bounded by `template_budget`: a user's
+    template may loop, recurse or print only so much."""
     from jinja2 import nodes  # noqa: PLC0415
     from jinja2.compiler import CodeGenerator, Frame  # noqa: PLC0415
     from jinja2.runtime import BlockReference, Context, LoopContext, Macro  # noqa: PLC0415
     from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415
 
-    class Compiler(CodeGenerator):
+    class Compiler(BudgetedCompiler, CodeGenerator):
         def visit_Const(self, node: nodes.Const, frame: Frame) -> None:
             value = node.as_const(frame.eval_ctx)
             if isinstance(value, str):
@@ -219,7 +233,7 @@ def _markdown_sandbox() -> type["SandboxedEnvironment"]:
                 self.write(", ")
             self.write("))")
 
-    class MarkdownSandbox(SandboxedEnvironment):
+    class MarkdownSandbox(BudgetedSandbox, SandboxedEnvironment):
         code_generator_class = Compiler
         markdown = Markdown
         markdown_join = staticmethod(markdown_join)
@@ -265,8 +279,9 @@ def _join(env: "Environment") -> Callable[..., str]:
 def _compiled_templates() -> "BytecodeCache | None":
     """Templates compiled once, kept in the user's cache beside the checked contract (about
     20 ms of each `aggregate`). Jinja keys an entry by the template's path and checks its
-    source; the file names carry a hash of this module, whose environment settings shape the
-    compiled code. Like the contract cache, any problem with it only means compiling again."""
+    source; the file names carry a hash of this module and of `template_budget`, whose
+    environment settings and compiler shape the compiled code. Like the contract cache, any
+    problem with it only means compiling again."""
     from jinja2 import FileSystemBytecodeCache  # noqa: PLC0415
     from jinja2.bccache import Bucket  # noqa: PLC0415
 
@@ -292,26 +307,41 @@ def _compiled_templates() -> "BytecodeCache | None":
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    settings = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    shaping = (Path(__file__), Path(template_budget.__file__))
+    settings = hashlib.sha256(b"".join(p.read_bytes() for p in shaping)).hexdigest()[:16]
     return Compiled(str(folder), pattern=f"{settings}-%s.cache")
 
 
 def render_template(path: Path, values: dict[str, Any]) -> str:
     """Any template in the one environment; a problem names the template and line."""
-    from jinja2 import TemplateError, UndefinedError  # noqa: PLC0415
-
     if not path.is_file():  # the template named by the user: no include, import or extends
         what = "là một thư mục, không phải tệp mẫu" if path.is_dir() else "không có tệp mẫu này"
         raise TemplateProblem(f"Mẫu {path}: {what}; hãy chỉ đúng tệp mẫu .j2 (--template).")
-    env = environment(path.parent)
+    return render_in(environment(path.parent), path, values)
+
+
+def render_in(env: "Environment", path: Path, values: dict[str, Any]) -> str:
+    """Template `path` of `env` within the budgets (`template_budget.rendered`), whatever stops
+    it said in Vietnamese with the template and line: never a traceback."""
+    from jinja2 import TemplateError, UndefinedError  # noqa: PLC0415
+
     try:
-        return env.get_template(path.name).render(values)
+        return rendered(env, path.name, values)
     except UndefinedError as exc:
         raise TemplateProblem(
             f"{template_at(exc, path)}: {_undefined(exc.message or '', values)}"
         ) from exc
-    except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        raise TemplateProblem(template_error(exc, path)) from exc
+    except (
+        TemplateError,
+        OverBudget,
+        RecursionError,  # an include or import of itself (a macro's is an OverBudget)
+        MemoryError,  # what the budgets did not foresee
+        TypeError,
+        AttributeError,  # a filter given a value of another kind: `{{ 5 | wordwrap }}`
+        ValueError,
+        ArithmeticError,
+    ) as exc:
+        raise TemplateProblem(template_error(exc, path, env)) from exc
     except OSError as exc:
         raise TemplateProblem(f"Không đọc được mẫu {path}: {os_error_text(exc)}.") from exc
 

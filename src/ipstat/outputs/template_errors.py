@@ -6,8 +6,15 @@ which line, with the token Jinja stumbled on; a message not in the tables below 
 which line and shows the text of that line, never Jinja's English.
 """
 
+import difflib
 import re
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+from ipstat.base.formatting import format_number
+from ipstat.outputs.template_budget import OverBudget
 
 # How Jinja names the tokens (jinja2.lexer._describe_token_type); a name token is itself.
 TOKENS = {
@@ -71,8 +78,6 @@ SYNTAX: list[tuple[re.Pattern[str], str]] = [
         (r"Missing end of comment tag", "thiếu “#}}” để đóng chú thích"),
         (r"Missing end of raw directive", "thiếu “{{% endraw %}}” để đóng khối raw"),
         (r"unexpected '(.+)'", "thừa {T0}"),
-        (r"No filter named '(.+)'\.", "không có bộ lọc “{0}”"),
-        (r"No test named '(.+)'\.", "không có phép thử “{0}” (sau “is”)"),
         (r"can't assign to '(.+)'", "không gán giá trị được cho vế trái này"),
         (r"Block names in Jinja .*", "tên khối không được có dấu “-”; hãy dùng dấu “_”"),
         (r"block '(.+)' defined twice", "khối “{0}” được định nghĩa hai lần"),
@@ -98,8 +103,11 @@ TYPES = {
 }
 
 
-def syntax_text(message: str, source_line: str) -> str:
+def syntax_text(message: str, source_line: str, env: Any = None) -> str:
     """Vietnamese for one of Jinja's syntax messages, or the offending line quoted."""
+    unknown = unknown_text(message, env)
+    if unknown:
+        return unknown
     for pattern, template in SYNTAX:
         match = pattern.fullmatch(message.strip())
         if match:
@@ -110,13 +118,105 @@ def syntax_text(message: str, source_line: str) -> str:
     return f"viết sai ở “{shown}”" if shown else "viết sai quy tắc của Jinja"
 
 
-def runtime_text(exc: BaseException) -> str:
+UNKNOWN = re.compile(r"No (filter|test) named '(.+?)'(?: found)?\.")
+
+
+def unknown_text(message: str, env: Any = None) -> str | None:
+    """`No filter named 'x'.` (when compiling) or `… found.` (a filter under an `if`, when the
+    branch runs), with the closest name the environment has: a misspelt name is the usual cause."""
+    unknown = UNKNOWN.fullmatch(message.strip())
+    if unknown is None:
+        return None
+    kind, name = unknown.groups()
+    names = (env.filters if kind == "filter" else env.tests) if env is not None else ()
+    closest = difflib.get_close_matches(name, sorted(names), n=1, cutoff=0.6)
+    hint = f"; có phải “{closest[0]}”?" if closest else ""
+    if kind == "filter":
+        return f"không có bộ lọc “{name}”{hint}"
+    return f"không có phép thử “{name}” (sau “is”){hint}"
+
+
+def _count(value: float) -> str:
+    return format_number(Decimal(str(value)), 1)
+
+
+# Where a text went over the budget (`OverBudget.what`).
+MADE_AT = {
+    "operator": "ở phép “{}”",
+    "filter": "ở bộ lọc “{}”",
+    "method": "ở hàm “{}”",
+    "function": "ở hàm “{}”",
+    "join": "khi nối chuỗi (“~” hoặc join)",
+    "captured": "ở nội dung một macro, khối set hoặc khối filter gom lại",
+    "output": "ở phần in ra",
+}
+
+
+def budget_text(exc: OverBudget) -> str:
+    """Vietnamese for a template that went over a budget of `template_budget`."""
+    kind, name = exc.what
+    if exc.kind == "time":
+        return (
+            f"mẫu chạy quá {_count(exc.limit)} giây mà chưa xong; có lẽ các vòng lặp lồng nhau "
+            "quá lớn hoặc không dừng"
+        )
+    if exc.kind == "steps":
+        return (
+            f"các vòng lặp của mẫu đã chạy quá {_count(exc.limit)} lượt; có lẽ các vòng lặp "
+            "lồng nhau quá lớn"
+        )
+    if exc.kind == "number":
+        return f"phép “{name}” cho ra số quá lớn (hơn {_count(exc.limit)} chữ số)"
+    if exc.kind == "recursion":
+        if kind == "macro":
+            return f"macro “{name}” gọi lại chính nó không dừng; hãy thêm điều kiện dừng"
+        if kind == "block":
+            return f"khối “{name}” gọi lại chính nó không dừng"
+        if kind == "loop":
+            return "vòng lặp recursive gọi loop(…) lại không dừng; hãy thêm điều kiện dừng"
+        return "mẫu gọi lồng nhau quá sâu, có lẽ gọi lại chính nó không dừng"
+    where = MADE_AT.get(kind, "").format(name)
+    return (
+        f"mẫu tạo ra quá nhiều chữ: hơn {_count(exc.limit)} ký tự hoặc phần tử danh sách"
+        f"{' ' + where if where else ''} (một báo cáo thật chỉ vài chục nghìn ký tự)"
+    )
+
+
+def recursion_text(exc: RecursionError) -> str:
+    """An include or import of itself: the template that the traceback repeats most (Jinja
+    gives a template's frames its file name; Python's own end in `.py`)."""
+    names: Counter[str] = Counter()
+    tb = exc.__traceback__
+    while tb is not None:
+        name = Path(tb.tb_frame.f_code.co_filename).name
+        if not name.endswith(".py") and not name.startswith("<"):
+            names[name] += 1
+        tb = tb.tb_next
+    repeated = [name for name, count in names.most_common(1) if count >= 10]
+    if repeated:
+        return (
+            f"mẫu “{repeated[0]}” được include hoặc import lại chính nó không dừng; hãy bỏ lệnh "
+            "đó hoặc thêm điều kiện dừng"
+        )
+    return "mẫu gọi lồng nhau quá sâu, có lẽ gọi lại chính nó không dừng"
+
+
+def runtime_text(exc: BaseException, env: Any = None) -> str:
     """Vietnamese for what stops a template while it runs (the sandbox, a wrong value)."""
     from jinja2 import TemplateNotFound  # noqa: PLC0415
     from jinja2.exceptions import SecurityError  # noqa: PLC0415
     from jinja2.sandbox import MAX_RANGE  # noqa: PLC0415
 
     message = str(exc)
+    if isinstance(exc, OverBudget):
+        return budget_text(exc)
+    if isinstance(exc, RecursionError):
+        return recursion_text(exc)
+    if isinstance(exc, MemoryError):
+        return "mẫu cần quá nhiều bộ nhớ (một chuỗi hoặc danh sách quá lớn)"
+    unknown = unknown_text(message, env)
+    if unknown:
+        return unknown
     if isinstance(exc, SecurityError):
         unsafe = UNSAFE_ATTRIBUTE.fullmatch(message)
         if unsafe:
@@ -127,23 +227,26 @@ def runtime_text(exc: BaseException) -> str:
         return "mẫu gọi một hàm không được phép: mẫu chỉ được đọc số liệu của báo cáo"
     if isinstance(exc, TemplateNotFound):
         return f"không tìm thấy mẫu “{exc.name}” (mẫu được gọi bằng include, import hoặc extends)"
-    if isinstance(exc, OverflowError):
+    if isinstance(exc, OverflowError) and "Range too big" in message:
         return f"dãy range(…) quá dài: tối đa {MAX_RANGE:_} phần tử".replace("_", ".")
+    if isinstance(exc, OverflowError):
+        return "phép tính cho ra số quá lớn"
     if isinstance(exc, ZeroDivisionError):
         return "phép chia cho 0"
     operands = OPERANDS.fullmatch(message)
     if operands:
         left, right = (TYPES.get(name, name) for name in operands.groups()[1:])
         return f"phép “{operands[1]}” không làm được giữa {left} và {right}"
-    if isinstance(exc, TypeError):
+    if isinstance(exc, TypeError | AttributeError):
         return "một phép tính hoặc bộ lọc được dùng với giá trị sai kiểu"
     if isinstance(exc, ValueError):
         return "một bộ lọc hoặc phép tính nhận giá trị không dùng được"
     return "mẫu dừng giữa chừng vì một lỗi khi chạy"
 
 
-def template_error(exc: BaseException, path: Path) -> str:
-    """`Mẫu <path>, dòng N: <what is wrong>` for any error Jinja or the template raises."""
+def template_error(exc: BaseException, path: Path, env: Any = None) -> str:
+    """`Mẫu <path>, dòng N: <what is wrong>` for any error Jinja or the template raises; `env`
+    for the names of its filters and tests, when one is misspelt."""
     from jinja2 import TemplateSyntaxError  # noqa: PLC0415
 
     if isinstance(exc, UnicodeDecodeError):
@@ -158,9 +261,14 @@ def template_error(exc: BaseException, path: Path) -> str:
         where = Path(exc.filename) if exc.filename else path
         lines = (exc.source or "").splitlines()
         source_line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
-        text = syntax_text(exc.message or "", source_line)
-        return f"Mẫu {where}, dòng {exc.lineno}: lỗi cú pháp: {text}."
-    return f"{template_at(exc, path)}: {runtime_text(exc)}."
+        text = syntax_text(exc.message or "", source_line, env)
+        return _sentence(f"Mẫu {where}, dòng {exc.lineno}: lỗi cú pháp: {text}")
+    return _sentence(f"{template_at(exc, path)}: {runtime_text(exc, env)}")
+
+
+def _sentence(text: str) -> str:
+    """A full stop, unless the message ends asking (`; có phải “phan_tram”?`)."""
+    return text if text.endswith("?") else f"{text}."
 
 
 def template_at(exc: BaseException, path: Path) -> str:
