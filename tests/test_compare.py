@@ -14,7 +14,7 @@ from ipstat.bloc.compare import change_percent
 from ipstat.bloc.document import dumps, loads
 from ipstat.commands.aggregate import output_paths, publish
 from ipstat.contract.model import Contract, load_contract
-from ipstat.outputs.report import change_phrase, change_words, sentence_changes
+from ipstat.outputs.report_text import change_phrase, change_words, sentence_changes
 from tests.test_publish import SAMPLE, check_golden
 
 Make = Callable[..., Path]

@@ -172,7 +172,7 @@ def test_markdown_is_printed_as_it_is(tmp_path: Path) -> None:
 def test_the_report_escapes_names_from_the_bloc_file(tmp_path: Path) -> None:
     """The shipped report prints the bloc's and the members' names with no filter at all."""
     from ipstat.bloc.document import loads
-    from ipstat.outputs.report import render_report
+    from ipstat.outputs.report_text import render_report
 
     document = loads(GOLDEN_JSON.read_text(encoding="utf-8"))
     document["bloc"]["name"] = NAME

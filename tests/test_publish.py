@@ -14,7 +14,7 @@ from ipstat.commands import aggregate as publish_module
 from ipstat.commands.aggregate import output_paths, publish
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import OutputError
-from ipstat.outputs.report import render_report
+from ipstat.outputs.report_text import render_report
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "sample_data" / "2016"

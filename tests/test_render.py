@@ -5,7 +5,7 @@ import pytest
 
 from ipstat.bloc.document import Document, dumps, loads
 from ipstat.outputs.render import TemplateProblem
-from ipstat.outputs.report import render_report
+from ipstat.outputs.report_text import render_report
 
 GOLDEN_JSON = Path(__file__).parent / "golden" / "tong-hop-2016.json"
 
@@ -129,7 +129,7 @@ def test_no_compiled_templates_kept_when_asked(
 def test_a_template_that_is_not_there_is_named_as_such(tmp_path: Path, missing: str) -> None:
     from ipstat.bloc.document import loads
     from ipstat.outputs.render import TemplateProblem
-    from ipstat.outputs.report import render_report
+    from ipstat.outputs.report_text import render_report
 
     document = loads(GOLDEN_JSON.read_text(encoding="utf-8"))
     path = tmp_path / missing if missing else tmp_path

@@ -16,7 +16,7 @@ from ipstat.bloc.document import loads
 from ipstat.cli import app
 from ipstat.outputs import template_budget
 from ipstat.outputs.render import TemplateProblem, render_template
-from ipstat.outputs.report import render_report
+from ipstat.outputs.report_text import render_report
 from tests.test_error_texts import assert_vietnamese
 
 GOLDEN = Path(__file__).parent / "golden"

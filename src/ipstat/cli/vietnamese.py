@@ -19,14 +19,11 @@ from functools import cache
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import typer
-from typer.completion import (  # type: ignore[attr-defined]  # imported there, not re-exported
-    get_completion_script,
-    install,
-)
 from typer.core import TyperGroup
 
 from ipstat.base.errors import os_error_text
 from ipstat.base.visible import visible
+from ipstat.cli.completion import completion
 from ipstat.cli.failures import stopped, unexpected
 
 
@@ -319,48 +316,6 @@ class VietnameseContext(typer.Context):
             raise typer.Exit(status) from None
 
 
-COMPLETION_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
-
-
-def _detected_shell() -> str | None:
-    import shellingham  # noqa: PLC0415
-
-    try:
-        return str(shellingham.detect_shell()[0])
-    except shellingham.ShellDetectionFailure:
-        return None
-
-
-def _completion_shell(value: Any) -> str:
-    """The shell named (`--install-completion bash`) or the one running ipstat; one that has
-    no completion script is a message and exit status 2."""
-    shell = str(getattr(value, "value", value)) if isinstance(value, str) else _detected_shell()
-    if shell not in COMPLETION_SHELLS:
-        print(
-            f"ipstat: không có gợi ý lệnh cho shell “{shell or 'không rõ'}”; "
-            "chỉ có cho bash, zsh, fish và PowerShell.",
-            file=sys.stderr,
-        )
-        sys.exit(2)
-    return shell
-
-
-def _completion(ctx: Any, param: Any, value: Any) -> Any:
-    """typer's `--install-completion` and `--show-completion`, saying what they did in
-    Vietnamese."""
-    if not value or ctx.resilient_parsing:
-        return value
-    name = ctx.find_root().info_name or "ipstat"
-    shell = _completion_shell(value)
-    if "--install-completion" in param.opts:
-        shell, path = install(shell=shell, prog_name=name)
-        print(f"Đã cài gợi ý lệnh cho {shell} vào {path}; có hiệu lực khi mở lại cửa sổ lệnh.")
-    else:
-        variable = "_{}_COMPLETE".format(name.replace("-", "_").upper())
-        print(get_completion_script(prog_name=name, complete_var=variable, shell=shell))
-    sys.exit(0)
-
-
 def unknown_command(name: str, commands: Sequence[str]) -> str:
     import difflib  # noqa: PLC0415
 
@@ -392,7 +347,7 @@ class VietnameseGroup(TyperGroup):
         params = super().get_params(ctx)
         for param in params:
             if {"--install-completion", "--show-completion"} & set(param.opts):
-                param.callback = _completion
+                param.callback = completion
             _own_help(param)
         return params
 

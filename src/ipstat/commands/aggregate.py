@@ -15,7 +15,7 @@ from ipstat.contract.model import Contract
 from ipstat.contract.scoring_table import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.consolidated import write_consolidated
-from ipstat.outputs.report import render_report
+from ipstat.outputs.report_text import render_report
 from ipstat.outputs.word import write_word
 
 

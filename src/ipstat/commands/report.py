@@ -7,7 +7,7 @@ from typing import Literal
 
 from ipstat.bloc.document import read_document
 from ipstat.outputs.atomic import write_atomic, write_text_atomic
-from ipstat.outputs.report import render_report
+from ipstat.outputs.report_text import render_report
 from ipstat.outputs.word import write_word
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ipstat.base.formatting import format_datetime
 from ipstat.bloc.document import Document
 from ipstat.outputs.cells import xlsx_book
-from ipstat.outputs.report import comparison_scope
+from ipstat.outputs.report_text import comparison_scope
 from ipstat.reading.sheetscan import a1
 
 # One number of decimals per column. Money and areas show two: members write them to two

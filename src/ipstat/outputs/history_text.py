@@ -14,7 +14,7 @@ from ipstat.base.text import vietnamese_key
 from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend
 from ipstat.bloc.trends import comparable, trends
 from ipstat.outputs.render import join_vi, render_template
-from ipstat.outputs.report import merger_notes
+from ipstat.outputs.report_text import merger_notes
 
 HISTORY_TEMPLATE = "lich-su.md.j2"
 
