@@ -22,28 +22,6 @@ from ipstat.reading.submission import read_submission
 if TYPE_CHECKING:
     from ipstat.contract.scoring_table import ScoringTable
 
-BLOC_RULES = frozenset(
-    {
-        "duplicate-member",
-        "mixed-years",
-        "missing-member",
-        "superseded-version",
-        "version-order-by-name",
-        "version-order-unknown",
-    }
-)
-# Rules `ipstat score` checks across workbooks, not rules of one workbook.
-SCORE_RULES = frozenset(
-    {
-        "missing-self-score",
-        "unscorable-criterion",
-        "adjustment-without-reason",
-        "adjustment-out-of-range",
-        "adjustment-unknown-member",
-        "adjustment-unknown-criterion",
-        "duplicate-adjustment",
-    }
-)
 
 
 @dataclass
@@ -198,7 +176,7 @@ def _hidden(path: Path, relative: Path) -> bool:
 
 
 def workbook_rules(contract: Contract) -> list[str]:
-    return [rule for rule in contract.rules.rules if rule not in BLOC_RULES | SCORE_RULES]
+    return contract.rules.of_scope("workbook")
 
 
 # From this many workbooks on, they are read in a pool of processes, one per core; below it,

@@ -157,12 +157,17 @@ class Check(Checked):
 class Rule(Checked):
     severity: Severity
     title: str
+    # What the rule looks at: one workbook, the bloc's workbooks together, or the scoring.
+    scope: Literal["workbook", "bloc", "score"] = "workbook"
 
 
 @dataclass(frozen=True, kw_only=True)
 class Rules(Checked):
     rules: dict[str, Rule]
     checks: tuple[Check, ...]
+
+    def of_scope(self, scope: str) -> list[str]:
+        return [rule for rule, found in self.rules.items() if found.scope == scope]
 
     def __post_init__(self) -> None:
         for rule_id in self.rules:
