@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from ipstat.contract.scoring_table import ScoringTable
 
 
-
 @dataclass
 class Validation:
     """The report, and the submissions that could be read (for aggregation)."""
