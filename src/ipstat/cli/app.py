@@ -74,7 +74,10 @@ OutOption = Annotated[
     Path | None, typer.Option("-o", "--out", help="Thư mục ghi kết quả (mặc định ket-qua/<năm>).")
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="In tài liệu JSON ra stdout và không in gì khác ở đó.")
+    bool,
+    typer.Option(
+        "--json", help="In tài liệu JSON ra màn hình (đầu ra chuẩn) và không in gì khác ở đó."
+    ),
 ]
 LatestOption = Annotated[
     bool,
@@ -90,7 +93,7 @@ PreviousOption = Annotated[
     typer.Option(
         "--previous",
         help="Tệp tổng hợp JSON của năm trước: cảnh báo số liệu chênh lệch bất thường "
-        "(jump-vs-previous).",
+        "so với năm trước.",
     ),
 ]
 

@@ -92,10 +92,16 @@ def status(
     bloc: BlocOption = None,
     deadline: Annotated[
         str | None,
-        typer.Option("--deadline", help="Hạn nộp YYYY-MM-DD, thay cho hạn trong tệp của Khối."),
+        typer.Option(
+            "--deadline",
+            help="Hạn nộp, dạng năm-tháng-ngày (vd. 2018-01-20), thay cho hạn trong tệp của Khối.",
+        ),
     ] = None,
     output_format: Annotated[
-        StatusFormat, typer.Option("--format", help="text: bảng; json: tài liệu JSON ra stdout.")
+        StatusFormat,
+        typer.Option(
+            "--format", help="text: bảng; json: tài liệu JSON ra màn hình (đầu ra chuẩn)."
+        ),
     ] = StatusFormat.text,
     letters: Annotated[
         Path | None,

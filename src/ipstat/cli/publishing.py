@@ -115,7 +115,7 @@ def report(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="Tệp để ghi (md: mặc định in ra stdout; docx: cạnh tệp JSON)."
+            "-o", "--output", help="Tệp để ghi (md: mặc định in ra màn hình; docx: cạnh tệp JSON)."
         ),
     ] = None,
     output_format: Annotated[
