@@ -73,6 +73,8 @@ def test_every_command_counts_the_same_errors(inbox: Path, tmp_path: Path) -> No
     listed = [row[0].value for row in book["Lỗi cần sửa"].iter_rows(min_row=5)]
     assert listed.count("Lỗi") == 3
     assert book["Tự chấm điểm"]["D6"].comment is not None  # the blank self-score, marked
+    named = {row[3].value for row in book["Lỗi cần sửa"].iter_rows(min_row=5)}
+    assert not named & {"II.1", "II.2", "II.3"}  # criteria by their names, as indicators are
 
     code, out, _ = run("aggregate", str(inbox), "--out", str(tmp_path / "ket-qua"))
     assert code == 1 and "Không ghi tệp nào" in out

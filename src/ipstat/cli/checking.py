@@ -61,10 +61,11 @@ def validate(
         )
     except IpstatError as exc:
         fail(str(exc))
+    vocabulary = contract.vocabulary.with_names(scoring.names) if scoring else contract.vocabulary
     if output_format is ValidateFormat.text:
         from ipstat.cli.terminal import print_report  # noqa: PLC0415
 
-        print_report(console(), report, contract.vocabulary)
+        print_report(console(), report, vocabulary)
     else:
         from ipstat.outputs import machine as outputs  # noqa: PLC0415
 
@@ -74,7 +75,7 @@ def validate(
             print(text)
     if annotate is not None:  # after the findings: a copy that fails must not hide them
         try:
-            annotated = command.annotate(report, annotate, contract.vocabulary)
+            annotated = command.annotate(report, annotate, vocabulary)
         except IpstatError as exc:
             fail(str(exc))
         print_annotated(annotated, annotate)

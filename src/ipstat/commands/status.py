@@ -64,7 +64,9 @@ def track(
         if annotate is not None:  # first: a letter names only a copy that was written
             to_fix = [m.version for m in status.members if m.status == "can-sua"]
             reports = [v.report for v in to_fix if v]
-            tracked.annotated = annotate_reports(reports, annotate, contract.vocabulary)
+            names = scoring.names if scoring else {}  # a self-score's criterion, by its name
+            vocabulary = contract.vocabulary.with_names(names)
+            tracked.annotated = annotate_reports(reports, annotate, vocabulary)
         if letters is not None:
             copies = tracked.annotated.source_of if tracked.annotated else {}
             attached = {source: copy.name for copy, source in copies.items()}
