@@ -156,7 +156,8 @@ def test_two_documents_for_one_year_are_refused(
         ),
         ("[]", "không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi"),
         ("tong-hop", "không phải là tệp tổng hợp JSON"),
-        ('{"year": 2016, "bloc": {}}', "thiếu các mục"),
+        ('{"year": 2016, "bloc": {}}', "không phải là tệp tổng hợp JSON"),  # no key names
+        ('{"year": 2016, "table": {}, "awards": []}', "là kết quả chấm điểm"),
     ],
 )
 def test_a_json_that_is_not_an_aggregate_is_refused(

@@ -115,16 +115,21 @@ def load(path: str | Path) -> Document:
 
 def parse_document(path: Path, content: bytes) -> Document:
     """The document in `content` (the bytes of `path`, which only names it in messages)."""
+    not_ours = DocumentError(
+        f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
+        "(tong-hop-<năm>.json); hãy chọn đúng tệp đó."
+    )
     try:
         document = loads(content.decode("utf-8"))
     except (ValueError, KeyError, TypeError) as exc:  # not JSON, not an object, no year
+        raise not_ours from exc
+    if "table" in document and "awards" in document:  # the scoring result of `ipstat score`
         raise DocumentError(
-            f"{path} không phải là tệp tổng hợp JSON do `ipstat aggregate` ghi "
-            "(tong-hop-<năm>.json); hãy chọn đúng tệp đó."
-        ) from exc
-    missing = REQUIRED_KEYS - document.keys()
-    if missing:
-        raise DocumentError(f"{path} thiếu các mục: {', '.join(sorted(missing))}.")
+            f"{path} là kết quả chấm điểm (cham-diem-<năm>.json) của lệnh ipstat score, không "
+            "phải tệp tổng hợp; hãy chọn tệp tong-hop-<năm>.json do ipstat aggregate ghi."
+        )
+    if REQUIRED_KEYS - document.keys():  # the names of JSON keys say nothing to a clerk
+        raise not_ours
     return document
 
 
