@@ -37,6 +37,16 @@ def listing(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.name != LOCK_NAME)
 
 
+SAMPLE = Path(__file__).parents[1] / "sample_data" / "2016"
+
+
+def aggregated(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """The sample aggregated into a folder once: the folder and its files' bytes."""
+    out = tmp_path / "ket-qua"
+    assert CliRunner().invoke(app, ["aggregate", str(SAMPLE), "--out", str(out)]).exit_code == 0
+    return out, {p.name: p.read_bytes() for p in listing(out)}
+
+
 def contents(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in listing(folder)}
 
@@ -261,10 +271,7 @@ def test_ctrl_c_after_the_last_replacement_says_the_files_are_written(
 def test_ctrl_c_during_aggregate_says_what_it_left(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
 ) -> None:
-    sample = Path(__file__).parents[1] / "sample_data" / "2016"
-    out = tmp_path / "ket-qua"
-    assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in listing(out)}
+    out, before = aggregated(tmp_path)
     if when == "writing":
 
         def interrupted(path: Path, document: object) -> None:
@@ -283,7 +290,7 @@ def test_ctrl_c_during_aggregate_says_what_it_left(
         last = (out / "bao-cao-2016.md").stat().st_ino
 
         monkeypatch.setattr(Path, "unlink", unlink)
-    result = CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)])
+    result = CliRunner().invoke(app, ["aggregate", str(SAMPLE), "--out", str(out)])
     assert result.exit_code == 130 and "Traceback" not in result.stderr
     if when == "writing":
         assert result.stderr.strip() == "ipstat: đã dừng; không tệp nào bị thay."
@@ -304,10 +311,7 @@ def test_outputs_are_ordinary_files(tmp_path: Path) -> None:
 def test_aggregate_names_the_output_open_in_another_program(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sample = Path(__file__).parents[1] / "sample_data" / "2016"
-    out = tmp_path / "ket-qua"
-    assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in listing(out)}
+    out, before = aggregated(tmp_path)
     real_replace = os.replace
 
     def word_has_it_open(source: Path, target: Path) -> None:
@@ -316,7 +320,7 @@ def test_aggregate_names_the_output_open_in_another_program(
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", word_has_it_open)
-    result = CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)])
+    result = CliRunner().invoke(app, ["aggregate", str(SAMPLE), "--out", str(out)])
     assert result.exit_code == 2
     assert f"Không thay được {out / 'bao-cao-2016.md'}: tệp đang mở" in result.stderr
     assert "hãy đóng tệp rồi chạy lại" in result.stderr and "Traceback" not in result.stderr
@@ -405,16 +409,13 @@ def test_a_full_disk_while_writing_a_workbook_is_said_in_vietnamese(
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
 
-    sample = Path(__file__).parents[1] / "sample_data" / "2016"
-    out = tmp_path / "ket-qua"
-    assert CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)]).exit_code == 0
-    before = {p.name: p.read_bytes() for p in listing(out)}
+    out, before = aggregated(tmp_path)
 
     def full(self: object) -> None:
         raise FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
 
     monkeypatch.setattr(xlsxwriter.Workbook, "close", full)
-    result = CliRunner().invoke(app, ["aggregate", str(sample), "--out", str(out)])
+    result = CliRunner().invoke(app, ["aggregate", str(SAMPLE), "--out", str(out)])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "tong-hop-2016.xlsx" in result.stderr and "ổ đĩa đã đầy" in result.stderr
     assert {p.name: p.read_bytes() for p in listing(out)} == before
