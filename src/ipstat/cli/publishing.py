@@ -93,7 +93,8 @@ def aggregate(
 
     screen = console(stderr=as_json)
     report = published.run.validation.report
-    outcome(screen, report, published.document, as_json, "Chưa tổng hợp", contract.vocabulary)
+    vocabulary = contract.vocabulary.with_names(scoring.names) if scoring else contract.vocabulary
+    outcome(screen, report, published.document, as_json, "Chưa tổng hợp", vocabulary)
     assert published.document is not None
     print_skipped(screen, published.run.validation.report.skipped)
     print_summary(
