@@ -361,3 +361,16 @@ def test_a_copy_that_could_not_be_written_is_not_promised(
     assert tracked.annotated is not None and tracked.annotated.problems
     letter = (tmp_path / "thu" / "thu-nhac-bac-ninh-2017.md").read_text(encoding="utf-8")
     assert "Kèm theo" not in letter and "Đề nghị quý Ban sửa và gửi lại báo cáo" in letter
+
+
+def test_no_letter_needed_is_said(make_workbook: Make, contract: Contract, tmp_path: Path) -> None:
+    folder = tmp_path / "hop-thu"
+    folder.mkdir()
+    for member in contract.bloc.names:
+        make_workbook(f"hop-thu/{len(list(folder.iterdir()))}.xlsx", member=member, year=2017)
+    result = runner.invoke(
+        app, ["status", str(folder), "--year", "2017", "--letters", str(tmp_path / "thu")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Không cần thư nào: mọi thành viên đã được tiếp nhận." in result.stderr
+    assert not (tmp_path / "thu").exists()

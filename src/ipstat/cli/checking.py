@@ -167,6 +167,8 @@ def status(
         print(f"Đã ghi thư: {visible(str(path))}", file=sys.stderr)
     for line in tracked.no_letter:
         print(visible(line), file=sys.stderr)
+    if letters is not None and not tracked.letters and not tracked.no_letter:
+        print("Không cần thư nào: mọi thành viên đã được tiếp nhận.", file=sys.stderr)
     if tracked.annotated is not None and annotate is not None:
         print_annotated(tracked.annotated, annotate)
     raise typer.Exit(0 if tracked.status.complete else 1)
