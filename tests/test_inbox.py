@@ -600,3 +600,16 @@ def test_a_skipped_file_bearing_a_missing_members_name_says_so(tmp_path: Path) -
     result = CliRunner().invoke(app, ["status", str(inbox), "--year", "2016", "--format", "json"])
     [unmatched] = json.loads(result.stdout)["unmatched"]
     assert unmatched["reason"].endswith("Có thể là báo cáo của Hà Nội, thành viên chưa nộp.")
+
+
+@pytest.mark.parametrize("deadline", ["2018-01-25", "25/01/2018", "25/1/2018"])
+def test_a_deadline_as_a_clerk_writes_it(inbox: Path, deadline: str) -> None:
+    args = ["status", str(inbox), "--year", "2017", "--deadline", deadline, "--format", "json"]
+    result = runner.invoke(app, args)
+    assert json.loads(result.stdout)["deadline"] == "2018-01-25"
+
+
+def test_a_deadline_in_no_known_form_says_how_to_write_it(inbox: Path) -> None:
+    result = runner.invoke(app, ["status", str(inbox), "--deadline", "25.01.2018"])
+    assert result.exit_code == 2
+    assert "không đúng dạng ngày/tháng/năm (vd. 20/01/2018)" in result.output

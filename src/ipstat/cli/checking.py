@@ -95,7 +95,7 @@ def status(
         str | None,
         typer.Option(
             "--deadline",
-            help="Hạn nộp, dạng năm-tháng-ngày (vd. 2018-01-20), thay cho hạn trong tệp của Khối.",
+            help="Hạn nộp (vd. 20/01/2018), thay cho hạn trong tệp của Khối.",
         ),
     ] = None,
     output_format: Annotated[
@@ -133,10 +133,12 @@ def status(
     if deadline is not None:
         import re  # noqa: PLC0415
 
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", deadline):
-            fail(f"hạn nộp “{deadline}” không đúng dạng YYYY-MM-DD (vd. 2018-01-20).")
+        day = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", deadline)  # as a clerk writes it
+        iso = f"{day[3]}-{int(day[2]):02d}-{int(day[1]):02d}" if day else deadline
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+            fail(f"hạn nộp “{deadline}” không đúng dạng ngày/tháng/năm (vd. 20/01/2018).")
         try:
-            due = dt.date.fromisoformat(deadline)
+            due = dt.date.fromisoformat(iso)
         except ValueError:
             fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
     try:
