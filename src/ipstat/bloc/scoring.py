@@ -191,7 +191,9 @@ def _point(
     findings: list[Finding],
 ) -> Point | None:
     submission = inputs.actuals[member]
-    computed, values, sources, gap = _compute(criterion, member, inputs, table.places)
+    indicator = contract.form.by_code.get(str(criterion.indicator))
+    label = indicator.label if indicator is not None else str(criterion.indicator)
+    computed, values, sources, gap = _compute(criterion, member, inputs, table.places, label)
     adjustment = inputs.adjustments.get((member, criterion.code))
     if adjustment is not None:
         points = round_points(adjustment.points, table.places)
@@ -229,9 +231,10 @@ def _figure_source(figure: Figure, file: Path) -> Source:
 
 
 def _compute(
-    criterion: Criterion, member: str, inputs: _Inputs, places: int
+    criterion: Criterion, member: str, inputs: _Inputs, places: int, label: str
 ) -> tuple[Decimal | None, Inputs, dict[str, Source], str]:
-    """The method's points (None where it cannot compute), its inputs, and what is missing."""
+    """The method's points (None where it cannot compute), its inputs, and what is missing;
+    `label` names the criterion's indicator where a person reads it."""
     submission = inputs.actuals[member]
     if criterion.method == "self":
         score = submission.self_scores.get(criterion.code)
@@ -281,8 +284,8 @@ def _compute(
             None,
             values,
             sources,
-            (f"tệp năm trước {inputs.previous_file} {what} chỉ tiêu {code} của {member}" + _ADJUST),
+            (f"tệp năm trước {inputs.previous_file} {what} “{label}” của {member}" + _ADJUST),
         )
-    sources["previous"] = Source(inputs.previous_file, f"provinces › {member} › {code}")
+    sources["previous"] = Source(inputs.previous_file, f"{member} › {label}")
     values["growth"] = percent(actual - before, before)
     return growth_points(criterion, actual, before, places), values, sources, ""
