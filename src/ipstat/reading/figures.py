@@ -45,7 +45,7 @@ def read_figures(table: Table, reading: Reading, require_all: bool = True) -> di
         figure = _ValueCell(table, index, indicator, reading).read()
         if figure is not None:
             reading.submission.figures[indicator.code] = figure
-    if require_all and _blank(first_row, reading, found_before):
+    if _blank(first_row, reading, found_before, require_all):
         del reading.findings[found_before:]
         reading.add(
             "blank-form",
@@ -66,10 +66,15 @@ def read_figures(table: Table, reading: Reading, require_all: bool = True) -> di
     return first_row
 
 
-def _blank(first_row: dict[str, int], reading: Reading, found_before: int) -> bool:
-    """Every indicator's row there and every value cell empty: the form as it was sent out."""
+def _blank(
+    first_row: dict[str, int], reading: Reading, found_before: int, require_all: bool
+) -> bool:
+    """Every row there (every indicator, for a yearly form) and every value cell empty: the
+    form as it was sent out, a yearly one or a registration."""
+    complete = len(first_row) == len(reading.contract.form.indicators) or not require_all
     return (
-        len(first_row) == len(reading.contract.form.indicators)
+        bool(first_row)
+        and complete
         and not reading.submission.figures
         and all(f.rule == "missing-value" for f in reading.findings[found_before:])
     )
