@@ -91,7 +91,11 @@ def test_cli_annotate(make_workbook: Make, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(source), "--annotate", str(tmp_path / "a")])
     assert result.exit_code == 1
     assert (tmp_path / "a" / source.name).is_file()
-    assert "Đã ghi bản có ghi chú" in result.stderr
+    assert "Đã ghi bản có ghi chú" in result.stdout  # as aggregate's "Đã ghi" lines
+    machine = CliRunner().invoke(
+        app, ["validate", str(source), "--format", "json", "--annotate", str(tmp_path / "b")]
+    )
+    assert "Đã ghi bản có ghi chú" in machine.stderr and "Đã ghi" not in machine.stdout
 
 
 def test_a_workbook_openpyxl_cannot_open_is_skipped_with_a_message(

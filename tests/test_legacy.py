@@ -275,7 +275,7 @@ def test_annotated_copy_of_a_legacy_file_is_xlsx(make_workbook: Make, tmp_path: 
     out = tmp_path / "out"
     result = runner.invoke(app, ["validate", str(source), "--annotate", str(out)])
     assert result.exit_code == 1
-    assert (out / "ha-nam.xlsx").is_file() and "ghi dạng .xlsx" in result.stderr
+    assert (out / "ha-nam.xlsx").is_file() and "ghi dạng .xlsx" in result.stdout
     copy = openpyxl.load_workbook(out / "ha-nam.xlsx")
     assert copy.sheetnames[0] == "Lỗi cần sửa"
     labels = copy["Thông tin"]  # a values-only copy gets widths from its text: nothing cut

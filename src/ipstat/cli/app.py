@@ -204,16 +204,19 @@ def outcome(
         console.print(findings_table(told, vocabulary, with_file=True))
 
 
-def print_annotated(annotated: "AnnotatedCopies", folder: Path) -> None:
+def print_annotated(annotated: "AnnotatedCopies", folder: Path, *, machine: bool) -> None:
+    """What was written goes where `aggregate` says it (stdout), unless a machine format owns
+    stdout; problems always go to stderr."""
     from ipstat.base.visible import visible  # noqa: PLC0415
 
+    said = sys.stderr if machine else sys.stdout
     for path in annotated.written:
         source = annotated.source_of[path]
         converted = ", ghi dạng .xlsx" if source.suffix.lower() != path.suffix.lower() else ""
         renamed = (
             "" if source.name == path.name else f" (bản của {visible(str(source))}{converted})"
         )
-        print(f"Đã ghi bản có ghi chú: {visible(str(path))}{renamed}", file=sys.stderr)
+        print(f"Đã ghi bản có ghi chú: {visible(str(path))}{renamed}", file=said)
     for problem in annotated.problems:
         print(f"ipstat: {visible(problem)}", file=sys.stderr)
     if annotated.stale:

@@ -78,7 +78,7 @@ def validate(
             annotated = command.annotate(report, annotate, vocabulary)
         except IpstatError as exc:
             fail(str(exc))
-        print_annotated(annotated, annotate)
+        print_annotated(annotated, annotate, machine=output_format is not ValidateFormat.text)
     raise typer.Exit(0 if report.ok(strict) else 1)
 
 
@@ -172,5 +172,5 @@ def status(
     if letters is not None and not tracked.letters and not tracked.no_letter:
         print("Không cần thư nào: mọi thành viên đã được tiếp nhận.", file=sys.stderr)
     if tracked.annotated is not None and annotate is not None:
-        print_annotated(tracked.annotated, annotate)
+        print_annotated(tracked.annotated, annotate, machine=output_format is StatusFormat.json)
     raise typer.Exit(0 if tracked.status.complete else 1)
