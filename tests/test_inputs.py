@@ -214,3 +214,13 @@ def test_a_pdf_named_on_the_command_line_is_skipped_as_in_a_folder(
     assert code == 2 and "cong-van.pdf: tệp PDF, không phải biểu báo cáo" in err
     code, out, _ = run("validate", str(pdf), str(make_workbook()))
     assert code == 0 and "1 tệp bỏ qua" in out
+
+
+def test_the_adjustments_workbook_is_not_taken_for_a_report(tmp_path: Path) -> None:
+    """`template --adjustments` writes the secretariat's own sheet: `validate` says what it is."""
+    path = tmp_path / "dieu-chinh-2017.xlsx"
+    assert run("template", "--adjustments", "--year", "2017", "-o", str(path))[0] == 0
+    code, out, _ = run("validate", str(path))
+    assert code == 0 and "Thiếu trang" not in out
+    assert "dieu-chinh-2017.xlsx: bảng điều chỉnh điểm của Thường trực Khối" in out
+    assert "ipstat score … --adjustments" in out

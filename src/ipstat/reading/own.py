@@ -31,6 +31,12 @@ ANNOTATED_ACTION = (
 _WORKBOOK_XML_BYTES = 1 << 20  # the sheet list of any workbook ipstat writes is far smaller
 
 
+ADJUSTMENTS_REASON = (
+    "bảng điều chỉnh điểm của Thường trực Khối (trang “Điều chỉnh”), không phải biểu thành viên gửi"
+)
+ADJUSTMENTS_ACTION = "bảng này được đọc và kiểm tra bằng lệnh ipstat score … --adjustments <tệp>"
+
+
 class OwnOutputError(Exception):
     """A workbook that ipstat wrote, found where members' workbooks are read."""
 

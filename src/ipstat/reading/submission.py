@@ -11,7 +11,14 @@ from ipstat.contract.model import Contract
 from ipstat.reading.figures import read_figures
 from ipstat.reading.info import read_info
 from ipstat.reading.located import Reading, Submission
-from ipstat.reading.own import ANNOTATED_ACTION, ANNOTATED_REASON, OwnOutputError, is_annotated
+from ipstat.reading.own import (
+    ADJUSTMENTS_ACTION,
+    ADJUSTMENTS_REASON,
+    ANNOTATED_ACTION,
+    ANNOTATED_REASON,
+    OwnOutputError,
+    is_annotated,
+)
 from ipstat.reading.registration import read_registration
 from ipstat.reading.self_scores import read_self_scores
 from ipstat.reading.tables import read_table
@@ -39,6 +46,8 @@ def read_submission(
         book = open_workbook(path, form.limits)
         if is_annotated(book.sheet_names):
             raise OwnOutputError(ANNOTATED_REASON, ANNOTATED_ACTION)
+        if book.has_sheet(form.adjustment_sheet.name) and not book.has_sheet(form.info_sheet.name):
+            raise OwnOutputError(ADJUSTMENTS_REASON, ADJUSTMENTS_ACTION)  # the secretariat's
         reading.submission.sha256 = hashlib.sha256(book.content).hexdigest()
         reading.submission.modified = book.modified
         if path.suffix.lower() == ".xlsm":
