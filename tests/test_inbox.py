@@ -420,7 +420,7 @@ def test_aggregate_latest_on_the_command_line(
     assert refused.exit_code == 1 and "Hai tệp của cùng một thành viên" in refused.stdout
     result = runner.invoke(app, ["aggregate", str(inbox), "--latest", "--out", str(out)])
     assert result.exit_code == 0, result.stdout
-    assert "Bản báo cáo cũ đã được thay bằng bản nhận sau" in result.stdout
+    assert "Bản cũ đã được thay bằng bản nhận sau" in result.stdout
     assert (out / "tong-hop-2017.json").is_file()
 
 

@@ -34,7 +34,7 @@ def test_two_years_in_one_parent_folder_are_mixed_years(
     for latest in ([], ["--latest"]):
         code, out, _ = run("aggregate", str(inbox), *latest, "--out", str(tmp_path / "ra"))
         assert code == 1 and "Các tệp thuộc nhiều năm" in out, out
-        assert "Bản báo cáo cũ" not in out  # a 2017 file is no old version of a 2018 one
+        assert "Bản cũ đã được thay" not in out  # a 2017 file is no old version of a 2018 one
         assert "Hai tệp của cùng một thành viên" not in out  # nor a duplicate of it
     assert not (tmp_path / "ra").exists()
 

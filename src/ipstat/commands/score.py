@@ -63,9 +63,9 @@ def score(
     report = validation.report
     received = _received(validation, latest)
     if latest and received is not None:
-        keep_latest(validation, received, contract)
+        keep_latest(validation, received, contract, left_out="không được dùng để chấm điểm")
         registered_only = Validation(report, validation.registrations)
-        keep_latest(registered_only, received, contract)
+        keep_latest(registered_only, received, contract, left_out="không được dùng để chấm điểm")
         validation.registrations = registered_only.submissions
     findings, agreed = check_bloc(validation.submissions, contract, year, received=received)
     report.bloc_findings.extend(findings)
