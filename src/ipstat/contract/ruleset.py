@@ -24,6 +24,8 @@ BUILTIN_RULES = frozenset(
         "unknown-member",
         "invalid-year",
         "year-mismatch",
+        "invalid-period",
+        "mixed-periods",
         "missing-value",
         "duplicate-code",
         "formula-without-value",
