@@ -2,7 +2,9 @@
 half-year form, scoring (the year's alone), the inbox's July deadline, the half-year series, and
 the sample set of the README walk-through."""
 
+import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -12,8 +14,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from ipstat.bloc.ledger import read_ledger
 from ipstat.checks.validation import validate_paths
 from ipstat.cli import app
+from ipstat.commands.status import track
 from ipstat.contract.model import Contract
 from tests.conftest import VALID
 from tests.test_periods import half_of
@@ -128,3 +132,77 @@ def test_scoring_is_the_years_alone(make_workbook: Make, tmp_path: Path) -> None
     out = tmp_path / "out"
     code, screen, _ = run("score", str(half), "--registrations", str(registration), "-o", str(out))
     assert code == 1 and "Biểu của kỳ báo cáo khác" in screen and not out.exists()
+
+
+# --- the inbox ----------------------------------------------------------------------------------
+
+
+def test_each_period_has_its_deadline(contract: Contract) -> None:
+    import datetime as dt
+
+    assert contract.bloc.deadline_for(2017) == dt.date(2018, 1, 20)
+    assert contract.bloc.deadline_for(2017, "6-thang") == dt.date(2017, 7, 20)
+
+
+def send(make_workbook: Make, name: str, at: str, **kwargs: Any) -> Path:
+    path = make_workbook(f"nhan-ve/{name}", **kwargs)
+    stamp = dt.datetime.fromisoformat(at).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_status_of_the_half_year_by_its_july_deadline(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "nhan-ve"
+    inbox.mkdir()
+    half = half_of(contract, Decimal("0.5"))
+    send(make_workbook, "ha-nam.xlsx", "2017-07-12 08:00", year=2017, period="6T", values=half)
+    send(make_workbook, "ha-noi.xlsx", "2017-07-21 09:00", year=2017, period="6 tháng",
+         member="Hà Nội", values=half)  # fmt: skip
+    send(make_workbook, "bac-ninh-nam.xlsx", "2017-07-10 08:00", year=2017, member="Bắc Ninh")
+    now = dt.datetime(2017, 7, 25, 10, 0)
+    status = track(inbox, contract, period="6-thang", now=now).status
+    assert (status.year, status.deadline) == (2017, dt.date(2017, 7, 20))
+    by_name = {m.member.name: m for m in status.members}
+    assert (by_name["Hà Nam"].status, by_name["Hà Nam"].on_time) == ("da-tiep-nhan", True)
+    assert (by_name["Hà Nội"].on_time, by_name["Hà Nội"].days_late) == (False, 1)
+    assert by_name["Bắc Ninh"].status == "chua-nop"  # its yearly workbook is not its half-year
+    [apart] = status.unmatched
+    assert apart.file.name == "bac-ninh-nam.xlsx" and "tức là báo cáo năm" in apart.reason
+    assert status.summary().endswith("(hạn 20/07/2017)")
+    shape = status.as_dict()
+    assert list(shape)[:3] == ["year", "period", "deadline"] and shape["period"] == "6-thang"
+    ledger = read_ledger(inbox)
+    assert ledger is not None and {e.period for e in ledger.entries} == {"6-thang"}
+
+    # January: the year's inbox is the same folder. The first half's versions were received in
+    # July, but they are no yearly report: Hà Nam's first yearly one came late.
+    send(make_workbook, "ha-nam-nam.xlsx", "2018-01-25 08:00", year=2017)
+    yearly = track(inbox, contract, now=dt.datetime(2018, 1, 26)).status
+    hanam = next(m for m in yearly.members if m.member.name == "Hà Nam")
+    assert hanam.version is not None and hanam.version.file.name == "ha-nam-nam.xlsx"
+    assert (hanam.on_time, hanam.days_late, hanam.superseded) == (False, 5, [])
+    assert "period" not in yearly.as_dict()  # a year's status says what it always said
+    assert {u.file.name for u in yearly.unmatched} == {"ha-nam.xlsx", "ha-noi.xlsx"}
+
+
+def test_status_on_the_command_line_says_the_half_year_and_its_deadline(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "nhan-ve"
+    inbox.mkdir()
+    send(make_workbook, "ha-nam.xlsx", "2017-07-12 08:00", year=2017, period="H1",
+         values=half_of(contract, Decimal("0.5")))  # fmt: skip
+    forgot = runner.invoke(app, ["status", str(inbox)])  # only half-year workbooks there
+    assert forgot.exit_code == 2 and "hãy chạy lại với --period 6-thang" in forgot.stderr
+    assert not (inbox / "so-theo-doi.sqlite").exists()
+    letters = tmp_path / "thu"
+    result = runner.invoke(
+        app, ["status", str(inbox), "--period", "6-thang", "--letters", str(letters)]
+    )
+    assert result.exit_code == 1
+    assert "Báo cáo 6 tháng đầu năm 2017 – hạn nộp 20/07/2017" in result.stdout
+    letter = (letters / "thu-nhac-ha-noi-2017-6-thang.md").read_text(encoding="utf-8")
+    assert "V/v gửi báo cáo số liệu các KCN, KCX, KKT 6 tháng đầu năm 2017" in letter
+    assert "chậm nhất ngày 20/07/2017" in letter

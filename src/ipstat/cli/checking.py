@@ -93,6 +93,7 @@ def status(
         ),
     ],
     year: YearOption = None,
+    period: PeriodOption = Period.nam,
     bloc: BlocOption = None,
     deadline: Annotated[
         str | None,
@@ -141,6 +142,7 @@ def status(
             inbox,
             contract,
             year=year,
+            period=period.value,
             deadline=due,
             previous=previous,
             letters=letters,
