@@ -12,7 +12,7 @@ from typing import Any
 from ipstat.base.findings import Finding
 from ipstat.base.formatting import format_exact, format_number
 from ipstat.base.numbers import plain
-from ipstat.base.periods import YEARLY, words
+from ipstat.base.periods import YEARLY, same_time, words
 from ipstat.bloc.document import Document, period_of, read_document, require_period
 from ipstat.bloc.totals import Aggregate, percent
 from ipstat.checks.previous import LastYear
@@ -149,9 +149,9 @@ def _drops(
                     rule="cumulative-drop",
                     severity=contract.severity("cumulative-drop"),
                     text=f"{labels[code].label} của {member} giảm {format_number(-change)}% so "
-                    f"với năm {year}, từ {format_exact(before)} {unit} xuống {format_exact(now)} "
-                    f"{unit}; số lũy kế thường không giảm quá {format_number(limit)}%, hãy kiểm "
-                    "tra lại.",
+                    f"với {same_time(agg.period, year)}, từ {format_exact(before)} {unit} xuống "
+                    f"{format_exact(now)} {unit}; số lũy kế thường không giảm quá "
+                    f"{format_number(limit)}%, hãy kiểm tra lại.",
                     sheet=sheet,
                     cell=cell,
                     code=code,

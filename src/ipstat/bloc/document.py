@@ -33,10 +33,12 @@ def to_document(
     agg: Aggregate, contract: Contract, comparison: dict[str, Any] | None = None
 ) -> Document:
     form = contract.form
+    period = {"period": agg.period} if agg.period != YEARLY else {}
     return {
         "document_version": DOCUMENT_VERSION,
         "form_version": form.version,
         "year": agg.year,
+        **period,
         "bloc": {
             "id": contract.bloc.id,
             "name": contract.bloc.name,
@@ -47,7 +49,7 @@ def to_document(
         "totals": agg.totals,
         "derived": agg.derived,
         "provinces": agg.provinces,
-        "sections": [{"id": s.id, "title": s.title} for s in form.sections],
+        "sections": [{"id": s.id, "title": s.title_for(agg.period)} for s in form.sections],
         "indicators": [
             {"code": i.code, "label": i.label, "unit": i.unit, "kind": i.kind, "section": i.section}
             for i in form.indicators

@@ -15,6 +15,8 @@ from ipstat.cli.app import (
     LatestOption,
     OutOption,
     Paths,
+    Period,
+    PeriodOption,
     ReportFormat,
     SchemaFormat,
     SchemasOption,
@@ -50,11 +52,15 @@ def schema(
 def aggregate(
     paths: Paths,
     year: YearOption = None,
+    period: PeriodOption = Period.nam,
     out: OutOption = None,
     as_json: JsonOption = False,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="Tệp tổng hợp JSON của năm trước, để so sánh hai năm."),
+        typer.Option(
+            "--previous",
+            help="Tệp tổng hợp JSON của năm trước, cùng kỳ báo cáo, để so sánh hai năm.",
+        ),
     ] = None,
     docx: Annotated[
         bool, typer.Option("--docx", help="Ghi thêm dự thảo báo cáo dạng Word (.docx).")
@@ -80,6 +86,7 @@ def aggregate(
             paths,
             contract,
             year=year,
+            period=period.value,
             out=out,
             previous=previous,
             word=docx,

@@ -136,7 +136,8 @@ def print_summary(
 ) -> None:
     """Who sent, who did not, the headline totals and ratios, and where the files are."""
     members, missing = document["members"], document["missing"]
-    console.print(shown(f"{document['bloc']['name']} – năm {document['year']}", "bold"))
+    period = span(document.get("period"), document["year"])
+    console.print(shown(f"{document['bloc']['name']} – {period}", "bold"))
     console.print(
         f"Đã nhận báo cáo của {len(members)}/{len(members) + len(missing)} thành viên.",
         soft_wrap=True,
