@@ -14,12 +14,14 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from ipstat.bloc.document import dumps, loads
 from ipstat.bloc.ledger import read_ledger
 from ipstat.checks.validation import validate_paths
 from ipstat.cli import app
 from ipstat.commands.status import track
 from ipstat.contract.model import Contract
 from tests.conftest import VALID
+from tests.test_history import write_year
 from tests.test_periods import half_of
 
 Make = Callable[..., Path]
@@ -206,3 +208,44 @@ def test_status_on_the_command_line_says_the_half_year_and_its_deadline(
     letter = (letters / "thu-nhac-ha-noi-2017-6-thang.md").read_text(encoding="utf-8")
     assert "V/v gửi báo cáo số liệu các KCN, KCX, KKT 6 tháng đầu năm 2017" in letter
     assert "chậm nhất ngày 20/07/2017" in letter
+
+
+# --- the series ---------------------------------------------------------------------------------
+
+
+def half_year_document(folder: Path, year: int, contract: Contract) -> Path:
+    """A half-year document as `aggregate --period 6-thang` writes it (here from a year's)."""
+    yearly = write_year(folder, year, contract)
+    document = loads(yearly.read_text(encoding="utf-8"))
+    keys = list(document)
+    at = keys.index("year") + 1
+    document = (
+        {k: document[k] for k in keys[:at]}
+        | {"period": "6-thang"}
+        | {k: document[k] for k in keys[at:]}
+    )
+    path = yearly.with_name(f"tong-hop-{year}-6-thang.json")
+    path.write_text(dumps(document) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_half_year_series_and_no_mixing(tmp_path: Path, contract: Contract) -> None:
+    docs = tmp_path / "docs"
+    halves = [half_year_document(docs, year, contract) for year in (2016, 2017)]  # + the years'
+    out = tmp_path / "out"
+    code, screen, _ = run("history", str(docs), "--period", "6-thang", "-o", str(out))
+    assert code == 0, screen
+    assert sorted(p.name for p in out.iterdir()) == [
+        f"lich-su-2016-2017-6-thang.{kind}" for kind in ("csv", "json", "md", "xlsx")
+    ]
+    prose = (out / "lich-su-2016-2017-6-thang.md").read_text(encoding="utf-8")
+    assert prose.startswith("# Số liệu 6 tháng đầu năm các KCN, KCX, KKT giai đoạn 2016–2017")
+    assert "Mọi số liệu là số 6 tháng đầu năm" in prose
+    assert json.loads((out / "lich-su-2016-2017-6-thang.json").read_text())["period"] == "6-thang"
+    yearly = tmp_path / "yearly"
+    assert run("history", str(docs), "-o", str(yearly))[0] == 0  # the folder's years alone
+    assert sorted(p.name for p in yearly.iterdir())[0] == "lich-su-2016-2017.csv"
+    mixed = [str(halves[0]), str(docs / "2017" / "tong-hop-2017.json")]
+    code, _, err = run("history", *mixed, "--period", "6-thang", "-o", str(tmp_path / "no"))
+    assert code == 2 and not (tmp_path / "no").exists()
+    assert "không trộn các kỳ báo cáo" in err and "tong-hop-2017.json (năm 2017)" in err

@@ -180,6 +180,7 @@ def history(
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Jinja2 của riêng bạn cho phần lời (.md).")
     ] = None,
+    period: PeriodOption = Period.nam,
     schemas: SchemasOption = None,
 ) -> None:
     """Số liệu của Khối qua các năm. Bảng dữ liệu, bảng tính có biểu đồ, và phần lời về xu hướng."""
@@ -195,12 +196,14 @@ def history(
             out=out,
             formats=formats,
             template=template,
+            period=period.value,
         )
     except IpstatError as exc:
         fail(str(exc))
     screen = console()
     years = ", ".join(str(y) for y in run.history.years)
-    screen.print(f"Số liệu các năm {years}.", soft_wrap=True)
+    half = "6 tháng đầu năm của " if run.history.period == "6-thang" else ""
+    screen.print(f"Số liệu {half}các năm {years}.", soft_wrap=True)
     if run.history.gaps:
         gaps = ", ".join(str(y) for y in run.history.gaps)
         screen.print(f"Không có tệp tổng hợp của năm {gaps}: để trống.", soft_wrap=True)
