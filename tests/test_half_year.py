@@ -4,7 +4,7 @@ first half (`--half-year`)."""
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +174,80 @@ def test_previous_compares_like_with_like(make: Make, contract: Contract, tmp_pa
     assert "phải là tệp tổng hợp 6 tháng đầu năm" in err and "tong-hop-2016-6-thang.json" in err
     code, _, err = run("aggregate", str(GOLDEN_YEAR.parent), "--previous", str(last))
     assert code == 2 and "là tệp tổng hợp 6 tháng đầu năm 2016, nhưng" in err
+
+
+def percent_text(part: Decimal, whole: Decimal) -> str:
+    """The share as the report must say it, computed here: exact, one decimal half-up, a
+    trailing `,0` dropped."""
+    share = (part * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return str(share).replace(".", ",").removesuffix(",0")
+
+
+def year_with_half(
+    make: Make, contract: Contract, tmp_path: Path, **values: Any
+) -> tuple[int, str, dict[str, Any], dict[str, Any]]:
+    half = publish_half_year(make, contract, "6t", 2016, tmp_path / "half")
+    inbox = yearly_set(make, contract, "nam", **values)
+    out = tmp_path / "out"
+    code, screen, _ = run("aggregate", str(inbox), "--half-year", str(half), "--out", str(out))
+    assert code == 0, screen
+    return code, screen, read_document(out / "tong-hop-2016.json"), read_document(half)
+
+
+def test_the_report_says_the_share_of_the_year_made_in_its_first_half(
+    make: Make, contract: Contract, tmp_path: Path
+) -> None:
+    _, _, year, half = year_with_half(make, contract, tmp_path)
+    report = (tmp_path / "out" / "bao-cao-2016.md").read_text(encoding="utf-8")
+    lines = [line for line in report.splitlines() if "cả năm." in line]
+    headline_flows = [c for c in contract.comparison.headline if contract.form.by_code[c].is_flow]
+    assert len(lines) == len(headline_flows) > 0
+    for code, line in zip(headline_flows, lines, strict=True):
+        share = percent_text(half["totals"][code], year["totals"][code])
+        assert line.startswith(f"- {contract.form.by_code[code].label}: ")
+        assert line.endswith(f"; 6 tháng đầu năm đạt {share}% cả năm."), line
+    assert "## Kết quả 6 tháng đầu năm so với cả năm" in report
+    assert year["half_year"]["compared"] == contract.bloc.names
+    assert not [w for w in year["warnings"] if w["rule"] == "year-below-half-year"]
+
+
+def test_a_year_below_its_first_half_is_a_warning_naming_both_values(
+    make: Make, contract: Contract, tmp_path: Path
+) -> None:
+    code, screen, year, half = year_with_half(
+        make, contract, tmp_path, **{"Hà Nam": {"revenue_usd": 100.5}}
+    )
+    found = [w for w in year["warnings"] if w["rule"] == "year-below-half-year"]
+    [warning] = found  # one member, one indicator: every other flow is above its half
+    source = next(s for s in year["sources"] if s["member"] == "Hà Nam")
+    assert (warning["file"], warning["code"]) == (source["file"], "revenue_usd")
+    assert f"{warning['sheet']}!{warning['cell']}" == source["cells"]["revenue_usd"]
+    before = half["provinces"]["Hà Nam"]["revenue_usd"]
+    assert warning["values"] == {"value": "100.5", "half_year": str(before)}
+    shown = str(before).replace(".", ",")
+    assert warning["severity"] == "warning" and code == 0
+    assert (
+        "Doanh thu (phần tính bằng USD) cả năm 2016 của Hà Nam là 100,5 triệu USD"
+        in (warning["text"])
+    )
+    assert f"nhỏ hơn số 6 tháng đầu năm ({shown} triệu USD" in warning["text"]
+    assert "Số cả năm nhỏ hơn số 6 tháng đầu năm" in screen
+
+
+def test_half_year_is_for_the_yearly_run_and_holds_a_half_year(
+    make: Make, contract: Contract, tmp_path: Path
+) -> None:
+    inbox = yearly_set(make, contract, "nam")
+    code, _, err = run("aggregate", str(inbox), "--half-year", str(GOLDEN_YEAR))
+    assert code == 2 and "--half-year phải là tệp tổng hợp 6 tháng đầu năm" in err
+    half = publish_half_year(make, contract, "6t", 2016, tmp_path / "half")
+    out = tmp_path / "out"
+    code, _, err = run(
+        "aggregate", str(inbox), "--period", "6-thang", "--half-year", str(half), "-o", str(out)
+    )
+    assert code == 2 and "--half-year chỉ dùng khi tổng hợp cả năm" in err
+    later = yearly_set(make, contract, "2017", year=2017)
+    code, _, err = run("aggregate", str(later), "--half-year", str(half), "-o", str(out))
+    assert code == 2 and not out.exists()
+    assert "là tệp tổng hợp 6 tháng đầu năm 2016, không phải của năm 2017" in err
+    assert "tong-hop-2017-6-thang.json" in err

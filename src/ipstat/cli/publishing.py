@@ -62,6 +62,15 @@ def aggregate(
             help="Tệp tổng hợp JSON của năm trước, cùng kỳ báo cáo, để so sánh hai năm.",
         ),
     ] = None,
+    half_year: Annotated[
+        Path | None,
+        typer.Option(
+            "--half-year",
+            help="Tệp tổng hợp JSON 6 tháng đầu năm của chính năm này (tong-hop-<năm>-6-thang"
+            ".json): báo cáo năm ghi 6 tháng đầu năm đạt bao nhiêu phần trăm cả năm, và cảnh "
+            "báo số cả năm nhỏ hơn số 6 tháng.",
+        ),
+    ] = None,
     docx: Annotated[
         bool, typer.Option("--docx", help="Ghi thêm dự thảo báo cáo dạng Word (.docx).")
     ] = False,
@@ -93,6 +102,7 @@ def aggregate(
             registrations=registrations,
             scoring=scoring,
             latest=latest,
+            half_year=half_year,
         )
     except IpstatError as exc:
         fail(str(exc))

@@ -26,6 +26,7 @@ BUILTIN_RULES = frozenset(
         "year-mismatch",
         "invalid-period",
         "mixed-periods",
+        "year-below-half-year",
         "missing-value",
         "duplicate-code",
         "formula-without-value",

@@ -1,7 +1,7 @@
 """The report's words: the changes against last year (the same period of it: a half-year is
-compared with last year's first half, `cùng kỳ`), how last year was counted, and the values
-the report template reads (README, "Mẫu báo cáo của riêng bạn"). A document that says no
-period is a year's, worded as it always was."""
+compared with last year's first half, `cùng kỳ`), how last year was counted, the share of the
+year its first half made, and the values the report template reads (README, "Mẫu báo cáo của
+riêng bạn"). A document that says no period is a year's, worded as it always was."""
 
 from collections.abc import Callable
 from decimal import Decimal
@@ -105,6 +105,26 @@ def comparison_scope(comparison: dict[str, Any], year: int, period: str | None =
     return ""
 
 
+def half_year_scope(part: dict[str, Any]) -> str:
+    """Which members the shares of the year made in its first half are over, when not every
+    member sent both (`aggregate --half-year`): `Tỷ lệ tính trên 10 thành viên có số liệu cả
+    năm và 6 tháng đầu năm (…); không tính Hà Nam (không có số liệu 6 tháng đầu năm 2016)`.
+    Empty when every member of the year is in both. Plain text."""
+    compared: list[str] = part.get("compared", [])
+    alone: list[str] = part.get("only_year", [])
+    if not alone:
+        return ""
+    if not compared:
+        return (
+            "Không tính được tỷ lệ so với cả năm: không thành viên nào có số liệu 6 tháng đầu năm."
+        )
+    return (
+        f"Tỷ lệ tính trên {len(compared)} thành viên có số liệu cả năm và 6 tháng đầu năm "
+        f"({join_vi(compared)}); không tính {join_vi(alone)} (không có số liệu "
+        f"{span(HALF_YEAR, part['year'])})."
+    )
+
+
 def context(document: Document) -> dict[str, Any]:
     """Plain values for templates: the document, short names for what prose uses most, and
     the year-over-year phrases (`ss`, `so_sanh`: Markdown, with the space that leads `ss`;
@@ -117,6 +137,7 @@ def context(document: Document) -> dict[str, Any]:
     year = comparison["previous_year"] if comparison else None
     period = document.get("period")
     this = document["year"]
+    half_year = document.get("half_year") or {}  # a year's `aggregate --half-year`
     return {
         **document,
         "comparison": comparison,
@@ -137,6 +158,8 @@ def context(document: Document) -> dict[str, Any]:
         "ky_truoc": Markdown(span(period, year)) if year else "",  # the period compared with
         "ngay_chot": Markdown(closing(period, this)),  # 31/12/2016, 30/6/2017
         "trong_ky": Markdown(f"trong {words(period).name}"),  # trong năm, trong 6 tháng đầu năm
+        "sau_thang": half_year.get("shares") or {},
+        "pham_vi_sau_thang": half_year_scope(half_year) if half_year else "",
     }
 
 
