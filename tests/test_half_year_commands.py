@@ -5,6 +5,8 @@ the sample set of the README walk-through."""
 import datetime as dt
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -14,12 +16,13 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from ipstat.bloc.document import dumps, loads
+from ipstat.bloc.document import dumps, loads, read_document
 from ipstat.bloc.ledger import read_ledger
 from ipstat.checks.validation import validate_paths
 from ipstat.cli import app
 from ipstat.commands.status import track
 from ipstat.contract.model import Contract
+from ipstat.reading.submission import read_submission
 from tests.conftest import VALID
 from tests.test_history import write_year
 from tests.test_periods import half_of
@@ -249,3 +252,35 @@ def test_a_half_year_series_and_no_mixing(tmp_path: Path, contract: Contract) ->
     code, _, err = run("history", *mixed, "--period", "6-thang", "-o", str(tmp_path / "no"))
     assert code == 2 and not (tmp_path / "no").exists()
     assert "không trộn các kỳ báo cáo" in err and "tong-hop-2017.json (năm 2017)" in err
+
+
+# --- the sample set of the README -----------------------------------------------------------
+
+
+def test_the_half_year_sample_is_what_its_script_makes(tmp_path: Path, contract: Contract) -> None:
+    script = ROOT / "scripts" / "make_half_year_sample.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(SAMPLE_YEAR), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for shipped in sorted(SAMPLE_HALF.glob("*.xlsx")):
+        made, _ = read_submission(tmp_path / shipped.name, contract)
+        kept, _ = read_submission(shipped, contract)
+        assert made is not None and kept is not None
+        assert (made.period, made.values()) == ("6-thang", kept.values())
+
+
+def test_the_readme_walk_through_on_the_sample(tmp_path: Path) -> None:
+    out = tmp_path / "ket-qua" / "2016"
+    code, screen, _ = run("aggregate", str(SAMPLE_HALF), "--period", "6-thang", "-o", str(out))
+    assert code == 0, screen
+    half = out / "tong-hop-2016-6-thang.json"
+    code, screen, _ = run("aggregate", str(SAMPLE_YEAR), "--half-year", str(half), "-o", str(out))
+    assert code == 0, screen
+    document = read_document(out / "tong-hop-2016.json")
+    assert document["warnings"] == [] and len(document["half_year"]["shares"]) == 6
+    report = (out / "bao-cao-2016.md").read_text(encoding="utf-8")
+    assert "Vốn đăng ký của dự án FDI cấp mới: 6 tháng đầu năm 2.314,1 triệu USD" in report
