@@ -58,12 +58,14 @@ DELETE = object()
 
 @dataclass
 class Spec:
-    """What to write: values by code (DELETE drops the row), units, info, and layout changes."""
+    """What to write: values by code (DELETE drops the row), units, info, and layout changes.
+    `period` is the text of the `ky` row of a half-year form; None: a yearly form (no row)."""
 
     values: dict[str, Any] = field(default_factory=dict)
     units: dict[str, Any] = field(default_factory=dict)
     member: str = "Hà Nam"
     year: Any = 2016
+    period: Any = None
     extra_rows: list[list[Any]] = field(default_factory=list)
     edit: Callable[[Any], None] | None = None
 
@@ -90,13 +92,15 @@ def make_workbook(tmp_path: Path, contract: Contract) -> Callable[..., Path]:
 
     def make(name: str | None = None, **kwargs: Any) -> Path:
         spec = Spec(**kwargs)
-        book = build_form(contract, 2016)
+        book = build_form(contract, 2016, period="nam" if spec.period is None else "6-thang")
         info = book[contract.form.info_sheet.name]
         for row in info.iter_rows():
             if row[0].value == "tinh":
                 row[2].value = spec.member
             elif row[0].value == "nam":
                 row[2].value = spec.year
+            elif row[0].value == "ky":
+                row[2].value = spec.period
         sheet = book[contract.form.figures_sheet.name]
         values = {**VALID, **spec.values}
         doomed: list[int] = []

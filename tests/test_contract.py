@@ -84,6 +84,18 @@ def test_the_shipped_contract_has_the_32_indicators() -> None:
         ("form.toml", "max_seconds = 5", 'max_seconds = "five"', "max_seconds"),
         ("form.toml", "max_entries = 2000\n", "", "max_entries"),
         ("form.toml", "max_part_bytes = 20_000_000", "max_part_bytes = 90_000_000", "total"),
+        # the reporting periods (half-year.md): every indicator a flow or a stock, two periods
+        ("form.toml", 'measure = "flow"', 'measure = "flux"', "measure"),
+        ("form.toml", 'measure = "stock"\n', "", "measure"),
+        ("form.toml", 'spellings = ["Năm"]', 'spellings = ["Năm", "h 1"]', "“h1” thuộc cả hai kỳ"),
+        ("form.toml", 'id = "6-thang"', 'id = "quy-2"', "periods"),
+        ("form.toml", 'label = "6 tháng"', 'label = "nửa năm"', "“nửa năm” phải có"),
+        (
+            "blocs/dbsh-2016.toml",
+            'deadline_half_year = "07-20"',
+            'deadline_half_year = "20/7"',
+            "Hạn nộp “20/7” không đúng dạng",
+        ),
     ],
 )
 def test_a_typo_in_schemas_is_a_clear_error(

@@ -31,9 +31,44 @@ def test_created_on_first_use_with_its_schema_version(tmp_path: Path) -> None:
     with open_ledger(tmp_path) as ledger:
         ledger.record(entry())
     with sqlite3.connect(tmp_path / LEDGER_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     assert rows(tmp_path) == [
-        ("a" * 64, "Hà Nam", 2017, "ha-nam.xlsx", "2018-01-15T09:30:00", 0, 0)
+        ("a" * 64, "Hà Nam", 2017, "ha-nam.xlsx", "2018-01-15T09:30:00", 0, 0, "nam")
+    ]
+
+
+def _version_1_ledger(folder: Path) -> None:
+    """A ledger as releases before the half-year wrote it: no period column."""
+    with sqlite3.connect(folder / LEDGER_NAME) as db:
+        db.execute(
+            "CREATE TABLE versions (sha256 TEXT PRIMARY KEY, member TEXT NOT NULL, year INTEGER, "
+            "file TEXT NOT NULL, received TEXT NOT NULL, errors INTEGER NOT NULL, "
+            "warnings INTEGER NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO versions VALUES (?, 'Hà Nam', 2017, 'ha-nam.xlsx', "
+            "'2018-01-15T09:30:00', 1, 0)",
+            ("a" * 64,),
+        )
+        db.execute("PRAGMA user_version = 1")
+
+
+def test_a_ledger_of_before_the_half_year_is_read_as_it_is_and_migrated_by_status(
+    tmp_path: Path,
+) -> None:
+    """`aggregate --latest` reads last year's ledger without `status` first; the next `status`
+    adds the period column, every earlier version a year's, and keeps its receipt."""
+    _version_1_ledger(tmp_path)
+    read = read_ledger(tmp_path)
+    assert read is not None
+    assert read.get("a" * 64) == Entry("a" * 64, "Hà Nam", 2017, "ha-nam.xlsx", WHEN, 1, 0, "nam")
+    with open_ledger(tmp_path) as ledger:
+        ledger.record(entry("b" * 64, received=WHEN + dt.timedelta(days=1)))
+    with sqlite3.connect(tmp_path / LEDGER_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert rows(tmp_path) == [
+        ("a" * 64, "Hà Nam", 2017, "ha-nam.xlsx", "2018-01-15T09:30:00", 1, 0, "nam"),
+        ("b" * 64, "Hà Nam", 2017, "ha-nam.xlsx", "2018-01-16T09:30:00", 0, 0, "nam"),
     ]
 
 

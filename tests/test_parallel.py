@@ -96,7 +96,8 @@ from ipstat.checks import validation
 from ipstat.contract.model import load_contract
 
 files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
-results = iter(validation._read_in_pool(files, (load_contract(), None, None, None, False), 2))
+job = (load_contract(), None, None, "nam", None, False)
+results = iter(validation._read_in_pool(files, job, 2))
 next(results)  # the workers are up
 print("ready", flush=True)
 time.sleep(600)

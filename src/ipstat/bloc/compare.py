@@ -12,7 +12,8 @@ from typing import Any
 from ipstat.base.findings import Finding
 from ipstat.base.formatting import format_exact, format_number
 from ipstat.base.numbers import plain
-from ipstat.bloc.document import Document, read_document
+from ipstat.base.periods import YEARLY, same_time, words
+from ipstat.bloc.document import Document, period_of, read_document, require_period
 from ipstat.bloc.totals import Aggregate, percent
 from ipstat.checks.previous import LastYear
 from ipstat.contract.model import Contract
@@ -47,12 +48,19 @@ def last_year_figures(previous: Document, contract: Contract) -> LastYear:
     """Last year's document as the figures each of this year's members had then."""
     mapped, _, _ = map_previous(previous, contract)
     absorbed = frozenset(m.name for m in contract.bloc.members if m.absorbed)
-    return LastYear(int(previous["year"]), mapped, absorbed)
+    return LastYear(int(previous["year"]), mapped, absorbed, period_of(previous))
 
 
-def read_last_year(path: Path, contract: Contract) -> LastYear:
-    """`--previous LAST.json`: a clear error if it is not an aggregate document."""
-    return last_year_figures(read_document(path), contract)
+def read_previous(path: Path, period: str = YEARLY) -> Document:
+    """`--previous LAST.json`: an aggregate document of the same period as this run's, like
+    with like; anything else is a clear error."""
+    wanted = f"--previous của {words(period).report}"
+    return require_period(read_document(path), path, period, wanted)
+
+
+def read_last_year(path: Path, contract: Contract, period: str = YEARLY) -> LastYear:
+    """`--previous LAST.json` as last year's figures of each member, of `period`."""
+    return last_year_figures(read_previous(path, period), contract)
 
 
 def compare_years(
@@ -141,9 +149,9 @@ def _drops(
                     rule="cumulative-drop",
                     severity=contract.severity("cumulative-drop"),
                     text=f"{labels[code].label} của {member} giảm {format_number(-change)}% so "
-                    f"với năm {year}, từ {format_exact(before)} {unit} xuống {format_exact(now)} "
-                    f"{unit}; số lũy kế thường không giảm quá {format_number(limit)}%, hãy kiểm "
-                    "tra lại.",
+                    f"với {same_time(agg.period, year)}, từ {format_exact(before)} {unit} xuống "
+                    f"{format_exact(now)} {unit}; số lũy kế thường không giảm quá "
+                    f"{format_number(limit)}%, hãy kiểm tra lại.",
                     sheet=sheet,
                     cell=cell,
                     code=code,

@@ -2,6 +2,8 @@
 
 Numbers are written exactly as decimals (`4841.2`, never `4841.200000000001`) and read back as
 `Decimal`, so a document can be re-rendered years later without the schemas it was made with.
+A half-year document says so (`"period": "6-thang"`); one that says no period is a year's, so
+the yearly documents are what they always were.
 """
 
 import json
@@ -11,6 +13,7 @@ from typing import Any
 
 from ipstat.base.errors import IpstatError, os_error_text
 from ipstat.base.numbers import plain
+from ipstat.base.periods import HALF_YEAR, PERIODS, YEARLY, span, suffix, words
 from ipstat.base.visible import encodable_data
 from ipstat.bloc.totals import Aggregate
 from ipstat.contract.model import Contract
@@ -30,10 +33,12 @@ def to_document(
     agg: Aggregate, contract: Contract, comparison: dict[str, Any] | None = None
 ) -> Document:
     form = contract.form
+    period = {"period": agg.period} if agg.period != YEARLY else {}
     return {
         "document_version": DOCUMENT_VERSION,
         "form_version": form.version,
         "year": agg.year,
+        **period,
         "bloc": {
             "id": contract.bloc.id,
             "name": contract.bloc.name,
@@ -44,7 +49,7 @@ def to_document(
         "totals": agg.totals,
         "derived": agg.derived,
         "provinces": agg.provinces,
-        "sections": [{"id": s.id, "title": s.title} for s in form.sections],
+        "sections": [{"id": s.id, "title": s.title_for(agg.period)} for s in form.sections],
         "indicators": [
             {"code": i.code, "label": i.label, "unit": i.unit, "kind": i.kind, "section": i.section}
             for i in form.indicators
@@ -130,7 +135,35 @@ def parse_document(path: Path, content: bytes) -> Document:
         )
     if REQUIRED_KEYS - document.keys():  # the names of JSON keys say nothing to a clerk
         raise not_ours
+    if document.get("period", YEARLY) not in PERIODS:
+        raise DocumentError(
+            f"{path}: kỳ báo cáo “{document['period']}” không phải là {' hay '.join(PERIODS)}."
+        )
     return document
+
+
+def period_of(document: Document) -> str:
+    """A document's period: the year unless it says otherwise."""
+    return str(document.get("period") or YEARLY)
+
+
+def document_name(year: int, period: str | None) -> str:
+    """`tong-hop-2017.json`, `tong-hop-2017-6-thang.json`."""
+    return f"tong-hop-{year}{suffix(period)}.json"
+
+
+def require_period(document: Document, path: Path, period: str, wanted: str) -> Document:
+    """Like with like: a document of another period is refused, saying which it holds and
+    which file would do (`wanted` says what it is needed for, and of which year)."""
+    held = period_of(document)
+    if held == period:
+        return document
+    year = int(document["year"])
+    whole = "" if held == HALF_YEAR else " (cả năm)"
+    raise DocumentError(
+        f"{path} là tệp tổng hợp {span(held, year)}{whole}, nhưng {wanted} phải là tệp tổng "
+        f"hợp {words(period).name}, như {document_name(year, period)}."
+    )
 
 
 def loads(text: str) -> Document:

@@ -46,15 +46,19 @@ def frame(history: History) -> "pd.DataFrame":
 
 
 def load(
-    paths: str | Path | Iterable[str | Path], bloc: str | Path | None = None
+    paths: str | Path | Iterable[str | Path],
+    bloc: str | Path | None = None,
+    period: str = "nam",
 ) -> "pd.DataFrame":
     """For analysts: the tidy table of the aggregate documents at `paths` (files or folders).
 
     With `bloc` (`"dbsh-2025"` or a .toml file) earlier years are summed into that bloc's
-    members, `mapped_from` naming what each was made of. `value` holds `Decimal` objects;
+    members, `mapped_from` naming what each was made of. `period="6-thang"` reads the
+    half-year documents instead of the years'. `value` holds `Decimal` objects;
     `table["value"].astype(float)` gives floats for plotting.
     """
     from ipstat.contract.model import load_contract  # noqa: PLC0415
 
     items = [paths] if isinstance(paths, str | Path) else list(paths)
-    return frame(build_history(items, load_contract(bloc=bloc), mapped=bloc is not None))
+    contract = load_contract(bloc=bloc)
+    return frame(build_history(items, contract, mapped=bloc is not None, period=period))

@@ -1,4 +1,6 @@
-"""The year's inbox: each member's versions, the one in force, its status, and whether on time.
+"""The inbox of a year (or of its first six months): each member's versions, the one in force,
+its status, and whether on time. A workbook of the other period is no version of anyone's: it
+is listed apart with its `mixed-periods` finding, and each period has its own first receipt.
 
 A version is a distinct content (SHA-256); its received time is when the ledger first saw it
 (at first sighting, the file's modification time), so touching or copying a file changes
@@ -23,6 +25,7 @@ from ipstat.base.findings import (
     count_by_severity,
 )
 from ipstat.base.formatting import format_date
+from ipstat.base.periods import YEARLY, words
 from ipstat.base.visible import encodable_data, visible
 from ipstat.bloc.ledger import Entry, Ledger
 from ipstat.bloc.versions import Doubt, by_content, doubt_finding, first_seen, ordered
@@ -41,6 +44,7 @@ Status = Literal["chua-nop", "can-sua", "da-tiep-nhan"]
 # Why a workbook of the inbox is no member's version, in this order; a blank form is not a
 # submission (the form as sent out, returned or dropped in the folder).
 _UNMATCHED_RULES = (
+    "mixed-periods",
     "unreadable-file",
     "unknown-member",
     "missing-sheet",
@@ -96,6 +100,7 @@ class InboxStatus:
     unmatched: list[Unmatched] = field(default_factory=list)
     # About the inbox rather than one file: versions whose order the times could not tell.
     findings: list[Finding] = field(default_factory=list)
+    period: str = YEARLY
 
     def count(self, status: Status) -> int:
         return sum(m.status == status for m in self.members)
@@ -140,6 +145,7 @@ class InboxStatus:
             )
         found = {
             "year": self.year,
+            **({"period": self.period} if self.period != YEARLY else {}),  # a year's: as ever
             "deadline": self.deadline.isoformat(),
             "members": members,
             "unmatched": [{"file": u.file.name, "reason": u.reason} for u in self.unmatched],
@@ -174,29 +180,42 @@ def inbox_status(
     ledger: Ledger,
     *,
     year: int | None = None,
+    period: str = YEARLY,
     deadline: dt.date | None = None,
     last_year: LastYear | None = None,
     scoring: "ScoringTable | None" = None,
     now: dt.datetime | None = None,
 ) -> InboxStatus:
-    """Read and check every workbook in `folder`, record new versions in `ledger`, and say
-    where each member stands."""
+    """Read and check every workbook in `folder`, record new versions of `period` in `ledger`,
+    and say where each member stands."""
     now = now or dt.datetime.now()
     files, skipped = inbox_files(folder)
     validation = Validation(ValidationReport())
     if files:
-        validation = validate_paths(files, contract, year, scoring=scoring, last_year=last_year)
-    skipped.extend(validation.report.skipped)
-    year = year or _agreed_year(validation.submissions)
-    deadline = deadline or contract.bloc.deadline_for(year)
-    if deadline is None:
-        raise InputError(
-            f"Khối “{contract.bloc.name}” chưa có hạn nộp (mục deadline trong tệp của Khối); "
-            "hãy cho hạn nộp bằng --deadline YYYY-MM-DD."
+        validation = validate_paths(
+            files, contract, year, period=period, scoring=scoring, last_year=last_year
         )
+    skipped.extend(validation.report.skipped)
     reports = {r.path: r for r in validation.report.files}
+    of_period = [
+        s for s in validation.submissions if not _of_rule(reports[s.path], "mixed-periods")
+    ]
+    if year is None and validation.submissions and not of_period:
+        other = str(validation.submissions[0].period)
+        raise InputError(
+            f"Các biểu trong {folder} đều là {words(other).report}, nhưng đang xét "
+            f"{words(period).report}; hãy chạy lại với --period {other}."
+        )
+    year = year or _agreed_year(of_period)
+    deadline = deadline or contract.bloc.deadline_for(year, period)
+    if deadline is None:
+        key = "deadline" if period == YEARLY else "deadline_half_year"
+        raise InputError(
+            f"Khối “{contract.bloc.name}” chưa có hạn nộp {words(period).report} (mục {key} "
+            "trong tệp của Khối); hãy cho hạn nộp bằng --deadline YYYY-MM-DD."
+        )
     named = [
-        s for s in validation.submissions if s.member is not None and not _blank(reports[s.path])
+        s for s in of_period if s.member is not None and not _of_rule(reports[s.path], "blank-form")
     ]
     versions: dict[str, list[Version]] = {}
     for sha, copies in sorted(by_content(named).items()):
@@ -213,12 +232,13 @@ def inbox_status(
                 seen,
                 counts.errors,
                 counts.warnings,
+                period,
             )
         )
         paths.sort(key=lambda p: visible(p.name) != entry.file)  # the name first seen, if here
         version = Version(sha, entry.member, entry.year, paths, entry.received, report)
         versions.setdefault(entry.member, []).append(version)
-    earliest = first_received(ledger.entries, year)
+    earliest = first_received(ledger.entries, year, period)
     members, findings = [], []
     for member in contract.bloc.members:
         found, doubt = _member_status(
@@ -238,7 +258,7 @@ def inbox_status(
         Unmatched(Path(s.file), f"{s.reason}; {s.action}.{_maybe_of(s, missing)}") for s in skipped
     )
     unmatched.sort(key=lambda u: u.file.name)
-    return InboxStatus(folder, year, deadline, members, unmatched, findings)
+    return InboxStatus(folder, year, deadline, members, unmatched, findings, period)
 
 
 def _agreed_year(subs: Sequence[Submission]) -> int:
@@ -256,13 +276,18 @@ def _agreed_year(subs: Sequence[Submission]) -> int:
 ONE = dt.timedelta(seconds=1)
 
 
-def first_received(entries: Iterable[Entry], year: int) -> dict[str, dt.datetime]:
-    """Each member's first version of the year in the ledger, whether or not its file is still
-    in the folder: saving over a file in Excel replaces the first version's bytes."""
+def first_received(
+    entries: Iterable[Entry], year: int, period: str = YEARLY
+) -> dict[str, dt.datetime]:
+    """Each member's first version of the year (and period) in the ledger, whether or not its
+    file is still in the folder: saving over a file in Excel replaces the first version's
+    bytes."""
     first: dict[str, dt.datetime] = {}
     for entry in entries:
-        if entry.year == year and (
-            entry.member not in first or entry.received < first[entry.member]
+        if (
+            entry.year == year
+            and entry.period == period
+            and (entry.member not in first or entry.received < first[entry.member])
         ):
             first[entry.member] = entry.received
     return first
@@ -300,8 +325,8 @@ def _maybe_of(skipped: Skipped, missing: list[Member]) -> str:
     return f" Có thể là báo cáo của {', '.join(named)}, thành viên chưa nộp." if named else ""
 
 
-def _blank(report: FileReport) -> bool:
-    return any(f.rule == "blank-form" for f in report.findings)
+def _of_rule(report: FileReport, rule: str) -> bool:
+    return any(f.rule == rule for f in report.findings)
 
 
 def _reason(report: FileReport, vocabulary: Vocabulary) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ipstat.base.errors import IpstatError, os_error_text
 from ipstat.base.locks import folder_lock
+from ipstat.base.periods import YEARLY
 from ipstat.base.temporary import clean_stale, make_temporary
 from ipstat.base.visible import visible
 from ipstat.checks.validation import LEDGER_NAME
@@ -34,9 +35,16 @@ _MIGRATIONS = (
         warnings INTEGER NOT NULL
     )
     """,
+    # v2 (half-year.md): the period of a version, so that one folder may hold both periods'
+    # reports and each keeps its own first receipt; every version recorded before was a year's.
+    f"ALTER TABLE versions ADD COLUMN period TEXT NOT NULL DEFAULT '{YEARLY}'",
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
-_COLUMNS = ("sha256", "member", "year", "file", "received", "errors", "warnings")
+# The oldest schema `read_ledger` reads as it is, without a writing run migrating it first: v2
+# only added a column whose default every older row has (`aggregate --latest` on last year's
+# inbox works without running `status` first).
+READ_ONLY_FROM = 1
+_COLUMNS = ("sha256", "member", "year", "file", "received", "errors", "warnings", "period")
 
 
 class LedgerError(IpstatError):
@@ -52,6 +60,7 @@ class Entry:
     received: dt.datetime
     errors: int
     warnings: int
+    period: str = YEARLY  # the year's, or its first six months'
 
 
 def ledger_path(folder: Path) -> Path:
@@ -67,11 +76,15 @@ class Ledger:
         self._entries = {row.sha256: row for row in self._rows()}
 
     def _rows(self) -> list[Entry]:
-        rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM versions").fetchall()
-        return [
-            Entry(sha, member, year, file, dt.datetime.fromisoformat(received), errors, warnings)
-            for sha, member, year, file, received, errors, warnings in rows
-        ]
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(versions)")}
+        columns = [c for c in _COLUMNS if c in present]  # read only, an older ledger has fewer
+        rows = self._db.execute(f"SELECT {', '.join(columns)} FROM versions").fetchall()
+        entries = []
+        for row in rows:
+            found = dict(zip(columns, row, strict=True))
+            found["received"] = dt.datetime.fromisoformat(found["received"])
+            entries.append(Entry(**found))
+        return entries
 
     def get(self, sha256: str) -> Entry | None:
         return self._entries.get(sha256)
@@ -85,19 +98,12 @@ class Ledger:
         its file name and received time, and takes the member and counts found now."""
         known = self._entries.get(entry.sha256)
         if known is not None:
-            entry = Entry(
-                entry.sha256,
-                entry.member,
-                entry.year,
-                known.file,
-                known.received,
-                entry.errors,
-                entry.warnings,
-            )
+            entry = replace(entry, file=known.file, received=known.received)
         entry = replace(entry, file=visible(entry.file))  # SQLite keeps only valid UTF-8
         received = entry.received.replace(microsecond=0).isoformat()
         self._execute(
-            f"INSERT OR REPLACE INTO versions ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO versions ({', '.join(_COLUMNS)}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 entry.sha256,
                 entry.member,
@@ -106,6 +112,7 @@ class Ledger:
                 received,
                 entry.errors,
                 entry.warnings,
+                entry.period,
             ),
         )
         self._entries[entry.sha256] = entry
@@ -197,7 +204,7 @@ def read_ledger(folder: Path) -> Ledger | None:
         raise _error(path, exc) from exc
     try:
         version = _schema_version(path, connection, existed=True)
-        if version < SCHEMA_VERSION:  # readable only once a writing run has migrated it
+        if version < READ_ONLY_FROM:  # readable only once a writing run has migrated it
             raise LedgerError(
                 f"Sổ theo dõi {path} theo lược đồ cũ (v{version}); hãy chạy `ipstat status` "
                 "trên thư mục này để cập nhật sổ."

@@ -3,6 +3,8 @@
 Each year is exactly what its document says; a year without a document is a gap, never an
 estimate. With a bloc that records mergers (`predecessors`), earlier years are summed into
 today's members by the same mapping the year-over-year comparison uses (`map_previous`).
+A series is of one period: the years, or the first six months of each year; a document of the
+other period among those given is refused, never mixed in.
 """
 
 import hashlib
@@ -15,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.base.errors import IpstatError, os_error_text
+from ipstat.base.periods import HALF_YEAR, YEARLY, span, suffix, words
 from ipstat.base.visible import encodable
 from ipstat.bloc.compare import map_previous
-from ipstat.bloc.document import Document, parse_document
+from ipstat.bloc.document import Document, parse_document, period_of
 from ipstat.bloc.totals import derive, sum_members
 from ipstat.contract.model import Contract
 
@@ -117,6 +120,7 @@ class History:
     merged: dict[str, list[str]] = field(default_factory=dict)  # member → earlier members in it
     absorbed: dict[str, list[str]] = field(default_factory=dict)  # units not in earlier figures
     shortfalls: dict[int, dict[str, Shortfall]] = field(default_factory=dict)  # year → member
+    period: str = YEARLY  # every document's: the years, or their first six months
 
     @property
     def years(self) -> list[int]:
@@ -160,15 +164,24 @@ class History:
         return {(r.year, r.member, r.code): r.value for r in self.rows}
 
 
-def document_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; a folder stands for the `tong-hop-*.json` files anywhere inside it."""
+def document_paths(paths: Iterable[str | Path], period: str = YEARLY) -> list[Path]:
+    """Files as given; a folder stands for the `tong-hop-*.json` files of `period` anywhere
+    inside it, by name (`tong-hop-2017-6-thang.json` is a half-year's), so that one folder of
+    results may hold both periods."""
     found: list[Path] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            inside = sorted(path.rglob(DOCUMENT_GLOB))
-            if not inside:
+            every = sorted(path.rglob(DOCUMENT_GLOB))
+            if not every:
                 raise HistoryError(f"Không có tệp {DOCUMENT_GLOB} nào trong thư mục {path}.")
+            half = f"*{suffix(HALF_YEAR)}.json"
+            inside = [p for p in every if p.match(half) == (period == HALF_YEAR)]
+            if not inside:
+                raise HistoryError(
+                    f"Không có tệp tổng hợp {words(period).name} ({_named(period)}) nào trong "
+                    f"thư mục {path}, chỉ có tệp của kỳ khác; hãy chọn kỳ bằng --period."
+                )
             found.extend(inside)
         else:
             found.append(path)
@@ -177,10 +190,18 @@ def document_paths(paths: Iterable[str | Path]) -> list[Path]:
     return found  # a file named twice stays twice: `_check_one_a_year` says so
 
 
-def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bool) -> History:
-    """The series of the documents at `paths`. With `mapped`, every year is expressed in the
-    members of `contract.bloc` through its `predecessors`; otherwise members stay as they were."""
-    read = [_read(path) for path in document_paths(paths)]
+def _named(period: str) -> str:
+    return f"tong-hop-<năm>{suffix(period)}.json"
+
+
+def build_history(
+    paths: Iterable[str | Path], contract: Contract, *, mapped: bool, period: str = YEARLY
+) -> History:
+    """The series of the documents at `paths`, each of `period`. With `mapped`, every year is
+    expressed in the members of `contract.bloc` through its `predecessors`; otherwise members
+    stay as they were."""
+    read = [_read(path) for path in document_paths(paths, period)]
+    _check_periods(read, period)
     read.sort(key=lambda pair: pair[1]["year"])
     _check_one_a_year(read)
     documents: list[Used] = []
@@ -227,7 +248,23 @@ def build_history(paths: Iterable[str | Path], contract: Contract, *, mapped: bo
         if mapped and merged
         else {},
         shortfalls=shortfalls,
+        period=period,
     )
+
+
+def _check_periods(read: list[tuple[Path, Document, str]], period: str) -> None:
+    """One period in a series: a half-year is no point of a yearly series, nor the reverse."""
+    other = [(path, doc) for path, doc, _ in read if period_of(doc) != period]
+    if other:
+        held = "; ".join(
+            f"{path} ({span(period_of(doc), int(doc['year']))})" for path, doc in other
+        )
+        again = YEARLY if period == HALF_YEAR else HALF_YEAR
+        raise HistoryError(
+            f"Chuỗi số liệu {words(period).name} (--period {period}) không trộn các kỳ báo cáo, "
+            f"nhưng có tệp tổng hợp của kỳ khác: {held}. Hãy bỏ các tệp này, hoặc lập riêng "
+            f"chuỗi số liệu của kỳ đó với --period {again}."
+        )
 
 
 def _check_one_a_year(read: list[tuple[Path, Document, str]]) -> None:

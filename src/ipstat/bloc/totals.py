@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipstat.base.findings import Finding
+from ipstat.base.periods import YEARLY
 from ipstat.base.visible import encodable
 from ipstat.bloc.versions import Superseded, keep_latest, received_times
 from ipstat.checks.previous import LastYear
@@ -42,6 +43,7 @@ class Aggregate:
     warnings: list[Finding] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)  # what needs no fixing, only knowing
     superseded: list[Superseded] = field(default_factory=list)
+    period: str = YEARLY  # the whole year, or its first six months
 
 
 @dataclass
@@ -94,6 +96,8 @@ def build_aggregate(
     year: int,
     warnings: list[Finding],
     add_up: Sum = sum_members,
+    *,
+    period: str = YEARLY,
 ) -> Aggregate:
     order = {name: i for i, name in enumerate(contract.bloc.names)}
     ordered = sorted(subs, key=lambda s: order[str(s.member)])
@@ -118,6 +122,7 @@ def build_aggregate(
         provinces=provinces,
         sources=sources,
         warnings=warnings,
+        period=period,
     )
 
 
@@ -126,6 +131,7 @@ def aggregate_paths(
     contract: Contract,
     year: int | None = None,
     *,
+    period: str = YEARLY,
     latest: bool = False,
     last_year: LastYear | None = None,
     exclude: Iterable[Path] = (),
@@ -135,10 +141,16 @@ def aggregate_paths(
     """Validate each workbook and the bloc; add up only when there is no error at all.
 
     With `latest`, each member's workbook received last is used and the others are left out
-    with a warning; `last_year` checks the flow figures against last year's. `add_up` sums
-    the members (`sum_members`, unless a test gives another)."""
+    with a warning; `last_year` checks the flow figures against last year's. Every workbook
+    must be of `period`. `add_up` sums the members (`sum_members`, unless a test gives another)."""
     validation = validate_paths(
-        paths, contract, year, scoring=scoring, last_year=last_year, exclude=exclude
+        paths,
+        contract,
+        year,
+        period=period,
+        scoring=scoring,
+        last_year=last_year,
+        exclude=exclude,
     )
     members = Counter(s.member for s in validation.submissions if s.member is not None)
     received = None
@@ -158,7 +170,7 @@ def aggregate_paths(
     if validation.report.errors or agreed is None:
         return AggregateRun(validation, None)
     aggregate = build_aggregate(
-        validation.submissions, contract, agreed, validation.report.warnings, add_up
+        validation.submissions, contract, agreed, validation.report.warnings, add_up, period=period
     )
     aggregate.superseded = superseded
     aggregate.notes = validation.report.notes

@@ -2,11 +2,11 @@
 
 A version is a distinct content; it was received when the inbox's ledger first saw it, or, for
 a content the ledger does not know, when its file was last modified. The version in force is
-the one received last. Files of different years are never versions of each other. Where two
-versions were received within `ORDER_UNSURE` of each other (a folder copied without its
-ledger gives every file the time of the copy), the times cannot say which came last: the
-files' names may (`bieu (2).xlsx`, `bieu-sua-lan-2.xlsx`), with a warning, or the clerk is
-asked, with an error; never a silent pick.
+the one received last. Files of different years, or periods, are never versions of each
+other. Where two versions were received within `ORDER_UNSURE` of each other (a folder copied
+without its ledger gives every file the time of the copy), the times cannot say which came
+last: the files' names may (`bieu (2).xlsx`, `bieu-sua-lan-2.xlsx`), with a warning, or the
+clerk is asked, with an error; never a silent pick.
 """
 
 import datetime as dt
@@ -140,19 +140,19 @@ def doubt_finding(doubt: Doubt, contract: Contract, file: str = "") -> Finding:
 def latest_versions(
     subs: Sequence[Submission], received: dict[Path, dt.datetime]
 ) -> tuple[list[Submission], list[tuple[Submission, Submission]], list[Doubt]]:
-    """Each member's workbook received last, year by year (every workbook naming no member is
-    kept, so that it is still reported); the others, each with the one that replaced it; and
-    the doubts about an order the times could not tell."""
+    """Each member's workbook received last, year by year and period by period (every workbook
+    naming no member is kept, so that it is still reported); the others, each with the one that
+    replaced it; and the doubts about an order the times could not tell."""
     kept: list[Submission] = []
-    groups: dict[tuple[str, int | None], list[Submission]] = {}
+    groups: dict[tuple[str, int | None, str | None], list[Submission]] = {}
     for sub in subs:
         if sub.member is None:
             kept.append(sub)
         else:
-            groups.setdefault((sub.member, sub.year), []).append(sub)
+            groups.setdefault((sub.member, sub.year, sub.period), []).append(sub)
     replaced: list[tuple[Submission, Submission]] = []
     doubts: list[Doubt] = []
-    for (member, _), group in groups.items():
+    for (member, _, _), group in groups.items():
         distinct = list(by_content(group).values())  # identical copies: the last name stands
         firsts = [max(copies, key=lambda s: s.path.name) for copies in distinct]
         order, doubt = ordered(member, [(received[s.path], s.path) for s in firsts])

@@ -7,17 +7,20 @@ from decimal import Decimal
 from ipstat.base.findings import Finding
 from ipstat.base.formatting import format_exact, format_number
 from ipstat.base.numbers import plain
+from ipstat.base.periods import YEARLY, same_time
 from ipstat.contract.model import Contract
 from ipstat.reading.located import Submission
 
 
 @dataclass(frozen=True)
 class LastYear:
-    """Last year's figures summed into this year's members (see bloc/compare.py)."""
+    """Last year's figures summed into this year's members (see bloc/compare.py), of the same
+    period as this year's (the first six months against last year's first six months)."""
 
     year: int
     provinces: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     absorbed: frozenset[str] = frozenset()  # members that took in units from outside the bloc
+    period: str = YEARLY
 
     def figures(self, member: str) -> dict[str, Decimal]:
         """A member's figures last year; none for a member that took in units of which last
@@ -49,7 +52,7 @@ def jump_findings(sub: Submission, last_year: LastYear, contract: Contract) -> l
                 file=str(sub.path),
                 rule="jump-vs-previous",
                 severity=contract.severity("jump-vs-previous"),
-                text=f"{format_exact(now)} {how} năm {last_year.year} "
+                text=f"{format_exact(now)} {how} {same_time(last_year.period, last_year.year)} "
                 f"({format_exact(before)}); hãy kiểm tra đơn vị tính.",
                 sheet=figure.sheet,
                 cell=figure.cell,

@@ -9,6 +9,7 @@ from pathlib import Path
 from ipstat.base.findings import Finding, Skipped
 from ipstat.base.formatting import format_datetime, format_exact
 from ipstat.base.numbers import plain
+from ipstat.base.periods import words
 from ipstat.contract.model import Contract
 from ipstat.contract.ruleset import Check, Comparison, Term
 from ipstat.reading.located import Submission
@@ -31,10 +32,14 @@ _USUALLY_WORDS = {  # a warning asks to check, it does not forbid
 _STATE_WORDS = {"<=": "≤", ">=": "≥", "==": "bằng", "<": "<", ">": "lớn hơn"}
 
 
-def check_submission(sub: Submission, contract: Contract, year: int | None) -> list[Finding]:
-    """The checks of rules.toml, and the year asked for. A check with a missing value is skipped:
-    that value already has its own finding."""
+def check_submission(
+    sub: Submission, contract: Contract, year: int | None, period: str | None = None
+) -> list[Finding]:
+    """The checks of rules.toml, and the year and period asked for. A check with a missing value
+    is skipped: that value already has its own finding."""
     findings = [_year_finding(sub, contract, year)] if year and sub.year not in (None, year) else []
+    if period is not None and sub.period not in (None, period):
+        findings.append(_period_finding(sub, contract, period))
     values = sub.values()
     for check in contract.rules.checks:
         if not all(code in values for code in check.codes):
@@ -62,6 +67,35 @@ def _year_finding(sub: Submission, contract: Contract, year: int) -> Finding:
         values=(("year", str(sub.year)), ("expected", str(year))),
         sheet=contract.form.info_sheet.name,
         code="nam",
+    )
+
+
+def _period_finding(sub: Submission, contract: Contract, period: str) -> Finding:
+    """`mixed-periods`: the workbook's period, where it says it, and the period asked for. A
+    workbook that does not say its period (no `ky` row, or an empty one) is a yearly one."""
+    form = contract.form
+    field = form.period_field
+    own = str(sub.period)
+    code = field.code if field is not None else None
+    cell = sub.info_cells.get(code) if code is not None else None
+    row = f"dòng {code}, “{field.label}”" if field is not None else "dòng kỳ báo cáo"
+    if cell is not None:
+        said = f"ghi kỳ báo cáo “{sub.info[str(code)]}”"
+    else:
+        said = f"không ghi kỳ báo cáo ({row})"
+    asked = words(period).report
+    return Finding(
+        file=str(sub.path),
+        rule="mixed-periods",
+        severity=contract.severity("mixed-periods"),
+        text=f"Biểu {sub.path.name} {said}, tức là {words(own).report}, nhưng đang xét {asked} "
+        f"(--period {period}). Hãy xét riêng biểu này với --period {own}, hoặc, nếu đây là "
+        f"{asked}, hãy ghi “{form.period(period).label}” ở {row} của trang "
+        f"“{form.info_sheet.name}”.",
+        values=(("period", own), ("expected", period)),
+        sheet=form.info_sheet.name,
+        cell=cell,
+        code=code,
     )
 
 
@@ -125,11 +159,12 @@ def check_bloc(
     def add(rule: str, message: str, file: str = "") -> None:
         findings.append(Finding(file, rule, contract.severity(rule), message))  # no place
 
-    by_member: dict[tuple[str, int | None], list[Submission]] = defaultdict(list)
+    # Files of two years, or of two periods, are no duplicates: `mixed-years`, `mixed-periods`.
+    by_member: dict[tuple[str, int | None, str | None], list[Submission]] = defaultdict(list)
     for sub in subs:
-        if sub.member is not None:  # files of two years are no duplicates: `mixed-years` says it
-            by_member[sub.member, sub.year].append(sub)
-    for (member, _), group in by_member.items():
+        if sub.member is not None:
+            by_member[sub.member, sub.year, sub.period].append(sub)
+    for (member, _, _), group in by_member.items():
         if len(group) > 1 and received is not None:
             add("duplicate-member", *_duplicate(member, group, received))
         elif len(group) > 1:
@@ -150,7 +185,7 @@ def check_bloc(
             "năm, hoặc chọn năm bằng --year.",
         )
     agreed = year if year is not None else (years[0] if len(years) == 1 else None)
-    present = {member for member, _ in by_member}
+    present = {member for member, _, _ in by_member}
     missing = [m for m in contract.bloc.names if m not in present]
     for member in missing:
         add(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from ipstat.base.errors import InputError, os_error_text
 from ipstat.base.findings import FileReport, Finding, Skipped, ValidationReport
+from ipstat.base.periods import YEARLY
 from ipstat.base.temporary import alive
 from ipstat.base.visible import visible
 from ipstat.checks.previous import LastYear, jump_findings
@@ -190,7 +191,7 @@ PARALLEL_FROM_SPAWN = 150
 
 
 Checked = tuple[Submission | None, list[Finding]] | Skipped  # Skipped: a workbook ipstat wrote
-Job = tuple[Contract, "ScoringTable | None", int | None, LastYear | None, bool]
+Job = tuple[Contract, "ScoringTable | None", int | None, str, LastYear | None, bool]
 
 
 def validate_paths(
@@ -198,6 +199,7 @@ def validate_paths(
     contract: Contract,
     year: int | None = None,
     *,
+    period: str = YEARLY,
     scoring: "ScoringTable | None" = None,
     last_year: LastYear | None = None,
     parallel_from: int | None = None,
@@ -205,8 +207,9 @@ def validate_paths(
     exclude: Iterable[Path] = (),
 ) -> Validation:
     """Read and check every workbook; findings of all files, never stopping at the first.
-    Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; with
-    `last_year`, flow figures are also checked against last year's. The folders in `exclude`
+    Registrations (by their `Đăng ký` sheet) are kept apart from the yearly workbooks; a workbook
+    of another `period` than the one asked is `mixed-periods`; with `last_year`, flow figures
+    are also checked against last year's. The folders in `exclude`
     (where this run writes) are not read; nor is any workbook ipstat wrote (listed as skipped).
     From `parallel_from` workbooks on (by default PARALLEL_FROM, or PARALLEL_FROM_SPAWN where
     workers are spawned), they are read on every core; the results keep the order of the files.
@@ -214,7 +217,7 @@ def validate_paths(
     workbooks, skipped = collect_workbooks(paths, exclude)
     validation = Validation(ValidationReport(skipped=skipped))
     checked = workbook_rules(contract)
-    job: Job = (contract, scoring, year, last_year, keep_submissions)
+    job: Job = (contract, scoring, year, period, last_year, keep_submissions)
     workers = _workers(len(workbooks), parallel_from)
     results: Iterable[Checked]
     if workers > 1:
@@ -236,7 +239,7 @@ def validate_paths(
 
 def _check(path: Path, job: Job) -> Checked:
     """One workbook read and checked: all that is done per file, in whichever process."""
-    contract, scoring, year, last_year, keep = job
+    contract, scoring, year, period, last_year, keep = job
     try:
         submission, findings = read_submission(path, contract, scoring)
     except OwnOutputError as own:
@@ -244,7 +247,7 @@ def _check(path: Path, job: Job) -> Checked:
     if submission is not None and submission.kind == "registration":
         findings.extend(check_registration(submission, contract, year))
     elif submission is not None:
-        findings.extend(check_submission(submission, contract, year))
+        findings.extend(check_submission(submission, contract, year, period))
         if last_year is not None:
             findings.extend(jump_findings(submission, last_year, contract))
     return submission if keep else None, findings

@@ -98,6 +98,23 @@ PreviousOption = Annotated[
 ]
 
 
+class Period(StrEnum):
+    """The values of `--period`, as half-year.md names them (`ipstat.base.periods`)."""
+
+    nam = "nam"
+    sau_thang = "6-thang"
+
+
+PeriodOption = Annotated[
+    Period,
+    typer.Option(
+        "--period",
+        help="Kỳ báo cáo: nam (cả năm, mặc định) hoặc 6-thang (6 tháng đầu năm, sơ kết). Biểu "
+        "hay tệp tổng hợp của kỳ khác bị từ chối.",
+    ),
+]
+
+
 class StatusFormat(StrEnum):
     text = "text"
     json = "json"

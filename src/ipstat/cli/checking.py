@@ -12,6 +12,8 @@ from ipstat.cli.app import (
     BlocOption,
     LatestOption,
     Paths,
+    Period,
+    PeriodOption,
     PreviousOption,
     SchemasOption,
     StatusFormat,
@@ -32,6 +34,7 @@ def validate(
     ] = ValidateFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Coi cảnh báo là lỗi.")] = False,
     year: YearOption = None,
+    period: PeriodOption = Period.nam,
     annotate: Annotated[
         Path | None,
         typer.Option(
@@ -54,6 +57,7 @@ def validate(
             paths,
             contract,
             year=year,
+            period=period.value,
             scoring=scoring,
             previous=previous,
             annotate=annotate,
@@ -90,6 +94,7 @@ def status(
         ),
     ],
     year: YearOption = None,
+    period: PeriodOption = Period.nam,
     bloc: BlocOption = None,
     deadline: Annotated[
         str | None,
@@ -146,6 +151,7 @@ def status(
             inbox,
             contract,
             year=year,
+            period=period.value,
             deadline=due,
             previous=previous,
             letters=letters,

@@ -12,6 +12,8 @@ from ipstat.cli.app import (
     LatestOption,
     OutOption,
     Paths,
+    Period,
+    PeriodOption,
     SchemasOption,
     YearOption,
     console,
@@ -26,6 +28,7 @@ from ipstat.cli.app import (
 
 def template(
     year: Annotated[int, typer.Option("--year", help="Năm báo cáo.", callback=year_option)],
+    period: PeriodOption = Period.nam,
     member: Annotated[str | None, typer.Option("--member", help="Tên thành viên.")] = None,
     all_members: Annotated[
         bool, typer.Option("--all", help="Một biểu cho mỗi thành viên của Khối.")
@@ -46,8 +49,8 @@ def template(
         Path | None,
         typer.Option(
             "--previous",
-            help="Tệp tổng hợp JSON của năm trước: mỗi biểu có thêm cột “Năm trước” (khóa) "
-            "để thành viên đối chiếu.",
+            help="Tệp tổng hợp JSON của năm trước (cùng kỳ): mỗi biểu có thêm cột “Năm trước” "
+            "(“Cùng kỳ năm trước” với --period 6-thang; khóa) để thành viên đối chiếu.",
         ),
     ] = None,
     overwrite: Annotated[
@@ -68,6 +71,7 @@ def template(
         adjustments=adjustments,
         previous=previous,
         overwrite=overwrite,
+        period=period.value,
     )
     try:
         forms = write_forms(request, contract, scoring)
@@ -97,6 +101,7 @@ def score(
         typer.Option("--scoring", help="Biểu chấm điểm: tên trong schemas/scoring hoặc tệp .toml."),
     ] = None,
     year: YearOption = None,
+    period: PeriodOption = Period.nam,
     out: OutOption = None,
     as_json: JsonOption = False,
     docx: Annotated[
@@ -122,6 +127,7 @@ def score(
             previous=previous,
             adjustments=adjustments,
             year=year,
+            period=period.value,
             out=out,
             word=docx,
             latest=latest,

@@ -15,6 +15,8 @@ from ipstat.cli.app import (
     LatestOption,
     OutOption,
     Paths,
+    Period,
+    PeriodOption,
     ReportFormat,
     SchemaFormat,
     SchemasOption,
@@ -50,11 +52,24 @@ def schema(
 def aggregate(
     paths: Paths,
     year: YearOption = None,
+    period: PeriodOption = Period.nam,
     out: OutOption = None,
     as_json: JsonOption = False,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="Tệp tổng hợp JSON của năm trước, để so sánh hai năm."),
+        typer.Option(
+            "--previous",
+            help="Tệp tổng hợp JSON của năm trước, cùng kỳ báo cáo, để so sánh hai năm.",
+        ),
+    ] = None,
+    half_year: Annotated[
+        Path | None,
+        typer.Option(
+            "--half-year",
+            help="Tệp tổng hợp JSON 6 tháng đầu năm của chính năm này (tong-hop-<năm>-6-thang"
+            ".json): báo cáo năm ghi 6 tháng đầu năm đạt bao nhiêu phần trăm cả năm, và cảnh "
+            "báo số cả năm nhỏ hơn số 6 tháng.",
+        ),
     ] = None,
     docx: Annotated[
         bool, typer.Option("--docx", help="Ghi thêm dự thảo báo cáo dạng Word (.docx).")
@@ -80,12 +95,14 @@ def aggregate(
             paths,
             contract,
             year=year,
+            period=period.value,
             out=out,
             previous=previous,
             word=docx,
             registrations=registrations,
             scoring=scoring,
             latest=latest,
+            half_year=half_year,
         )
     except IpstatError as exc:
         fail(str(exc))
@@ -174,6 +191,7 @@ def history(
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Jinja2 của riêng bạn cho phần lời (.md).")
     ] = None,
+    period: PeriodOption = Period.nam,
     schemas: SchemasOption = None,
 ) -> None:
     """Số liệu của Khối qua các năm. Bảng dữ liệu, bảng tính có biểu đồ, và phần lời về xu hướng."""
@@ -189,12 +207,14 @@ def history(
             out=out,
             formats=formats,
             template=template,
+            period=period.value,
         )
     except IpstatError as exc:
         fail(str(exc))
     screen = console()
     years = ", ".join(str(y) for y in run.history.years)
-    screen.print(f"Số liệu các năm {years}.", soft_wrap=True)
+    half = "6 tháng đầu năm của " if run.history.period == "6-thang" else ""
+    screen.print(f"Số liệu {half}các năm {years}.", soft_wrap=True)
     if run.history.gaps:
         gaps = ", ".join(str(y) for y in run.history.gaps)
         screen.print(f"Không có tệp tổng hợp của năm {gaps}: để trống.", soft_wrap=True)

@@ -22,6 +22,7 @@ from ipstat.base.findings import (
     in_order,
 )
 from ipstat.base.formatting import format_date, format_datetime, format_number
+from ipstat.base.periods import span
 from ipstat.base.visible import visible
 from ipstat.contract.model import Contract
 
@@ -135,7 +136,8 @@ def print_summary(
 ) -> None:
     """Who sent, who did not, the headline totals and ratios, and where the files are."""
     members, missing = document["members"], document["missing"]
-    console.print(shown(f"{document['bloc']['name']} – năm {document['year']}", "bold"))
+    period = span(document.get("period"), document["year"])
+    console.print(shown(f"{document['bloc']['name']} – {period}", "bold"))
     console.print(
         f"Đã nhận báo cáo của {len(members)}/{len(members) + len(missing)} thành viên.",
         soft_wrap=True,
@@ -190,8 +192,9 @@ STATUS_WORDS = {
 
 def status_table(status: "InboxStatus") -> Table:
     """One row per member in bloc order; file names are the senders' text, shown as text."""
+    due = format_date(status.deadline)
     table = Table(
-        title=f"Báo cáo năm {status.year} – hạn nộp {format_date(status.deadline)}",
+        title=f"Báo cáo {span(status.period, status.year)} – hạn nộp {due}",
         show_header=True,
         header_style="bold",
     )

@@ -1,12 +1,15 @@
-"""The secretariat's yearly job in one call: validate, aggregate, write the outputs."""
+"""The secretariat's job of a period in one call: validate, aggregate, write the outputs."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ipstat.bloc.compare import compare_years, last_year_figures
-from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
+from ipstat.base.errors import InputError
+from ipstat.base.periods import YEARLY, suffix
+from ipstat.bloc.compare import compare_years, last_year_figures, read_previous
+from ipstat.bloc.document import Document, dumps, loads, to_document
+from ipstat.bloc.half_year import compare_half_year, read_half_year
 from ipstat.bloc.plans import plan_completion
 from ipstat.bloc.totals import AggregateRun, aggregate_paths
 from ipstat.checks.rules import check_bloc
@@ -27,12 +30,14 @@ class Published:
     stale: list[Path] = field(default_factory=list)  # an earlier run's draft, not made now
 
 
-def output_paths(folder: Path, year: int) -> dict[str, Path]:
+def output_paths(folder: Path, year: int, period: str = YEARLY) -> dict[str, Path]:
+    """`tong-hop-2017.*`, `bao-cao-2017.*`; a half-year's end in `-6-thang`."""
+    stem = f"{year}{suffix(period)}"
     return {
-        "xlsx": folder / f"tong-hop-{year}.xlsx",
-        "json": folder / f"tong-hop-{year}.json",
-        "md": folder / f"bao-cao-{year}.md",
-        "docx": folder / f"bao-cao-{year}.docx",
+        "xlsx": folder / f"tong-hop-{stem}.xlsx",
+        "json": folder / f"tong-hop-{stem}.json",
+        "md": folder / f"bao-cao-{stem}.md",
+        "docx": folder / f"bao-cao-{stem}.docx",
     }
 
 
@@ -41,24 +46,42 @@ def publish(
     contract: Contract,
     *,
     year: int | None = None,
+    period: str = YEARLY,
     out: Path | None = None,
     previous: Path | None = None,
     word: bool = False,
     registrations: Path | None = None,
     scoring: ScoringTable | None = None,
     latest: bool = False,
+    half_year: Path | None = None,
 ) -> Published:
     """With any error nothing is written; otherwise all the outputs are replaced together.
-    With `previous` (last year's document) the outputs compare the two years and flow figures
-    far from last year's are warnings; with `latest`, each member's last version is used; with
-    `registrations`, the report says how far the bloc went towards its registered plans."""
-    last_year = read_document(previous) if previous else None
+    Every workbook must be of `period` (the year, or its first six months). With `previous`
+    (last year's document of the same period) the outputs compare the two, like with like, and
+    flow figures far from last year's are warnings; with `latest`, each member's last version
+    is used; with `registrations`, the report says how far the bloc went towards its registered
+    plans; with `half_year` (the year's own half-year document, on a yearly run), the report
+    says the share of the year its first half made, and a flow below its half is a warning."""
+    if half_year is not None and period != YEARLY:
+        raise InputError(
+            "--half-year chỉ dùng khi tổng hợp cả năm (--period nam): nó so số liệu cả năm với "
+            "tệp tổng hợp 6 tháng đầu năm của chính năm đó."
+        )
+    last_year = read_previous(previous, period) if previous else None
+    first_half = read_half_year(half_year) if half_year is not None else None
     figures = last_year_figures(last_year, contract) if last_year is not None else None
     # This run's output folder is never an input (a second run would read its own workbook).
     own = out or (Path("ket-qua") / str(year) if year is not None else None)
     exclude = [own] if own is not None and own.is_dir() else []
     run = aggregate_paths(
-        paths, contract, year, latest=latest, last_year=figures, exclude=exclude, scoring=scoring
+        paths,
+        contract,
+        year,
+        period=period,
+        latest=latest,
+        last_year=figures,
+        exclude=exclude,
+        scoring=scoring,
     )
     registered = None
     if registrations is not None and run.aggregate is not None:
@@ -77,11 +100,18 @@ def publish(
         comparison, drops = compare_years(run.aggregate, last_year, contract)
         run.aggregate.warnings.extend(drops)
         run.validation.report.bloc_findings.extend(drops)
+    shares = None
+    if first_half is not None and half_year is not None:
+        shares, below = compare_half_year(run.aggregate, first_half, half_year, contract)
+        run.aggregate.warnings.extend(below)
+        run.validation.report.bloc_findings.extend(below)
     document = to_document(run.aggregate, contract, comparison)
     if registered is not None:
         document["plan"] = plan_completion(run.aggregate, registered.registrations)
+    if shares is not None:
+        document["half_year"] = shares
     folder = out or Path("ket-qua") / str(run.aggregate.year)
-    targets = output_paths(folder, run.aggregate.year)
+    targets = output_paths(folder, run.aggregate.year, period)
 
     @cache
     def json_text() -> str:

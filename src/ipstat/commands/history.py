@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ipstat.base.periods import YEARLY, suffix
 from ipstat.bloc.series import History, build_history
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import Writer, write_all_atomic
@@ -23,9 +24,10 @@ class HistoryRun:
     files: list[Path] = field(default_factory=list)
 
 
-def output_paths(folder: Path, first: int, last: int) -> dict[str, Path]:
+def output_paths(folder: Path, first: int, last: int, period: str = YEARLY) -> dict[str, Path]:
+    """`lich-su-2016-2019.*`; a half-year series' end in `-6-thang`."""
     stem = f"lich-su-{first}-{last}" if first != last else f"lich-su-{first}"
-    return {kind: folder / f"{stem}.{kind}" for kind in FORMATS}
+    return {kind: folder / f"{stem}{suffix(period)}.{kind}" for kind in FORMATS}
 
 
 def _text(content: str, newline: str | None = None) -> Writer:
@@ -44,11 +46,13 @@ def write_history(
     out: Path | None = None,
     formats: Iterable[str] = FORMATS,
     template: Path | None = None,
+    period: str = YEARLY,
 ) -> HistoryRun:
-    """Build the series, render every output in memory, then replace them all together."""
-    history = build_history(paths, contract, mapped=mapped)
+    """Build the series of `period`, render every output in memory, then replace them all
+    together."""
+    history = build_history(paths, contract, mapped=mapped, period=period)
     folder = out or Path("ket-qua") / "lich-su"
-    targets = output_paths(folder, history.span[0], history.span[-1])
+    targets = output_paths(folder, history.span[0], history.span[-1], period)
     makers: dict[str, Callable[[], Writer]] = {
         "xlsx": lambda: lambda path: write_history_book(path, history),
         "csv": lambda: _text(to_csv(history), newline=""),  # keeps its own "\r\n"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ipstat.base.periods import suffix
 from ipstat.bloc.document import read_document
 from ipstat.outputs.atomic import write_atomic, write_text_atomic
 from ipstat.outputs.report_text import render_report
@@ -29,7 +30,8 @@ def report(
     data = read_document(document)
     text = render_report(data, template)
     if kind == "docx":
-        target = output or document.with_name(f"bao-cao-{data['year']}.docx")
+        name = f"bao-cao-{data['year']}{suffix(data.get('period'))}.docx"
+        target = output or document.with_name(name)
         write_atomic(target, lambda path: write_word(path, text))
         return Report(text, target)
     if output is not None:

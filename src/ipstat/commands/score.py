@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ipstat.base.errors import InputError
 from ipstat.base.findings import FileReport, Finding, ValidationReport
-from ipstat.bloc.compare import map_previous
-from ipstat.bloc.document import Document, dumps, read_document
+from ipstat.base.periods import YEARLY
+from ipstat.bloc.compare import map_previous, read_previous
+from ipstat.bloc.document import Document, dumps
 from ipstat.bloc.scoring import score_members
 from ipstat.bloc.scoring_document import score_document
 from ipstat.bloc.versions import keep_latest, received_times
@@ -32,6 +34,14 @@ class Scored:
     stale: list[Path] = field(default_factory=list)  # an earlier run's draft, not made now
 
 
+SCORE_IS_YEARLY = (
+    "chấm điểm thi đua chỉ tính trên báo cáo năm (--period nam): kế hoạch đăng ký là của cả năm, "
+    "điểm tự chấm nằm ở trang “Tự chấm điểm” của biểu năm, và việc đề nghị khen thưởng thuộc "
+    "hội nghị tổng kết. Với số liệu 6 tháng đầu năm, hãy dùng `ipstat aggregate --period "
+    "6-thang` (thêm --registrations để báo cáo ghi mức đạt so với kế hoạch đăng ký cả năm)."
+)
+
+
 def score_paths(year: int, folder: Path) -> dict[str, Path]:
     return {
         "json": folder / f"cham-diem-{year}.json",
@@ -50,6 +60,7 @@ def score(
     previous: Path | None = None,
     adjustments: Path | None = None,
     year: int | None = None,
+    period: str = YEARLY,
     out: Path | None = None,
     word: bool = False,
     latest: bool = False,
@@ -57,9 +68,17 @@ def score(
     """With any error (a workbook, a registration, an adjustment, a criterion no method can
     score) nothing is written; otherwise the outputs are replaced together. With `latest`,
     each member's workbook and registration received last are used, as `aggregate --latest`
-    does (the inbox's ledger is only read)."""
-    last_year = read_document(previous) if previous else None
-    validation = validate_paths([*paths, registrations], contract, year, scoring=table)
+    does (the inbox's ledger is only read).
+
+    Scoring is the year's alone (`period` other than the year is refused): plans are registered
+    for the year, self-scores are a sheet of the yearly workbook and awards are proposed at the
+    year-end conference. A half-year workbook among the yearly ones is `mixed-periods`."""
+    if period != YEARLY:
+        raise InputError(SCORE_IS_YEARLY)
+    last_year = read_previous(previous) if previous else None
+    validation = validate_paths(
+        [*paths, registrations], contract, year, period=period, scoring=table
+    )
     report = validation.report
     received = _received(validation, latest)
     if latest and received is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipstat.base.errors import InputError
+from ipstat.base.periods import YEARLY
 from ipstat.bloc.compare import read_last_year
 from ipstat.bloc.inbox import InboxStatus, inbox_status
 from ipstat.bloc.ledger import open_ledger
@@ -32,6 +33,7 @@ def track(
     contract: Contract,
     *,
     year: int | None = None,
+    period: str = YEARLY,
     deadline: dt.date | None = None,
     previous: Path | None = None,
     letters: Path | None = None,
@@ -44,17 +46,19 @@ def track(
     """Everything happens inside the ledger's one transaction: if anything fails (a letter
     template, a folder that cannot be written), the ledger is left as it was. With the
     bloc's `scoring` table, the self-scores are checked like every other cell. One run at a
-    time in an inbox: `waiting` hears who holds it, if another does."""
+    time in an inbox: `waiting` hears who holds it, if another does. The deadline is the
+    bloc's for `period`; `previous` must be a document of that period."""
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {inbox}")
     now = now or dt.datetime.now()
-    last_year = read_last_year(previous, contract) if previous else None
+    last_year = read_last_year(previous, contract, period) if previous else None
     with open_ledger(inbox, waiting) as ledger:
         status = inbox_status(
             inbox,
             contract,
             ledger,
             year=year,
+            period=period,
             deadline=deadline,
             last_year=last_year,
             scoring=scoring,

@@ -1,11 +1,13 @@
-"""The forms the secretariat sends out in one call: the yearly form, the registration form, or
-the blank adjustments sheet, for one member or all of them, never over a file unasked."""
+"""The forms the secretariat sends out in one call: the form of the year or of its first six
+months, the registration form, or the blank adjustments sheet, for one member or all of them,
+never over a file unasked."""
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipstat.base.errors import InputError
+from ipstat.base.periods import YEARLY
 from ipstat.base.visible import visible
 from ipstat.bloc.compare import read_last_year
 from ipstat.contract.blocs import Member
@@ -29,6 +31,7 @@ class FormRequest:
     adjustments: bool = False
     previous: Path | None = None
     overwrite: bool = False
+    period: str = YEARLY
 
 
 def write_forms(
@@ -46,7 +49,9 @@ def write_forms(
         path = request.output or Path(f"dieu-chinh-{request.year}.xlsx")
         books[path] = emulation_forms.build_adjustment_form(contract, scoring, request.year)
     else:
-        last_year = read_last_year(request.previous, contract) if request.previous else None
+        last_year = (
+            read_last_year(request.previous, contract, request.period) if request.previous else None
+        )
         for member, path in _targets(request, contract):
             if request.registration:
                 assert scoring is not None
@@ -56,7 +61,12 @@ def write_forms(
                 continue
             figures = last_year.figures(member.name) if last_year and member else None
             books[path] = forms.build_form(
-                contract, request.year, member, scoring=scoring, previous=figures
+                contract,
+                request.year,
+                member,
+                scoring=scoring,
+                previous=figures,
+                period=request.period,
             )
     _refuse_existing(list(books), request.overwrite)
     write_all_atomic({path: book.save for path, book in books.items()})
@@ -77,6 +87,11 @@ def _check(request: FormRequest, contract: Contract, scoring: "ScoringTable | No
             "--adjustments ghi một trang “Điều chỉnh” cho cả Khối: không dùng với --member, "
             "--all hay --previous."
         )
+    if request.period != YEARLY and (request.registration or request.adjustments):
+        raise InputError(
+            "--period 6-thang chỉ dùng cho biểu báo cáo số liệu: bản đăng ký thi đua và trang "
+            "“Điều chỉnh” là của cả năm (bỏ --period, hoặc bỏ --registration/--adjustments)."
+        )
     if request.previous is not None and not (request.member or request.all_members):
         raise InputError(
             "--previous cần --member hoặc --all: cột “Năm trước” là số liệu của từng thành viên."
@@ -87,7 +102,11 @@ def _targets(request: FormRequest, contract: Contract) -> list[tuple[Member | No
     from ipstat.outputs.emulation_forms import registration_filename  # noqa: PLC0415
     from ipstat.outputs.forms import form_filename  # noqa: PLC0415
 
-    filename = registration_filename if request.registration else form_filename
+    def filename(year: int, member: Member | None) -> str:
+        if request.registration:
+            return registration_filename(year, member)
+        return form_filename(year, member, request.period)
+
     if request.all_members:
         folder = request.output or Path(".")
         return [(m, folder / filename(request.year, m)) for m in contract.bloc.members]

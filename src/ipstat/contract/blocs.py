@@ -1,11 +1,12 @@
 """A bloc (`schemas/blocs/*.toml`): its members and their boards, the years it holds for, its
-deadline, and the provinces merged into its members."""
+deadlines (one a period), and the provinces merged into its members."""
 
 import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ipstat.base.periods import HALF_YEAR, YEARLY
 from ipstat.base.visible import visible
 from ipstat.contract.checked import Checked, unique
 
@@ -58,6 +59,7 @@ class Bloc(Checked):
     replaces: str | None = None
     replaced_by: str | None = None
     deadline: str | None = None  # "MM-DD" of the year after the reporting year
+    deadline_half_year: str | None = None  # "MM-DD" of the same year, for the first six months
     lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
 
     def __post_init__(self) -> None:
@@ -69,27 +71,29 @@ class Bloc(Checked):
                     f"Đơn vị cũ “{old}” được gộp vào “{new}”, "
                     f"nhưng “{new}” không phải là thành viên của Khối"
                 )
-        if self.deadline is not None:
-            _ = self.deadline_for(2000)  # a leap year: "02-29" is a deadline some years
+        for period in (YEARLY, HALF_YEAR):  # a leap year: "02-29" is a deadline some years
+            _ = self.deadline_for(2000 if period == HALF_YEAR else 1999, period)
         if self.lead is not None and self.lead not in self.names:
             raise ValueError(f"Khối trưởng “{self.lead}” không phải là thành viên của Khối")
 
-    def deadline_for(self, year: int) -> dt.date | None:
-        """The deadline for the reports of `year`, which falls in the year after."""
-        if self.deadline is None:
+    def deadline_for(self, year: int, period: str = YEARLY) -> dt.date | None:
+        """The deadline for the reports of `year`: the year's falls in the year after, the first
+        six months' (`deadline_half_year`) in the same year."""
+        half = period == HALF_YEAR
+        text = self.deadline_half_year if half else self.deadline
+        if text is None:
             return None
-        match = re.fullmatch(r"(\d\d)-(\d\d)", self.deadline)
+        match = re.fullmatch(r"(\d\d)-(\d\d)", text)
         if match is None:
-            raise ValueError(
-                f"Hạn nộp “{self.deadline}” không đúng dạng tháng-ngày MM-DD, vd. “01-20”"
-            )
+            raise ValueError(f"Hạn nộp “{text}” không đúng dạng tháng-ngày MM-DD, vd. “01-20”")
         month, day = int(match[1]), int(match[2])
-        if (month, day) == (2, 29) and not calendar.isleap(year + 1):
+        due_year = year if half else year + 1
+        if (month, day) == (2, 29) and not calendar.isleap(due_year):
             day = 28
         try:
-            return dt.date(year + 1, month, day)
+            return dt.date(due_year, month, day)
         except ValueError:
-            raise ValueError(f"Hạn nộp “{self.deadline}” không phải là một ngày có thật") from None
+            raise ValueError(f"Hạn nộp “{text}” không phải là một ngày có thật") from None
 
     def member(self, name: str) -> Member:
         return next(m for m in self.members if m.name == name)

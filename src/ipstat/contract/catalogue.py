@@ -6,10 +6,12 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
+from ipstat.base.periods import HALF_YEAR, PERIODS
 from ipstat.base.text import fold, fold_words
 from ipstat.contract.checked import Checked, unique
 
 Kind = Literal["count", "money", "area"]
+Measure = Literal["flow", "stock"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,7 +30,7 @@ class InfoField(Checked):
     code: str
     label: str
     required: bool = False
-    kind: Literal["member", "year", "text", "date"]
+    kind: Literal["member", "year", "period", "text", "date"]
     # A name printed in the bloc's documents: longer, or with markup characters, is a warning.
     max_length: int | None = None
 
@@ -37,6 +39,23 @@ class InfoField(Checked):
 class Section(Checked):
     id: str
     title: str
+    half_year_title: str | None = None
+
+    def title_for(self, period: str | None) -> str:
+        return (self.half_year_title or self.title) if period == HALF_YEAR else self.title
+
+
+@dataclass(frozen=True, kw_only=True)
+class Period(Checked):
+    """A reporting period, and how a workbook's `ky` row may spell it (half-year.md §1)."""
+
+    id: str
+    label: str  # what the forms write
+    spellings: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if fold(self.label) not in {fold(s) for s in self.spellings}:
+            raise ValueError(f"Kỳ báo cáo “{self.id}”: “{self.label}” phải có trong `spellings`")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,10 +65,15 @@ class Indicator(Checked):
     unit: str
     kind: Kind
     section: str
+    measure: Measure  # of the period alone, or at its end
 
     @property
     def is_count(self) -> bool:
         return self.kind == "count"
+
+    @property
+    def is_flow(self) -> bool:
+        return self.measure == "flow"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +132,7 @@ class Form(Checked):
     limits: Limits
     info_sheet: SheetSpec
     info_fields: tuple[InfoField, ...]
+    periods: tuple[Period, ...]
     figures_sheet: SheetSpec
     registration_sheet: SheetSpec
     self_score_sheet: SheetSpec
@@ -131,10 +156,36 @@ class Form(Checked):
         for sheet in (self.info_sheet, self.figures_sheet):
             if not {"code", "value"} <= sheet.columns.keys():
                 raise ValueError(f"Trang “{sheet.name}” cần có cột `code` và cột `value`")
+        if tuple(p.id for p in self.periods) != PERIODS:  # the command line's `--period` values
+            raise ValueError(f"`periods` phải là đúng hai kỳ, theo thứ tự: {', '.join(PERIODS)}")
+        folded = [{fold(s) for s in p.spellings} for p in self.periods]
+        shared = sorted(set.intersection(*folded))  # within a period, "6 thang" is "6 tháng"
+        if shared:
+            raise ValueError(f"Cách viết kỳ báo cáo “{shared[0]}” thuộc cả hai kỳ")
+        if sum(f.kind == "period" for f in self.info_fields) > 1:
+            raise ValueError('Chỉ một mã thông tin có `kind = "period"`')
 
     @cached_property
     def by_code(self) -> dict[str, Indicator]:
         return {i.code: i for i in self.indicators}
+
+    @cached_property
+    def flows(self) -> tuple[str, ...]:
+        """The indicators of a period alone (the first six months' in a half-year workbook)."""
+        return tuple(i.code for i in self.indicators if i.is_flow)
+
+    @cached_property
+    def period_spellings(self) -> dict[str, str]:
+        """Folded spelling → period id."""
+        return {fold(s): p.id for p in self.periods for s in p.spellings}
+
+    def period(self, period_id: str) -> Period:
+        return next(p for p in self.periods if p.id == period_id)
+
+    @cached_property
+    def period_field(self) -> InfoField | None:
+        """The `Thông tin` row that names the period (`ky`), if the form has one."""
+        return next((f for f in self.info_fields if f.kind == "period"), None)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -49,4 +49,7 @@ def _info_type(kind: str, contract: Contract) -> dict[str, Any]:
         return {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
     if kind == "date":
         return {"type": "string", "format": "date"}
+    if kind == "period":  # absent: the year; read folded, so these are the forms' spellings
+        spellings = [s for period in contract.form.periods for s in period.spellings]
+        return {"type": "string", "enum": spellings}
     return {"type": "string"}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.base.formatting import format_datetime
+from ipstat.base.periods import same_time, span
 from ipstat.bloc.document import Document
 from ipstat.outputs.cells import xlsx_book
 from ipstat.outputs.report_text import comparison_scope
@@ -31,15 +32,14 @@ def write_consolidated(path: Path, document: Document) -> None:
     book = xlsx_book(path)  # names of files and sheets come from input: text, never formulas
     styles = workbook_styles(book)
     members: list[str] = document["members"]
+    period = span(document.get("period"), document["year"])  # năm 2016, 6 tháng đầu năm 2017
     _summary_sheet(book, styles, document)
     columns: dict[str, tuple[str, int]] = {}
     for section in document["sections"]:
         indicators = [i for i in document["indicators"] if i["section"] == section["id"]]
         name = f"Mục {section['id']}"
         sheet = book.add_worksheet(name)
-        sheet.write(
-            0, 0, f"{section['id']}. {section['title']} – năm {document['year']}", styles["title"]
-        )
+        sheet.write(0, 0, f"{section['id']}. {section['title']} – {period}", styles["title"])
         sheet.write(2, 0, "Thành viên", styles["header"])
         sheet.set_column(0, 0, 16)
         sheet.set_row(2, 64)
@@ -105,9 +105,8 @@ def workbook_styles(book: Any) -> dict[str, Any]:
 
 def _summary_sheet(book: Any, styles: dict[str, Any], document: Document) -> None:
     sheet = book.add_worksheet("Tổng hợp")
-    sheet.write(
-        0, 0, f"{document['bloc']['name']} – tổng hợp năm {document['year']}", styles["title"]
-    )
+    period = span(document.get("period"), document["year"])
+    sheet.write(0, 0, f"{document['bloc']['name']} – tổng hợp {period}", styles["title"])
     submitted = len(document["members"])
     expected = submitted + len(document["missing"])
     sheet.write(1, 0, f"Đã nhận báo cáo của {submitted}/{expected} thành viên.")
@@ -139,9 +138,11 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
     """By member: last year, this year and the change in percent, for the headline figures."""
     comparison = document["comparison"]
     year, before = document["year"], comparison["previous_year"]
+    period = document.get("period")
+    title = f"So sánh {span(period, year)} với {same_time(period, before)}"
     sheet = book.add_worksheet("So sánh")
-    sheet.write(0, 0, f"So sánh năm {year} với năm {before}", styles["title"])
-    scope = comparison_scope(comparison, year)
+    sheet.write(0, 0, title, styles["title"])
+    scope = comparison_scope(comparison, year, period)
     if scope:
         sheet.write(1, 0, scope)
     labels = {i["code"]: i for i in document["indicators"]}
@@ -153,8 +154,9 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
         sheet.merge_range(
             2, first, 2, first + 2, f"{ind['label']} ({ind['unit']})", styles["header"]
         )
-        for offset, title in enumerate((f"Năm {before}", f"Năm {year}", "Tăng/giảm (%)")):
-            sheet.write(3, first + offset, title, styles["header"])
+        columns = (span(period, before), span(period, year), "Tăng/giảm (%)")
+        for offset, column in enumerate(columns):
+            sheet.write(3, first + offset, column[:1].upper() + column[1:], styles["header"])
         number = styles[number_kind(ind)]
         total = document["totals"][code]
         rows = [*document["members"], None]
@@ -184,9 +186,7 @@ def _comparison_sheet(book: Any, styles: dict[str, Any], document: Document) -> 
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 3 * len(codes), 12)
     sheet.freeze_panes(4, 1)
-    _printable_by_pages(
-        sheet, len(codes), len(document["members"]), f"So sánh năm {year} với năm {before}"
-    )
+    _printable_by_pages(sheet, len(codes), len(document["members"]), title)
     if scope:  # printed above the table on the first page
         sheet.print_area(1, 0, 4 + len(document["members"]), 3 * len(codes))
 

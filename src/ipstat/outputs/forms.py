@@ -1,4 +1,5 @@
-"""The blank yearly form, generated from `schemas/`, ready to send to a member."""
+"""The blank form of a period (the year, or its first six months), generated from `schemas/`,
+ready to send to a member."""
 
 from collections.abc import Mapping
 from copy import copy
@@ -6,12 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from ipstat.base.periods import HALF_YEAR, YEARLY, span, suffix
 from ipstat.contract.blocs import Member
 from ipstat.contract.catalogue import Indicator
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import write_atomic
 from ipstat.outputs.cells import set_value
 from ipstat.outputs.paper import PORTRAIT_CHARACTERS, fit_row_heights, is_wide, print_on_a4
+from ipstat.outputs.period_guide import half_year_steps
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -30,8 +33,9 @@ FONT = "Calibri"  # the face of the workbook's default style
 GUIDE_WIDTH = PORTRAIT_CHARACTERS  # the guide's lines wrap inside an A4 portrait page
 
 
-def form_filename(year: int, member: Member | None) -> str:
-    return f"bieu-{member.slug}-{year}.xlsx" if member else f"bieu-mau-{year}.xlsx"
+def form_filename(year: int, member: Member | None, period: str = YEARLY) -> str:
+    stem = f"bieu-{member.slug}-{year}" if member else f"bieu-mau-{year}"
+    return f"{stem}{suffix(period)}.xlsx"
 
 
 def build_form(
@@ -41,21 +45,24 @@ def build_form(
     *,
     scoring: "ScoringTable | None" = None,
     previous: Mapping[str, Decimal] | None = None,
+    period: str = YEARLY,
 ) -> "Workbook":
     """The form as an openpyxl workbook; `write_form` saves it. With the bloc's scoring table,
-    it has the self-scoring sheet too; with `previous`, the member's figures of last year are
-    shown beside the value cells."""
+    the yearly form has the self-scoring sheet too (scoring is the year's: the half-year form
+    has none); with `previous`, the member's figures of the same period last year are shown
+    beside the value cells. The half-year form is titled so and its `ky` row is filled in."""
     from openpyxl import Workbook  # noqa: PLC0415
 
+    scoring = scoring if period == YEARLY else None
     book = Workbook()
     guide = book.active
     assert guide is not None
     guide.title = "Hướng dẫn"
-    _guide(guide, contract, year, scoring)
-    info_sheet(book.create_sheet(contract.form.info_sheet.name), contract, year, member)
-    _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member)
+    _guide(guide, contract, year, scoring, period)
+    info_sheet(book.create_sheet(contract.form.info_sheet.name), contract, year, member, period)
+    _figures(book.create_sheet(contract.form.figures_sheet.name), contract, year, member, period)
     if previous is not None:
-        _previous_column(book[contract.form.figures_sheet.name], contract, previous)
+        _previous_column(book[contract.form.figures_sheet.name], contract, previous, period)
     if scoring is not None:
         _self_scores(book.create_sheet(contract.form.self_score_sheet.name), contract, scoring)
     book.active = 2
@@ -70,8 +77,9 @@ def write_form(
     *,
     scoring: "ScoringTable | None" = None,
     previous: Mapping[str, Decimal] | None = None,
+    period: str = YEARLY,
 ) -> Path:
-    book = build_form(contract, year, member, scoring=scoring, previous=previous)
+    book = build_form(contract, year, member, scoring=scoring, previous=previous, period=period)
     write_atomic(path, book.save)
     return path
 
@@ -154,7 +162,14 @@ def _unlock(sheet: "Worksheet", ref: str) -> None:
     sheet[ref].protection = Protection(locked=False)
 
 
-def info_sheet(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
+def info_sheet(
+    sheet: "Worksheet",
+    contract: Contract,
+    year: int,
+    member: Member | None,
+    period: str = YEARLY,
+) -> None:
+    """Who reports; the period's row only on the half-year form (absent, a form is a year's)."""
     spec = contract.form.info_sheet
     sheet_title(sheet, "THÔNG TIN ĐƠN VỊ BÁO CÁO", 3)
     header_row = 3
@@ -163,7 +178,11 @@ def info_sheet(sheet: "Worksheet", contract: Contract, year: int, member: Member
     if member is not None:
         prefilled["tinh"] = member.name
         prefilled["don_vi"] = f"Ban Quản lý các KCN tỉnh {member.name}"
-    for offset, field in enumerate(contract.form.info_fields, start=1):
+    fields = [f for f in contract.form.info_fields if f.kind != "period" or period != YEARLY]
+    for field in fields:
+        if field.kind == "period":
+            prefilled[field.code] = contract.form.period(period).label
+    for offset, field in enumerate(fields, start=1):
         row = header_row + offset
         label = field.label + (" (bắt buộc)" if field.required else "")
         set_value(sheet.cell(row=row, column=1), field.code)
@@ -179,13 +198,14 @@ def info_sheet(sheet: "Worksheet", contract: Contract, year: int, member: Member
     print_on_a4(sheet, header_row)
 
 
-def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member | None) -> None:
-
+def _figures(
+    sheet: "Worksheet", contract: Contract, year: int, member: Member | None, period: str
+) -> None:
     spec = contract.form.figures_sheet
     roles = ["code", "label", "unit", "value", "note"]
     titles = [spec.columns[role] for role in roles]
     who = f" – {member.name}" if member else ""
-    sheet_title(sheet, f"SỐ LIỆU KCN, KCX, KKT NĂM {year}{who}".upper(), len(titles))
+    sheet_title(sheet, f"SỐ LIỆU KCN, KCX, KKT {span(period, year)}{who}".upper(), len(titles))
     set_value(sheet.cell(row=2, column=1), "Ghi số vào cột “Giá trị”; không có thì ghi 0.")
     header_row = 4
     header(sheet, header_row, titles)
@@ -193,7 +213,9 @@ def _figures(sheet: "Worksheet", contract: Contract, year: int, member: Member |
     row = header_row
     for section in contract.form.sections:
         row += 1
-        title = set_value(sheet.cell(row=row, column=2), f"{section.id}. {section.title}")
+        title = set_value(
+            sheet.cell(row=row, column=2), f"{section.id}. {section.title_for(period)}"
+        )
         title.font = _font(bold=True)
         for indicator in (i for i in contract.form.indicators if i.section == section.id):
             row += 1
@@ -228,34 +250,39 @@ def finish_indicator_sheet(sheet: "Worksheet", header_row: int) -> None:
 
 
 def _guide(
-    sheet: "Worksheet", contract: Contract, year: int, scoring: "ScoringTable | None"
+    sheet: "Worksheet",
+    contract: Contract,
+    year: int,
+    scoring: "ScoringTable | None",
+    period: str,
 ) -> None:
     info, figures = contract.form.info_sheet.name, contract.form.figures_sheet.name
-    lines = [
-        f"HƯỚNG DẪN ĐIỀN BIỂU BÁO CÁO NĂM {year}",
-        "",
-        f"1. Trang “{info}”: điền tên tỉnh/thành phố, năm báo cáo ({year}) và người lập biểu.",
-        f"2. Trang “{figures}”: ghi số liệu vào cột “Giá trị”, đúng đơn vị ở cột “Đơn vị tính”.",
-        "3. Không bỏ trống ô nào: chỉ tiêu không phát sinh thì ghi 0 (không ghi “-”).",
-        "4. Nhập số dạng số, không nhập dạng chữ; số thập phân dùng dấu phẩy theo cài đặt "
+    steps = [
+        f"Trang “{info}”: điền tên tỉnh/thành phố, năm báo cáo ({year}) và người lập biểu.",
+        f"Trang “{figures}”: ghi số liệu vào cột “Giá trị”, đúng đơn vị ở cột “Đơn vị tính”.",
+        "Không bỏ trống ô nào: chỉ tiêu không phát sinh thì ghi 0 (không ghi “-”).",
+        "Nhập số dạng số, không nhập dạng chữ; số thập phân dùng dấu phẩy theo cài đặt "
         "tiếng Việt (ví dụ 4.841,2).",
-        "5. Số dự án, số KCN, số lao động là số nguyên; vốn ghi theo triệu USD hoặc tỷ đồng, "
+        "Số dự án, số KCN, số lao động là số nguyên; vốn ghi theo triệu USD hoặc tỷ đồng, "
         "diện tích theo ha.",
-        "6. Không đổi tên trang tính, không sửa cột “Mã”; có thể ghi chú ở cột “Ghi chú”.",
-        "7. Nếu dùng công thức, hãy mở và lưu tệp bằng Excel trước khi gửi để lưu kết quả.",
-        "8. Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối.",
+        "Không đổi tên trang tính, không sửa cột “Mã”; có thể ghi chú ở cột “Ghi chú”.",
+        "Nếu dùng công thức, hãy mở và lưu tệp bằng Excel trước khi gửi để lưu kết quả.",
+        "Lưu tệp dạng .xlsx (không đặt mật khẩu) và gửi cho Thường trực Khối.",
     ]
+    if period == HALF_YEAR:
+        info_step, *measured = half_year_steps(contract, year, period)
+        steps[0:2] = [info_step, steps[1], *measured]
     if scoring is not None and scoring.of_method("self"):
         spec = contract.form.self_score_sheet
         points = spec.columns["value"]
         criteria = ", ".join(c.code for c in scoring.of_method("self"))
-        lines[-1:-1] = [
-            f"8. Trang “{spec.name}”: ghi điểm tự chấm của đơn vị cho từng tiêu chí ({criteria}) "
+        steps[-1:-1] = [
+            f"Trang “{spec.name}”: ghi điểm tự chấm của đơn vị cho từng tiêu chí ({criteria}) "
             f"vào cột “{points}”, từ 0 đến số điểm tối đa của tiêu chí; không bỏ trống ô nào. "
             f"Điểm này được dùng khi Khối chấm điểm thi đua ({scoring.name.lower()}).",
         ]
-        lines[-1] = "9." + lines[-1][2:]
-    write_guide(sheet, lines)
+    title = f"HƯỚNG DẪN ĐIỀN BIỂU BÁO CÁO {span(period, year).upper()}"
+    write_guide(sheet, [title, "", *(f"{n}. {step}" for n, step in enumerate(steps, start=1))])
 
 
 def write_guide(sheet: "Worksheet", lines: list[str]) -> None:
@@ -306,6 +333,7 @@ def _self_scores(sheet: "Worksheet", contract: Contract, scoring: "ScoringTable"
 
 
 PREVIOUS_TITLE = "Năm trước"
+PREVIOUS_HALF_YEAR_TITLE = "Cùng kỳ năm trước"
 
 
 def previous_format(contract: Contract, previous: Mapping[str, Decimal]) -> str:
@@ -321,7 +349,7 @@ def previous_format(contract: Contract, previous: Mapping[str, Decimal]) -> str:
 
 
 def _previous_column(
-    sheet: "Worksheet", contract: Contract, previous: Mapping[str, Decimal]
+    sheet: "Worksheet", contract: Contract, previous: Mapping[str, Decimal], period: str
 ) -> None:
     """Last year's figures in a locked column right of `Giá trị`, for reference only: it is no
     column of the contract, so the reader ignores it. Added to the finished sheet, so the
@@ -344,7 +372,8 @@ def _previous_column(
     for merged in sheet.merged_cells.ranges:
         if merged.min_col <= value_col <= merged.max_col:
             merged.expand(right=1)
-    title: Any = set_value(sheet.cell(row=int(header.row or 0), column=column), PREVIOUS_TITLE)
+    said = PREVIOUS_HALF_YEAR_TITLE if period == HALF_YEAR else PREVIOUS_TITLE
+    title: Any = set_value(sheet.cell(row=int(header.row or 0), column=column), said)
     title._style = copy(cast(Any, header)._style)  # the header's look, as openpyxl copies it
     grey = PatternFill("solid", fgColor="EDEDED")
     decimals = previous_format(contract, previous)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ipstat.base.periods import HALF_YEAR
 from ipstat.bloc.series import History
 from ipstat.outputs.cells import xlsx_book
 from ipstat.outputs.consolidated import (
@@ -63,7 +64,8 @@ def write_history_book(path: Path, history: History) -> None:
 def _title(history: History) -> str:
     span = history.span
     name = history.bloc or history.documents[-1].bloc
-    return f"{name} – số liệu các năm {span[0]}–{span[-1]}"
+    half = "6 tháng đầu năm, " if history.period == HALF_YEAR else ""
+    return f"{name} – số liệu {half}các năm {span[0]}–{span[-1]}"
 
 
 def _notes(history: History) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ipstat.base.formatting import format_percent
+from ipstat.base.periods import words
 from ipstat.base.resources import data_dir
 from ipstat.base.text import vietnamese_key
 from ipstat.bloc.series import History, MemberGrowth, Shortfall, Trend
@@ -174,4 +175,8 @@ def history_context(history: History) -> dict[str, Any]:
         "so_sanh_duoc": compared,
         "khong_so_sanh": left_out(shortfalls),
         "tai_lieu": history.documents,
+        # The period of the series: `nam`, or `6-thang` (each year's first six months).
+        "ky": history.period,
+        "ten_ky": words(history.period).name,  # năm, 6 tháng đầu năm
+        "ngay_chot": words(history.period).closing,  # 31/12, 30/6
     }

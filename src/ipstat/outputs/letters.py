@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipstat.base.findings import Finding, Vocabulary, in_order
 from ipstat.base.formatting import format_date, format_datetime
+from ipstat.base.periods import span, suffix
 from ipstat.base.resources import data_dir
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.contract.model import Contract
@@ -31,8 +32,8 @@ def date_line(place: str, day: dt.date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def letter_filename(status: MemberStatus, year: int) -> str:
-    return f"thu-nhac-{status.member.slug}-{year}"
+def letter_filename(status: MemberStatus, year: int, period: str | None = None) -> str:
+    return f"thu-nhac-{status.member.slug}-{year}{suffix(period)}"
 
 
 def _cells(
@@ -87,6 +88,8 @@ def letter_context(
     errors, warnings = _cells(findings, True, vocabulary), _cells(findings, False, vocabulary)
     return {
         "nam": inbox.year,
+        "ky": inbox.period,
+        "ky_bao_cao": span(inbox.period, inbox.year),  # `năm 2017`, `6 tháng đầu năm 2017`
         "khoi": bloc.name,
         "thanh_vien": entry.member.name,
         "kinh_gui": entry.member.board_name,
@@ -120,7 +123,7 @@ def render_letters(
     for the Khối trưởng (see `no_letter`)."""
     path = template or data_dir("templates") / DEFAULT_LETTER
     return {
-        letter_filename(entry, inbox.year): render_template(
+        letter_filename(entry, inbox.year, inbox.period): render_template(
             path, letter_context(entry, inbox, contract, today, attachments)
         )
         for entry in inbox.members

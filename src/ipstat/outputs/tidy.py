@@ -16,6 +16,7 @@ import io
 from pathlib import Path
 
 from ipstat.base.numbers import plain
+from ipstat.base.periods import YEARLY
 from ipstat.base.visible import encodable
 from ipstat.bloc.document import dumps
 from ipstat.bloc.frame import joined, records
@@ -55,6 +56,7 @@ def to_json(history: History) -> str:
     """The documents used, the bloc totals and ratios by year, the trends and the tidy rows."""
     data = {
         "history_version": HISTORY_VERSION,
+        **({"period": history.period} if history.period != YEARLY else {}),  # a year's: as ever
         "bloc": history.bloc,
         "years": history.years,
         "gaps": history.gaps,

@@ -1,6 +1,8 @@
-"""The `Thông tin` sheet: who reports (`tinh`, matched to a member of the bloc), for which year,
-and the names the bloc's documents print."""
+"""The `Thông tin` sheet: who reports (`tinh`, matched to a member of the bloc), for which year
+and period (`ky`: absent, the year), and the names the bloc's documents print."""
 
+from ipstat.base.periods import words
+from ipstat.base.text import fold
 from ipstat.base.visible import visible
 from ipstat.contract.blocs import FIRST_YEAR, LAST_YEAR
 from ipstat.reading.located import Reading
@@ -50,12 +52,15 @@ def read_info(table: Table, reading: Reading) -> None:
         assert found is not None
         reading.submission.info[code] = text
         cell = table.ref(found, "value")
+        reading.submission.info_cells[code] = cell
         if spec.max_length is not None:
             _check_name(text, spec.label, spec.max_length, (table.sheet, cell, code), reading)
         if spec.kind == "member":
             _read_member(text, table.sheet, cell, reading)
         elif spec.kind == "year":
             _read_year(raw, text, table.sheet, cell, reading)
+        elif spec.kind == "period":
+            _read_period(text, (table.sheet, cell, code), reading)
 
 
 _MARKUP = frozenset("<>[]{}|*#`_~\\")
@@ -135,4 +140,28 @@ def _read_year(raw: Cell, text: str, sheet: str, cell: str, reading: Reading) ->
         sheet=sheet,
         cell=cell,
         code="nam",
+    )
+
+
+def _read_period(text: str, where: tuple[str, str, str], reading: Reading) -> None:
+    """`ky`, folded like member names (`6 THANG`, `6t`); anything else is never guessed."""
+    form = reading.contract.form
+    found = form.period_spellings.get(fold(text))
+    if found is not None:
+        reading.submission.period = found
+        return
+    reading.submission.period = None
+    accepted = "; ".join(
+        f"cho {words(p.id).report}: " + ", ".join(f"“{s}”" for s in p.spellings)
+        for p in form.periods
+    )
+    sheet, cell, code = where
+    reading.add(
+        "invalid-period",
+        f"Kỳ báo cáo “{text}” không hợp lệ; hãy ghi một trong các giá trị sau ({accepted}), "
+        "không phân biệt chữ hoa, chữ thường, có dấu hay không dấu; bỏ trống hoặc xóa dòng "
+        "này nếu là báo cáo năm.",
+        sheet=sheet,
+        cell=cell,
+        code=code,
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from ipstat.base.findings import Finding, Values
+from ipstat.base.periods import YEARLY
 from ipstat.contract.model import Contract
 
 
@@ -27,7 +28,10 @@ class Submission:
     modified: float = 0.0  # their file's modification time, as it was when read
     member: str | None = None
     year: int | None = None
+    # The reporting period (`ky`): the year when the row is absent; None when it is unreadable.
+    period: str | None = YEARLY
     info: dict[str, str] = field(default_factory=dict)
+    info_cells: dict[str, str] = field(default_factory=dict)  # info code → its value's cell
     figures: dict[str, Figure] = field(default_factory=dict)  # a registration: its plans
     kind: Literal["yearly", "registration"] = "yearly"
     self_scores: dict[str, Figure] = field(default_factory=dict)  # criterion code → points

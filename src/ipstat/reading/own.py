@@ -9,14 +9,18 @@ import zipfile
 from pathlib import Path
 
 ANNOTATION_SHEET = "Lỗi cần sửa"
+_PERIOD = r"(-6-thang)?"  # a half-year's outputs (half-year.md)
 _OUTPUTS = (
-    (r"tong-hop-\d{4}\.(xlsx|json)|bao-cao-\d{4}\.(md|docx)", "`ipstat aggregate`"),
+    (
+        rf"tong-hop-\d{{4}}{_PERIOD}\.(xlsx|json)|bao-cao-\d{{4}}{_PERIOD}\.(md|docx)",
+        "`ipstat aggregate`",
+    ),
     (
         r"cham-diem-\d{4}\.(xlsx|json)|de-nghi-khen-thuong-\d{4}\.(md|docx)",
         "`ipstat score`",
     ),
-    (r"lich-su-\d{4}(-\d{4})?\.(xlsx|csv|md|json)", "`ipstat history`"),
-    (r"thu-nhac-.+-\d{4}\.(md|docx)", "thư nhắc của `ipstat status`"),
+    (rf"lich-su-\d{{4}}(-\d{{4}})?{_PERIOD}\.(xlsx|csv|md|json)", "`ipstat history`"),
+    (rf"thu-nhac-.+-\d{{4}}{_PERIOD}\.(md|docx)", "thư nhắc của `ipstat status`"),
 )
 OUTPUT_ACTION = (
     "ipstat không đọc lại kết quả của chính nó; hãy để thư mục kết quả ngoài thư mục nhận báo cáo"
