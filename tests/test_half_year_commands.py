@@ -252,6 +252,11 @@ def test_a_half_year_series_and_no_mixing(tmp_path: Path, contract: Contract) ->
     code, _, err = run("history", *mixed, "--period", "6-thang", "-o", str(tmp_path / "no"))
     assert code == 2 and not (tmp_path / "no").exists()
     assert "không trộn các kỳ báo cáo" in err and "tong-hop-2017.json (năm 2017)" in err
+    only = tmp_path / "only-years"
+    only.mkdir()
+    (only / "tong-hop-2017.json").write_bytes((docs / "2017" / "tong-hop-2017.json").read_bytes())
+    code, _, err = run("history", str(only), "--period", "6-thang", "-o", str(tmp_path / "no"))
+    assert code == 2 and "chỉ có tệp của kỳ khác; hãy chọn kỳ bằng --period" in err
 
 
 # --- the sample set of the README -----------------------------------------------------------
