@@ -105,6 +105,44 @@ def test_the_yearly_form_has_no_period_row(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def golden_as_half_year(folder: Path) -> Path:
+    """The golden 2016 document, said to be the first half of 2016."""
+    document = loads((ROOT / "tests" / "golden" / "tong-hop-2016.json").read_text("utf-8"))
+    document = {"year": document.pop("year"), "period": "6-thang", **document}
+    path = folder / "tong-hop-2016-6-thang.json"
+    path.write_text(dumps(document) + "\n", encoding="utf-8")
+    return path
+
+
+def test_last_years_half_year_beside_the_form_and_against_the_figures(
+    make_workbook: Make, contract: Contract, tmp_path: Path
+) -> None:
+    """--previous is last year's first half for a half-year form and its checks, never a year."""
+    half = golden_as_half_year(tmp_path)
+    form = tmp_path / "bieu.xlsx"
+    args = ["template", "--year", "2017", "--period", "6-thang", "--member", "Hà Nam"]
+    assert run(*args, "--previous", str(half), "-o", str(form))[0] == 0
+    header = next(row for row in cells(form, "Chỉ tiêu") if "Giá trị" in row)
+    assert header[header.index("Giá trị") + 1] == "Cùng kỳ năm trước"
+    year = ROOT / "tests" / "golden" / "tong-hop-2016.json"
+    code, _, err = run(*args, "--previous", str(year), "-o", str(tmp_path / "other.xlsx"))
+    assert code == 2 and "là tệp tổng hợp năm 2016 (cả năm)" in err
+    jumped = {**half_of(contract, Decimal("0.5")), "fdi_new_capital": 9999.5}
+    workbook = make_workbook(year=2017, period="6T", values=jumped)
+    code, out, _ = run(
+        "validate",
+        str(workbook),
+        "--period",
+        "6-thang",
+        "--previous",
+        str(half),
+        "--format",
+        "json",
+    )
+    [finding] = json.loads(out)["findings"]
+    assert finding["rule"] == "jump-vs-previous" and "lần cùng kỳ năm 2016 (" in finding["text"]
+
+
 @pytest.mark.parametrize("kind", ["--registration", "--adjustments"])
 def test_registrations_and_adjustments_are_the_years(kind: str, tmp_path: Path) -> None:
     target = tmp_path / "x.xlsx"
@@ -252,6 +290,11 @@ def test_a_half_year_series_and_no_mixing(tmp_path: Path, contract: Contract) ->
     code, _, err = run("history", *mixed, "--period", "6-thang", "-o", str(tmp_path / "no"))
     assert code == 2 and not (tmp_path / "no").exists()
     assert "không trộn các kỳ báo cáo" in err and "tong-hop-2017.json (năm 2017)" in err
+    only = tmp_path / "only-years"
+    only.mkdir()
+    (only / "tong-hop-2017.json").write_bytes((docs / "2017" / "tong-hop-2017.json").read_bytes())
+    code, _, err = run("history", str(only), "--period", "6-thang", "-o", str(tmp_path / "no"))
+    assert code == 2 and "chỉ có tệp của kỳ khác; hãy chọn kỳ bằng --period" in err
 
 
 # --- the sample set of the README -----------------------------------------------------------

@@ -179,8 +179,9 @@ def document_paths(paths: Iterable[str | Path], period: str = YEARLY) -> list[Pa
             inside = [p for p in every if p.match(half) == (period == HALF_YEAR)]
             if not inside:
                 raise HistoryError(
-                    f"Không có tệp tổng hợp {words(period).name} ({_named(period)}) nào trong "
-                    f"thư mục {path}, chỉ có tệp của kỳ khác; hãy chọn kỳ bằng --period."
+                    f"Không có tệp tổng hợp {words(period).name} (tong-hop-<năm>"
+                    f"{suffix(period)}.json) nào trong thư mục {path}, chỉ có tệp của kỳ khác; "
+                    "hãy chọn kỳ bằng --period."
                 )
             found.extend(inside)
         else:
@@ -188,10 +189,6 @@ def document_paths(paths: Iterable[str | Path], period: str = YEARLY) -> list[Pa
     if not found:
         raise HistoryError("Chưa có tệp tổng hợp JSON nào: hãy chỉ ra ít nhất một tệp.")
     return found  # a file named twice stays twice: `_check_one_a_year` says so
-
-
-def _named(period: str) -> str:
-    return f"tong-hop-<năm>{suffix(period)}.json"
 
 
 def build_history(
