@@ -31,7 +31,7 @@ def test_created_on_first_use_with_its_schema_version(tmp_path: Path) -> None:
     with open_ledger(tmp_path) as ledger:
         ledger.record(entry())
     with sqlite3.connect(tmp_path / LEDGER_NAME) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert rows(tmp_path) == [
         ("a" * 64, "Hà Nam", 2017, "ha-nam.xlsx", "2018-01-15T09:30:00", 0, 0, "nam")
     ]

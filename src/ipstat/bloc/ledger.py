@@ -38,11 +38,21 @@ _MIGRATIONS = (
     # v2 (half-year.md): the period of a version, so that one folder may hold both periods'
     # reports and each keeps its own first receipt; every version recorded before was a year's.
     f"ALTER TABLE versions ADD COLUMN period TEXT NOT NULL DEFAULT '{YEARLY}'",
+    # v3 (intake-portal.md): the portal's access links, only as hashes of their secret tokens;
+    # `member` is NULL for the secretariat's link.
+    """
+    CREATE TABLE links (
+        token_sha256 TEXT PRIMARY KEY,
+        year INTEGER NOT NULL,
+        member TEXT,
+        created TEXT NOT NULL
+    )
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 # The oldest schema `read_ledger` reads as it is, without a writing run migrating it first: v2
 # only added a column whose default every older row has (`aggregate --latest` on last year's
-# inbox works without running `status` first).
+# inbox works without running `status` first); v3 only added the portal's `links` table.
 READ_ONLY_FROM = 1
 _COLUMNS = ("sha256", "member", "year", "file", "received", "errors", "warnings", "period")
 
@@ -63,6 +73,17 @@ class Entry:
     period: str = YEARLY  # the year's, or its first six months'
 
 
+@dataclass(frozen=True)
+class Link:
+    """An access link of the portal: the hash of its token, whose it is (None: the
+    secretariat's) and for which year."""
+
+    token_sha256: str
+    year: int
+    member: str | None
+    created: dt.datetime
+
+
 def ledger_path(folder: Path) -> Path:
     return folder / LEDGER_NAME
 
@@ -74,6 +95,7 @@ class Ledger:
         self.path = path
         self._db = connection
         self._entries = {row.sha256: row for row in self._rows()}
+        self._links = self._link_rows()
 
     def _rows(self) -> list[Entry]:
         present = {row[1] for row in self._db.execute("PRAGMA table_info(versions)")}
@@ -85,6 +107,27 @@ class Ledger:
             found["received"] = dt.datetime.fromisoformat(found["received"])
             entries.append(Entry(**found))
         return entries
+
+    def _link_rows(self) -> list[Link]:
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+        if "links" not in tables:  # read only, an older ledger has none
+            return []
+        rows = self._db.execute("SELECT token_sha256, year, member, created FROM links")
+        return [Link(t, y, m, dt.datetime.fromisoformat(c)) for t, y, m, c in rows.fetchall()]
+
+    @property
+    def links(self) -> list[Link]:
+        return list(self._links)
+
+    def replace_links(self, year: int, links: list[Link]) -> None:
+        """The year's links are these from now on: every earlier link of the year stops."""
+        self._execute("DELETE FROM links WHERE year = ?", (year,))
+        for link in links:
+            self._execute(
+                "INSERT INTO links (token_sha256, year, member, created) VALUES (?, ?, ?, ?)",
+                (link.token_sha256, link.year, link.member, link.created.isoformat()),
+            )
+        self._links = [k for k in self._links if k.year != year] + links
 
     def get(self, sha256: str) -> Entry | None:
         return self._entries.get(sha256)
@@ -156,7 +199,7 @@ def open_ledger(folder: Path, waiting: Callable[[str], None] | None = None) -> I
             except BaseException:
                 _rollback(connection)
                 raise
-            if not existed and not ledger.entries:  # nothing received: no ledger to leave
+            if not existed and not ledger.entries and not ledger.links:  # nothing to keep
                 _rollback(connection)
                 return
             try:

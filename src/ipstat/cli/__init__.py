@@ -1,7 +1,7 @@
 """The command line: parse arguments, call one library function, turn its result into output.
 
-The commands are declared in `checking.py`, `publishing.py` and `emulating.py`, and registered
-here on the group of `app.py`, in the order `ipstat --help` lists them.
+The commands are declared in `checking.py`, `publishing.py`, `emulating.py` and `portal.py`, and
+registered here on the group of `app.py`, in the order `ipstat --help` lists them.
 """
 
 import gc
@@ -11,10 +11,22 @@ import sys
 from ipstat.cli.app import app
 from ipstat.cli.checking import status, validate
 from ipstat.cli.emulating import score, template
+from ipstat.cli.portal import links, serve
 from ipstat.cli.publishing import aggregate, history, report, schema
 
 # In the order of the bloc's year, as `ipstat --help` lists them.
-for command in (template, validate, status, aggregate, report, score, history, schema):
+for command in (
+    template,
+    validate,
+    status,
+    aggregate,
+    report,
+    score,
+    history,
+    schema,
+    links,
+    serve,
+):
     app.command()(command)
 
 __all__ = ["app", "main"]

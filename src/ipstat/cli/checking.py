@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,9 @@ from ipstat.cli.app import (
     load_scoring_or_fail,
     print_annotated,
 )
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 
 def validate(
@@ -128,24 +131,11 @@ def status(
     schemas: SchemasOption = None,
 ) -> None:
     """Ai đã nộp, ai cần sửa, ai chưa nộp. Đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
-    import datetime as dt  # noqa: PLC0415
-
     from ipstat.base.visible import visible  # noqa: PLC0415
     from ipstat.commands.status import track  # noqa: PLC0415
 
     contract = load_contract_or_fail(schemas, bloc)
-    due = None
-    if deadline is not None:
-        import re  # noqa: PLC0415
-
-        day = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", deadline)  # as a clerk writes it
-        iso = f"{day[3]}-{int(day[2]):02d}-{int(day[1]):02d}" if day else deadline
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
-            fail(f"hạn nộp “{deadline}” không đúng dạng ngày/tháng/năm (vd. 20/01/2018).")
-        try:
-            due = dt.date.fromisoformat(iso)
-        except ValueError:
-            fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
+    due = deadline_or_fail(deadline)
     try:
         tracked = track(
             inbox,
@@ -180,3 +170,20 @@ def status(
     if tracked.annotated is not None and annotate is not None:
         print_annotated(tracked.annotated, annotate, machine=output_format is StatusFormat.json)
     raise typer.Exit(0 if tracked.status.complete else 1)
+
+
+def deadline_or_fail(deadline: str | None) -> "dt.date | None":
+    """`--deadline` as a clerk writes it (20/01/2018) or in ISO form (2018-01-20)."""
+    import datetime as dt  # noqa: PLC0415
+    import re  # noqa: PLC0415
+
+    if deadline is None:
+        return None
+    day = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", deadline)  # as a clerk writes it
+    iso = f"{day[3]}-{int(day[2]):02d}-{int(day[1]):02d}" if day else deadline
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        fail(f"hạn nộp “{deadline}” không đúng dạng ngày/tháng/năm (vd. 20/01/2018).")
+    try:
+        return dt.date.fromisoformat(iso)
+    except ValueError:
+        fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
