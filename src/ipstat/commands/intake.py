@@ -190,7 +190,7 @@ def keep(desk: Desk, member: str, staged: Path, check: UploadCheck, now: dt.date
                     member,
                     check.year,
                     target.name,
-                    now,
+                    _after_the_last(ledger.entries, member, now),
                     counts.errors,
                     counts.warnings,
                     desk.period,
@@ -203,6 +203,13 @@ def keep(desk: Desk, member: str, staged: Path, check: UploadCheck, now: dt.date
     finally:
         unstage(staged)
     return Received(member, target.name, entry.received, check.findings)
+
+
+def _after_the_last(entries: list[Entry], member: str, now: dt.datetime) -> dt.datetime:
+    """`now`, or a second after the member's last version when that is not earlier: the ledger
+    keeps whole seconds, and two uploads in one second must still say which came last."""
+    last = max((e.received for e in entries if e.member == member), default=None)
+    return now if last is None or last < now else last + dt.timedelta(seconds=1)
 
 
 def safe_name(name: str, member: str) -> str:
