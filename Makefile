@@ -27,6 +27,7 @@ demo: install
 
 bench: install
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_portal.py
 
 # The fuzz test of tests/test_fuzz.py with many random examples (CI runs a fixed 100).
 FUZZ_EXAMPLES ?= 3000
