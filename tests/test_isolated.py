@@ -45,6 +45,7 @@ def test_a_job_that_hangs_is_killed_at_its_time(runner: Runner) -> None:
     with pytest.raises(Isolated) as caught:
         runner.run(hang, 60.0, Bounds(1))
     assert caught.value.why == "time"
+    assert "thời gian cho phép" in str(caught.value)  # what a page may say of it
     assert time.monotonic() - started < 30
 
 

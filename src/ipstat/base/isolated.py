@@ -33,8 +33,15 @@ class Isolated(IpstatError):
     an `IpstatError` of its own (its message is kept)."""
 
     def __init__(self, why: Why, message: str = "") -> None:
-        super().__init__(message or why)
+        super().__init__(message or _SAID[why])
         self.why = why
+
+
+_SAID = {
+    "time": "Công việc không xong trong thời gian cho phép nên đã bị dừng; hãy thử lại sau.",
+    "crash": "Tiến trình làm việc dừng đột ngột (tệp hỏng hoặc thiếu bộ nhớ); hãy thử lại sau.",
+    "refused": "Công việc bị từ chối.",
+}
 
 
 @dataclass(frozen=True)
