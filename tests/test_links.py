@@ -11,7 +11,7 @@ from docx import Document
 
 from ipstat.base.errors import InputError
 from ipstat.commands.intake import free_name, safe_name
-from ipstat.commands.links import find_link, issue_links, portal_year
+from ipstat.commands.links import find_link, issue_links, member_links, portal_year
 from ipstat.commands.serve import beyond_this_machine
 from ipstat.contract.model import Contract
 from tests.portal_server import ipstat
@@ -56,6 +56,16 @@ def test_rotate_replaces_every_link(tmp_path: Path, contract: Contract) -> None:
     assert secretariat.member is None
     assert find_link(tmp_path, "") is None
     assert find_link(tmp_path, "x" * 500) is None
+
+
+def test_the_secretariats_link_makes_the_members_again(tmp_path: Path, contract: Contract) -> None:
+    """Its letters carry each member's link; a rotation leaves the old one nothing."""
+    old = issue_links(tmp_path, contract, year=2016, base_url="http://may:8765")
+    secretariat = old.secretariat.rsplit("/", 1)[1]
+    assert member_links(tmp_path, secretariat, 2016, "http://may:8765") == old.members
+    assert member_links(tmp_path, "doan-bua", 2016, "http://may:8765") == {}
+    issue_links(tmp_path, contract, year=2016, rotate=True)
+    assert member_links(tmp_path, secretariat, 2016, "http://may:8765") == {}
 
 
 def test_the_links_written_for_the_clerk(tmp_path: Path) -> None:
@@ -138,3 +148,25 @@ def test_serve_warns_beyond_this_machine_and_says_a_busy_port_in_vietnamese(
     assert "HTTPS" in done.stderr
     assert f"Không mở được cổng {port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_status_letters_carry_the_members_links_from_the_secretariats(tmp_path: Path) -> None:
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    made = ipstat("links", str(inbox), "--json", "--base-url", "http://192.168.1.10:8765")
+    links = json.loads(made.stdout)
+    letters = tmp_path / "thu"
+    done = ipstat(
+        "status", str(inbox), "--year", "2016", "--letters", str(letters),
+        "--portal", links["secretariat"],
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr  # nobody has sent yet
+    text = (letters / "thu-nhac-bac-ninh-2016.md").read_text(encoding="utf-8")
+    assert links["members"]["Bắc Ninh"] in text
+    assert links["members"]["Hà Nội"] not in text
+    wrong = ipstat(
+        "status", str(inbox), "--year", "2016", "--letters", str(letters),
+        "--portal", "http://192.168.1.10:8765/thu-ky/sai",
+    )  # fmt: skip
+    assert wrong.returncode == 2
+    assert "--rotate" in wrong.stderr

@@ -239,6 +239,9 @@ def test_the_actions_need_the_csrf_token(server: Server) -> None:
         assert "thu-nhac/" in done.text
         letters = list((server.work / "ket-qua" / "2016" / "thu-nhac").glob("*.md"))
         assert letters
+        texts = "\n".join(p.read_text(encoding="utf-8") for p in letters)
+        assert server.members["Bắc Ninh"] in texts  # each letter carries its member's link
+        assert server.members["Hà Nam"] not in texts  # received: no letter
         name = f"thu-nhac/{letters[0].name}"
         got = client.get(f"{server.secretariat}/ket-qua/{name}")
         assert got.status_code == 200

@@ -128,6 +128,14 @@ def status(
         ),
     ] = None,
     previous: PreviousOption = None,
+    portal: Annotated[
+        str | None,
+        typer.Option(
+            "--portal",
+            help="Đường dẫn của văn phòng Khối (ipstat links): mỗi thư ghi đường dẫn nộp báo cáo "
+            "của thành viên.",
+        ),
+    ] = None,
     schemas: SchemasOption = None,
 ) -> None:
     """Ai đã nộp, ai cần sửa, ai chưa nộp. Đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
@@ -148,6 +156,7 @@ def status(
             letter_template=letter_template,
             annotate=annotate,
             scoring=load_scoring_or_fail(contract, None, schemas),
+            links=portal_links(inbox, portal, year) if portal and letters else None,
             waiting=lambda holder: print(
                 f"Đang chờ: thư mục đang được một lần chạy ipstat khác dùng ({holder})…",
                 file=sys.stderr,
@@ -187,3 +196,22 @@ def deadline_or_fail(deadline: str | None) -> "dt.date | None":
         return dt.date.fromisoformat(iso)
     except ValueError:
         fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
+
+
+def portal_links(inbox: Path, portal: str, year: int | None) -> dict[str, str]:
+    """Each member's portal link, made again from the secretariat's (`--portal`)."""
+    from ipstat.commands.links import SECRETARIAT_PATH, member_links, portal_year  # noqa: PLC0415
+
+    base, found, token = portal.strip().rpartition(SECRETARIAT_PATH)
+    if not found or not token or "/" in token:
+        fail(f"“{portal}” không phải đường dẫn của văn phòng Khối (…{SECRETARIAT_PATH}…).")
+    try:
+        links = member_links(inbox, token, portal_year(inbox, year), base)
+    except IpstatError as exc:
+        fail(str(exc))
+    if not links:
+        fail(
+            "đường dẫn của văn phòng Khối không đúng hoặc đã được đổi (ipstat links --rotate); "
+            "hãy dùng đường dẫn mới nhất."
+        )
+    return links

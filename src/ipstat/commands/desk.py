@@ -80,16 +80,17 @@ class Outcome:
     messages: list[str] = field(default_factory=list)
 
 
-def run_action(job: tuple[Desk, str]) -> Outcome:
-    """Runs in a worker: one action of ACTIONS on the versions in force."""
-    desk, action = job
+def run_action(job: tuple[Desk, str, dict[str, str]]) -> Outcome:
+    """Runs in a worker: one action of ACTIONS on the versions in force; `links` (member →
+    its portal link) go into the letters."""
+    desk, action, links = job
     title = ACTIONS[action]
     out = out_folder(desk)
     try:
         if action == "tong-hop":
             return _aggregate(desk, out, title)
         if action == "thu-nhac":
-            return _letters(desk, out, title)
+            return _letters(desk, out, title, links)
         return _score(desk, out, title)
     except IpstatError as exc:
         return Outcome(title, False, messages=[str(exc)])
@@ -122,7 +123,7 @@ def _aggregate(desk: Desk, out: Path, title: str) -> Outcome:
     return Outcome(title, True, _under(out, published.files), ["Đã tổng hợp."])
 
 
-def _letters(desk: Desk, out: Path, title: str) -> Outcome:
+def _letters(desk: Desk, out: Path, title: str, links: dict[str, str]) -> Outcome:
     tracked = track(
         desk.inbox,
         desk.contract,
@@ -133,6 +134,7 @@ def _letters(desk: Desk, out: Path, title: str) -> Outcome:
         scoring=desk.scoring,
         letters=out / LETTERS,
         annotate=out / ANNOTATED,
+        links=links,
     )
     files = _under(out, tracked.letters)
     if tracked.annotated is not None:

@@ -1,13 +1,18 @@
 """`ipstat links`: the portal's secret access links, one per member and one for the secretariat.
 
 A link is `<base>/nop/<token>` (a member's) or `<base>/thu-ky/<token>` (the secretariat's). The
-token is random (256 bits, `secrets`) and only its SHA-256 is kept, in the inbox's ledger: a
-link can be shown only when it is made, and a copied ledger opens no portal. Asking again for
-the links of a year that has them is refused; `rotate` replaces them all (the old ones stop).
+secretariat's token is random (256 bits, `secrets`); a member's is an HMAC of its name under the
+secretariat's token, so that the secretariat's own link can make each member's again (its
+letters carry them) while nobody else can. Only the SHA-256 of every token is kept, in the
+inbox's ledger: a link can be shown only when it is made, or from the secretariat's link, and a
+copied ledger opens no portal. Asking again for the links of a year that has them is refused;
+`rotate` replaces them all (the old ones stop).
 """
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -82,11 +87,34 @@ def issue_links(
         secretariat = secrets.token_urlsafe(TOKEN_BYTES)
         made.append(Link(token_hash(secretariat), year, None, now))
         for member in contract.bloc.members:
-            token = secrets.token_urlsafe(TOKEN_BYTES)
+            token = member_token(secretariat, year, member.name)
             made.append(Link(token_hash(token), year, member.name, now))
             members[member.name] = f"{base}{MEMBER_PATH}{token}"
         ledger.replace_links(year, made)
     return IssuedLinks(year, f"{base}{SECRETARIAT_PATH}{secretariat}", members)
+
+
+def member_token(secretariat: str, year: int, member: str) -> str:
+    """A member's token, from the secretariat's: 256 bits no one can make without it."""
+    key = secretariat.encode("utf-8", "surrogatepass")
+    digest = hmac.new(key, f"{year}\n{member}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def member_links(inbox: Path, secretariat: str, year: int, base_url: str) -> dict[str, str]:
+    """Each member's link made again from the secretariat's token, for the members whose link
+    is the ledger's (none after a rotation made with another secretariat token)."""
+    ledger = read_ledger(inbox)
+    hashes = {link.token_sha256: link for link in ledger.links} if ledger else {}
+    base = _base(base_url)
+    found: dict[str, str] = {}
+    for link in hashes.values():
+        if link.year != year or link.member is None:
+            continue
+        token = member_token(secretariat, year, link.member)
+        if token_hash(token) in hashes:
+            found[link.member] = f"{base}{MEMBER_PATH}{token}"
+    return found
 
 
 def _base(url: str) -> str:

@@ -2,7 +2,7 @@
 annotated copies that chase what is still owed."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,12 +42,14 @@ def track(
     scoring: "ScoringTable | None" = None,
     now: dt.datetime | None = None,
     waiting: Callable[[str], None] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> Tracked:
     """Everything happens inside the ledger's one transaction: if anything fails (a letter
     template, a folder that cannot be written), the ledger is left as it was. With the
     bloc's `scoring` table, the self-scores are checked like every other cell. One run at a
     time in an inbox: `waiting` hears who holds it, if another does. The deadline is the
-    bloc's for `period`; `previous` must be a document of that period."""
+    bloc's for `period`; `previous` must be a document of that period. `links` (member → its
+    portal link) go into the letters."""
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {inbox}")
     now = now or dt.datetime.now()
@@ -81,6 +83,7 @@ def track(
                 template=letter_template,
                 today=now.date(),
                 attachments=attached,
+                links=links,
             )
             tracked.no_letter = no_letter(status, contract)
     return tracked

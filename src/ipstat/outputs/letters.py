@@ -15,7 +15,7 @@ from ipstat.base.resources import data_dir
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.contract.model import Contract
 from ipstat.outputs.atomic import Writer, write_all_atomic
-from ipstat.outputs.render import render_template
+from ipstat.outputs.render import Markdown, render_template
 from ipstat.outputs.word import markdown_to_word
 
 if TYPE_CHECKING:
@@ -76,10 +76,12 @@ def letter_context(
     contract: Contract,
     today: dt.date,
     attachments: Mapping[Path, str] | None = None,
+    *,
+    links: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Plain values for a letter template; the names are those README documents. The letter
     names an annotated copy to attach only where `attachments` (workbook → its copy's name, as
-    `--annotate` wrote them) has one."""
+    `--annotate` wrote them) has one, and the member's portal link where `links` has one."""
     bloc = contract.bloc
     lead = bloc.member(bloc.lead) if bloc.lead else None
     version = entry.version
@@ -109,7 +111,19 @@ def letter_context(
         "canh_bao": warnings,
         "so_loi": count(len(errors)),
         "so_canh_bao": count(len(warnings)),
+        "duong_dan": _link((links or {}).get(entry.member.name)),
     }
+
+
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*)?")
+
+
+def _link(url: str | None) -> str | None:
+    """A portal link as it is, when nothing in it is Markdown (`http://` is not escaped to
+    `http\\://`, so the `.md` can be copied from); anything else escaped as usual."""
+    if url is not None and _PLAIN_URL.fullmatch(url):
+        return Markdown(url)
+    return url
 
 
 def render_letters(
@@ -118,13 +132,15 @@ def render_letters(
     template: Path | None,
     today: dt.date,
     attachments: Mapping[Path, str] | None = None,
+    *,
+    links: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """File stem → Markdown text, for each member not yet `da-tiep-nhan`, in bloc order; none
     for the Khối trưởng (see `no_letter`)."""
     path = template or data_dir("templates") / DEFAULT_LETTER
     return {
         letter_filename(entry, inbox.year, inbox.period): render_template(
-            path, letter_context(entry, inbox, contract, today, attachments)
+            path, letter_context(entry, inbox, contract, today, attachments, links=links)
         )
         for entry in inbox.members
         if entry.status != "da-tiep-nhan" and entry.member.name != contract.bloc.lead
@@ -139,9 +155,12 @@ def write_letters(
     template: Path | None = None,
     today: dt.date | None = None,
     attachments: Mapping[Path, str] | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Every letter as `.md` and `.docx`, all written or none (a template error writes none)."""
-    texts = render_letters(inbox, contract, template, today or dt.date.today(), attachments)
+    texts = render_letters(
+        inbox, contract, template, today or dt.date.today(), attachments, links=links
+    )
     writers: dict[Path, Writer] = {}
     for stem, text in texts.items():
         writers[folder / f"{stem}.md"] = _text_writer(text)

@@ -22,6 +22,7 @@ from ipstat.bloc.ledger import Link
 from ipstat.commands import desk as actions
 from ipstat.commands import intake
 from ipstat.commands.intake import Desk, Received
+from ipstat.commands.links import member_links
 from ipstat.web.guard import BadForm, SecurityHeaders, TooLarge, read_upload
 from ipstat.web.pages import (
     NOT_FOUND,
@@ -338,10 +339,16 @@ async def action(request: Request, portal: Portal, link: Link) -> Response:
     if not portal.csrf.valid(link.token_sha256, form.get("csrf")):
         message = "Phiên làm việc không hợp lệ (mã xác nhận sai); hãy mở lại trang rồi bấm lại."
         return problem(message, 403, as_json=False)
+    links: dict[str, str] = {}
+    if name == "thu-nhac":  # each letter carries its member's link, made from this one's
+        secretariat = request.path_params["token"]
+        base = str(request.base_url).rstrip("/")
+        year = portal.desk.year
+        links = await to_thread.run_sync(member_links, portal.desk.inbox, secretariat, year, base)
     bounds = Bounds(portal.settings.action_seconds, None)
     try:
         outcome: actions.Outcome = await portal.isolated(
-            actions.run_action, (portal.desk, name), bounds
+            actions.run_action, (portal.desk, name, links), bounds
         )
     except Isolated as exc:
         message = str(exc) if exc.why == "refused" else "Việc này không chạy xong; hãy thử lại."
