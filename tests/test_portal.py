@@ -259,3 +259,26 @@ def test_a_get_on_an_action_is_405_in_vietnamese(server: Server) -> None:
     response = httpx.get(f"{server.members['Hà Nam']}/tep")
     assert response.status_code == 405
     assert "không nhận kiểu yêu cầu" in response.text
+
+
+def test_the_blank_form_sent_back_is_refused_and_not_kept(server: Server, tmp_path: Path) -> None:
+    blank = tmp_path / "bieu-mau-2016.xlsx"
+    blank.write_bytes(httpx.get(f"{server.members['Nam Định']}/bieu-mau.xlsx").content)
+    before = files_in(server.inbox)
+    response = server.upload("Nam Định", blank)
+    assert response.status_code == 422
+    assert response.json()["file"] is None
+    assert files_in(server.inbox) == before
+    assert not (server.inbox / ".ipstat-dang-nhan").exists()  # nothing left half-received
+
+
+def test_the_member_page_lists_its_versions_and_the_findings_in_force(server: Server) -> None:
+    page = httpx.get(server.members["Hà Nam"]).text
+    assert "Các bản đã gửi" in page
+    assert "bieu-ha-nam-2016.xlsx" in page
+    assert "đang dùng" in page
+    assert "bản cũ" in page  # the first, broken version
+    assert "Không có lỗi hay cảnh báo nào." in page  # the version in force is clean
+    row = httpx.get(f"{server.members['Hà Nam']}/trang-thai.json").json()
+    assert set(row) >= {"member", "status", "file", "received", "on_time", "superseded"}
+    assert row["member"] == "Hà Nam"

@@ -6,6 +6,7 @@ Nothing here is a second validator: an upload is checked by `validate_paths`, th
 `base/isolated.py` runs, so that a hostile workbook costs only its own upload.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -160,7 +161,11 @@ def stage(desk: Desk, name: str, data: bytes) -> Path:
 
 
 def unstage(path: Path) -> None:
+    """The staged upload's folder removed, and the staging folder once empty (Windows shows
+    folders whose names begin with a dot)."""
     shutil.rmtree(path.parent, ignore_errors=True)
+    with contextlib.suppress(OSError):  # another upload is being staged
+        path.parent.parent.rmdir()
 
 
 def clear_staging(inbox: Path) -> None:
