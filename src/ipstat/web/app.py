@@ -152,7 +152,13 @@ def _row(document: dict[str, Any], member: str) -> dict[str, Any]:
 
 
 async def member_page(
-    request: Request, portal: Portal, link: Link, answer: Received | None = None, code: int = 200
+    request: Request,
+    portal: Portal,
+    link: Link,
+    answer: Received | None = None,
+    *,
+    code: int = 200,
+    sent_name: str = "",
 ) -> Response:
     member = str(link.member)
     stock = await portal.stock()
@@ -161,7 +167,7 @@ async def member_page(
     answered = None
     if answer is not None:
         answered = {**answer.as_dict(), "findings": answer.findings}
-        answered.update(refused=answer.refused, known=answer.known, shown_name=answer.file)
+        answered.update(refused=answer.refused, known=answer.known, shown_name=sent_name)
         answered["received"] = answer.received
     return page(
         "member.html",
@@ -195,7 +201,7 @@ async def blank_form(request: Request, portal: Portal, link: Link) -> Response:
 
 
 def _attachment(name: str) -> str:
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    ascii_name = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
@@ -246,7 +252,9 @@ async def upload(request: Request, portal: Portal, link: Link) -> Response:
         code = 200
     if as_json:
         return json_answer(answer.as_dict(), code)
-    return await member_page(request, portal, link, answer, code)
+    return await member_page(
+        request, portal, link, answer, code=code, sent_name=answer.file or name
+    )
 
 
 async def secretariat_page(

@@ -34,7 +34,7 @@ def serve(
     app = create_app(desk, settings)
     config = uvicorn.Config(
         app,
-        log_level="warning",
+        log_level="error",  # uvicorn speaks English: only what must be seen
         access_log=False,
         server_header=False,
         lifespan="off",
