@@ -133,6 +133,13 @@ def test_only_the_loopback_is_this_machine() -> None:
     assert beyond_this_machine("ten-may")
 
 
+def test_serve_without_its_inbox_says_so(tmp_path: Path) -> None:
+    done = ipstat("serve", str(tmp_path / "khong-co"), "--year", "2016")
+    assert done.returncode == 2
+    assert "Không tìm thấy thư mục nhận báo cáo" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_serve_warns_beyond_this_machine_and_says_a_busy_port_in_vietnamese(
     tmp_path: Path,
 ) -> None:
@@ -147,6 +154,7 @@ def test_serve_warns_beyond_this_machine_and_says_a_busy_port_in_vietnamese(
     assert "HTTP thường" in done.stderr
     assert "HTTPS" in done.stderr
     assert f"Không mở được cổng {port}" in done.stderr
+    assert "chưa có đường dẫn truy cập" in done.stderr  # and how to make them
     assert "Traceback" not in done.stderr
 
 

@@ -209,6 +209,20 @@ def test_the_secretariat_sees_the_status_of_ipstat_status(server: Server) -> Non
     assert "Đã tiếp nhận 2/11" in page.text
 
 
+def test_a_hostile_name_dropped_by_hand_is_shown_as_text(server: Server) -> None:
+    (server.inbox / "<img src=x onerror=alert(1)>.xlsx").write_bytes(b"khong phai bieu")
+    try:
+        page = httpx.get(server.secretariat)
+        assert page.status_code == 200
+        assert "<img" not in page.text
+        assert "&lt;img src=x onerror=alert(1)&gt;.xlsx" in page.text
+        wrong = httpx.get(f"{server.base}/nop/sai", headers=JSON)
+        assert wrong.status_code == 404
+        assert "Đường dẫn không đúng" in wrong.json()["error"]
+    finally:
+        (server.inbox / "<img src=x onerror=alert(1)>.xlsx").unlink()
+
+
 def test_the_secretariat_downloads_a_file_and_its_annotated_copy(
     server: Server, make_workbook: Callable[..., Path], tmp_path: Path
 ) -> None:

@@ -123,6 +123,7 @@ def serve(
     """Mở cổng tiếp nhận báo cáo qua trình duyệt.
 
     Thành viên tự gửi biểu và xem ngay kết quả kiểm tra; chạy cho đến khi bấm Ctrl-C."""
+    from ipstat.commands.links import has_links  # noqa: PLC0415
     from ipstat.commands.serve import (  # noqa: PLC0415
         PLAIN_HTTP_WARNING,
         address,
@@ -157,6 +158,12 @@ def serve(
             previous=previous,
             scoring=scoring,
         )
+        if not has_links(desk.inbox, desk.year):
+            print(
+                f"Lưu ý: năm {desk.year} chưa có đường dẫn truy cập nên chưa ai vào được cổng; "
+                f"hãy chạy `ipstat links {inbox}` để tạo.",
+                file=sys.stderr,
+            )
         run(desk, host, port, settings, started)
     except IpstatError as exc:
         fail(str(exc))

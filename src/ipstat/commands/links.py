@@ -127,6 +127,11 @@ def _base(url: str) -> str:
     return base
 
 
+def has_links(inbox: Path, year: int) -> bool:
+    ledger = read_ledger(inbox)
+    return ledger is not None and any(link.year == year for link in ledger.links)
+
+
 def find_link(inbox: Path, token: str) -> Link | None:
     """The link whose token this is, or None (unknown, rotated, or no ledger)."""
     if not token or len(token) > 200:
