@@ -64,6 +64,7 @@ class Portal:
         self._stock_lock = asyncio.Lock()
         self._forms: dict[str, bytes] = {}
         self.out = actions.out_folder(desk)
+        self.reader = intake.check_upload  # what a worker runs on an upload
 
     @property
     def vocabulary(self) -> "object":
@@ -116,7 +117,7 @@ class Portal:
         """An upload read and checked in a worker; a reader that fails is `unreadable-file`."""
         bounds = Bounds(self.settings.read_seconds, self.settings.read_memory)
         try:
-            return await self.isolated(intake.check_upload, (staged, self.desk), bounds)
+            return await self.isolated(self.reader, (staged, self.desk), bounds)
         except Isolated as exc:
             text = exc.args[0] if exc.why == "refused" else UNREADABLE[exc.why]
             text = text.format(seconds=int(self.settings.read_seconds))
