@@ -16,7 +16,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ipstat.base.errors import InputError
 from ipstat.base.findings import Finding, count_by_severity
@@ -150,13 +150,22 @@ def refusal(check: UploadCheck, member: str) -> str | None:
     return None
 
 
-def stage(desk: Desk, name: str, data: bytes) -> Path:
+def stage(desk: Desk, name: str, data: bytes | BinaryIO) -> Path:
     """The upload as a file under its safe name in a hidden folder of the inbox (removed with
-    `unstage`): checked there, then moved into the inbox by `keep`."""
+    `unstage`): checked there, then moved into the inbox by `keep`. `data` may be a stream,
+    copied a piece at a time (an upload is never held whole in memory)."""
     folder = desk.inbox / STAGING / uuid.uuid4().hex
     folder.mkdir(parents=True)
     path = folder / name
-    path.write_bytes(data)
+    try:
+        with path.open("xb") as target:
+            if isinstance(data, bytes):
+                target.write(data)
+            else:
+                shutil.copyfileobj(data, target, 1 << 20)
+    except BaseException:
+        unstage(path)
+        raise
     return path
 
 

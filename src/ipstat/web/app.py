@@ -4,7 +4,7 @@ Vietnamese page (or `{"error": ...}` for JSON), never a traceback."""
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from anyio import to_thread
@@ -23,7 +23,7 @@ from ipstat.commands import desk as actions
 from ipstat.commands import intake
 from ipstat.commands.intake import Desk, Received
 from ipstat.commands.links import member_links
-from ipstat.web.guard import BadForm, SecurityHeaders, TooLarge, read_upload
+from ipstat.web.guard import BadForm, SecurityHeaders, TooLarge, WrongType, read_upload
 from ipstat.web.pages import (
     NOT_FOUND,
     json_answer,
@@ -214,8 +214,14 @@ async def upload(request: Request, portal: Portal, link: Link) -> Response:
             "hãy đợi ít phút rồi gửi lại."
         )
         return problem(message, 429, as_json=as_json)
+
+    def store(filename: str, stream: BinaryIO) -> Path:
+        if not intake.upload_suffix_ok(filename):  # before anything is written
+            raise WrongType
+        return intake.stage(portal.desk, intake.safe_name(filename, member), stream)
+
     try:
-        sent = await read_upload(request, portal.max_bytes)
+        staged = await read_upload(request, portal.max_bytes, store)
     except TooLarge:
         message = (
             f"Tệp quá lớn: giới hạn là {portal.max_bytes // 1_000_000} MB. Biểu báo cáo thường "
@@ -225,15 +231,14 @@ async def upload(request: Request, portal: Portal, link: Link) -> Response:
     except BadForm:
         message = "Không thấy tệp nào được gửi; hãy chọn tệp biểu rồi bấm “Gửi và kiểm tra”."
         return problem(message, 400, as_json=as_json)
-    received_at = portal.now()  # the authoritative time: when the server had the whole file
-    if not intake.upload_suffix_ok(sent.name):
+    except WrongType:
         message = (
             "Chỉ nhận tệp biểu dạng .xlsx, .xls hoặc .ods; hãy mở tệp bằng Excel và lưu lại "
             "dạng .xlsx (Sổ làm việc Excel) rồi gửi lại. Tệp không được lưu."
         )
         return problem(message, 415, as_json=as_json)
-    name = intake.safe_name(sent.name, member)
-    staged = await to_thread.run_sync(intake.stage, portal.desk, name, sent.data)
+    received_at = portal.now()  # the authoritative time: when the server had the whole file
+    name = staged.name
     try:
         check = await portal.check(staged)
     except BaseException:

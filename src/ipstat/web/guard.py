@@ -8,13 +8,16 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, Callable
+from typing import BinaryIO, TypeVar
 
+from anyio import to_thread
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+T = TypeVar("T")
 
 # Only the portal's own stylesheet; no script at all; forms post to the portal alone.
 CSP = (
@@ -94,15 +97,16 @@ class BadForm(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    data: bytes
+class WrongType(Exception):
+    pass
 
 
-async def read_upload(request: Request, limit: int, field: str = "tep") -> Upload:
+async def read_upload(
+    request: Request, limit: int, store: Callable[[str, BinaryIO], T], field: str = "tep"
+) -> T:
     """The file of field `field`, refused (`TooLarge`) as soon as the body passes `limit` (plus
-    the form's own few bytes), before anything is stored; `BadForm` for anything else."""
+    the form's own few bytes), before anything is stored; then `store(name, stream)` (in a
+    thread) keeps it, a piece at a time. `BadForm` for anything else."""
     declared = request.headers.get("content-length", "")
     slack = 64 * 1024
     if declared.isdigit() and int(declared) > limit + slack:
@@ -127,9 +131,9 @@ async def read_upload(request: Request, limit: int, field: str = "tep") -> Uploa
         item = form.get(field)
         if not isinstance(item, UploadFile) or not item.filename:
             raise BadForm
-        data = await item.read(limit + 1)
-        if len(data) > limit:
+        if item.size is not None and item.size > limit:
             raise TooLarge
-        return Upload(item.filename, data)
+        await item.seek(0)
+        return await to_thread.run_sync(store, item.filename, item.file)
     finally:
         await form.close()
