@@ -1,5 +1,6 @@
 """A bloc (`schemas/blocs/*.toml`): its members and their boards, the years it holds for, its
-deadline, and the provinces merged into its members."""
+deadline, the provinces merged into its members, who leads it each year (`[[terms]]`) and the
+name that heads its documents."""
 
 import calendar
 import datetime as dt
@@ -45,6 +46,27 @@ FIRST_YEAR, LAST_YEAR = 1990, 2200
 
 
 @dataclass(frozen=True, kw_only=True)
+class Term(Checked):
+    """Who leads the bloc in `year` (elected at the summary conference of the year before): the
+    Khối trưởng's board signs the year's documents, and `place` is its province, written in
+    their date line. `inferred`: not from a record of the election, to be checked."""
+
+    year: int
+    leader: str
+    place: str
+    deputy: str | None = None
+    inferred: bool = False
+
+    def __post_init__(self) -> None:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValueError(f"Năm {self.year} của Khối trưởng nằm ngoài {FIRST_YEAR}–{LAST_YEAR}")
+        if not self.place.strip():
+            raise ValueError(f"Năm {self.year}: hãy ghi địa danh (`place`) cho dòng ngày tháng")
+        if self.deputy == self.leader:
+            raise ValueError(f"Năm {self.year}: Khối trưởng và Khối phó là cùng một thành viên")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Bloc(Checked):
     id: str
     name: str
@@ -58,7 +80,12 @@ class Bloc(Checked):
     replaces: str | None = None
     replaced_by: str | None = None
     deadline: str | None = None  # "MM-DD" of the year after the reporting year
-    lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
+    lead: str | None = None  # replaced by `terms`: said so, never silently ignored
+    terms: tuple[Term, ...] = ()  # the Khối trưởng and Khối phó of each year
+    # The bloc's name as its documents are headed (capitals, one line each), and its short code
+    # in their numbers (`Số:      /TTr-KTĐ`); unset, the name in capitals.
+    issuer: tuple[str, ...] = ()
+    code: str = "KTĐ"
 
     def __post_init__(self) -> None:
         unique([m.name for m in self.members], "Thành viên")
@@ -71,8 +98,17 @@ class Bloc(Checked):
                 )
         if self.deadline is not None:
             _ = self.deadline_for(2000)  # a leap year: "02-29" is a deadline some years
-        if self.lead is not None and self.lead not in self.names:
-            raise ValueError(f"Khối trưởng “{self.lead}” không phải là thành viên của Khối")
+        if self.lead is not None:
+            raise ValueError(
+                f'mục `lead = "{self.lead}"` đã được thay bằng các dòng [[terms]], mỗi năm một '
+                f'dòng: year = <năm>, leader = "<Khối trưởng>", deputy = "<Khối phó>", '
+                'place = "<địa danh>"'
+            )
+        unique([str(t.year) for t in self.terms], "Năm của Khối trưởng")
+        for term in self.terms:
+            for who in filter(None, (term.leader, term.deputy)):
+                if who not in self.names:
+                    raise ValueError(f"Năm {term.year}: “{who}” không phải là thành viên của Khối")
 
     def deadline_for(self, year: int) -> dt.date | None:
         """The deadline for the reports of `year`, which falls in the year after."""
@@ -90,6 +126,14 @@ class Bloc(Checked):
             return dt.date(year + 1, month, day)
         except ValueError:
             raise ValueError(f"Hạn nộp “{self.deadline}” không phải là một ngày có thật") from None
+
+    def term(self, year: int) -> Term | None:
+        return next((t for t in self.terms if t.year == year), None)
+
+    @property
+    def heading(self) -> tuple[str, ...]:
+        """The lines of the bloc's name at the head of its documents."""
+        return self.issuer or (self.name.upper(),)
 
     def member(self, name: str) -> Member:
         return next(m for m in self.members if m.name == name)
