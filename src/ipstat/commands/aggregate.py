@@ -1,10 +1,12 @@
 """The secretariat's yearly job in one call: validate, aggregate, write the outputs."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ipstat.base.findings import Finding
 from ipstat.bloc.compare import compare_years, last_year_figures
 from ipstat.bloc.document import Document, dumps, loads, read_document, to_document
 from ipstat.bloc.plans import plan_completion
@@ -15,8 +17,9 @@ from ipstat.contract.model import Contract
 from ipstat.contract.scoring_table import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.consolidated import write_consolidated
+from ipstat.outputs.frames import paper
 from ipstat.outputs.report_text import render_report
-from ipstat.outputs.word import write_word
+from ipstat.outputs.year_documents import write_report_word
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Published:
     document: Document | None = None
     files: list[Path] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)  # an earlier run's draft, not made now
+    notices: list[Finding] = field(default_factory=list)  # about the Word document's data
 
 
 def output_paths(folder: Path, year: int) -> dict[str, Path]:
@@ -47,11 +51,13 @@ def publish(
     registrations: Path | None = None,
     scoring: ScoringTable | None = None,
     latest: bool = False,
+    day: dt.date | None = None,
 ) -> Published:
     """With any error nothing is written; otherwise all the outputs are replaced together.
     With `previous` (last year's document) the outputs compare the two years and flow figures
     far from last year's are warnings; with `latest`, each member's last version is used; with
-    `registrations`, the report says how far the bloc went towards its registered plans."""
+    `registrations`, the report says how far the bloc went towards its registered plans. The
+    Word report is dated `day` (today) and signed by the year's Khối trưởng."""
     last_year = read_document(previous) if previous else None
     figures = last_year_figures(last_year, contract) if last_year is not None else None
     # This run's output folder is never an input (a second run would read its own workbook).
@@ -82,6 +88,7 @@ def publish(
         document["plan"] = plan_completion(run.aggregate, registered.registrations)
     folder = out or Path("ket-qua") / str(run.aggregate.year)
     targets = output_paths(folder, run.aggregate.year)
+    signed = paper(contract, run.aggregate.year, day) if word else None
 
     @cache
     def json_text() -> str:
@@ -105,8 +112,14 @@ def publish(
         targets["json"]: write_json,
         targets["md"]: write_report,
     }
-    if word:
-        writers[targets["docx"]] = lambda path: write_word(path, report())
+    if signed is not None:
+        authority = scoring.authority if scoring else ""
+
+        def write_word(path: Path) -> None:
+            write_report_word(path, loads(json_text()), signed, authority=authority)
+
+        writers[targets["docx"]] = write_word
     write_all_atomic(writers)
     stale = [] if word or not targets["docx"].is_file() else [targets["docx"]]
-    return Published(run, document, list(writers), stale)
+    notices = signed.notices if signed else []
+    return Published(run, document, list(writers), stale, notices)
