@@ -162,7 +162,7 @@ def info_sheet(sheet: "Worksheet", contract: Contract, year: int, member: Member
     prefilled: dict[str, str | int] = {"nam": year}
     if member is not None:
         prefilled["tinh"] = member.name
-        prefilled["don_vi"] = f"Ban Quản lý các KCN tỉnh {member.name}"
+        prefilled["don_vi"] = member.board_name  # the bloc's name: Hà Nội is no tỉnh
     for offset, field in enumerate(contract.form.info_fields, start=1):
         row = header_row + offset
         label = field.label + (" (bắt buộc)" if field.required else "")
