@@ -12,9 +12,12 @@ ANNOTATION_SHEET = "Lỗi cần sửa"
 _OUTPUTS = (
     (r"tong-hop-\d{4}\.(xlsx|json)|bao-cao-\d{4}\.(md|docx)", "`ipstat aggregate`"),
     (
-        r"cham-diem-\d{4}\.(xlsx|json)|de-nghi-khen-thuong-\d{4}\.(md|docx)",
+        r"cham-diem-\d{4}\.(xlsx|json)|de-nghi-khen-thuong-\d{4}\.(md|docx)"
+        r"|phieu-binh-xet-\d{4}\.docx|kiem-phieu-\d{4}\.xlsx"
+        r"|(bien-ban-binh-xet|to-trinh-khen-thuong)-\d{4}\.(md|docx)",
         "`ipstat score`",
     ),
+    (r"giao-uoc-thi-dua-\d{4}\.(md|docx)", "`ipstat pact`"),
     (r"lich-su-\d{4}(-\d{4})?\.(xlsx|csv|md|json)", "`ipstat history`"),
     (r"thu-nhac-.+-\d{4}\.(md|docx)", "thư nhắc của `ipstat status`"),
 )
