@@ -10,6 +10,7 @@ import typer
 from ipstat.base.errors import IpstatError
 from ipstat.cli.app import (
     BlocOption,
+    DateOption,
     LatestOption,
     Paths,
     Period,
@@ -20,6 +21,7 @@ from ipstat.cli.app import (
     ValidateFormat,
     YearOption,
     console,
+    date_or_fail,
     fail,
     load_contract_or_fail,
     load_scoring_or_fail,
@@ -126,6 +128,7 @@ def status(
     ] = None,
     previous: PreviousOption = None,
     schemas: SchemasOption = None,
+    date: DateOption = None,
 ) -> None:
     """Ai đã nộp, ai cần sửa, ai chưa nộp. Đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
     import datetime as dt  # noqa: PLC0415
@@ -133,13 +136,14 @@ def status(
     from ipstat.base.visible import visible  # noqa: PLC0415
     from ipstat.commands.status import track  # noqa: PLC0415
 
+    day = date_or_fail(date)
     contract = load_contract_or_fail(schemas, bloc)
     due = None
     if deadline is not None:
         import re  # noqa: PLC0415
 
-        day = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", deadline)  # as a clerk writes it
-        iso = f"{day[3]}-{int(day[2]):02d}-{int(day[1]):02d}" if day else deadline
+        parts = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", deadline)  # as a clerk writes it
+        iso = f"{parts[3]}-{int(parts[2]):02d}-{int(parts[1]):02d}" if parts else deadline
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
             fail(f"hạn nộp “{deadline}” không đúng dạng ngày/tháng/năm (vd. 20/01/2018).")
         try:
@@ -162,6 +166,7 @@ def status(
                 f"Đang chờ: thư mục đang được một lần chạy ipstat khác dùng ({holder})…",
                 file=sys.stderr,
             ),
+            day=day,
         )
     except IpstatError as exc:
         fail(str(exc))
