@@ -313,7 +313,7 @@ def test_the_half_year_sample_is_what_its_script_makes(tmp_path: Path, contract:
         made, _ = read_submission(tmp_path / shipped.name, contract)
         kept, _ = read_submission(shipped, contract)
         assert made is not None and kept is not None
-        assert (made.period, made.values()) == ("6-thang", kept.values())
+        assert (made.period, made.values(), made.info) == ("6-thang", kept.values(), kept.info)
 
 
 def test_the_readme_walk_through_on_the_sample(tmp_path: Path) -> None:
