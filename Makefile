@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint demo bench fuzz clean
+.PHONY: install test lint render demo bench fuzz clean
 
 install: $(STAMP)
 
@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 
 test: install
 	$(BIN)/python -m pytest
+
+# Every Word document of the year rendered by LibreOffice and checked on the page (A4, nothing
+# cut or overlapping, the header's lines whole); `make test` runs them too. Needs `soffice`
+# (apt-get install -y libreoffice-writer-nogui) and Poppler's pdftotext.
+render: install
+	$(BIN)/python -m pytest -q -m slow
 
 lint: install
 	$(BIN)/ruff check src tests scripts

@@ -124,3 +124,11 @@ def make_workbook(tmp_path: Path, contract: Contract) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def year_documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every Word document of a year, written once by the commands (`tests/year_documents.py`)."""
+    from tests.year_documents import make_year_documents
+
+    return make_year_documents(tmp_path_factory.mktemp("nam"))

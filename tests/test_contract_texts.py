@@ -141,10 +141,17 @@ SCHEMAS = [
 ]
 BLOCS = [
     (
-        'lead = "Hà Nam"',
-        'lead = "Lào Cai"',
-        "Khối trưởng “Lào Cai” không phải là thành viên của Khối",
+        'leader = "Hà Nam"',
+        'leader = "Lào Cai"',
+        "Năm 2017: “Lào Cai” không phải là thành viên của Khối",
     ),
+    (
+        'code = "KTĐ"',
+        'code = "KTĐ"\nlead = "Hà Nam"',
+        'mục `lead = "Hà Nam"` đã được thay bằng các dòng [[terms]]',
+    ),
+    ('deputy = "Hưng Yên"', 'deputy = "Hà Nam"', "Khối trưởng và Khối phó là cùng một thành viên"),
+    ("year = 2017", "year = 2016", "Năm của Khối trưởng “2016” xuất hiện hai lần"),
     ('deadline = "01-20"', 'deadline = "13-40"', "Hạn nộp “13-40” không phải là một ngày có thật"),
     (
         'deadline = "01-20"',
@@ -152,11 +159,11 @@ BLOCS = [
         "Hạn nộp “20/01” không đúng dạng tháng-ngày MM-DD",
     ),
     (
-        'lead = "Hà Nam"',
-        'lead = "Hà Nam"\npredecessors = { "Hà Tây" = "Lào Cai" }',
+        'code = "KTĐ"',
+        'code = "KTĐ"\npredecessors = { "Hà Tây" = "Lào Cai" }',
         "Đơn vị cũ “Hà Tây” được gộp vào “Lào Cai”, nhưng “Lào Cai” không phải là thành viên",
     ),
-    ('lead = "Hà Nam"', 'lead = "Hà Nam"\npredecessors = ["Hà Tây"]', "phải là một bảng"),
+    ('code = "KTĐ"', 'code = "KTĐ"\npredecessors = ["Hà Tây"]', "phải là một bảng"),
     ('slug = "ninh-binh"', 'slug = "vinh-phuc"', "Tên viết tắt (slug) “vinh-phuc” xuất hiện hai"),
     ('name = "Ninh Bình"', 'name = "Vĩnh Phúc"', "Thành viên “Vĩnh Phúc” xuất hiện hai lần"),
     ("last_year = 2024", 'last_year = "hai"', "bloc.last_year: phải là số nguyên (đang ghi “hai”)"),

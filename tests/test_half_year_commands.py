@@ -313,7 +313,7 @@ def test_the_half_year_sample_is_what_its_script_makes(tmp_path: Path, contract:
         made, _ = read_submission(tmp_path / shipped.name, contract)
         kept, _ = read_submission(shipped, contract)
         assert made is not None and kept is not None
-        assert (made.period, made.values()) == ("6-thang", kept.values())
+        assert (made.period, made.values(), made.info) == ("6-thang", kept.values(), kept.info)
 
 
 def test_the_readme_walk_through_on_the_sample(tmp_path: Path) -> None:
@@ -327,3 +327,18 @@ def test_the_readme_walk_through_on_the_sample(tmp_path: Path) -> None:
     assert document["warnings"] == [] and len(document["half_year"]["shares"]) == 6
     report = (out / "bao-cao-2016.md").read_text(encoding="utf-8")
     assert "Vốn đăng ký của dự án FDI cấp mới: 6 tháng đầu năm 2.314,1 triệu USD" in report
+
+
+def test_the_half_year_word_report_is_titled_for_its_six_months(tmp_path: Path) -> None:
+    from docx import Document
+
+    out = tmp_path / "ket-qua"
+    args = ["--period", "6-thang", "--docx", "--date", "15/07/2016", "-o", str(out)]
+    code, screen, _ = run("aggregate", str(SAMPLE_HALF), *args)
+    assert code == 0, screen
+    word = Document(str(out / "bao-cao-2016-6-thang.docx"))
+    texts = [p.text for p in word.paragraphs]
+    subject = (
+        "Kết quả thu hút đầu tư và sản xuất kinh doanh tại các KCN, KCX, KKT 6 tháng đầu năm 2016"
+    )
+    assert subject in texts

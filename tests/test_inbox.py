@@ -387,11 +387,11 @@ def test_a_bad_deadline_in_the_bloc_file_fails_at_start(
     with pytest.raises(ContractError, match=problem):
         load_contract(bloc=bloc)
     bloc.write_text(
-        shipped.read_text(encoding="utf-8").replace('lead = "Hà Nam"', 'lead = "Lào Cai"'),
+        shipped.read_text(encoding="utf-8").replace('leader = "Hà Nam"', 'leader = "Lào Cai"'),
         encoding="utf-8",
     )
     with pytest.raises(
-        ContractError, match="Khối trưởng “Lào Cai” không phải là thành viên của Khối"
+        ContractError, match="Năm 2017: “Lào Cai” không phải là thành viên của Khối"
     ):
         load_contract(bloc=bloc)
 

@@ -14,6 +14,7 @@ from ipstat.bloc.inbox import InboxStatus
 from ipstat.checks.validation import LEDGER_NAME
 from ipstat.cli import app
 from ipstat.commands.status import track
+from ipstat.contract.blocs import Term
 from ipstat.contract.model import Contract
 from ipstat.outputs.letters import date_line, no_letter, render_letters, write_letters
 from ipstat.outputs.render import TemplateProblem
@@ -21,6 +22,18 @@ from tests.markup import HOSTILE, HOSTILE_SHOWN, INJECTED, parse
 
 Make = Callable[..., Path]
 runner = CliRunner()
+
+
+def is_rule(paragraph: Any) -> bool:
+    """An empty paragraph drawn as a line: its top border."""
+    from docx.oxml.ns import qn
+
+    pr = paragraph._p.pPr
+    return (
+        not paragraph.text
+        and pr is not None
+        and pr.find(f"{qn('w:pBdr')}/{qn('w:top')}") is not None
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,9 +120,13 @@ def test_letter_for_a_member_to_fix_lists_every_cell(inbox: Path, contract: Cont
     assert "(tệp “bac-ninh.xlsx”)" in attached  # the annotated copy to attach
 
 
+def with_terms(contract: Contract, *terms: Term) -> Contract:
+    return dataclasses.replace(contract, bloc=dataclasses.replace(contract.bloc, terms=terms))
+
+
 def test_the_lead_board_writes_no_letter_to_itself(inbox: Path, contract: Contract) -> None:
     """With Hà Nội as Khối trưởng and not sent, no letter from Hà Nội to Hà Nội (QA 10)."""
-    lead = dataclasses.replace(contract, bloc=dataclasses.replace(contract.bloc, lead="Hà Nội"))
+    lead = with_terms(contract, Term(year=2017, leader="Hà Nội", place="Hà Nội"))
     inbox_status = status(inbox, lead)
     texts = render_letters(inbox_status, lead, None, dt.date(2018, 1, 15))
     assert "thu-nhac-ha-noi-2017" not in texts and "thu-nhac-vinh-phuc-2017" in texts
@@ -119,13 +136,37 @@ def test_the_lead_board_writes_no_letter_to_itself(inbox: Path, contract: Contra
     assert no_letter(inbox_status, contract) == []  # Hà Nam, the lead, is accepted
 
 
-def test_sender_is_a_blank_when_the_bloc_names_no_lead(inbox: Path, contract: Contract) -> None:
-    no_lead = dataclasses.replace(contract, bloc=dataclasses.replace(contract.bloc, lead=None))
-    letter = render_letters(status(inbox, contract), no_lead, None, dt.date(2018, 1, 15))[
+def test_the_sender_and_place_are_the_years_khoi_truong(inbox: Path, contract: Contract) -> None:
+    """2017's Khối trưởng is Hà Nam (elected in 2016); another year's letters, its own."""
+    other = with_terms(contract, Term(year=2017, leader="Hưng Yên", place="Hưng Yên"))
+    letter = render_letters(status(inbox, contract), other, None, dt.date(2018, 1, 15))[
         "thu-nhac-ha-noi-2017"
     ]
-    assert "……………, ngày 15 tháng 01 năm 2018" in letter
-    assert "BAN QUẢN LÝ ……………" in letter
+    assert "Hưng Yên, ngày 15 tháng 01 năm 2018" in letter
+    assert "BAN QUẢN LÝ CÁC KCN TỈNH HƯNG YÊN" in letter
+
+
+def test_a_year_without_a_khoi_truong_is_refused_naming_the_bloc_file(
+    inbox: Path, contract: Contract
+) -> None:
+    from ipstat.base.errors import InputError
+
+    nobody = with_terms(contract, Term(year=2016, leader="Thái Bình", place="Thái Bình"))
+    out = inbox.parent / "thu"
+    with pytest.raises(InputError, match=r"dbsh-2016\.toml chưa ghi Khối trưởng năm 2017"):
+        write_letters(status(inbox, contract), nobody, out, today=dt.date(2018, 1, 15))
+    assert not out.exists()
+    bloc = inbox.parent / "khoi.toml"
+    text = (Path(contract.bloc_file)).read_text(encoding="utf-8")
+    bloc.write_text(text.split("[[terms]]")[0] + MEMBERS_ONLY(text), encoding="utf-8")
+    result = runner.invoke(app, ["status", str(inbox), "--bloc", str(bloc), "--letters", str(out)])
+    assert result.exit_code == 2 and "khoi.toml chưa ghi Khối trưởng năm 2017" in result.stderr
+    assert not out.exists() and "Traceback" not in result.output
+
+
+def MEMBERS_ONLY(text: str) -> str:
+    """The bloc file's members, without its terms."""
+    return text[text.index("[[members]]") :]
 
 
 def test_letters_are_written_as_markdown_and_word(inbox: Path, contract: Contract) -> None:
@@ -218,14 +259,17 @@ def test_the_word_letter_is_laid_out_as_decree_30_2020_shows(
     assert word.element.body[0].tag.endswith("}tbl")  # the letter opens with the header
     head, foot = word.tables
     sender, motto = (list(cell.paragraphs) for cell in head.rows[0].cells)
-    assert [p.text for p in sender] == [
-        "BAN QUẢN LÝ CÁC KCN TỈNH HÀ NAM",
+    assert [p.text for p in sender] == ["BAN QUẢN LÝ CÁC KCN TỈNH HÀ NAM", ""]
+    assert is_rule(sender[1])  # the short rule under the issuing body (issue 21)
+    number, day = (list(cell.paragraphs) for cell in head.rows[1].cells)
+    assert [p.text for p in number] == [
         "Số: ……/……",
         "V/v gửi báo cáo số liệu các KCN, KCX, KKT năm 2017",
     ]
     assert motto[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and motto[0].runs[0].bold
     assert motto[1].text == "Độc lập - Tự do - Hạnh phúc" and motto[1].runs[0].bold
-    assert motto[-1].text == "Hà Nam, ngày 15 tháng 01 năm 2018" and motto[-1].runs[0].italic
+    assert is_rule(motto[2])  # and the rule under the motto
+    assert day[0].text == "Hà Nam, ngày 15 tháng 01 năm 2018" and day[0].runs[0].italic
     assert head.columns[1].width > head.columns[0].width  # the motto on one line
     texts = [p.text for p in word.paragraphs]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in texts  # moved, not repeated
@@ -374,3 +418,13 @@ def test_no_letter_needed_is_said(make_workbook: Make, contract: Contract, tmp_p
     assert result.exit_code == 0, result.output
     assert "Không cần thư nào: mọi thành viên đã được tiếp nhận." in result.stderr
     assert not (tmp_path / "thu").exists()
+
+
+def test_deadline_and_date_given_together_date_the_letters(inbox: Path) -> None:
+    """`--deadline` as a clerk writes it beside `--date`: each keeps its own day."""
+    out = inbox.parent / "thu"
+    args = ["status", str(inbox), "--deadline", "10/01/2018", "--date", "25/01/2018"]
+    result = runner.invoke(app, [*args, "--letters", str(out)])
+    assert result.exit_code == 1, result.output
+    text = (out / "thu-nhac-ha-noi-2017.md").read_text(encoding="utf-8")
+    assert "ngày 25 tháng 01 năm 2018" in text and "10/01/2018" in text

@@ -58,3 +58,10 @@ def format_date(value: dt.date) -> str:
 def format_datetime(value: dt.datetime) -> str:
     """`15/01/2018 09:30`."""
     return value.strftime("%d/%m/%Y %H:%M")
+
+
+def date_words(day: dt.date) -> str:
+    """`ngày 05 tháng 01 năm 2018`: as Nghị định 30/2020/NĐ-CP writes dates, a day below 10 and
+    the months 1 and 2 take a leading zero (`tháng 3` does not)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

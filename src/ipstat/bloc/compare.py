@@ -140,22 +140,17 @@ def _drops(
             change = change_percent(before, now)
             if before is None or change is None or -change <= limit:
                 continue
-            source = files[member]
-            sheet, _, cell = source.cells[code].rpartition("!")
             unit = labels[code].unit
             findings.append(
-                Finding(
-                    file=source.file,
-                    rule="cumulative-drop",
-                    severity=contract.severity("cumulative-drop"),
-                    text=f"{labels[code].label} của {member} giảm {format_number(-change)}% so "
+                files[member].finding(
+                    code,
+                    "cumulative-drop",
+                    f"{labels[code].label} của {member} giảm {format_number(-change)}% so "
                     f"với {same_time(agg.period, year)}, từ {format_exact(before)} {unit} xuống "
                     f"{format_exact(now)} {unit}; số lũy kế thường không giảm quá "
                     f"{format_number(limit)}%, hãy kiểm tra lại.",
-                    sheet=sheet,
-                    cell=cell,
-                    code=code,
-                    values=(("value", plain(now)), ("previous", plain(before))),
+                    (("value", plain(now)), ("previous", plain(before))),
+                    contract.severity("cumulative-drop"),
                 )
             )
     return findings

@@ -82,23 +82,18 @@ def _below(
             half, year = first[member].get(code), agg.provinces[member][code]
             if half is None or year >= half:
                 continue
-            source = sources[member]
-            sheet, _, cell = source.cells[code].rpartition("!")
             unit = labels[code].unit
             findings.append(
-                Finding(
-                    file=source.file,
-                    rule="year-below-half-year",
-                    severity=contract.severity("year-below-half-year"),
-                    text=f"{labels[code].label} cả năm {agg.year} của {member} là "
+                sources[member].finding(
+                    code,
+                    "year-below-half-year",
+                    f"{labels[code].label} cả năm {agg.year} của {member} là "
                     f"{format_exact(year)} {unit}, nhỏ hơn số 6 tháng đầu năm "
                     f"({format_exact(half)} {unit}, theo {encodable(path.name)}); số phát sinh "
                     "cả năm không thể nhỏ hơn số 6 tháng đầu năm: hãy kiểm tra đơn vị tính, và "
                     "xem biểu đã gửi có phải là số liệu cả năm không.",
-                    sheet=sheet,
-                    cell=cell,
-                    code=code,
-                    values=(("value", plain(year)), ("half_year", plain(half))),
+                    (("value", plain(year)), ("half_year", plain(half))),
+                    contract.severity("year-below-half-year"),
                 )
             )
     return findings

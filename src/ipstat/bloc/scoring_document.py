@@ -34,7 +34,8 @@ def score_document(
     warnings: list[Finding],
     notes: Sequence[Finding] = (),
 ) -> Document:
-    """`units`: each member's own name for its board (`don_vi` of its workbook), if given."""
+    """`units`: each member's own name for its board (`don_vi` of its workbook), if given;
+    otherwise the bloc file's name of its board."""
     table = scoring.table
     document = {
         "document_version": SCORE_DOCUMENT_VERSION,
@@ -61,7 +62,7 @@ def score_document(
         },
         "members": {
             s.member: {
-                "unit": units.get(s.member) or f"Ban Quản lý các KCN tỉnh {s.member}",
+                "unit": units.get(s.member) or contract.bloc.member(s.member).board_name,
                 "file": s.file,
                 "criteria": {code: _point(p) for code, p in s.points.items()},
                 "total": s.total,

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipstat.base.findings import Finding
+from ipstat.base.findings import Finding, Severity
 from ipstat.base.periods import YEARLY
 from ipstat.base.visible import encodable
 from ipstat.bloc.versions import Superseded, keep_latest, received_times
@@ -29,6 +29,27 @@ class Source:
     sha256: str
     member: str
     cells: dict[str, str]  # indicator code → "Sheet!A1"
+
+    def finding(
+        self,
+        code: str,
+        rule: str,
+        text: str,
+        values: tuple[tuple[str, str], ...],
+        severity: Severity,
+    ) -> Finding:
+        """A finding about one indicator of the bloc's figures, on the cell it was read from."""
+        sheet, _, cell = self.cells[code].rpartition("!")
+        return Finding(
+            file=self.file,
+            rule=rule,
+            severity=severity,
+            text=text,
+            sheet=sheet,
+            cell=cell,
+            code=code,
+            values=values,
+        )
 
 
 @dataclass

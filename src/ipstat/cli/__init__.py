@@ -10,13 +10,14 @@ import sys
 
 from ipstat.cli.app import app
 from ipstat.cli.checking import status, validate
-from ipstat.cli.emulating import score, template
+from ipstat.cli.emulating import pact, score, template
 from ipstat.cli.portal import links, serve
 from ipstat.cli.publishing import aggregate, history, report, schema
 
 # In the order of the bloc's year, as `ipstat --help` lists them.
 for command in (
     template,
+    pact,
     validate,
     status,
     aggregate,

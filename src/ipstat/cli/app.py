@@ -1,7 +1,9 @@
 """The `ipstat` command group, the options its commands share, and how they speak: rich on the
 terminal (plain when piped), Vietnamese messages on stderr, exit status 2 for a misuse."""
 
+import datetime as dt
 import os
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from ipstat.base.findings import ValidationReport, Vocabulary
+    from ipstat.base.findings import Finding, ValidationReport, Vocabulary
     from ipstat.contract.model import Contract
     from ipstat.contract.scoring_table import ScoringTable
     from ipstat.outputs.annotate import Annotated as AnnotatedCopies
@@ -62,6 +64,35 @@ def year_option(value: int | None) -> int | None:
         raise typer.BadParameter(f"năm {value} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.")
     return value
 
+
+def date_or_fail(value: str | None) -> dt.date | None:
+    """`--date DD/MM/YYYY`, the date of the documents written: a day of the calendar, in the
+    years ipstat accepts."""
+    from ipstat.contract.blocs import FIRST_YEAR, LAST_YEAR  # noqa: PLC0415
+
+    if value is None:
+        return None
+    found = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", value)
+    if found is None:
+        fail(f"--date: ngày “{value}” không đúng dạng DD/MM/YYYY (vd. 10/02/2017).")
+    try:
+        day = dt.date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        fail(f"--date: ngày “{value}” không có trong lịch.")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        fail(f"--date: năm {day.year} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.")
+    return day
+
+
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="DD/MM/YYYY",
+        help="Ngày của văn bản (dòng địa danh, ngày tháng; văn bản pháp luật còn hiệu lực). "
+        "Mặc định: hôm nay.",
+    ),
+]
 
 YearOption = Annotated[
     int | None, typer.Option("--year", help="Năm đang tổng hợp.", callback=year_option)
@@ -244,3 +275,13 @@ def print_annotated(annotated: "AnnotatedCopies", folder: Path, *, machine: bool
             f"kiểm tra này), để nguyên: {names}. Hãy xóa nếu không cần nữa.",
             file=sys.stderr,
         )
+
+
+def print_notices(console: "Console", notices: "list[Finding]", vocabulary: "Vocabulary") -> None:
+    """What a run says about the data its documents are made from (a citation not checked, a
+    Khối trưởng inferred): by the file to edit, never in the documents."""
+    if notices:
+        from ipstat.cli.terminal import findings_table  # noqa: PLC0415
+
+        console.print("\n[bold]Văn bản[/]")
+        console.print(findings_table(notices, vocabulary, with_file=True))

@@ -10,6 +10,7 @@ import typer
 from ipstat.base.errors import IpstatError
 from ipstat.cli.app import (
     BlocOption,
+    DateOption,
     LatestOption,
     Paths,
     Period,
@@ -20,6 +21,7 @@ from ipstat.cli.app import (
     ValidateFormat,
     YearOption,
     console,
+    date_or_fail,
     fail,
     load_contract_or_fail,
     load_scoring_or_fail,
@@ -137,11 +139,13 @@ def status(
         ),
     ] = None,
     schemas: SchemasOption = None,
+    date: DateOption = None,
 ) -> None:
     """Ai đã nộp, ai cần sửa, ai chưa nộp. Đúng hạn hay trễ; thư nhắc cho người còn thiếu."""
     from ipstat.base.visible import visible  # noqa: PLC0415
     from ipstat.commands.status import track  # noqa: PLC0415
 
+    day = date_or_fail(date)
     contract = load_contract_or_fail(schemas, bloc)
     due = deadline_or_fail(deadline)
     try:
@@ -161,6 +165,7 @@ def status(
                 f"Đang chờ: thư mục đang được một lần chạy ipstat khác dùng ({holder})…",
                 file=sys.stderr,
             ),
+            day=day,
         )
     except IpstatError as exc:
         fail(str(exc))

@@ -4,13 +4,14 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ipstat.base.errors import IpstatError
 from ipstat.cli.app import (
     BlocOption,
+    DateOption,
     JsonOption,
     LatestOption,
     OutOption,
@@ -22,12 +23,17 @@ from ipstat.cli.app import (
     SchemasOption,
     YearOption,
     console,
+    date_or_fail,
     fail,
     load_contract_or_fail,
     load_scoring_or_fail,
     outcome,
+    print_notices,
     written,
 )
+
+if TYPE_CHECKING:
+    from ipstat.contract.model import Contract
 
 
 def schema(
@@ -83,11 +89,13 @@ def aggregate(
         ),
     ] = None,
     latest: LatestOption = False,
+    date: DateOption = None,
 ) -> None:
     """Tổng hợp số liệu cả Khối. Kiểm tra mọi biểu, rồi ghi bảng .xlsx, tài liệu .json và dự thảo
     báo cáo .md."""
     from ipstat.commands.aggregate import publish  # noqa: PLC0415
 
+    day = date_or_fail(date)
     contract = load_contract_or_fail(schemas, bloc)
     scoring = load_scoring_or_fail(contract, None, schemas)  # the self-scores are checked too
     try:
@@ -103,6 +111,7 @@ def aggregate(
             scoring=scoring,
             latest=latest,
             half_year=half_year,
+            day=day,
         )
     except IpstatError as exc:
         fail(str(exc))
@@ -114,6 +123,7 @@ def aggregate(
     outcome(screen, report, published.document, as_json, "Chưa tổng hợp", vocabulary)
     assert published.document is not None
     print_skipped(screen, published.run.validation.report.skipped)
+    print_notices(screen, published.notices, contract.vocabulary)
     print_summary(
         screen,
         published.document,
@@ -139,18 +149,48 @@ def report(
     output_format: Annotated[
         ReportFormat, typer.Option("--format", help="md: văn bản Markdown; docx: tệp Word.")
     ] = ReportFormat.md,
+    date: DateOption = None,
+    bloc: Annotated[
+        str | None,
+        typer.Option(
+            "--bloc", help="Khối của bản Word (mặc định: Khối ghi trong tệp JSON, vd. dbsh-2016)."
+        ),
+    ] = None,
+    schemas: SchemasOption = None,
 ) -> None:
     """Viết lại dự thảo báo cáo từ tệp tổng hợp JSON. Với mẫu mặc định hoặc mẫu riêng."""
     from ipstat.commands.report import report as write_report  # noqa: PLC0415
 
+    day = date_or_fail(date)
+    found: list[Contract] = []
+
+    def bloc_of(data: dict[str, object]) -> "tuple[Contract, str]":
+        """The bloc the document names (or --bloc), and the authority of its scoring table."""
+        named = data.get("bloc")
+        own = named.get("id") if isinstance(named, dict) else None
+        contract = load_contract_or_fail(schemas, bloc or (str(own) if own else None))
+        found.append(contract)
+        table = load_scoring_or_fail(contract, None, schemas)
+        return contract, table.authority if table else ""
+
     try:
-        done = write_report(document, template=template, output=output, kind=output_format.value)
+        done = write_report(
+            document,
+            template=template,
+            output=output,
+            kind=output_format.value,
+            bloc_of=bloc_of,
+            day=day,
+        )
     except IpstatError as exc:
         fail(str(exc))
     if done.written is None:
         sys.stdout.write(done.text)
     else:
-        console().print(written(done.written), soft_wrap=True)
+        screen = console()
+        if found:
+            print_notices(screen, done.notices, found[0].vocabulary)
+        screen.print(written(done.written), soft_wrap=True)
 
 
 class HistoryFormat(StrEnum):

@@ -1,11 +1,13 @@
 """The secretariat's job of a period in one call: validate, aggregate, write the outputs."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from ipstat.base.errors import InputError
+from ipstat.base.findings import Finding
 from ipstat.base.periods import YEARLY, suffix
 from ipstat.bloc.compare import compare_years, last_year_figures, read_previous
 from ipstat.bloc.document import Document, dumps, loads, to_document
@@ -18,8 +20,9 @@ from ipstat.contract.model import Contract
 from ipstat.contract.scoring_table import ScoringTable
 from ipstat.outputs.atomic import Writer, write_all_atomic
 from ipstat.outputs.consolidated import write_consolidated
+from ipstat.outputs.frames import Paper, paper
 from ipstat.outputs.report_text import render_report
-from ipstat.outputs.word import write_word
+from ipstat.outputs.year_documents import write_report_word
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Published:
     document: Document | None = None
     files: list[Path] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)  # an earlier run's draft, not made now
+    notices: list[Finding] = field(default_factory=list)  # about the Word document's data
 
 
 def output_paths(folder: Path, year: int, period: str = YEARLY) -> dict[str, Path]:
@@ -54,6 +58,7 @@ def publish(
     scoring: ScoringTable | None = None,
     latest: bool = False,
     half_year: Path | None = None,
+    day: dt.date | None = None,
 ) -> Published:
     """With any error nothing is written; otherwise all the outputs are replaced together.
     Every workbook must be of `period` (the year, or its first six months). With `previous`
@@ -61,7 +66,8 @@ def publish(
     flow figures far from last year's are warnings; with `latest`, each member's last version
     is used; with `registrations`, the report says how far the bloc went towards its registered
     plans; with `half_year` (the year's own half-year document, on a yearly run), the report
-    says the share of the year its first half made, and a flow below its half is a warning."""
+    says the share of the year its first half made, and a flow below its half is a warning. The
+    Word report is dated `day` (today) and signed by the year's Khối trưởng."""
     if half_year is not None and period != YEARLY:
         raise InputError(
             "--half-year chỉ dùng khi tổng hợp cả năm (--period nam): nó so số liệu cả năm với "
@@ -112,6 +118,19 @@ def publish(
         document["half_year"] = shares
     folder = out or Path("ket-qua") / str(run.aggregate.year)
     targets = output_paths(folder, run.aggregate.year, period)
+    signed = paper(contract, run.aggregate.year, day, period) if word else None
+    authority = scoring.authority if scoring else ""
+    writers = _writers(document, targets, signed, authority)
+    write_all_atomic(writers)
+    stale = [] if word or not targets["docx"].is_file() else [targets["docx"]]
+    notices = signed.notices if signed else []
+    return Published(run, document, list(writers), stale, notices)
+
+
+def _writers(
+    document: Document, targets: dict[str, Path], signed: Paper | None, authority: str
+) -> dict[Path, Writer]:
+    """The outputs of one run, each written from the one JSON text."""
 
     @cache
     def json_text() -> str:
@@ -135,8 +154,10 @@ def publish(
         targets["json"]: write_json,
         targets["md"]: write_report,
     }
-    if word:
-        writers[targets["docx"]] = lambda path: write_word(path, report())
-    write_all_atomic(writers)
-    stale = [] if word or not targets["docx"].is_file() else [targets["docx"]]
-    return Published(run, document, list(writers), stale)
+    if signed is not None:
+
+        def write_word(path: Path) -> None:
+            write_report_word(path, loads(json_text()), signed, authority=authority)
+
+        writers[targets["docx"]] = write_word
+    return writers

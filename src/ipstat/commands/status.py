@@ -43,13 +43,14 @@ def track(
     now: dt.datetime | None = None,
     waiting: Callable[[str], None] | None = None,
     links: Mapping[str, str] | None = None,
+    day: dt.date | None = None,
 ) -> Tracked:
     """Everything happens inside the ledger's one transaction: if anything fails (a letter
     template, a folder that cannot be written), the ledger is left as it was. With the
     bloc's `scoring` table, the self-scores are checked like every other cell. One run at a
     time in an inbox: `waiting` hears who holds it, if another does. The deadline is the
-    bloc's for `period`; `previous` must be a document of that period. `links` (member → its
-    portal link) go into the letters."""
+    bloc's for `period`; `previous` must be a document of that period. The letters are dated
+    `day` (today); `links` (member → its portal link) go into them."""
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục nhận báo cáo: {inbox}")
     now = now or dt.datetime.now()
@@ -81,7 +82,7 @@ def track(
                 contract,
                 letters,
                 template=letter_template,
-                today=now.date(),
+                today=day or now.date(),
                 attachments=attached,
                 links=links,
             )

@@ -1,5 +1,6 @@
 """A bloc (`schemas/blocs/*.toml`): its members and their boards, the years it holds for, its
-deadlines (one a period), and the provinces merged into its members."""
+deadlines (one a period), the provinces merged into its members, who leads it each year
+(`[[terms]]`) and the name that heads its documents."""
 
 import calendar
 import datetime as dt
@@ -46,6 +47,27 @@ FIRST_YEAR, LAST_YEAR = 1990, 2200
 
 
 @dataclass(frozen=True, kw_only=True)
+class Term(Checked):
+    """Who leads the bloc in `year` (elected at the summary conference of the year before): the
+    Khối trưởng's board signs the year's documents, and `place` is its province, written in
+    their date line. `inferred`: not from a record of the election, to be checked."""
+
+    year: int
+    leader: str
+    place: str
+    deputy: str | None = None
+    inferred: bool = False
+
+    def __post_init__(self) -> None:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise ValueError(f"Năm {self.year} của Khối trưởng nằm ngoài {FIRST_YEAR}–{LAST_YEAR}")
+        if not self.place.strip():
+            raise ValueError(f"Năm {self.year}: hãy ghi địa danh (`place`) cho dòng ngày tháng")
+        if self.deputy == self.leader:
+            raise ValueError(f"Năm {self.year}: Khối trưởng và Khối phó là cùng một thành viên")
+
+
+@dataclass(frozen=True, kw_only=True)
 class Bloc(Checked):
     id: str
     name: str
@@ -60,7 +82,12 @@ class Bloc(Checked):
     replaced_by: str | None = None
     deadline: str | None = None  # "MM-DD" of the year after the reporting year
     deadline_half_year: str | None = None  # "MM-DD" of the same year, for the first six months
-    lead: str | None = None  # the Khối trưởng this year: its board sends the bloc's letters
+    lead: str | None = None  # replaced by `terms`: said so, never silently ignored
+    terms: tuple[Term, ...] = ()  # the Khối trưởng and Khối phó of each year
+    # The bloc's name as its documents are headed (capitals, one line each), and its short code
+    # in their numbers (`Số:      /TTr-KTĐ`); unset, the name in capitals.
+    issuer: tuple[str, ...] = ()
+    code: str = "KTĐ"
 
     def __post_init__(self) -> None:
         unique([m.name for m in self.members], "Thành viên")
@@ -73,8 +100,17 @@ class Bloc(Checked):
                 )
         for period in (YEARLY, HALF_YEAR):  # a leap year: "02-29" is a deadline some years
             _ = self.deadline_for(2000 if period == HALF_YEAR else 1999, period)
-        if self.lead is not None and self.lead not in self.names:
-            raise ValueError(f"Khối trưởng “{self.lead}” không phải là thành viên của Khối")
+        if self.lead is not None:
+            raise ValueError(
+                f'mục `lead = "{self.lead}"` đã được thay bằng các dòng [[terms]], mỗi năm một '
+                f'dòng: year = <năm>, leader = "<Khối trưởng>", deputy = "<Khối phó>", '
+                'place = "<địa danh>"'
+            )
+        unique([str(t.year) for t in self.terms], "Năm của Khối trưởng")
+        for term in self.terms:
+            for who in filter(None, (term.leader, term.deputy)):
+                if who not in self.names:
+                    raise ValueError(f"Năm {term.year}: “{who}” không phải là thành viên của Khối")
 
     def deadline_for(self, year: int, period: str = YEARLY) -> dt.date | None:
         """The deadline for the reports of `year`: the year's falls in the year after, the first
@@ -94,6 +130,14 @@ class Bloc(Checked):
             return dt.date(due_year, month, day)
         except ValueError:
             raise ValueError(f"Hạn nộp “{text}” không phải là một ngày có thật") from None
+
+    def term(self, year: int) -> Term | None:
+        return next((t for t in self.terms if t.year == year), None)
+
+    @property
+    def heading(self) -> tuple[str, ...]:
+        """The lines of the bloc's name at the head of its documents."""
+        return self.issuer or (self.name.upper(),)
 
     def member(self, name: str) -> Member:
         return next(m for m in self.members if m.name == name)

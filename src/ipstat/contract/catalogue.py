@@ -137,6 +137,7 @@ class Form(Checked):
     registration_sheet: SheetSpec
     self_score_sheet: SheetSpec
     adjustment_sheet: SheetSpec
+    tally_sheet: SheetSpec
     sections: tuple[Section, ...]
     indicators: tuple[Indicator, ...]
     derived: tuple[Derived, ...]

@@ -6,13 +6,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from ipstat.base.errors import os_error_text
+from ipstat.base.errors import IpstatError, os_error_text
 
 T = TypeVar("T")
 
 
-class ContractError(Exception):
-    """`schemas/` (or a bloc file given by the user) is not a valid contract."""
+class ContractError(IpstatError):
+    """`schemas/` (or a bloc file given by the user) is not a valid contract: said like any
+    other error a user can cause, whichever command meets it."""
 
 
 class Checked:

@@ -27,6 +27,8 @@ class Contract(Checked):
     rules: Rules
     comparison: YearOverYear
     bloc: Bloc
+    bloc_file: str = ""  # where the bloc was read from: errors about it name the file to edit
+    folder: str = ""  # the schemas folder it was read from, where the other data files are
 
     def __post_init__(self) -> None:
         known = self.form.by_code
@@ -89,11 +91,17 @@ def load_contract(schemas: Path | None = None, bloc: str | Path | None = None) -
         "bloc": bloc_path(bloc, folder),
     }
     contents = {name: read_schema(path) for name, path in parts.items()}
-    key = contract_cache.key(contents.values(), Path(__file__))
+    # The checked types are defined across the package: an edit to any of them misses the cache.
+    sources = [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+    where = f"{parts['bloc']}\n{folder}".encode("utf-8", "surrogateescape")
+    key = contract_cache.key([*contents.values(), where, *sources], Path(__file__))
     cached = contract_cache.get(key, Contract)
     if cached is not None:
         return cached
-    raw = {name: parse_toml(parts[name], content) for name, content in contents.items()}
+    raw: dict[str, Any] = {
+        name: parse_toml(parts[name], content) for name, content in contents.items()
+    }
+    raw["bloc_file"], raw["folder"] = str(parts["bloc"]), str(folder)
     contract = _check(raw, folder)
     contract_cache.put(key, contract)
     return contract

@@ -70,6 +70,15 @@ BUILTIN_RULES = frozenset(
         "superseded-version",
         "version-order-by-name",
         "version-order-unknown",
+        # the documents of the year and the vote (cycle-documents.md)
+        "unchecked-legal-text",
+        "inferred-term",
+        "tally-unknown-candidate",
+        "tally-missing-row",
+        "tally-duplicate-row",
+        "tally-votes-over-present",
+        "tally-too-few-present",
+        "tally-invalid-count",
     }
 )
 
@@ -160,8 +169,9 @@ class Check(Checked):
 class Rule(Checked):
     severity: Severity
     title: str
-    # What the rule looks at: one workbook, the bloc's workbooks together, or the scoring.
-    scope: Literal["workbook", "bloc", "score"] = "workbook"
+    # What the rule looks at: one workbook, the bloc's workbooks together, the scoring (and its
+    # vote), or a document being written.
+    scope: Literal["workbook", "bloc", "score", "document"] = "workbook"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -81,6 +81,24 @@ class Award(Checked):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Vote(Checked):
+    """How the bloc votes on the proposal (cycle-documents.md §3)."""
+
+    threshold_percent: Decimal  # votes for, as a share of members present, above which: approved
+    present_min: int  # fewer members present: no vote is valid
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.threshold_percent < 100:
+            raise ValueError("[vote] `threshold_percent` phải từ 0 đến dưới 100")
+        if self.present_min < 1:
+            raise ValueError("[vote] `present_min` phải từ 1 trở lên")
+
+    def approves(self, votes_for: int, present: int) -> bool:
+        """Strictly above the threshold: exactly half of those present is not more than half."""
+        return votes_for * 100 > self.threshold_percent * present
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScoringTable(Checked):
     name: str
     places: int
@@ -88,6 +106,7 @@ class ScoringTable(Checked):
     group: tuple[Group, ...]
     criterion: tuple[Criterion, ...]
     award: tuple[Award, ...] = ()
+    vote: Vote | None = None  # needed by `score --ballots` and `--tally`
 
     def __post_init__(self) -> None:
         if not 0 <= self.places <= 6:

@@ -177,7 +177,7 @@ def info_sheet(
     prefilled: dict[str, str | int] = {"nam": year}
     if member is not None:
         prefilled["tinh"] = member.name
-        prefilled["don_vi"] = f"Ban Quản lý các KCN tỉnh {member.name}"
+        prefilled["don_vi"] = member.board_name  # the bloc's name: Hà Nội is no tỉnh
     fields = [f for f in contract.form.info_fields if f.kind != "period" or period != YEARLY]
     for field in fields:
         if field.kind == "period":

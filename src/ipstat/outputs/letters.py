@@ -1,12 +1,13 @@
-"""Letters from the Khối trưởng to each member not yet `da-tiep-nhan`: a reminder to send the
-report, or the list of cells to fix. Jinja2 templates a user can replace, rendered like the
-report (one sandboxed environment, the same error messages); `.md` and `.docx` of one text."""
+"""Letters from the Khối trưởng of the year to each member not yet `da-tiep-nhan`: a reminder
+to send the report, or the list of cells to fix. Jinja2 templates a user can replace, rendered
+like the report (one sandboxed environment, the same error messages); `.md` and `.docx` of one
+text, the Word letter in the administrative layout of `administrative.py`."""
 
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ipstat.base.findings import Finding, Vocabulary, in_order
 from ipstat.base.formatting import format_date, format_datetime
@@ -14,22 +15,15 @@ from ipstat.base.periods import span, suffix
 from ipstat.base.resources import data_dir
 from ipstat.bloc.inbox import InboxStatus, MemberStatus
 from ipstat.contract.model import Contract
+from ipstat.outputs.administrative import Frame, Signature, write_administrative
 from ipstat.outputs.atomic import Writer, write_all_atomic
+from ipstat.outputs.frames import date_line, term_of
 from ipstat.outputs.render import Markdown, render_template
-from ipstat.outputs.word import markdown_to_word
+from ipstat.outputs.word import blocks, markdown_to_word
 
-if TYPE_CHECKING:
-    from docx.document import Document as WordDocument
+__all__ = ["date_line", "letter_frame", "no_letter", "render_letters", "write_letters"]
 
 DEFAULT_LETTER = "thu-nhac.md.j2"
-BLANK = "……………"  # where the bloc file does not say who the Khối trưởng is
-
-
-def date_line(place: str, day: dt.date) -> str:
-    """`Hà Nam, ngày 05 tháng 01 năm 2018`: as Nghị định 30/2020/NĐ-CP asks, a day below 10
-    and the months 1 and 2 take a leading zero (`tháng 3` does not)."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def letter_filename(status: MemberStatus, year: int, period: str | None = None) -> str:
@@ -60,9 +54,9 @@ def count(n: int) -> str:
 
 
 def no_letter(inbox: InboxStatus, contract: Contract) -> list[str]:
-    """Members not `da-tiep-nhan` who get no letter, with why: the Khối trưởng sends the
-    letters, so it writes none to itself."""
-    lead = contract.bloc.lead
+    """Members not `da-tiep-nhan` who get no letter, with why: the Khối trưởng of the year
+    sends the letters, so it writes none to itself."""
+    lead = term_of(contract, inbox.year).leader
     return [
         f"Không soạn thư cho {entry.member.name}: đây là Khối trưởng, nơi gửi thư."
         for entry in inbox.members
@@ -83,7 +77,7 @@ def letter_context(
     names an annotated copy to attach only where `attachments` (workbook → its copy's name, as
     `--annotate` wrote them) has one, and the member's portal link where `links` has one."""
     bloc = contract.bloc
-    lead = bloc.member(bloc.lead) if bloc.lead else None
+    term = term_of(contract, inbox.year)
     version = entry.version
     findings = version.findings if version else []
     vocabulary = contract.vocabulary
@@ -95,8 +89,8 @@ def letter_context(
         "khoi": bloc.name,
         "thanh_vien": entry.member.name,
         "kinh_gui": entry.member.board_name,
-        "noi_gui": lead.board_name if lead else f"Ban Quản lý {BLANK}",
-        "dia_danh_ngay": date_line(lead.name if lead else BLANK, today),
+        "noi_gui": bloc.member(term.leader).board_name,
+        "dia_danh_ngay": date_line(term.place, today),
         "trang_thai": entry.status,
         "han_nop": format_date(inbox.deadline),
         "qua_han": today > inbox.deadline,
@@ -136,14 +130,15 @@ def render_letters(
     links: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """File stem → Markdown text, for each member not yet `da-tiep-nhan`, in bloc order; none
-    for the Khối trưởng (see `no_letter`)."""
+    for the Khối trưởng of the year (see `no_letter`), who signs them."""
     path = template or data_dir("templates") / DEFAULT_LETTER
+    lead = term_of(contract, inbox.year).leader
     return {
         letter_filename(entry, inbox.year, inbox.period): render_template(
             path, letter_context(entry, inbox, contract, today, attachments, links=links)
         )
         for entry in inbox.members
-        if entry.status != "da-tiep-nhan" and entry.member.name != contract.bloc.lead
+        if entry.status != "da-tiep-nhan" and entry.member.name != lead
     }
 
 
@@ -178,106 +173,66 @@ def _text_writer(text: str) -> Writer:
 
 def _word_writer(text: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
-        document = markdown_to_word(text)
-        administrative_layout(document)
-        document.save(str(path))
+        framed = letter_frame(text)
+        if framed is None:  # an own template without the decree's lines: left as written
+            markdown_to_word(text).save(str(path))
+        else:
+            write_administrative(path, [framed])
 
     return write
 
 
-def administrative_layout(document: "WordDocument") -> None:
-    """Lay the letter out as Nghị định 30/2020/NĐ-CP shows one: the sender, number and
-    subject left and the national motto and date right, side by side; `Kính gửi` centred; the
-    body indented; the recipients left of the signature block, with room to sign. Found by
-    their text, so an own template without these lines is left as Markdown made it."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
-    from docx.shared import Cm, Pt  # noqa: PLC0415
-
-    paragraphs = document.paragraphs
-    texts = [p.text.strip() for p in paragraphs]
-    find = _finder(texts)
-    motto, slogan, day = find(_MOTTO), find(_SLOGAN), find(_DATE)
-    number, subject = find(_NUMBER), find(_SUBJECT)
-    to, recipients = find(_TO), find(_RECIPIENTS)
-    if day is not None:
-        paragraphs[day].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if to is not None:
-        paragraphs[to].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraphs[to].paragraph_format.space_before = Pt(12)
-        end = recipients if recipients is not None else len(paragraphs)
-        for body in paragraphs[to + 1 : end]:
-            body.paragraph_format.first_line_indent = Cm(1)
-    header = [i for i in (motto, slogan, day, number, subject) if i is not None]
-    if to is not None and len(header) == 5 and all(0 < i < to for i in header):
-        at = dict(zip(("motto", "slogan", "day", "number", "subject"), header, strict=True))
-        left = [(texts[0], "heading"), (texts[at["number"]], ""), (texts[at["subject"]], "small")]
-        right = [(texts[at["motto"]], "heading"), (texts[at["slogan"]], "bold"), ("", "")]
-        right.append((texts[at["day"]], "italic"))
-        _side_by_side(document, paragraphs[0], left, right, (Cm(6), Cm(10)))
-        for index in sorted([0, *header], reverse=True):
-            _remove(paragraphs[index])
-    if recipients is not None and recipients + 1 < len(paragraphs):
-        after = paragraphs[recipients + 1 :]
-        items = [p for p in after if p.text.strip().startswith("-")]
-        signature = [p for p in after if not p.text.strip().startswith("-") and p.text.strip()]
-        left = [(texts[recipients], "recipients")] + [(p.text.strip(), "list") for p in items]
-        right = [(p.text.strip(), "bold" if i == 0 else "italic") for i, p in enumerate(signature)]
-        right += [("", "")] * SIGNATURE_LINES
-        _side_by_side(document, paragraphs[recipients], left, right, (Cm(7), Cm(9)))
-        for paragraph in [paragraphs[recipients], *after]:
-            _remove(paragraph)
-
-
-SIGNATURE_LINES = 4  # empty lines under the title, for the signature and the seal
 _MOTTO = re.compile(r"^CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM$")
 _SLOGAN = re.compile(r"^Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc$")
 _DATE = re.compile(r", ngày \S+ tháng \S+ năm \d{4}$")
 _NUMBER = re.compile(r"^Số:")
 _SUBJECT = re.compile(r"^V/v ")
-_TO = re.compile(r"^Kính gửi:")
+_TO = re.compile(r"^Kính gửi:\s*")
 _RECIPIENTS = re.compile(r"^Nơi nhận:$")
 
 
-def _finder(texts: list[str]) -> Callable[["re.Pattern[str]"], int | None]:
+def letter_frame(text: str) -> tuple[Frame, str] | None:
+    """A letter's Markdown read as the administrative layout's frame and the text it frames:
+    the sender (its first line), number, subject, motto and date before `Kính gửi`; the
+    recipients and the signature after `Nơi nhận`. A template is the user's, so the lines are
+    found by what they say; without all of them, None."""
+    found = blocks(text)
+    texts = [b.text for b in found]
+
     def find(pattern: "re.Pattern[str]") -> int | None:
-        return next((i for i, text in enumerate(texts) if pattern.search(text)), None)
+        return next((i for i, t in enumerate(texts) if pattern.search(t)), None)
 
-    return find
-
-
-def _side_by_side(
-    document: "WordDocument",
-    before: Any,
-    left: list[tuple[str, str]],
-    right: list[tuple[str, str]],
-    widths: tuple[Any, Any],
-) -> None:
-    """A borderless two-column table in place of `before`'s paragraphs."""
-    table = document.add_table(rows=1, cols=2)
-    table.autofit = False
-    for column, lines, width in zip(table.columns, (left, right), widths, strict=True):
-        column.width = width  # the grid, which LibreOffice reads
-        column.cells[0].width = width  # the cell, which Word reads
-        _lines(column.cells[0], lines)
-    before._p.addprevious(table._tbl)
-
-
-def _lines(cell: Any, lines: list[tuple[str, str]]) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
-    from docx.shared import Pt  # noqa: PLC0415
-
-    for index, (text, look) in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        listed = look in ("recipients", "list")
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if listed else WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(text.replace("**", ""))
-        run.bold = look in ("bold", "heading", "recipients") or None
-        run.italic = look in ("italic", "recipients") or None
-        size = {"heading": 12, "recipients": 12, "list": 11, "small": 12}.get(look)
-        if size is not None:
-            run.font.size = Pt(size)
-
-
-def _remove(paragraph: Any) -> None:
-    paragraph._p.getparent().remove(paragraph._p)
+    at = {
+        name: find(pattern)
+        for name, pattern in (
+            ("motto", _MOTTO),
+            ("slogan", _SLOGAN),
+            ("day", _DATE),
+            ("number", _NUMBER),
+            ("subject", _SUBJECT),
+            ("to", _TO),
+            ("recipients", _RECIPIENTS),
+        )
+    }
+    where = [i for i in at.values() if i is not None]
+    to, recipients = at["to"], at["recipients"]
+    if len(where) < len(at) or to is None or recipients is None or recipients < to:
+        return None
+    header = [at[name] for name in ("motto", "slogan", "day", "number", "subject")]
+    if not all(i is not None and 0 < i < to for i in header):
+        return None
+    after = found[recipients + 1 :]
+    signature = [b.text for b in after if not b.listed]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    frame = Frame(
+        issuer=(texts[0],),
+        number=texts[at["number"] or 0],
+        place_date=texts[at["day"] or 0],
+        subject=texts[at["subject"] or 0],
+        to=(_TO.sub("", texts[to]),),
+        signature=Signature(tuple(signature[:1]), note=" ".join(signature[1:]), name="")
+        if signature
+        else None,
+        recipients=tuple(b.text.removeprefix("- ") for b in after if b.listed),
+    )
+    return frame, "\n".join(lines[found[to].end : found[recipients].start])

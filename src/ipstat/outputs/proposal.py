@@ -19,7 +19,11 @@ def count_text(count: int | Decimal) -> str:
     return f"{int(count):02d}"
 
 
-def render_proposal(document: Document, template: Path | None = None) -> str:
+def render_proposal(
+    document: Document, template: Path | None = None, the_thuc: bool = False
+) -> str:
+    """The proposal's Markdown; `the_thuc`: the text of its Word document, without the title
+    and issuing body that the administrative layout sets."""
     path = template or data_dir("templates") / PROPOSAL_TEMPLATE
     env = environment(path.parent)
     places = int(document["table"]["places"])
@@ -39,7 +43,7 @@ def render_proposal(document: Document, template: Path | None = None) -> str:
         return Markdown(f"{board(name)} ({points(document['members'][name]['total'])} điểm)")
 
     env.filters.update({"diem": points, "so_luong": count, "ten_dv": unit, "ban": board})
-    return render_in(env, path, _context(document))
+    return render_in(env, path, {**_context(document), "the_thuc": the_thuc})
 
 
 def _context(document: Document) -> dict[str, Any]:

@@ -163,6 +163,9 @@ def context(document: Document) -> dict[str, Any]:
     }
 
 
-def render_report(document: Document, template: Path | None = None) -> str:
-    """The yearly report: the shipped template, or the user's own (`--template`)."""
-    return render_template(template or data_dir("templates") / DEFAULT_TEMPLATE, context(document))
+def render_report(document: Document, template: Path | None = None, the_thuc: bool = False) -> str:
+    """The yearly report: the shipped template, or the user's own (`--template`). `the_thuc`:
+    the text of the Word document, whose title, issuing body and signature the administrative
+    layout sets, so the template leaves out its own."""
+    path = template or data_dir("templates") / DEFAULT_TEMPLATE
+    return render_template(path, {**context(document), "the_thuc": the_thuc})

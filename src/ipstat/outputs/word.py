@@ -8,6 +8,7 @@ undone by the parser that defines them. Headings, paragraphs, quotes, list items
 """
 
 import math
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -52,12 +53,45 @@ def write_word(path: Path, markdown: str) -> None:
 
 
 def markdown_to_word(markdown: str) -> "WordDocument":
+    document = new_document()
+    add_markdown(document, markdown)
+    return document
+
+
+def new_document() -> "WordDocument":
+    """A blank A4 document whose every style is Times New Roman."""
     from docx import Document  # noqa: PLC0415
 
     document = Document()
     _set_up(document)
-    _Builder(document).add(markdown)
     return document
+
+
+def add_markdown(document: "WordDocument", markdown: str) -> None:
+    """The Markdown's blocks, appended to `document`."""
+    _Builder(document).add(markdown)
+
+
+class Block(NamedTuple):
+    """A paragraph or heading of a Markdown text: its plain text (escapes undone, emphasis
+    dropped), the lines it spans (`end` excluded), and whether it is a list item's."""
+
+    text: str
+    start: int
+    end: int
+    listed: bool = False
+
+
+def blocks(markdown: str) -> list[Block]:
+    """The paragraphs and headings, in order, as CommonMark reads them."""
+    tokens = _parser().parse(markdown)
+    found, items = [], 0
+    for index, token in enumerate(tokens):
+        items += {"list_item_open": 1, "list_item_close": -1}.get(token.type, 0)
+        if token.type in ("paragraph_open", "heading_open") and token.map:
+            text = _plain(_pieces(tokens[index + 1])).strip()
+            found.append(Block(text, token.map[0], token.map[1], items > 0))
+    return found
 
 
 @cache
@@ -100,7 +134,7 @@ class _Builder:
                 self._paragraph(_pieces(tokens[index + 1]))
             elif kind == "table_open":
                 rows, rest = _table(tokens, index, lines)
-                self._table(rows)
+                self._table(rows, _aligned(tokens, index))
                 if rest:
                     self.add(rest)
 
@@ -129,27 +163,76 @@ class _Builder:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             _runs(paragraph, line, italic=self.quoted > 0)
 
-    def _table(self, rows: list[_Row]) -> None:
+    def _table(self, rows: list[_Row], aligned: Mapping[int, str] | None = None) -> None:
+        """Columns as wide as their text needs, within the page; a figure right-aligned on
+        one line, a column marked `:---:` centred and one marked `:---` left as text."""
         from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
         from docx.oxml import OxmlElement  # noqa: PLC0415
-        from docx.shared import Pt  # noqa: PLC0415
+        from docx.shared import Cm, Pt  # noqa: PLC0415
 
         if _is_wide_table(rows) and not self.landscape:
             self._turn(True)
-        table = self.document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
+        columns = max(len(row) for row in rows)
+        table = self.document.add_table(rows=len(rows), cols=columns)
         table.style = "Table Grid"
+        table.autofit = False
+        widths = _column_widths(rows, columns, LANDSCAPE_WIDTH if self.landscape else TEXT_WIDTH)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
         # Each row's cells are read once: each call of `table.cell(r, c)` builds every cell of
         # the table (and `table.rows[r]` every row), which made 199 members take half a minute.
         for r, (row, table_row) in enumerate(zip(rows, table.rows, strict=True)):
             cells = table_row.cells
+            for c, cell in enumerate(cells):
+                cell.width = Cm(widths[c])
             for c, pieces in enumerate(row):
                 cell = cells[c]
                 paragraph = cell.paragraphs[0]
                 shown = [_Piece(_plain(pieces), bold=True)] if r == 0 else pieces
                 _runs(paragraph, shown, size=Pt(TABLE_SIZE_PT))
-                if r > 0 and c > 0:  # a figure: right-aligned, on one line
+                marked = (aligned or {}).get(c)
+                if marked == "center":
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif marked != "left" and r > 0 and c > 0:  # a figure: right, on one line
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
+
+
+def _aligned(tokens: list["Token"], start: int) -> dict[int, str]:
+    """The alignment the delimiter row of the table at `start` gives a column: `center`
+    (`:---:`) or `left` (`:---`); unmarked columns are not in it."""
+    found: dict[int, str] = {}
+    column = 0
+    for token in tokens[start:]:
+        if token.type == "tr_close":
+            break
+        if token.type == "th_open":
+            style = str(token.attrGet("style") or "")
+            for side in ("center", "left"):
+                if f"text-align:{side}" in style:
+                    found[column] = side
+            column += 1
+    return found
+
+
+# Text width in cm: portrait A4 with 3 and 2 cm margins, landscape with 2 and 2.
+TEXT_WIDTH, LANDSCAPE_WIDTH = 16.0, 25.7
+NARROWEST, WIDEST = 7, 40  # a column's share, in letters of its longest text
+WORD = 1.4  # a header's bold word and the cell's padding, in letters of the text
+
+
+def _column_widths(rows: list[_Row], columns: int, available: float) -> list[float]:
+    """Each column's width in cm, shared by the length of its longest text (a header counts
+    half: it wraps on two lines), no column starved nor taking all."""
+    needs = []
+    for c in range(columns):
+        title = _plain(rows[0][c]) if c < len(rows[0]) else ""
+        words = max((len(word) for word in title.split()), default=0)
+        header = max(len(title) / 2, WORD * words)  # on two lines, never inside a word
+        longest = max([header, *(len(_plain(row[c])) for row in rows[1:] if c < len(row))])
+        needs.append(min(max(longest, NARROWEST), WIDEST) + CELL_PADDING)
+    total = sum(needs)
+    return [available * need / total for need in needs]
 
 
 def _table(tokens: list["Token"], start: int, lines: list[str]) -> tuple[list[_Row], str]:
@@ -232,17 +315,12 @@ def _runs(target: Any, pieces: _Cell, italic: bool = False, size: Any = None) ->
 
 
 def _set_up(document: "WordDocument") -> None:
-    from docx.oxml.ns import qn  # noqa: PLC0415
     from docx.shared import Cm, Pt, RGBColor  # noqa: PLC0415
 
+    fonts_everywhere(document)
     for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Table Grid"):
         style: Any = document.styles[name]
-        style.font.name = FONT
         style.font.color.rgb = RGBColor(0, 0, 0)
-        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(attribute), FONT)
-        _drop_theme_fonts(fonts)
         style.font.size = Pt(
             SIZE_PT + (3 if name == "Heading 1" else 1 if name.startswith("Heading") else 0)
         )
@@ -250,6 +328,26 @@ def _set_up(document: "WordDocument") -> None:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+
+
+def fonts_everywhere(document: "WordDocument") -> None:
+    """Times New Roman in the document's defaults and in every style it defines (paragraph,
+    character and table styles, used or not), each theme font removed: a style left on the
+    template's theme (Calibri, Cambria) would print in it wherever Word or LibreOffice uses it."""
+    from docx.oxml.ns import qn  # noqa: PLC0415
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    targets: list[Any] = [s.get_or_add_rPr() for s in styles.findall(qn("w:style"))]
+    if defaults is not None:
+        targets += defaults.findall(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    for rpr in targets:
+        if rpr.find(qn("w:rFonts")) is None:
+            rpr.insert(0, rpr.makeelement(qn("w:rFonts"), {}))  # first in a run's properties
+    for fonts in styles.iter(qn("w:rFonts")):  # a table style's conditional parts too
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attribute), FONT)
+        _drop_theme_fonts(fonts)
 
 
 def _drop_theme_fonts(fonts: Any) -> None:

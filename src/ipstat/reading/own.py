@@ -16,9 +16,12 @@ _OUTPUTS = (
         "`ipstat aggregate`",
     ),
     (
-        r"cham-diem-\d{4}\.(xlsx|json)|de-nghi-khen-thuong-\d{4}\.(md|docx)",
+        r"cham-diem-\d{4}\.(xlsx|json)|de-nghi-khen-thuong-\d{4}\.(md|docx)"
+        r"|phieu-binh-xet-\d{4}\.docx|kiem-phieu-\d{4}\.xlsx"
+        r"|(bien-ban-binh-xet|to-trinh-khen-thuong)-\d{4}\.(md|docx)",
         "`ipstat score`",
     ),
+    (r"giao-uoc-thi-dua-\d{4}\.(md|docx)", "`ipstat pact`"),
     (rf"lich-su-\d{{4}}(-\d{{4}})?{_PERIOD}\.(xlsx|csv|md|json)", "`ipstat history`"),
     (rf"thu-nhac-.+-\d{{4}}{_PERIOD}\.(md|docx)", "thư nhắc của `ipstat status`"),
 )
