@@ -18,12 +18,14 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -84,9 +86,21 @@ def ipstat_ok(*args: str, cwd: Path | None = None) -> None:
 # --- the example inputs -----------------------------------------------------------------------
 
 
-def fixed_dates(book: openpyxl.Workbook) -> None:
-    """The same properties on every run, so that a rerun changes nothing but what changed."""
-    book.properties.created = book.properties.modified = dt.datetime(2017, 1, 15)
+def save(book: openpyxl.Workbook, path: Path) -> None:
+    """The workbook with the same bytes on every run (its dates and the zip's times fixed), so
+    that a rerun changes nothing but what changed."""
+    book.properties.created = dt.datetime(2017, 1, 15)
+    book.save(path)  # openpyxl sets `modified` to the time of saving
+    with zipfile.ZipFile(path) as written:
+        parts = [(info.filename, written.read(info)) for info in written.infolist()]
+    parts = [
+        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2017-01-15T00:00:00Z", content))
+        for name, content in parts
+    ]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as stable:
+        for name, content in parts:
+            stable.writestr(zipfile.ZipInfo(name, (2017, 1, 15, 0, 0, 0)), content,
+                            zipfile.ZIP_DEFLATED)  # fmt: skip
 
 
 def faulty_workbook() -> None:
@@ -98,8 +112,7 @@ def faulty_workbook() -> None:
     figures["D7"] = "217,86"
     figures["D9"] = -2310.67
     book["Thông tin"]["C4"] = "Ha Nam"
-    fixed_dates(book)
-    book.save(FAULTY)
+    save(book, FAULTY)
 
 
 def count_sheet(work: Path) -> Path:
@@ -113,8 +126,7 @@ def count_sheet(work: Path) -> Path:
         key = (row[0].value, row[1].value)
         if key in VOTES:
             row[3].value, row[4].value = VOTES[key]
-    fixed_dates(book)
-    book.save(COUNT)
+    save(book, COUNT)
     ipstat_ok(*SCORE, "--out", str(out), "--docx", "--tally", str(COUNT))
     return out
 
