@@ -8,7 +8,8 @@ Writes
 - `docs/vi-du/kiem-phieu-2016.xlsx`: the count sheet of the sample's vote, filled in as the
   conference of 10/02/2017 voted (nine present, every candidate approved);
 - `docs/assets/*.png`: the annotated copy, the consolidated workbook, the history's charts, the
-  first page of the tờ trình, and the portal when `ipstat serve` exists.
+  first page of the tờ trình, and the portal's pages of a member and of the secretariat when
+  `ipstat serve` exists (else skipped with a message).
 
 Needs LibreOffice (`soffice`) and Poppler (`pdftoppm`, `pdftotext`); the portal's picture needs
 Chromium. The PNGs are committed, so building the site needs none of them.
@@ -282,10 +283,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(inbox: Path, port: int) -> Iterator[None]:
-    """`ipstat serve` on the loopback, until the block ends."""
+    """`ipstat serve` on the loopback for the sample's year, until the block ends. The files
+    are received today, so the deadline is put two weeks ahead: the pages say "on time"."""
+    soon = (dt.date.today() + dt.timedelta(days=14)).strftime("%d/%m/%Y")
     server = subprocess.Popen(
-        [sys.executable, "-m", "ipstat", "serve", str(inbox), "--host", "127.0.0.1",
-         "--port", str(port)],
+        [sys.executable, "-m", "ipstat", "serve", str(inbox), "--year", "2016",
+         "--host", "127.0.0.1", "--port", str(port), "--deadline", soon],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -301,10 +304,27 @@ def serving(inbox: Path, port: int) -> Iterator[None]:
         server.wait(timeout=10)
 
 
+def screenshot(chromium: str, url: str, name: str, work: Path) -> None:
+    shot = work / name
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
+         f"--window-size={WIDTH},800", url],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    if not shot.is_file():
+        print(f"Bỏ qua {name}: Chromium không chụp được {url}.")
+        return
+    shutil.copyfile(shot, ASSETS / name)
+    print(f"Đã ghi docs/assets/{name} ({shot.stat().st_size // 1024} KB)")
+
+
 def portal(work: Path) -> None:
-    """The portal's first page, when this ipstat has `ipstat serve` (issue 23); else a message."""
-    if ipstat("serve", "--help").returncode != 0:
-        print("Bỏ qua ảnh cổng nhận biểu: ipstat chưa có lệnh `serve`.")
+    """A member's page and the secretariat's page of the portal (issue 23), when this ipstat has
+    `ipstat links` and `ipstat serve`; else a message."""
+    if ipstat("serve", "--help").returncode != 0 or ipstat("links", "--help").returncode != 0:
+        print("Bỏ qua ảnh cổng nhận biểu: ipstat chưa có lệnh `serve` và `links`.")
         return
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -312,21 +332,22 @@ def portal(work: Path) -> None:
         return
     inbox = work / "nhan-ve-cong"
     shutil.copytree(SAMPLE / "2016", inbox)
+    (inbox / "bieu-ha-noi-2016.xlsx").unlink()  # one member still to send
+    shutil.copy(FAULTY, inbox / "bieu-ha-nam-2016.xlsx")  # and one to correct
     port = free_port()
-    shot = work / "cong.png"
-    with serving(inbox, port):
-        subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
-             f"--window-size={WIDTH},700", f"http://127.0.0.1:{port}/"],
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )  # fmt: skip
-    if not shot.is_file():
-        print("Bỏ qua ảnh cổng nhận biểu: Chromium không chụp được trang.")
+    made = ipstat("links", str(inbox), "--year", "2016", "--json",
+                  "--base-url", f"http://127.0.0.1:{port}")  # fmt: skip
+    try:
+        issued = json.loads(made.stdout)
+        member, secretariat = issued["members"]["Hà Nam"], issued["secretariat"]
+    except (ValueError, KeyError, TypeError):
+        print(
+            f"Bỏ qua ảnh cổng nhận biểu: `ipstat links --json` không cho đường dẫn.\n{made.stderr}"
+        )
         return
-    shutil.copyfile(shot, ASSETS / "cong-nhan-bieu.png")
-    print(f"Đã ghi docs/assets/cong-nhan-bieu.png ({shot.stat().st_size // 1024} KB)")
+    with serving(inbox, port):
+        screenshot(chromium, member, "cong-thanh-vien.png", work)
+        screenshot(chromium, secretariat, "cong-van-phong.png", work)
 
 
 def main() -> int:
