@@ -140,7 +140,7 @@ def to_pdf(document: Path, folder: Path) -> Path:
     profile = folder / "lo-profile"
     subprocess.run(
         [
-            "soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+            "soffice", f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
             "--convert-to", "pdf", "--outdir", str(folder), str(document),
         ],
         check=True,
@@ -153,7 +153,11 @@ def to_pdf(document: Path, folder: Path) -> Path:
 def page_with(pdf: Path, words: str) -> int:
     """The first page of the PDF whose text holds `words`."""
     pages = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-enc", "UTF-8", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
     ).stdout.split("\f")
     for number, text in enumerate(pages, 1):
         if words in " ".join(text.split()):

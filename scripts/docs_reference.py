@@ -88,8 +88,9 @@ def commands_page() -> str:
         "# Các lệnh",
         "",
         "Hướng dẫn của từng lệnh, đúng như `ipstat <lệnh> --help` in ra. Mã thoát chung: `0` thành "
-        "công, `1` có lỗi trong số liệu (không ghi tệp nào), `2` dùng sai lệnh hoặc lỗi của hệ "
-        "điều hành, `70` lỗi ngoài dự kiến của ipstat.",
+        "công; `1` có lỗi trong số liệu (không ghi tệp nào), hoặc với `status`, còn thành viên "
+        "chưa xong; `2` dùng sai lệnh hoặc lỗi của hệ điều hành; `70` lỗi ngoài dự kiến của "
+        "ipstat.",
         "",
         "```text",
         help_text(),
