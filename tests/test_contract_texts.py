@@ -22,6 +22,13 @@ PYDANTIC = re.compile(
     re.IGNORECASE,
 )
 
+# The whole entry of a rule in rules.toml: its table's line and every key under it.
+UNREADABLE_FILE = re.search(
+    r"\[rules\.unreadable-file\]\n(?:[a-z]+ = .*\n)+",
+    (SHIPPED / "rules.toml").read_text(encoding="utf-8"),
+)
+assert UNREADABLE_FILE is not None
+
 # (file, old text, new text, what the message says); an empty old text replaces the file.
 SCHEMAS = [
     ("form.toml", "max_entries = 2000\n", "", "form.limits.max_entries: thiếu, bắt buộc phải có"),
@@ -103,7 +110,7 @@ SCHEMAS = [
     ),
     (
         "rules.toml",
-        '[rules.unreadable-file]\nseverity = "error"\ntitle = "Không đọc được tệp"\n',
+        UNREADABLE_FILE[0],
         "",
         "Quy tắc chưa được mô tả trong rules.toml: unreadable-file",
     ),

@@ -49,16 +49,17 @@ def test_hook_passes_good_and_fails_bad_workbooks(make_workbook: Callable[..., P
     assert failed.returncode == 1 and "Giá trị âm" in failed.stdout
 
 
-def readme_configs() -> list[dict[str, Any]]:
-    """The README's `.pre-commit-config.yaml` examples, as pre-commit will read them."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
+def docs_configs() -> list[dict[str, Any]]:
+    """The `.pre-commit-config.yaml` examples of the CI users' page (docs/ci/pre-commit.md), as
+    pre-commit will read them."""
+    page = (ROOT / "docs" / "ci" / "pre-commit.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", page, re.DOTALL)
     configs = [yaml.safe_load(block) for block in blocks]
     return [c for c in configs if isinstance(c, dict) and "repos" in c]
 
 
-def test_readme_hooks_are_the_repository_hook_and_pin_a_commit() -> None:
-    local, remote = (config["repos"][0] for config in readme_configs())
+def test_docs_hooks_are_the_repository_hook_and_pin_a_commit() -> None:
+    local, remote = (config["repos"][0] for config in docs_configs())
     assert local["repo"] == "local"
     [declared] = local["hooks"]
     assert {k: v for k, v in declared.items() if k not in {"language", "args"}} == {
@@ -72,13 +73,13 @@ PRE_COMMIT = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
 
 
 @pytest.mark.skipif(PRE_COMMIT is None or shutil.which("git") is None, reason="needs pre-commit")
-def test_readme_local_hook_through_pre_commit(
+def test_docs_local_hook_through_pre_commit(
     make_workbook: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """pre-commit itself, offline: the README's config in a repository of workbooks."""
+    """pre-commit itself, offline: the docs' config in a repository of workbooks."""
     assert PRE_COMMIT is not None
     repo = tmp_path
-    [local] = [c for c in readme_configs() if c["repos"][0]["repo"] == "local"]
+    [local] = [c for c in docs_configs() if c["repos"][0]["repo"] == "local"]
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(local), encoding="utf-8")
     good = make_workbook(year=2017)
     env = {

@@ -172,6 +172,10 @@ class Rule(Checked):
     # What the rule looks at: one workbook, the bloc's workbooks together, the scoring (and its
     # vote), or a document being written.
     scope: Literal["workbook", "bloc", "score", "document"] = "workbook"
+    # What the rule means and how to fix what it finds, for people (the rules' reference page of
+    # docs/, written by scripts/docs_reference.py); a bloc's own rules.toml may leave them out.
+    meaning: str = ""
+    fix: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
