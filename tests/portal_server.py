@@ -28,6 +28,7 @@ class Server:
     secretariat: str
     members: dict[str, str]  # member → its link
     process: "subprocess.Popen[str]"
+    said: str = ""  # what the server said on stderr, once stopped
 
     def client(self) -> httpx.Client:
         return httpx.Client(timeout=60)
@@ -75,11 +76,12 @@ def running(inbox: Path, work: Path, *options: str) -> Iterator[Server]:
     )
     try:
         _wait_until_up(base, process)
-        yield Server(base, inbox, work, links["secretariat"], links["members"], process)
+        server = Server(base, inbox, work, links["secretariat"], links["members"], process)
+        yield server
     except BaseException:
         stop(process)
         raise
-    said = stop(process)
+    said = server.said = stop(process)
     assert "Traceback" not in said, said  # a clean stop, and no failure ever showed one
     assert "Đã dừng cổng tiếp nhận." in said, said
 

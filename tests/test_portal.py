@@ -9,8 +9,10 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
+from starlette.requests import Request
 
 from ipstat.reading.own import ANNOTATION_SHEET
+from ipstat.web.app import _shown_path
 from tests.portal_server import JSON, SAMPLES, Server, ipstat, running
 
 HEADERS = {
@@ -296,3 +298,41 @@ def test_the_member_page_lists_its_versions_and_the_findings_in_force(server: Se
     row = httpx.get(f"{server.members['Hà Nam']}/trang-thai.json").json()
     assert set(row) >= {"member", "status", "file", "received", "on_time", "superseded"}
     assert row["member"] == "Hà Nam"
+
+
+def test_a_damaged_ledger_is_one_vietnamese_503_for_every_token_and_no_token_is_logged(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    with running(inbox, tmp_path) as started:
+        ledger = inbox / "so-theo-doi.sqlite"
+        ledger.write_bytes(b"khong phai sqlite" * 100)
+        member = started.members["Hà Nam"]
+        urls = [member, f"{member}/trang-thai.json", started.secretariat, f"{started.base}/nop/x"]
+        answers = [httpx.get(url) for url in urls]
+        assert [a.status_code for a in answers] == [503] * len(urls)
+        assert len({a.text for a in answers}) == 1  # no hint which token is one
+        assert "không đọc được sổ theo dõi" in answers[0].text
+        assert str(inbox) not in answers[0].text
+        check_headers(answers[0])
+        as_json = httpx.get(member, headers=JSON)
+        assert as_json.status_code == 503
+        assert "sổ theo dõi" in as_json.json()["error"]
+    said = started.said  # no traceback: `running` says so
+    assert "không đọc được đường dẫn trong sổ theo dõi" in said
+    tokens = [started.secretariat, *started.members.values()]
+    assert not any(url.rsplit("/", 1)[1] in said for url in tokens)
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/nop/bi-mat/tep", "/nop/…/tep"),
+        ("/thu-ky/bi-mat", "/thu-ky/…"),
+        ("/tai-nguyen/portal.css", "/tai-nguyen/portal.css"),
+    ],
+)
+def test_the_console_shows_a_failed_path_without_its_token(path: str, shown: str) -> None:
+    scope = {"type": "http", "path": path, "query_string": b"", "headers": [], "scheme": "http"}
+    assert _shown_path(Request({**scope, "server": ("127.0.0.1", 8765)})) == shown

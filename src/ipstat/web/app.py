@@ -3,6 +3,7 @@ secretariat's `/thu-ky/<token>`. Every wrong token is the same 404; every failur
 Vietnamese page (or `{"error": ...}` for JSON), never a traceback."""
 
 import logging
+import re
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -33,9 +34,13 @@ from ipstat.web.pages import (
     told,
     wants_json,
 )
-from ipstat.web.state import Portal, Settings
+from ipstat.web.state import Portal, Role, Settings
 
 log = logging.getLogger("ipstat.web")
+LINKS_UNREADABLE = (
+    "Cổng tiếp nhận tạm thời không đọc được sổ theo dõi; hãy thử lại sau ít phút, hoặc báo văn "
+    "phòng Khối."
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -89,7 +94,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    log.error("ipstat: lỗi khi phục vụ %s: %s", request.url.path, type(exc).__name__)
+    log.error("ipstat: lỗi khi phục vụ %s: %s", _shown_path(request), type(exc).__name__)
     return problem(
         "Máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại sau ít phút, hoặc báo văn phòng Khối.",
         500,
@@ -97,22 +102,30 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def _shown_path(request: Request) -> str:
+    """The path for the console, its secret token left out (a log is read by others)."""
+    return re.sub(r"^/(nop|thu-ky)/[^/]+", r"/\1/…", request.url.path)
+
+
 Handler = Any
 
 
 def _member(portal: Portal, handler: Handler) -> Handler:
-    async def endpoint(request: Request) -> Response:
-        link = await portal.link(request.path_params["token"], "member")
-        if link is None:
-            return _not_found(request)
-        return await _answering(request, handler(request, portal, link))
-
-    return endpoint
+    return _linked(portal, handler, "member")
 
 
 def _secretariat(portal: Portal, handler: Handler) -> Handler:
+    return _linked(portal, handler, "secretariat")
+
+
+def _linked(portal: Portal, handler: Handler, role: Role) -> Handler:
     async def endpoint(request: Request) -> Response:
-        link = await portal.link(request.path_params["token"], "secretariat")
+        try:
+            link = await portal.link(request.path_params["token"], role)
+        except Exception as exc:  # the ledger unreadable: the same answer for every token
+            log.error("ipstat: không đọc được đường dẫn trong sổ theo dõi: %s", exc)
+            as_json = wants_json(request.headers.get("accept", ""))
+            return problem(LINKS_UNREADABLE, 503, as_json=as_json)
         if link is None:
             return _not_found(request)
         return await _answering(request, handler(request, portal, link))

@@ -2,6 +2,7 @@
 links (read from the ledger when it changes), the last status taken, and the guards."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -90,11 +91,13 @@ class Portal:
         if self._links is None or self._links[0] != key:
             self._links = (key, {})
         known = self._links[1]
-        if token not in known:
-            if len(known) > 1000:  # wrong tokens must not grow the memory
-                known.clear()
-            known[token] = find_link(self.desk.inbox, token)
-        return known[token]
+        with contextlib.suppress(KeyError):
+            return known[token]
+        found = find_link(self.desk.inbox, token)
+        if len(known) > 1000:  # wrong tokens must not grow the memory
+            known.clear()  # (another thread may be here too: `found` is returned, not looked up)
+        known[token] = found
+        return found
 
     async def isolated(self, function: "object", argument: A, bounds: Bounds) -> T:
         return await to_thread.run_sync(self.runner.run, function, argument, bounds)  # type: ignore[arg-type]
