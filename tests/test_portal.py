@@ -300,6 +300,12 @@ def test_the_member_page_lists_its_versions_and_the_findings_in_force(server: Se
     assert row["member"] == "Hà Nam"
 
 
+def test_a_csrf_token_beyond_ascii_is_403_not_a_server_error(server: Server) -> None:
+    response = httpx.post(f"{server.secretariat}/tong-hop", data={"csrf": "mã-sai-é"})
+    assert response.status_code == 403
+    assert "mã xác nhận sai" in response.text
+
+
 def test_a_damaged_ledger_is_one_vietnamese_503_for_every_token_and_no_token_is_logged(
     tmp_path: Path,
 ) -> None:

@@ -86,7 +86,10 @@ class Csrf:
         return hmac.new(self._key, link_hash.encode(), hashlib.sha256).hexdigest()
 
     def valid(self, link_hash: str, given: object) -> bool:
-        return isinstance(given, str) and hmac.compare_digest(self.token(link_hash), given)
+        if not isinstance(given, str):  # bytes: compare_digest refuses a str beyond ASCII
+            return False
+        sent = given.encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(self.token(link_hash).encode(), sent)
 
 
 class TooLarge(Exception):
