@@ -342,3 +342,11 @@ def test_a_damaged_ledger_is_one_vietnamese_503_for_every_token_and_no_token_is_
 def test_the_console_shows_a_failed_path_without_its_token(path: str, shown: str) -> None:
     scope = {"type": "http", "path": path, "query_string": b"", "headers": [], "scheme": "http"}
     assert _shown_path(Request({**scope, "server": ("127.0.0.1", 8765)})) == shown
+
+
+def test_a_file_posted_to_an_action_is_400_not_a_server_error(server: Server) -> None:
+    with server.client() as client:
+        response = client.post(f"{server.secretariat}/tong-hop", files={"csrf": ("a", b"x")})
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.text
+    check_headers(response)

@@ -139,6 +139,8 @@ async def _answering(request: Request, answer: Any) -> Response:
     try:
         response: Response = await answer
         return response
+    except HTTPException as exc:  # Starlette's own (a form it could not parse): its answer
+        return await _http_error(request, exc)
     except IpstatError as exc:
         return problem(str(exc), 503, as_json=wants_json(request.headers.get("accept", "")))
     except Exception as exc:  # a bug: a Vietnamese page, a line on the console, no traceback
