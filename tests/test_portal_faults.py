@@ -35,7 +35,7 @@ def test_a_reader_that_hangs_or_dies_costs_only_its_upload(
         portal.reader = reader  # type: ignore[assignment]
         staged = stage(portal.desk, "bieu.xlsx", sample.read_bytes())
         try:
-            return await portal.check(staged)
+            return await portal.check(staged, "a")
         finally:
             shutil.rmtree(staged.parent)
 
@@ -52,3 +52,47 @@ def test_a_reader_that_hangs_or_dies_costs_only_its_upload(
     assert fine.member == "Hà Nam"
     assert fine.findings == []
     assert refusal(fine, "Hà Nam") is None
+
+
+def wait_for_release(job: tuple[Path, Desk]) -> UploadCheck:
+    """A slow reader: says it started, then waits (at most 30 s) for the test to release it."""
+    path, desk = job
+    (desk.inbox / f"started-{path.name}").touch()
+    for _ in range(300):
+        if (desk.inbox / "release").exists():
+            break
+        time.sleep(0.1)
+    return UploadCheck(None, None, False, [])
+
+
+async def until(path: Path) -> bool:
+    for _ in range(100):  # at most 10 s
+        if path.exists():
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+def test_a_burst_of_slow_uploads_from_one_link_holds_one_worker(
+    tmp_path: Path, contract: Contract
+) -> None:
+    """Two workers, three slow uploads of one link: the other link's upload is read at once."""
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    portal = Portal(open_desk(inbox, contract, year=2016), Settings(read_seconds=60, workers=2))
+    portal.reader = wait_for_release
+    sample = (SAMPLES / "bieu-ha-nam-2016.xlsx").read_bytes()
+
+    async def burst() -> bool:
+        sent = [("a", f"a{i}.xlsx") for i in range(3)] + [("b", "b.xlsx")]
+        reads = []
+        for sender, name in sent:
+            staged = stage(portal.desk, name, sample)
+            reads.append(asyncio.create_task(portal.check(staged, sender)))
+            await until(inbox / "started-a0.xlsx")
+        other_read = await until(inbox / "started-b.xlsx")
+        (inbox / "release").touch()
+        await asyncio.gather(*reads)
+        return other_read
+
+    assert asyncio.run(burst())

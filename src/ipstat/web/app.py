@@ -255,7 +255,7 @@ async def upload(request: Request, portal: Portal, link: Link) -> Response:
     received_at = portal.now()  # the authoritative time: when the server had the whole file
     name = staged.name
     try:
-        check = await portal.check(staged)
+        check = await portal.check(staged, link.token_sha256)
     except BaseException:
         intake.unstage(staged)
         raise

@@ -64,6 +64,7 @@ class Portal:
         self._stock: tuple[tuple[object, ...], Stock] | None = None
         self._stock_lock = asyncio.Lock()
         self._forms: dict[str, bytes] = {}
+        self._reading: dict[str, asyncio.Lock] = {}  # a link's hash → its uploads' turn
         self.out = actions.out_folder(desk)
         self.reader = intake.check_upload  # what a worker runs on an upload
 
@@ -116,11 +117,14 @@ class Portal:
     def forget_stock(self) -> None:
         self._stock = None
 
-    async def check(self, staged: Path) -> UploadCheck:
-        """An upload read and checked in a worker; a reader that fails is `unreadable-file`."""
+    async def check(self, staged: Path, sender: str = "") -> UploadCheck:
+        """An upload read and checked in a worker; a reader that fails is `unreadable-file`.
+        The uploads of one link (`sender`) are read one at a time: a burst of slow files from
+        one link holds one worker, and the other links and the pages are served meanwhile."""
         bounds = Bounds(self.settings.read_seconds, self.settings.read_memory)
         try:
-            return await self.isolated(self.reader, (staged, self.desk), bounds)
+            async with self._reading.setdefault(sender, asyncio.Lock()):
+                return await self.isolated(self.reader, (staged, self.desk), bounds)
         except Isolated as exc:
             text = exc.args[0] if exc.why == "refused" else UNREADABLE[exc.why]
             text = text.format(seconds=int(self.settings.read_seconds))
