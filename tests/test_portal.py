@@ -350,3 +350,27 @@ def test_a_file_posted_to_an_action_is_400_not_a_server_error(server: Server) ->
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.text
     check_headers(response)
+
+
+def test_a_member_never_reads_the_servers_folders_in_an_error(tmp_path: Path) -> None:
+    """The inbox cannot be held (its lock is a folder): the member hears it in general words,
+    the secretariat and the console hear why."""
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    with running(inbox, tmp_path) as started:
+        member = started.members["Hà Nam"]
+        assert httpx.get(member).status_code == 200
+        (inbox / ".ipstat-lock").mkdir()
+        (inbox / "moi.xlsx").write_bytes(b"den bang tay")  # the status must be taken again
+        page = httpx.get(member)
+        answer = started.upload("Hà Nam", SAMPLES / "bieu-ha-nam-2016.xlsx")
+        office = httpx.get(started.secretariat)
+        (inbox / ".ipstat-lock").rmdir()
+    assert [page.status_code, answer.status_code, office.status_code] == [503, 503, 503]
+    assert "báo văn phòng Khối" in page.text
+    assert "báo văn phòng Khối" in answer.json()["error"]
+    for said in (page.text, answer.text):
+        assert str(tmp_path) not in said
+    assert str(inbox) in office.text
+    assert str(inbox) in started.said
+    assert member.rsplit("/", 1)[1] not in started.said

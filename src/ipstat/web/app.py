@@ -37,6 +37,10 @@ from ipstat.web.pages import (
 from ipstat.web.state import Portal, Role, Settings
 
 log = logging.getLogger("ipstat.web")
+MEMBER_UNAVAILABLE = (
+    "Cổng tiếp nhận đang gặp trục trặc khi đọc hoặc ghi thư mục nhận báo cáo; hãy thử lại sau "
+    "ít phút. Nếu vẫn không được, hãy báo văn phòng Khối."
+)
 LINKS_UNREADABLE = (
     "Cổng tiếp nhận tạm thời không đọc được sổ theo dõi; hãy thử lại sau ít phút, hoặc báo văn "
     "phòng Khối."
@@ -141,8 +145,10 @@ async def _answering(request: Request, answer: Any) -> Response:
         return response
     except HTTPException as exc:  # Starlette's own (a form it could not parse): its answer
         return await _http_error(request, exc)
-    except IpstatError as exc:
-        return problem(str(exc), 503, as_json=wants_json(request.headers.get("accept", "")))
+    except IpstatError as exc:  # its text names the server's folders: the office's to read
+        log.error("ipstat: %s: %s", _shown_path(request), exc)
+        told = str(exc) if request.url.path.startswith("/thu-ky/") else MEMBER_UNAVAILABLE
+        return problem(told, 503, as_json=wants_json(request.headers.get("accept", "")))
     except Exception as exc:  # a bug: a Vietnamese page, a line on the console, no traceback
         return await _server_error(request, exc)
 
