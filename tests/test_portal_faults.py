@@ -2,16 +2,20 @@
 it becomes one `unreadable-file` finding, and the next upload is read as ever."""
 
 import asyncio
+import datetime as dt
 import os
 import shutil
 import time
+import tracemalloc
 from pathlib import Path
 
-from ipstat.commands.intake import Desk, UploadCheck, check_upload, refusal, stage
+from ipstat.commands.intake import Desk, UploadCheck, check_upload, keep, refusal, stage
 from ipstat.commands.serve import open_desk
 from ipstat.contract.model import Contract
 from ipstat.web.state import Portal, Settings
 from tests.portal_server import SAMPLES
+
+NOW = dt.datetime(2017, 1, 10, 9, 30)
 
 
 def hang(job: tuple[Path, Desk]) -> UploadCheck:
@@ -96,3 +100,22 @@ def test_a_burst_of_slow_uploads_from_one_link_holds_one_worker(
         return other_read
 
     assert asyncio.run(burst())
+
+
+def test_an_upload_kept_is_never_held_whole_in_memory(tmp_path: Path, contract: Contract) -> None:
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    desk = open_desk(inbox, contract, year=2016)
+    size = 20_000_000
+    with (tmp_path / "to.xlsx").open("wb") as big:
+        big.truncate(size)
+    with (tmp_path / "to.xlsx").open("rb") as stream:
+        staged = stage(desk, "to.xlsx", stream)
+    tracemalloc.start()
+    try:
+        kept = keep(desk, "Hà Nam", staged, UploadCheck("Hà Nam", 2016, False, []), NOW)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (inbox / str(kept.file)).stat().st_size == size
+    assert peak < size // 4

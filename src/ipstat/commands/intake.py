@@ -190,7 +190,8 @@ def keep(desk: Desk, member: str, staged: Path, check: UploadCheck, now: dt.date
     transaction of the ledger (holding the inbox, as `status` does): received is `now`, the
     server's clock. The same content received before is not kept twice."""
     now = now.replace(microsecond=0)
-    sha = hashlib.sha256(staged.read_bytes()).hexdigest()
+    with staged.open("rb") as data:  # a piece at a time: an upload is never held whole
+        sha = hashlib.file_digest(data, "sha256").hexdigest()
     counts = count_by_severity(check.findings)
     moved: Path | None = None
     try:
