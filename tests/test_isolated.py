@@ -3,6 +3,7 @@ itself (base/isolated.py)."""
 
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -29,6 +30,12 @@ def eat(megabytes: int) -> int:
 
 def refuse(message: str) -> None:
     raise InputError(message)
+
+
+def pooled(numbers: list[int]) -> list[int]:
+    """A job that reads with a pool of its own, as `validate_paths` does from 50 workbooks on."""
+    with ProcessPoolExecutor(2) as pool:
+        return list(pool.map(double, numbers))
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +76,7 @@ def test_a_refusal_keeps_its_vietnamese_message(runner: Runner) -> None:
         runner.run(refuse, "Không đọc được tệp.", Bounds(30))
     assert caught.value.why == "refused"
     assert str(caught.value) == "Không đọc được tệp."
+
+
+def test_a_job_may_use_a_pool_of_its_own(runner: Runner) -> None:
+    assert runner.run(pooled, [1, 2, 3], Bounds(60)) == [2, 4, 6]

@@ -9,6 +9,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from ipstat.checks.validation import PARALLEL_FROM_SPAWN
 from ipstat.commands.intake import Desk, UploadCheck, check_upload, keep, refusal, stage
 from ipstat.commands.serve import open_desk
 from ipstat.contract.model import Contract
@@ -119,3 +120,17 @@ def test_an_upload_kept_is_never_held_whole_in_memory(tmp_path: Path, contract: 
         tracemalloc.stop()
     assert (inbox / str(kept.file)).stat().st_size == size
     assert peak < size // 4
+
+
+def test_an_inbox_of_many_workbooks_is_served(tmp_path: Path, contract: Contract) -> None:
+    """From PARALLEL_FROM_SPAWN workbooks on, `status` reads them with a pool of processes,
+    which a worker of the portal could not start: every page was a 503."""
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    samples = sorted(SAMPLES.glob("bieu-*-2016.xlsx"))
+    for n in range(PARALLEL_FROM_SPAWN):  # a year of versions sent again and again
+        shutil.copy(samples[n % len(samples)], inbox / f"ban-{n}.xlsx")
+    portal = Portal(open_desk(inbox, contract, year=2016), Settings(workers=1))
+    stock = asyncio.run(portal.stock())
+    assert {row["status"] for row in stock.document["members"]} == {"da-tiep-nhan"}
+    assert len(stock.document["members"]) == len(samples)

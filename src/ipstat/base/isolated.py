@@ -100,6 +100,10 @@ def _context(preload: Sequence[str]) -> Any:
 def _child(
     sender: Connection, function: Callable[[Any], object], argument: object, memory: int | None
 ) -> None:
+    # The job may read with a pool of its own (`validate_paths` from 50 workbooks on), which a
+    # daemonic process may not start. The parent still kills this child as a daemon at its
+    # end, and the pool's processes end with this child, however it ends.
+    multiprocessing.current_process().daemon = False
     if memory is not None:
         _limit_memory(memory)
     try:
