@@ -75,7 +75,7 @@ def running(inbox: Path, work: Path, *options: str) -> Iterator[Server]:
         env=env,
     )
     try:
-        _wait_until_up(base, process)
+        wait_until_up(base, process)
         server = Server(base, inbox, work, links["secretariat"], links["members"], process)
         yield server
     except BaseException:
@@ -86,7 +86,7 @@ def running(inbox: Path, work: Path, *options: str) -> Iterator[Server]:
     assert "Đã dừng cổng tiếp nhận." in said, said
 
 
-def _wait_until_up(base: str, process: "subprocess.Popen[str]") -> None:
+def wait_until_up(base: str, process: "subprocess.Popen[str]") -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:

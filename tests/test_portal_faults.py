@@ -3,18 +3,26 @@ it becomes one `unreadable-file` finding, and the next upload is read as ever.""
 
 import asyncio
 import datetime as dt
+import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import httpx
+import pytest
 
 from ipstat.checks.validation import PARALLEL_FROM_SPAWN
 from ipstat.commands.intake import Desk, UploadCheck, check_upload, keep, refusal, stage
 from ipstat.commands.serve import open_desk
 from ipstat.contract.model import Contract
 from ipstat.web.state import Portal, Settings
-from tests.portal_server import SAMPLES
+from tests.portal_server import IPSTAT, SAMPLES, free_port, ipstat, wait_until_up
 
 NOW = dt.datetime(2017, 1, 10, 9, 30)
 
@@ -134,3 +142,42 @@ def test_an_inbox_of_many_workbooks_is_served(tmp_path: Path, contract: Contract
     stock = asyncio.run(portal.stock())
     assert {row["status"] for row in stock.document["members"]} == {"da-tiep-nhan"}
     assert len(stock.document["members"]) == len(samples)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C to a process group is POSIX's")
+def test_ctrl_c_in_the_terminal_while_workers_read_prints_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the fork server still importing,
+    the workers reading. Each printed a traceback, and a page being answered was a 500."""
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    samples = sorted(SAMPLES.glob("bieu-*-2016.xlsx"))
+    for n in range(200):
+        shutil.copy(samples[n % len(samples)], inbox / f"ban-{n}.xlsx")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    made = ipstat("links", str(inbox), "--year", "2016", "--base-url", base, "--json")
+    secretariat = json.loads(made.stdout)["secretariat"]
+    process = subprocess.Popen(
+        [*IPSTAT, "serve", str(inbox), "--year", "2016", "--port", str(port)],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,  # a terminal's process group of its own
+    )
+    try:
+        wait_until_up(base, process)
+        with ThreadPoolExecutor(1) as pool:
+            page = pool.submit(httpx.get, secretariat, timeout=60)
+            time.sleep(0.1)  # the stock being taken
+            os.killpg(process.pid, signal.SIGINT)
+            answer = page.result()
+        _, said = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert answer.status_code == 200
+    assert "Traceback" not in said, said
+    assert "Đã dừng cổng tiếp nhận." in said
