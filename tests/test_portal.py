@@ -374,3 +374,23 @@ def test_a_member_never_reads_the_servers_folders_in_an_error(tmp_path: Path) ->
     assert str(inbox) in office.text
     assert str(inbox) in started.said
     assert member.rsplit("/", 1)[1] not in started.said
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"files": [("tep", ("a.xlsx", b"PK")), ("tep", ("b.xlsx", b"PK"))]},
+        {"files": {"tep": ("a.xlsx", b"PK")}, "data": {f"o{n}": "x" for n in range(20)}},
+        {"files": {"tep": ("a.xlsx", b"PK")}, "data": {"o": "x" * 2_000_000}},
+    ],
+    ids=["two-files", "many-fields", "huge-field"],
+)
+def test_an_odd_form_is_400_saying_one_file_at_a_time(
+    server: Server, form: dict[str, object]
+) -> None:
+    before = files_in(server.inbox)
+    with server.client() as client:
+        response = client.post(f"{server.members['Hà Nam']}/tep", headers=JSON, **form)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert "mỗi lần chỉ gửi một tệp" in response.json()["error"]
+    assert files_in(server.inbox) == before

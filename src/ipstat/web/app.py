@@ -24,7 +24,14 @@ from ipstat.commands import desk as actions
 from ipstat.commands import intake
 from ipstat.commands.intake import Desk, Received
 from ipstat.commands.links import member_links
-from ipstat.web.guard import BadForm, SecurityHeaders, TooLarge, WrongType, read_upload
+from ipstat.web.guard import (
+    BadForm,
+    OddForm,
+    SecurityHeaders,
+    TooLarge,
+    WrongType,
+    read_upload,
+)
 from ipstat.web.pages import (
     NOT_FOUND,
     json_answer,
@@ -249,6 +256,12 @@ async def upload(request: Request, portal: Portal, link: Link) -> Response:
             "chỉ vài trăm KB; hãy kiểm tra đã chọn đúng tệp. Tệp không được lưu."
         )
         return problem(message, 413, as_json=as_json)
+    except OddForm:
+        message = (
+            "Yêu cầu gửi lên không đúng dạng: mỗi lần chỉ gửi một tệp biểu, bằng nút chọn tệp "
+            "trên trang này. Tệp không được lưu."
+        )
+        return problem(message, 400, as_json=as_json)
     except BadForm:
         message = "Không thấy tệp nào được gửi; hãy chọn tệp biểu rồi bấm “Gửi và kiểm tra”."
         return problem(message, 400, as_json=as_json)

@@ -100,6 +100,10 @@ class BadForm(Exception):
     pass
 
 
+class OddForm(BadForm):
+    """A form the parser refused: more than one file, too many fields, a field too large."""
+
+
 class WrongType(Exception):
     pass
 
@@ -129,7 +133,7 @@ async def read_upload(
     try:
         form = await parser.parse()
     except MultiPartException as exc:
-        raise BadForm from exc
+        raise OddForm from exc
     try:
         item = form.get(field)
         if not isinstance(item, UploadFile) or not item.filename:
