@@ -28,6 +28,7 @@ class Server:
     secretariat: str
     members: dict[str, str]  # member → its link
     process: "subprocess.Popen[str]"
+    said: str = ""  # what the server said on stderr, once stopped
 
     def client(self) -> httpx.Client:
         return httpx.Client(timeout=60)
@@ -74,17 +75,18 @@ def running(inbox: Path, work: Path, *options: str) -> Iterator[Server]:
         env=env,
     )
     try:
-        _wait_until_up(base, process)
-        yield Server(base, inbox, work, links["secretariat"], links["members"], process)
+        wait_until_up(base, process)
+        server = Server(base, inbox, work, links["secretariat"], links["members"], process)
+        yield server
     except BaseException:
         stop(process)
         raise
-    said = stop(process)
+    said = server.said = stop(process)
     assert "Traceback" not in said, said  # a clean stop, and no failure ever showed one
     assert "Đã dừng cổng tiếp nhận." in said, said
 
 
-def _wait_until_up(base: str, process: "subprocess.Popen[str]") -> None:
+def wait_until_up(base: str, process: "subprocess.Popen[str]") -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -2,7 +2,9 @@
 itself (base/isolated.py)."""
 
 import os
+import signal
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
@@ -29,6 +31,19 @@ def eat(megabytes: int) -> int:
 
 def refuse(message: str) -> None:
     raise InputError(message)
+
+
+def interrupted(_: object) -> str:
+    """Ctrl-C in the terminal reaches every process of the server, its workers too."""
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)
+    return "vẫn chạy"
+
+
+def pooled(numbers: list[int]) -> list[int]:
+    """A job that reads with a pool of its own, as `validate_paths` does from 50 workbooks on."""
+    with ProcessPoolExecutor(2) as pool:
+        return list(pool.map(double, numbers))
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +84,12 @@ def test_a_refusal_keeps_its_vietnamese_message(runner: Runner) -> None:
         runner.run(refuse, "Không đọc được tệp.", Bounds(30))
     assert caught.value.why == "refused"
     assert str(caught.value) == "Không đọc được tệp."
+
+
+def test_a_job_may_use_a_pool_of_its_own(runner: Runner) -> None:
+    assert runner.run(pooled, [1, 2, 3], Bounds(60)) == [2, 4, 6]
+
+
+def test_ctrl_c_is_the_servers_not_a_workers(runner: Runner) -> None:
+    """A worker interrupted printed a traceback on the console and lost its job."""
+    assert runner.run(interrupted, None, Bounds(30)) == "vẫn chạy"

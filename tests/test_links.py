@@ -111,10 +111,22 @@ def test_the_year_is_asked_for_when_nothing_tells_it(tmp_path: Path) -> None:
         ("....xlsx", "bieu-ha-nam.xlsx"),
         ("tong-hop-2016.xlsx", "bieu-ha-nam-tong-hop-2016.xlsx"),
         ("a\x00b\nc.ods", "a_b c.ods"),
+        ("COM¹.xlsx", "bieu-ha-nam.xlsx"),
+        ("con .txt.xlsx", "bieu-ha-nam.xlsx"),
+        ("x\u202egpj.xlsx", "x_gpj.xlsx"),
+        ("ệ" * 99 + ".xlsx", "ệ" * 50 + ".xlsx"),  # 3 bytes a letter: 150 bytes kept
     ],
 )
 def test_a_members_file_name_is_made_safe(sent: str, stored: str) -> None:
     assert safe_name(sent, "Hà Nam") == stored
+
+
+@pytest.mark.parametrize("letter", ["ệ", "𝕏", "a"])
+def test_a_long_name_fits_any_file_system(tmp_path: Path, letter: str) -> None:
+    """255 bytes a name: a long Vietnamese name (3 bytes a letter) could not be written."""
+    name = safe_name(letter * 200 + ".xlsx", "Hà Nam")
+    assert len(free_name(tmp_path, name).name.encode()) <= 255 - len(" (99)")
+    (tmp_path / name).write_bytes(b"")
 
 
 def test_a_name_taken_gets_a_number(tmp_path: Path) -> None:

@@ -9,8 +9,10 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
+from starlette.requests import Request
 
 from ipstat.reading.own import ANNOTATION_SHEET
+from ipstat.web.app import _shown_path
 from tests.portal_server import JSON, SAMPLES, Server, ipstat, running
 
 HEADERS = {
@@ -296,3 +298,99 @@ def test_the_member_page_lists_its_versions_and_the_findings_in_force(server: Se
     row = httpx.get(f"{server.members['Hà Nam']}/trang-thai.json").json()
     assert set(row) >= {"member", "status", "file", "received", "on_time", "superseded"}
     assert row["member"] == "Hà Nam"
+
+
+def test_a_csrf_token_beyond_ascii_is_403_not_a_server_error(server: Server) -> None:
+    response = httpx.post(f"{server.secretariat}/tong-hop", data={"csrf": "mã-sai-é"})
+    assert response.status_code == 403
+    assert "mã xác nhận sai" in response.text
+
+
+def test_a_damaged_ledger_is_one_vietnamese_503_for_every_token_and_no_token_is_logged(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    with running(inbox, tmp_path) as started:
+        ledger = inbox / "so-theo-doi.sqlite"
+        ledger.write_bytes(b"khong phai sqlite" * 100)
+        member = started.members["Hà Nam"]
+        urls = [member, f"{member}/trang-thai.json", started.secretariat, f"{started.base}/nop/x"]
+        answers = [httpx.get(url) for url in urls]
+        assert [a.status_code for a in answers] == [503] * len(urls)
+        assert len({a.text for a in answers}) == 1  # no hint which token is one
+        assert "không đọc được sổ theo dõi" in answers[0].text
+        assert str(inbox) not in answers[0].text
+        check_headers(answers[0])
+        as_json = httpx.get(member, headers=JSON)
+        assert as_json.status_code == 503
+        assert "sổ theo dõi" in as_json.json()["error"]
+    said = started.said  # no traceback: `running` says so
+    assert "không đọc được đường dẫn trong sổ theo dõi" in said
+    tokens = [started.secretariat, *started.members.values()]
+    assert not any(url.rsplit("/", 1)[1] in said for url in tokens)
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/nop/bi-mat/tep", "/nop/…/tep"),
+        ("/thu-ky/bi-mat", "/thu-ky/…"),
+        ("/tai-nguyen/portal.css", "/tai-nguyen/portal.css"),
+    ],
+)
+def test_the_console_shows_a_failed_path_without_its_token(path: str, shown: str) -> None:
+    scope = {"type": "http", "path": path, "query_string": b"", "headers": [], "scheme": "http"}
+    assert _shown_path(Request({**scope, "server": ("127.0.0.1", 8765)})) == shown
+
+
+def test_a_file_posted_to_an_action_is_400_not_a_server_error(server: Server) -> None:
+    with server.client() as client:
+        response = client.post(f"{server.secretariat}/tong-hop", files={"csrf": ("a", b"x")})
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.text
+    check_headers(response)
+
+
+def test_a_member_never_reads_the_servers_folders_in_an_error(tmp_path: Path) -> None:
+    """The inbox cannot be held (its lock is a folder): the member hears it in general words,
+    the secretariat and the console hear why."""
+    inbox = tmp_path / "2016"
+    inbox.mkdir()
+    with running(inbox, tmp_path) as started:
+        member = started.members["Hà Nam"]
+        assert httpx.get(member).status_code == 200
+        (inbox / ".ipstat-lock").mkdir()
+        (inbox / "moi.xlsx").write_bytes(b"den bang tay")  # the status must be taken again
+        page = httpx.get(member)
+        answer = started.upload("Hà Nam", SAMPLES / "bieu-ha-nam-2016.xlsx")
+        office = httpx.get(started.secretariat)
+        (inbox / ".ipstat-lock").rmdir()
+    assert [page.status_code, answer.status_code, office.status_code] == [503, 503, 503]
+    assert "báo văn phòng Khối" in page.text
+    assert "báo văn phòng Khối" in answer.json()["error"]
+    for said in (page.text, answer.text):
+        assert str(tmp_path) not in said
+    assert str(inbox) in office.text
+    assert str(inbox) in started.said
+    assert member.rsplit("/", 1)[1] not in started.said
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"files": [("tep", ("a.xlsx", b"PK")), ("tep", ("b.xlsx", b"PK"))]},
+        {"files": {"tep": ("a.xlsx", b"PK")}, "data": {f"o{n}": "x" for n in range(20)}},
+        {"files": {"tep": ("a.xlsx", b"PK")}, "data": {"o": "x" * 2_000_000}},
+    ],
+    ids=["two-files", "many-fields", "huge-field"],
+)
+def test_an_odd_form_is_400_saying_one_file_at_a_time(
+    server: Server, form: dict[str, object]
+) -> None:
+    before = files_in(server.inbox)
+    with server.client() as client:
+        response = client.post(f"{server.members['Hà Nam']}/tep", headers=JSON, **form)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert "mỗi lần chỉ gửi một tệp" in response.json()["error"]
+    assert files_in(server.inbox) == before

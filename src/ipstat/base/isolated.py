@@ -13,6 +13,7 @@ spawned, and the time limit (the child killed) is the only bound.
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -93,13 +94,36 @@ def _context(preload: Sequence[str]) -> Any:
     if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(preload))
+        _start_fork_server()
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _start_fork_server() -> None:
+    """The fork server started now, ignoring Ctrl-C (a disposition a new program keeps, and
+    the fork server gives its children): Ctrl-C in the terminal reaches every process of the
+    server, and is the server's alone to hear; interrupted, the others would print tracebacks.
+    The server ends its children itself."""
+    from multiprocessing import forkserver  # noqa: PLC0415  (POSIX only)
+
+    try:
+        kept = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: the fork server starts when first needed
+        return
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, kept)
 
 
 def _child(
     sender: Connection, function: Callable[[Any], object], argument: object, memory: int | None
 ) -> None:
+    # The job may read with a pool of its own (`validate_paths` from 50 workbooks on), which a
+    # daemonic process may not start. The parent still kills this child as a daemon at its
+    # end, and the pool's processes end with this child, however it ends.
+    multiprocessing.current_process().daemon = False
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's: it ends this child
     if memory is not None:
         _limit_memory(memory)
     try:

@@ -36,7 +36,10 @@ UPLOAD_SUFFIXES = frozenset({".xlsx", ".xls", ".ods"})  # intake-portal.md §4; 
 STAGING = ".ipstat-dang-nhan"  # hidden: neither `status` nor `validate` of the inbox reads it
 # Findings that make an upload no version of this member's: not kept (intake-portal.md §2).
 NOT_KEPT_RULES = ("unreadable-file", "mixed-periods", "blank-form", "missing-sheet")
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(10)}
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{p}{i}" for p in ("COM", "LPT") for i in [*range(10), "¹", "²", "³"]
+}
+NAME_BYTES = 150  # a stem's UTF-8 bytes: file systems take 255 a name, with room for " (2)"
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,8 @@ def keep(desk: Desk, member: str, staged: Path, check: UploadCheck, now: dt.date
     transaction of the ledger (holding the inbox, as `status` does): received is `now`, the
     server's clock. The same content received before is not kept twice."""
     now = now.replace(microsecond=0)
-    sha = hashlib.sha256(staged.read_bytes()).hexdigest()
+    with staged.open("rb") as data:  # a piece at a time: an upload is never held whole
+        sha = hashlib.file_digest(data, "sha256").hexdigest()
     counts = count_by_severity(check.findings)
     moved: Path | None = None
     try:
@@ -233,9 +237,12 @@ def safe_name(name: str, member: str) -> str:
     base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
     suffix = Path(base).suffix.lower()
     stem = re.sub(r"[^\w\s.()\-]", "_", base[: -len(suffix)] if suffix else base)
-    stem = re.sub(r"\s+", " ", stem).strip(" ._")[:100].strip(" ._")
+    stem = re.sub(r"\s+", " ", stem).strip(" ._")[:100]
+    while len(stem.encode("utf-8")) > NAME_BYTES:  # Vietnamese letters take 2 or 3 bytes
+        stem = stem[:-1]
+    stem = stem.strip(" ._")
     fallback = "bieu-" + re.sub(r"[^a-z0-9]+", "-", _ascii(member).lower()).strip("-")
-    if not stem or stem.upper().split(".")[0] in _RESERVED or stem.startswith("~"):
+    if not stem or stem.upper().split(".")[0].rstrip() in _RESERVED or stem.startswith("~"):
         stem = fallback
     found = f"{stem}{suffix}"
     if found in OWN_FILES or output_by_name(Path(found)) is not None:

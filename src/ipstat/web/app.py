@@ -3,6 +3,7 @@ secretariat's `/thu-ky/<token>`. Every wrong token is the same 404; every failur
 Vietnamese page (or `{"error": ...}` for JSON), never a traceback."""
 
 import logging
+import re
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -23,7 +24,14 @@ from ipstat.commands import desk as actions
 from ipstat.commands import intake
 from ipstat.commands.intake import Desk, Received
 from ipstat.commands.links import member_links
-from ipstat.web.guard import BadForm, SecurityHeaders, TooLarge, WrongType, read_upload
+from ipstat.web.guard import (
+    BadForm,
+    OddForm,
+    SecurityHeaders,
+    TooLarge,
+    WrongType,
+    read_upload,
+)
 from ipstat.web.pages import (
     NOT_FOUND,
     json_answer,
@@ -33,9 +41,17 @@ from ipstat.web.pages import (
     told,
     wants_json,
 )
-from ipstat.web.state import Portal, Settings
+from ipstat.web.state import Portal, Role, Settings
 
 log = logging.getLogger("ipstat.web")
+MEMBER_UNAVAILABLE = (
+    "Cổng tiếp nhận đang gặp trục trặc khi đọc hoặc ghi thư mục nhận báo cáo; hãy thử lại sau "
+    "ít phút. Nếu vẫn không được, hãy báo văn phòng Khối."
+)
+LINKS_UNREADABLE = (
+    "Cổng tiếp nhận tạm thời không đọc được sổ theo dõi; hãy thử lại sau ít phút, hoặc báo văn "
+    "phòng Khối."
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -89,7 +105,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    log.error("ipstat: lỗi khi phục vụ %s: %s", request.url.path, type(exc).__name__)
+    log.error("ipstat: lỗi khi phục vụ %s: %s", _shown_path(request), type(exc).__name__)
     return problem(
         "Máy chủ gặp lỗi khi xử lý yêu cầu này; hãy thử lại sau ít phút, hoặc báo văn phòng Khối.",
         500,
@@ -97,22 +113,30 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def _shown_path(request: Request) -> str:
+    """The path for the console, its secret token left out (a log is read by others)."""
+    return re.sub(r"^/(nop|thu-ky)/[^/]+", r"/\1/…", request.url.path)
+
+
 Handler = Any
 
 
 def _member(portal: Portal, handler: Handler) -> Handler:
-    async def endpoint(request: Request) -> Response:
-        link = await portal.link(request.path_params["token"], "member")
-        if link is None:
-            return _not_found(request)
-        return await _answering(request, handler(request, portal, link))
-
-    return endpoint
+    return _linked(portal, handler, "member")
 
 
 def _secretariat(portal: Portal, handler: Handler) -> Handler:
+    return _linked(portal, handler, "secretariat")
+
+
+def _linked(portal: Portal, handler: Handler, role: Role) -> Handler:
     async def endpoint(request: Request) -> Response:
-        link = await portal.link(request.path_params["token"], "secretariat")
+        try:
+            link = await portal.link(request.path_params["token"], role)
+        except Exception as exc:  # the ledger unreadable: the same answer for every token
+            log.error("ipstat: không đọc được đường dẫn trong sổ theo dõi: %s", exc)
+            as_json = wants_json(request.headers.get("accept", ""))
+            return problem(LINKS_UNREADABLE, 503, as_json=as_json)
         if link is None:
             return _not_found(request)
         return await _answering(request, handler(request, portal, link))
@@ -126,8 +150,12 @@ async def _answering(request: Request, answer: Any) -> Response:
     try:
         response: Response = await answer
         return response
-    except IpstatError as exc:
-        return problem(str(exc), 503, as_json=wants_json(request.headers.get("accept", "")))
+    except HTTPException as exc:  # Starlette's own (a form it could not parse): its answer
+        return await _http_error(request, exc)
+    except IpstatError as exc:  # its text names the server's folders: the office's to read
+        log.error("ipstat: %s: %s", _shown_path(request), exc)
+        told = str(exc) if request.url.path.startswith("/thu-ky/") else MEMBER_UNAVAILABLE
+        return problem(told, 503, as_json=wants_json(request.headers.get("accept", "")))
     except Exception as exc:  # a bug: a Vietnamese page, a line on the console, no traceback
         return await _server_error(request, exc)
 
@@ -228,6 +256,12 @@ async def upload(request: Request, portal: Portal, link: Link) -> Response:
             "chỉ vài trăm KB; hãy kiểm tra đã chọn đúng tệp. Tệp không được lưu."
         )
         return problem(message, 413, as_json=as_json)
+    except OddForm:
+        message = (
+            "Yêu cầu gửi lên không đúng dạng: mỗi lần chỉ gửi một tệp biểu, bằng nút chọn tệp "
+            "trên trang này. Tệp không được lưu."
+        )
+        return problem(message, 400, as_json=as_json)
     except BadForm:
         message = "Không thấy tệp nào được gửi; hãy chọn tệp biểu rồi bấm “Gửi và kiểm tra”."
         return problem(message, 400, as_json=as_json)
@@ -240,7 +274,7 @@ async def upload(request: Request, portal: Portal, link: Link) -> Response:
     received_at = portal.now()  # the authoritative time: when the server had the whole file
     name = staged.name
     try:
-        check = await portal.check(staged)
+        check = await portal.check(staged, link.token_sha256)
     except BaseException:
         intake.unstage(staged)
         raise

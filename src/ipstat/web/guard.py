@@ -86,7 +86,10 @@ class Csrf:
         return hmac.new(self._key, link_hash.encode(), hashlib.sha256).hexdigest()
 
     def valid(self, link_hash: str, given: object) -> bool:
-        return isinstance(given, str) and hmac.compare_digest(self.token(link_hash), given)
+        if not isinstance(given, str):  # bytes: compare_digest refuses a str beyond ASCII
+            return False
+        sent = given.encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(self.token(link_hash).encode(), sent)
 
 
 class TooLarge(Exception):
@@ -95,6 +98,10 @@ class TooLarge(Exception):
 
 class BadForm(Exception):
     pass
+
+
+class OddForm(BadForm):
+    """A form the parser refused: more than one file, too many fields, a field too large."""
 
 
 class WrongType(Exception):
@@ -126,7 +133,7 @@ async def read_upload(
     try:
         form = await parser.parse()
     except MultiPartException as exc:
-        raise BadForm from exc
+        raise OddForm from exc
     try:
         item = form.get(field)
         if not isinstance(item, UploadFile) or not item.filename:

@@ -2,6 +2,7 @@
 links (read from the ledger when it changes), the last status taken, and the guards."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ class Portal:
         self._stock: tuple[tuple[object, ...], Stock] | None = None
         self._stock_lock = asyncio.Lock()
         self._forms: dict[str, bytes] = {}
+        self._reading: dict[str, asyncio.Lock] = {}  # a link's hash → its uploads' turn
         self.out = actions.out_folder(desk)
         self.reader = intake.check_upload  # what a worker runs on an upload
 
@@ -90,11 +92,13 @@ class Portal:
         if self._links is None or self._links[0] != key:
             self._links = (key, {})
         known = self._links[1]
-        if token not in known:
-            if len(known) > 1000:  # wrong tokens must not grow the memory
-                known.clear()
-            known[token] = find_link(self.desk.inbox, token)
-        return known[token]
+        with contextlib.suppress(KeyError):
+            return known[token]
+        found = find_link(self.desk.inbox, token)
+        if len(known) > 1000:  # wrong tokens must not grow the memory
+            known.clear()  # (another thread may be here too: `found` is returned, not looked up)
+        known[token] = found
+        return found
 
     async def isolated(self, function: "object", argument: A, bounds: Bounds) -> T:
         return await to_thread.run_sync(self.runner.run, function, argument, bounds)  # type: ignore[arg-type]
@@ -113,11 +117,14 @@ class Portal:
     def forget_stock(self) -> None:
         self._stock = None
 
-    async def check(self, staged: Path) -> UploadCheck:
-        """An upload read and checked in a worker; a reader that fails is `unreadable-file`."""
+    async def check(self, staged: Path, sender: str = "") -> UploadCheck:
+        """An upload read and checked in a worker; a reader that fails is `unreadable-file`.
+        The uploads of one link (`sender`) are read one at a time: a burst of slow files from
+        one link holds one worker, and the other links and the pages are served meanwhile."""
         bounds = Bounds(self.settings.read_seconds, self.settings.read_memory)
         try:
-            return await self.isolated(self.reader, (staged, self.desk), bounds)
+            async with self._reading.setdefault(sender, asyncio.Lock()):
+                return await self.isolated(self.reader, (staged, self.desk), bounds)
         except Isolated as exc:
             text = exc.args[0] if exc.why == "refused" else UNREADABLE[exc.why]
             text = text.format(seconds=int(self.settings.read_seconds))
