@@ -225,6 +225,18 @@ def test_a_hostile_name_dropped_by_hand_is_shown_as_text(server: Server) -> None
         (server.inbox / "<img src=x onerror=alert(1)>.xlsx").unlink()
 
 
+def test_a_name_that_reads_backwards_is_shown_as_the_terminal_shows_it(server: Server) -> None:
+    name = "bieu-ha-noi-\u202exslx.exe.xlsx"
+    (server.inbox / name).write_bytes(b"khong phai bieu")
+    try:
+        page = httpx.get(server.secretariat)
+        assert page.status_code == 200
+        assert "\u202e" not in page.text
+        assert "bieu-ha-noi-&lt;U+202E&gt;xslx.exe.xlsx" in page.text
+    finally:
+        (server.inbox / name).unlink()
+
+
 def test_the_secretariat_downloads_a_file_and_its_annotated_copy(
     server: Server, make_workbook: Callable[..., Path], tmp_path: Path
 ) -> None:

@@ -7,10 +7,12 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from ipstat.base.findings import Finding, Vocabulary
 from ipstat.base.formatting import format_datetime
+from ipstat.base.visible import visible
 
 SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo", "note": "Ghi chú"}
 NOT_FOUND = (
@@ -26,10 +28,19 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.globals["severity"] = lambda s: SEVERITY.get(s, s)
     env.globals["when"] = when
     return env
+
+
+def _shown(value: object) -> object:
+    """Text printed on a page with its controls and bidirectional overrides made visible, as
+    the terminal shows them: a name dropped by hand may hold U+202E to read backwards."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def when(value: dt.datetime | str | None) -> str:
