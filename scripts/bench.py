@@ -119,6 +119,8 @@ def generated_bloc(members: int, folder: Path) -> tuple[Path, Path]:
     with zipfile.ZipFile(SAMPLE / "bieu-ha-nam-2016.xlsx") as archive:
         parts = {info: archive.read(info) for info in archive.infolist()}
     lines = [f'id = "bench-{members}"', f'name = "Khối thử {members} thành viên"', ""]
+    # Who signs the Word report (`--docx`): the first member, Khối trưởng of the sample's year.
+    lines += ["[[terms]]", "year = 2016", 'leader = "Thành viên 00000"', 'place = "Hà Nam"', ""]
     for index in range(members):
         name = f"Thành viên {index:05}"
         lines += ["[[members]]", f'name = "{name}"', f'slug = "tv-{index:05}"', ""]
