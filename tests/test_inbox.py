@@ -284,6 +284,18 @@ def test_year_is_agreed_or_asked_for(
     assert member(status, "Bắc Ninh").status == "can-sua"  # year-mismatch
 
 
+@pytest.mark.parametrize(("name", "period"), [("2017", "nam"), ("2017-6-thang", "6-thang")])
+def test_an_empty_inbox_named_for_its_year_is_that_year(
+    name: str, period: str, tmp_path: Path, contract: Contract
+) -> None:
+    """The year's first days: nobody has sent yet, the folder says the year (as for links)."""
+    folder = tmp_path / "nhan-ve" / name
+    folder.mkdir(parents=True)
+    status = status_of(folder, contract, period=period)
+    assert status.year == 2017
+    assert {m.status for m in status.members} == {"chua-nop"}
+
+
 def test_json_shape(send: Callable[..., Path], inbox: Path, contract: Contract) -> None:
     send("ha-nam.xlsx", "2018-01-15 09:30")
     send("ha-nam-sua.xlsx", "2018-01-21 08:00", values={"workers": 35000})

@@ -9,6 +9,7 @@ last; on time is judged by the first one received. See contract inbox-tracker.md
 """
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,7 +207,7 @@ def inbox_status(
             f"Các biểu trong {folder} đều là {words(other).report}, nhưng đang xét "
             f"{words(period).report}; hãy chạy lại với --period {other}."
         )
-    year = year or _agreed_year(of_period)
+    year = year or _agreed_year(of_period, folder)
     deadline = deadline or contract.bloc.deadline_for(year, period)
     if deadline is None:
         key = "deadline" if period == YEARLY else "deadline_half_year"
@@ -261,10 +262,15 @@ def inbox_status(
     return InboxStatus(folder, year, deadline, members, unmatched, findings, period)
 
 
-def _agreed_year(subs: Sequence[Submission]) -> int:
+def _agreed_year(subs: Sequence[Submission], folder: Path) -> int:
+    """The year the workbooks agree on; with none yet (the year's first days), the inbox
+    folder's own name (`nhan-ve/2017`, `nhan-ve/2017-6-thang`), as the portal takes it."""
     years = sorted({s.year for s in subs if s.member is not None and s.year is not None})
     if len(years) == 1:
         return years[0]
+    named = re.fullmatch(r"((?:19|20)\d\d)(-6-thang)?", folder.name)
+    if not years and named:
+        return int(named[1])
     if not years:
         raise InputError("Chưa có biểu nào cho biết năm báo cáo; hãy chọn năm bằng --year.")
     listing = "; ".join(
