@@ -11,7 +11,9 @@ Writes
   first page of the tờ trình, and the portal's pages of a member and of the secretariat when
   `ipstat serve` exists (else skipped with a message).
 
-Needs LibreOffice (`soffice`) and Poppler (`pdftoppm`, `pdftotext`); the portal's picture needs
+Needs LibreOffice (`soffice`), the Carlito font (fonts-crosextra-carlito: Calibri's measures, or
+the workbooks' columns and charts print wider than in Excel) and Poppler (`pdftoppm`,
+`pdftotext`); the portal's picture needs
 Chromium (and chromium-l10n, for the browser's own words in Vietnamese). The PNGs are
 committed, so building the site needs none of them.
 """
@@ -137,7 +139,8 @@ def count_sheet(work: Path) -> Path:
 
 
 def to_pdf(document: Path, folder: Path) -> Path:
-    """The document as LibreOffice prints it."""
+    """The document as LibreOffice prints it on a Vietnamese desktop: `4.841,20`, as Excel
+    shows the workbook's `#,##0.00` there (LibreOffice takes its locale from LANG)."""
     profile = folder / "lo-profile"
     subprocess.run(
         [
@@ -147,6 +150,7 @@ def to_pdf(document: Path, folder: Path) -> Path:
         check=True,
         capture_output=True,
         timeout=180,
+        env={**os.environ, "LANG": "vi_VN.UTF-8", "LC_ALL": "vi_VN.UTF-8"},
     )  # fmt: skip
     return folder / f"{document.stem}.pdf"
 
@@ -258,8 +262,8 @@ def grown_year(year: int, contract: Contract, base: dict[str, dict[str, str]],
 
 def history_charts(work: Path) -> None:
     """2016 as aggregated from the sample; 2017 to 2019 made up from it, as in
-    tests/test_history.py. The charts' page: its left column (LibreOffice cuts the right one at
-    the page's edge)."""
+    tests/test_history.py. The charts' first page, whole (with Carlito installed, as the page
+    prints)."""
     years = work / "ket-qua-lich-su"
     ipstat_ok("aggregate", str(SAMPLE / "2016"), "--out", str(years / "2016"))
     base = json.loads((years / "2016" / "tong-hop-2016.json").read_text(encoding="utf-8"))
@@ -271,7 +275,7 @@ def history_charts(work: Path) -> None:
     ipstat_ok("history", str(years), "--out", str(work / "lich-su"), "--format", "xlsx")
     pdf = to_pdf(work / "lich-su" / "lich-su-2016-2019.xlsx", work)
     charts = page_with(pdf, "Số dự án FDI được cấp mới GCNĐKĐT (dự án) Vốn đăng ký")
-    picture(pdf, charts, "lich-su-bieu-do.png", top=0.05, height=0.8, across=0.58)
+    picture(pdf, charts, "lich-su-bieu-do.png", top=0.05, height=0.8)
 
 
 def document_page(out: Path, work: Path) -> None:
