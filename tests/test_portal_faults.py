@@ -2,6 +2,7 @@
 it becomes one `unreadable-file` finding, and the next upload is read as ever."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -181,3 +182,25 @@ def test_ctrl_c_in_the_terminal_while_workers_read_prints_no_traceback(tmp_path:
     assert answer.status_code == 200
     assert "Traceback" not in said, said
     assert "Đã dừng cổng tiếp nhận." in said
+
+
+def test_a_file_removed_after_it_was_listed_is_no_download(tmp_path: Path) -> None:
+    """Between the status listing a file and its download the clerk may move it away: the
+    download is opened before the answer starts, so that is a 404, not an error mid-answer."""
+    from ipstat.web.pages import download
+
+    assert download(tmp_path / "da-chuyen-di.xlsx") is None
+    kept = tmp_path / "bieu-hà-nam.xlsx"
+    shutil.copy(SAMPLES / "bieu-ha-nam-2016.xlsx", kept)
+    answer = download(kept)
+    assert answer is not None
+    with contextlib.suppress(PermissionError):  # Windows keeps an open file; POSIX streams it
+        kept.unlink()
+
+    async def body() -> bytes:
+        chunks = [c async for c in answer.body_iterator]  # type: ignore[attr-defined]
+        return b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks)
+
+    assert asyncio.run(body()) == (SAMPLES / "bieu-ha-nam-2016.xlsx").read_bytes()
+    disposition = answer.headers["content-disposition"]
+    assert 'filename="bieu-h_-nam.xlsx"' in disposition and "bieu-h%C3%A0-nam.xlsx" in disposition

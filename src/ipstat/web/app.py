@@ -6,13 +6,12 @@ import logging
 import re
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import quote
 
 from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -34,6 +33,8 @@ from ipstat.web.guard import (
 )
 from ipstat.web.pages import (
     NOT_FOUND,
+    attachment,
+    download,
     json_answer,
     page,
     problem,
@@ -225,12 +226,7 @@ async def member_json(request: Request, portal: Portal, link: Link) -> Response:
 async def blank_form(request: Request, portal: Portal, link: Link) -> Response:
     data = await portal.blank_form(str(link.member))
     name = f"bieu-mau-{portal.desk.year}.xlsx"
-    return Response(data, media_type=XLSX, headers={"content-disposition": _attachment(name)})
-
-
-def _attachment(name: str) -> str:
-    ascii_name = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=XLSX, headers={"content-disposition": attachment(name)})
 
 
 async def upload(request: Request, portal: Portal, link: Link) -> Response:
@@ -347,7 +343,7 @@ async def received_file(request: Request, portal: Portal, link: Link) -> Respons
     path = _inbox_file(portal, request.path_params["name"], stock.files)
     if path is None:
         return _not_found(request)
-    return FileResponse(path, headers={"content-disposition": _attachment(path.name)})
+    return download(path) or _not_found(request)
 
 
 async def annotated_file(request: Request, portal: Portal, link: Link) -> Response:
@@ -362,7 +358,7 @@ async def annotated_file(request: Request, portal: Portal, link: Link) -> Respon
         message = str(exc) if exc.why == "refused" else "Không tạo được bản có ghi chú cho tệp này."
         return problem(message, 422, as_json=False)
     copy = portal.out / made
-    return FileResponse(copy, headers={"content-disposition": _attachment(copy.name)})
+    return download(copy) or _not_found(request)
 
 
 async def output_file(request: Request, portal: Portal, link: Link) -> Response:
@@ -375,7 +371,7 @@ async def output_file(request: Request, portal: Portal, link: Link) -> Response:
     path = (out / name).resolve()
     if not path.is_file() or not path.is_relative_to(out):
         return _not_found(request)
-    return FileResponse(path, headers={"content-disposition": _attachment(path.name)})
+    return download(path) or _not_found(request)
 
 
 async def action(request: Request, portal: Portal, link: Link) -> Response:

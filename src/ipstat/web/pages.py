@@ -3,12 +3,16 @@ sends reaches a page as markup), and the Vietnamese words for what they show."""
 
 import datetime as dt
 import json
+import mimetypes
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from ipstat.base.findings import Finding, Vocabulary
 from ipstat.base.formatting import format_datetime
@@ -92,3 +96,27 @@ def status_json(document: object) -> Response:
 
 def wants_json(accept: str) -> bool:
     return "application/json" in accept.lower()
+
+
+def attachment(name: str) -> str:
+    """`Content-Disposition` for a download: an ASCII stand-in and the name itself, encoded."""
+    ascii_name = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def download(path: Path) -> Response | None:
+    """The file as a download, opened now: one removed since it was listed is None (a 404 for
+    the caller), never an error in the middle of the answer."""
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return None
+
+    def chunks() -> Iterator[bytes]:
+        with handle:
+            while block := handle.read(1 << 16):
+                yield block
+
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    headers = {"content-disposition": attachment(path.name)}
+    return StreamingResponse(chunks(), media_type=kind, headers=headers)
