@@ -204,3 +204,22 @@ def test_a_file_removed_after_it_was_listed_is_no_download(tmp_path: Path) -> No
     assert asyncio.run(body()) == (SAMPLES / "bieu-ha-nam-2016.xlsx").read_bytes()
     disposition = answer.headers["content-disposition"]
     assert 'filename="bieu-h_-nam.xlsx"' in disposition and "bieu-h%C3%A0-nam.xlsx" in disposition
+
+
+def test_a_link_of_a_member_the_bloc_no_longer_has_is_an_unknown_link(tmp_path: Path) -> None:
+    """Links made with the bloc before the 2025 merger, served with the merged bloc: Hà Nam's
+    is as unknown as any wrong token, never a page that cannot be drawn."""
+    from urllib.parse import urlsplit
+
+    from ipstat.commands.links import issue_links
+    from ipstat.contract.model import load_contract
+
+    inbox = tmp_path / "2025"
+    inbox.mkdir()
+    issued = issue_links(inbox, load_contract(None, "dbsh-2016"), year=2025)
+    token = urlsplit(issued.members["Hà Nam"]).path.rsplit("/", 1)[1]
+    kept = urlsplit(issued.members["Hà Nội"]).path.rsplit("/", 1)[1]
+    portal = Portal(open_desk(inbox, load_contract(None, "dbsh-2025"), year=2025), Settings())
+    assert asyncio.run(portal.link(token, "member")) is None
+    found = asyncio.run(portal.link(kept, "member"))
+    assert found is not None and found.member == "Hà Nội"

@@ -80,6 +80,8 @@ class Portal:
             return None
         if (found.member is None) != (role == "secretariat"):
             return None
+        if found.member is not None and found.member not in self.desk.contract.bloc.names:
+            return None  # made for another bloc (before a merger): no page of this one is its
         return found
 
     def _find(self, token: str) -> Link | None:
