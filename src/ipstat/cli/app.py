@@ -84,6 +84,20 @@ def date_or_fail(value: str | None) -> dt.date | None:
     return day
 
 
+def deadline_or_fail(deadline: str | None) -> dt.date | None:
+    """`--deadline` as a clerk writes it (20/01/2018) or in ISO form (2018-01-20)."""
+    if deadline is None:
+        return None
+    day = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", deadline)  # as a clerk writes it
+    iso = f"{day[3]}-{int(day[2]):02d}-{int(day[1]):02d}" if day else deadline
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        fail(f"hạn nộp “{deadline}” không đúng dạng ngày/tháng/năm (vd. 20/01/2018).")
+    try:
+        return dt.date.fromisoformat(iso)
+    except ValueError:
+        fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
+
+
 DateOption = Annotated[
     str | None,
     typer.Option(
@@ -94,6 +108,14 @@ DateOption = Annotated[
     ),
 ]
 
+InboxArgument = Annotated[
+    Path,
+    typer.Argument(metavar="THƯ_MỤC_NHẬN", help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017."),
+]
+DeadlineOption = Annotated[
+    str | None,
+    typer.Option("--deadline", help="Hạn nộp (vd. 20/01/2018), thay cho hạn trong tệp của Khối."),
+]
 YearOption = Annotated[
     int | None, typer.Option("--year", help="Năm đang tổng hợp.", callback=year_option)
 ]

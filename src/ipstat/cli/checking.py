@@ -11,6 +11,8 @@ from ipstat.base.errors import IpstatError
 from ipstat.cli.app import (
     BlocOption,
     DateOption,
+    DeadlineOption,
+    InboxArgument,
     LatestOption,
     Paths,
     Period,
@@ -22,6 +24,7 @@ from ipstat.cli.app import (
     YearOption,
     console,
     date_or_fail,
+    deadline_or_fail,
     fail,
     load_contract_or_fail,
     load_scoring_or_fail,
@@ -29,7 +32,7 @@ from ipstat.cli.app import (
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
+    pass
 
 
 def validate(
@@ -92,22 +95,11 @@ def validate(
 
 
 def status(
-    inbox: Annotated[
-        Path,
-        typer.Argument(
-            metavar="THƯ_MỤC_NHẬN", help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017."
-        ),
-    ],
+    inbox: InboxArgument,
     year: YearOption = None,
     period: PeriodOption = Period.nam,
     bloc: BlocOption = None,
-    deadline: Annotated[
-        str | None,
-        typer.Option(
-            "--deadline",
-            help="Hạn nộp (vd. 20/01/2018), thay cho hạn trong tệp của Khối.",
-        ),
-    ] = None,
+    deadline: DeadlineOption = None,
     output_format: Annotated[
         StatusFormat,
         typer.Option(
@@ -184,23 +176,6 @@ def status(
     if tracked.annotated is not None and annotate is not None:
         print_annotated(tracked.annotated, annotate, machine=output_format is StatusFormat.json)
     raise typer.Exit(0 if tracked.status.complete else 1)
-
-
-def deadline_or_fail(deadline: str | None) -> "dt.date | None":
-    """`--deadline` as a clerk writes it (20/01/2018) or in ISO form (2018-01-20)."""
-    import datetime as dt  # noqa: PLC0415
-    import re  # noqa: PLC0415
-
-    if deadline is None:
-        return None
-    day = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", deadline)  # as a clerk writes it
-    iso = f"{day[3]}-{int(day[2]):02d}-{int(day[1]):02d}" if day else deadline
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
-        fail(f"hạn nộp “{deadline}” không đúng dạng ngày/tháng/năm (vd. 20/01/2018).")
-    try:
-        return dt.date.fromisoformat(iso)
-    except ValueError:
-        fail(f"hạn nộp “{deadline}”: không có ngày này trong lịch.")
 
 
 def portal_links(inbox: Path, portal: str, year: int | None) -> dict[str, str]:

@@ -10,25 +10,22 @@ import typer
 from ipstat.base.errors import IpstatError
 from ipstat.cli.app import (
     BlocOption,
+    DeadlineOption,
+    InboxArgument,
     Period,
     PeriodOption,
     PreviousOption,
     SchemasOption,
     YearOption,
+    deadline_or_fail,
     fail,
     load_contract_or_fail,
     load_scoring_or_fail,
 )
-from ipstat.cli.checking import deadline_or_fail
-
-Inbox = Annotated[
-    Path,
-    typer.Argument(metavar="THƯ_MỤC_NHẬN", help="Thư mục nhận báo cáo của năm, vd. nhan-ve/2017."),
-]
 
 
 def links(
-    inbox: Inbox,
+    inbox: InboxArgument,
     year: YearOption = None,
     base_url: Annotated[
         str,
@@ -89,16 +86,11 @@ def links(
 
 
 def serve(
-    inbox: Inbox,
+    inbox: InboxArgument,
     year: YearOption = None,
     period: PeriodOption = Period.nam,
     bloc: BlocOption = None,
-    deadline: Annotated[
-        str | None,
-        typer.Option(
-            "--deadline", help="Hạn nộp (vd. 20/01/2018), thay cho hạn trong tệp của Khối."
-        ),
-    ] = None,
+    deadline: DeadlineOption = None,
     host: Annotated[
         str,
         typer.Option(

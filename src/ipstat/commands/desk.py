@@ -16,7 +16,6 @@ from ipstat.checks.validation import validate_paths
 from ipstat.commands.aggregate import publish
 from ipstat.commands.intake import Desk
 from ipstat.commands.score import score
-from ipstat.commands.status import track
 from ipstat.outputs.annotate import annotate_reports
 from ipstat.outputs.forms import build_form
 
@@ -124,18 +123,7 @@ def _aggregate(desk: Desk, out: Path, title: str) -> Outcome:
 
 
 def _letters(desk: Desk, out: Path, title: str, links: dict[str, str]) -> Outcome:
-    tracked = track(
-        desk.inbox,
-        desk.contract,
-        year=desk.year,
-        period=desk.period,
-        deadline=desk.deadline,
-        previous=desk.previous,
-        scoring=desk.scoring,
-        letters=out / LETTERS,
-        annotate=out / ANNOTATED,
-        links=links,
-    )
+    tracked = desk.track(letters=out / LETTERS, annotate=out / ANNOTATED, links=links)
     files = _under(out, tracked.letters)
     if tracked.annotated is not None:
         files += _under(out, tracked.annotated.written)

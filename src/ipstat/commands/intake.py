@@ -25,7 +25,7 @@ from ipstat.bloc.inbox import Status
 from ipstat.bloc.ledger import Entry, open_ledger
 from ipstat.checks.previous import LastYear
 from ipstat.checks.validation import OWN_FILES, READ_SUFFIXES, validate_paths
-from ipstat.commands.status import track
+from ipstat.commands.status import Tracked, track
 from ipstat.contract.model import Contract
 from ipstat.reading.own import output_by_name
 
@@ -55,6 +55,19 @@ class Desk:
     last_year: LastYear | None = None
     scoring: "ScoringTable | None" = None
     out: Path | None = None  # where the actions write; `ket-qua/<year>` as `aggregate`'s
+
+    def track(self, **extra: Any) -> Tracked:
+        """`ipstat status` of the inbox as the portal serves it; `extra`: letters and the like."""
+        return track(
+            self.inbox,
+            self.contract,
+            year=self.year,
+            period=self.period,
+            deadline=self.deadline,
+            previous=self.previous,
+            scoring=self.scoring,
+            **extra,
+        )
 
 
 @dataclass(frozen=True)
@@ -296,15 +309,7 @@ class Stock:
 
 def take_stock(desk: Desk) -> Stock:
     """Runs in a worker: `ipstat status` of the inbox, recording what arrived by hand."""
-    tracked = track(
-        desk.inbox,
-        desk.contract,
-        year=desk.year,
-        period=desk.period,
-        deadline=desk.deadline,
-        previous=desk.previous,
-        scoring=desk.scoring,
-    )
+    tracked = desk.track()
     status = tracked.status
     versions: dict[str, list[VersionView]] = {}
     files: set[str] = {
